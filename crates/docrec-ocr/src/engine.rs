@@ -1,0 +1,252 @@
+//! One initialised Tesseract instance.
+//!
+//! [`Engine::read`] takes an 8-bit grayscale image and a page segmentation
+//! mode and gives the [`Word`]s Tesseract found, with boxes in that image's
+//! pixels and confidences in [0, 1]. The mode is set on every call, because
+//! settings persist on an engine that the pool hands to many callers.
+
+use std::ffi::CString;
+use std::path::PathBuf;
+
+use image::GrayImage;
+use tesseract::plumbing::tesseract_sys::TessOcrEngineMode_OEM_LSTM_ONLY;
+use tesseract::plumbing::TessBaseApi;
+use tesseract::PageSegMode;
+
+use crate::geometry::Rect;
+
+/// Where the engine's language data comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// A tessdata folder; `None` uses the system's (Debian:
+    /// `/usr/share/tesseract-ocr/5/tessdata`).
+    pub tessdata_dir: Option<PathBuf>,
+    /// Languages joined with `+`, e.g. `eng` or `kor+eng`.
+    pub languages: String,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            tessdata_dir: None,
+            languages: "eng".to_owned(),
+        }
+    }
+}
+
+/// Tesseract's page segmentation modes that docrec uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegMode {
+    /// One uniform block of text (PSM 6).
+    Block,
+    /// A single line (PSM 7).
+    Line,
+    /// As much text as possible in no particular order (PSM 11).
+    Sparse,
+}
+
+impl SegMode {
+    fn tesseract(self) -> PageSegMode {
+        match self {
+            SegMode::Block => PageSegMode::PsmSingleBlock,
+            SegMode::Line => PageSegMode::PsmSingleLine,
+            SegMode::Sparse => PageSegMode::PsmSparseText,
+        }
+    }
+}
+
+/// A word as Tesseract read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    /// Tesseract's word confidence scaled to [0, 1].
+    pub conf: f32,
+    /// The word's box in the pixels of the image given to [`Engine::read`].
+    pub rect: Rect,
+    /// Which text line the word belongs to: (block, paragraph, line).
+    pub line: (u32, u32, u32),
+}
+
+/// A failure of the engine itself (not of the document).
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error("tesseract could not load language data {languages:?}{}: install tesseract-ocr-eng / tesseract-ocr-kor or set DOCREC_TESSDATA_DIR", .dir.as_ref().map(|d| format!(" from {}", d.display())).unwrap_or_default())]
+    Init {
+        languages: String,
+        dir: Option<PathBuf>,
+    },
+    #[error("tesseract rejected the image: {0}")]
+    Image(String),
+    #[error("tesseract failed to recognise the image")]
+    Recognize,
+    #[error("tesseract returned output that could not be read: {0}")]
+    Output(String),
+    #[error("no OCR engine became free within {0:?}")]
+    PoolTimeout(std::time::Duration),
+}
+
+/// One Tesseract instance, initialised once and reused.
+pub struct Engine {
+    api: TessBaseApi,
+}
+
+impl Engine {
+    /// Starts Tesseract with the configured languages (LSTM engine only).
+    pub fn new(config: &EngineConfig) -> Result<Engine, OcrError> {
+        let init_error = || OcrError::Init {
+            languages: config.languages.clone(),
+            dir: config.tessdata_dir.clone(),
+        };
+        let datapath = match &config.tessdata_dir {
+            Some(dir) => {
+                Some(CString::new(dir.to_string_lossy().as_bytes()).map_err(|_| init_error())?)
+            }
+            None => None,
+        };
+        let languages = CString::new(config.languages.as_bytes()).map_err(|_| init_error())?;
+        let mut api = TessBaseApi::create();
+        api.init_4(
+            datapath.as_deref(),
+            Some(&languages),
+            TessOcrEngineMode_OEM_LSTM_ONLY,
+        )
+        .map_err(|_| init_error())?;
+        let mut engine = Engine { api };
+        // Tesseract writes diagnostics ("Estimating resolution as …") to
+        // stderr; they would interleave with the server's structured logs.
+        engine.set("debug_file", "/dev/null")?;
+        Ok(engine)
+    }
+
+    fn set(&mut self, name: &str, value: &str) -> Result<(), OcrError> {
+        let name_c = CString::new(name).map_err(|_| OcrError::Output(name.to_owned()))?;
+        let value_c = CString::new(value).map_err(|_| OcrError::Output(value.to_owned()))?;
+        self.api
+            .set_variable(&name_c, &value_c)
+            .map_err(|_| OcrError::Output(format!("unknown tesseract variable {name}")))
+    }
+
+    /// Reads `image` in the given mode.
+    pub fn read(&mut self, image: &GrayImage, mode: SegMode) -> Result<Vec<Word>, OcrError> {
+        let (width, height) = image.dimensions();
+        if width < 3 || height < 3 {
+            return Ok(Vec::new());
+        }
+        self.api
+            .set_page_seg_mode(mode.tesseract().as_tess_page_seg_mode());
+        self.api
+            .set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
+            .map_err(|e| OcrError::Image(format!("{e:?}")))?;
+        self.api.set_source_resolution(300);
+        self.api.recognize().map_err(|_| OcrError::Recognize)?;
+        let tsv = self
+            .api
+            .get_tsv_text(0)
+            .map_err(|_| OcrError::Output("no TSV text".to_owned()))?;
+        let tsv = tsv
+            .as_ref()
+            .to_str()
+            .map_err(|e| OcrError::Output(e.to_string()))?;
+        Ok(parse_tsv(tsv))
+    }
+}
+
+/// Parses Tesseract's TSV output and keeps the words (level 5) that have
+/// text. Columns: level, page, block, paragraph, line, word, left, top,
+/// width, height, conf, text.
+fn parse_tsv(tsv: &str) -> Vec<Word> {
+    tsv.lines()
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.splitn(12, '\t').collect();
+            if cols.len() < 12 || cols[0] != "5" {
+                return None;
+            }
+            let text = cols[11].trim();
+            if text.is_empty() {
+                return None;
+            }
+            let num = |i: usize| cols[i].parse::<i64>().ok();
+            let conf = cols[10].parse::<f32>().ok()?;
+            Some(Word {
+                text: text.to_owned(),
+                conf: (conf / 100.0).clamp(0.0, 1.0),
+                rect: Rect::new(
+                    num(6)? as i32,
+                    num(7)? as i32,
+                    num(8)?.max(0) as u32,
+                    num(9)?.max(0) as u32,
+                ),
+                line: (num(2)? as u32, num(3)? as u32, num(4)? as u32),
+            })
+        })
+        .collect()
+}
+
+/// Whether `OMP_THREAD_LIMIT=1` is in this process's environment, as every
+/// way of running docrec must arrange (it cannot be set from inside `main`:
+/// OpenMP reads it when the library loads).
+pub fn omp_thread_limit_is_set() -> bool {
+    std::env::var("OMP_THREAD_LIMIT").is_ok_and(|v| v.trim() == "1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_words_from_tsv() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t100\t50\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t10\t12\t40\t20\t96.5\t4518\n\
+                   5\t1\t1\t1\t1\t2\t60\t12\t40\t20\t91\t1234\n\
+                   5\t1\t1\t1\t2\t1\t10\t40\t40\t20\t95\t \n";
+        let words = parse_tsv(tsv);
+        assert_eq!(words.len(), 2);
+        assert_eq!(words[0].text, "4518");
+        assert_eq!(words[0].rect, Rect::new(10, 12, 40, 20));
+        assert!((words[0].conf - 0.965).abs() < 1e-6);
+        assert_eq!(words[1].line, (1, 1, 1));
+    }
+
+    /// A line of digits in DejaVu Sans Mono (Debian's fonts-dejavu-core).
+    fn render_line(text: &str) -> GrayImage {
+        let bytes = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf")
+            .expect("fonts-dejavu-core installed");
+        let font = ab_glyph::FontRef::try_from_slice(&bytes).unwrap();
+        let mut img = GrayImage::from_pixel(700, 80, image::Luma([255]));
+        imageproc::drawing::draw_text_mut(&mut img, image::Luma([0]), 20, 15, 40.0, &font, text);
+        img
+    }
+
+    #[test]
+    fn engine_reads_a_line_with_word_boxes() {
+        let mut engine =
+            Engine::new(&EngineConfig::default()).expect("eng language data installed");
+        for mode in [SegMode::Line, SegMode::Block, SegMode::Sparse] {
+            let words = engine.read(&render_line("4518 1234 5678"), mode).unwrap();
+            let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            assert_eq!(texts, ["4518", "1234", "5678"], "{mode:?}");
+            assert!(words.iter().all(|w| w.conf > 0.8));
+            assert!(words[0].rect.x < words[1].rect.x && words[1].rect.x < words[2].rect.x);
+        }
+    }
+
+    #[test]
+    fn engine_reads_a_blank_page_as_no_words() {
+        let mut engine =
+            Engine::new(&EngineConfig::default()).expect("eng language data installed");
+        let blank = GrayImage::from_pixel(300, 200, image::Luma([255]));
+        for mode in [SegMode::Block, SegMode::Sparse] {
+            assert!(engine.read(&blank, mode).unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn missing_language_data_is_an_init_error() {
+        let config = EngineConfig {
+            tessdata_dir: Some(PathBuf::from("/nonexistent")),
+            languages: "eng".into(),
+        };
+        assert!(matches!(Engine::new(&config), Err(OcrError::Init { .. })));
+    }
+}

@@ -1,0 +1,163 @@
+//! Image preparation before OCR: grayscale, contrast, polarity, scaling and
+//! binarisation. Each function takes an image and gives a new one; none
+//! decides what a document is.
+
+use image::imageops::FilterType;
+use image::{DynamicImage, GrayImage, Luma};
+use imageproc::contrast::{otsu_level, threshold, ThresholdType};
+
+/// The luminance of an upload.
+pub fn to_gray(image: &DynamicImage) -> GrayImage {
+    image.to_luma8()
+}
+
+/// Scales `image` so that its height is `target_height` (aspect kept).
+/// Returns the image and the scale factor applied.
+pub fn scale_to_height(image: &GrayImage, target_height: u32) -> (GrayImage, f32) {
+    let scale = target_height as f32 / image.height().max(1) as f32;
+    if (scale - 1.0).abs() < 0.02 {
+        return (image.clone(), 1.0);
+    }
+    let width = ((image.width() as f32 * scale).round() as u32).max(1);
+    let filter = if scale < 1.0 {
+        FilterType::Triangle
+    } else {
+        FilterType::CatmullRom
+    };
+    (
+        image::imageops::resize(image, width, target_height.max(1), filter),
+        scale,
+    )
+}
+
+/// Scales `image` so that its longer side is at most `max_side`. Returns the
+/// image and the factor applied (≤ 1).
+pub fn limit_size(image: &GrayImage, max_side: u32) -> (GrayImage, f32) {
+    let longest = image.width().max(image.height());
+    if longest <= max_side {
+        return (image.clone(), 1.0);
+    }
+    let scale = max_side as f32 / longest as f32;
+    let width = ((image.width() as f32 * scale).round() as u32).max(1);
+    let height = ((image.height() as f32 * scale).round() as u32).max(1);
+    (
+        image::imageops::resize(image, width, height, FilterType::Triangle),
+        scale,
+    )
+}
+
+/// Stretches the levels between the `low` and `high` percentiles to 0-255:
+/// washed-out photos and dim scans get full contrast.
+pub fn stretch_percentiles(image: &GrayImage, low: f32, high: f32) -> GrayImage {
+    let mut histogram = [0u64; 256];
+    for p in image.pixels() {
+        histogram[p[0] as usize] += 1;
+    }
+    let total = image.pixels().len() as f32;
+    let level_at = |fraction: f32| {
+        let mut seen = 0u64;
+        for (level, count) in histogram.iter().enumerate() {
+            seen += count;
+            if *count > 0 && seen as f32 >= fraction * total {
+                return level as u8;
+            }
+        }
+        255
+    };
+    let (lo, hi) = (level_at(low), level_at(high));
+    if hi <= lo {
+        return image.clone();
+    }
+    let span = (hi - lo) as f32;
+    let mut out = image.clone();
+    for p in out.pixels_mut() {
+        let v = ((p[0].saturating_sub(lo)) as f32 / span * 255.0).min(255.0);
+        *p = Luma([v as u8]);
+    }
+    out
+}
+
+/// Inverts light-on-dark text so that Tesseract sees dark on light: the
+/// image is inverted when its median is darker than mid-grey.
+pub fn dark_text_on_light(image: &GrayImage) -> GrayImage {
+    let mut histogram = [0u64; 256];
+    for p in image.pixels() {
+        histogram[p[0] as usize] += 1;
+    }
+    let half = image.pixels().len() as u64 / 2;
+    let mut seen = 0;
+    let median = histogram
+        .iter()
+        .position(|count| {
+            seen += count;
+            seen > half
+        })
+        .unwrap_or(255);
+    if median < 110 {
+        let mut out = image.clone();
+        image::imageops::invert(&mut out);
+        out
+    } else {
+        image.clone()
+    }
+}
+
+/// Global Otsu binarisation: black text on white.
+pub fn binarize_otsu(image: &GrayImage) -> GrayImage {
+    threshold(image, otsu_level(image), ThresholdType::Binary)
+}
+
+/// Adds a white border of `margin` pixels: Tesseract reads text that
+/// touches the image edge poorly.
+pub fn pad_white(image: &GrayImage, margin: u32) -> GrayImage {
+    let mut out = GrayImage::from_pixel(
+        image.width() + 2 * margin,
+        image.height() + 2 * margin,
+        Luma([255]),
+    );
+    image::imageops::replace(&mut out, image, margin as i64, margin as i64);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dark_images_are_inverted() {
+        let dark = GrayImage::from_pixel(10, 10, Luma([20]));
+        assert_eq!(dark_text_on_light(&dark).get_pixel(0, 0)[0], 235);
+        let light = GrayImage::from_pixel(10, 10, Luma([220]));
+        assert_eq!(dark_text_on_light(&light).get_pixel(0, 0)[0], 220);
+    }
+
+    #[test]
+    fn stretch_spans_full_range() {
+        let mut img = GrayImage::from_pixel(10, 10, Luma([100]));
+        img.put_pixel(0, 0, Luma([90]));
+        img.put_pixel(1, 0, Luma([140]));
+        let out = stretch_percentiles(&img, 0.0, 1.0);
+        assert_eq!(out.get_pixel(0, 0)[0], 0);
+        assert_eq!(out.get_pixel(1, 0)[0], 255);
+    }
+
+    #[test]
+    fn scaling_reports_its_factor() {
+        let img = GrayImage::new(200, 100);
+        let (scaled, factor) = scale_to_height(&img, 50);
+        assert_eq!(scaled.dimensions(), (100, 50));
+        assert_eq!(factor, 0.5);
+        let (limited, factor) = limit_size(&img, 100);
+        assert_eq!(limited.dimensions(), (100, 50));
+        assert_eq!(factor, 0.5);
+    }
+
+    #[test]
+    fn padding_adds_white_margin() {
+        let img = GrayImage::from_pixel(4, 4, Luma([0]));
+        let out = pad_white(&img, 2);
+        assert_eq!(out.dimensions(), (8, 8));
+        assert_eq!(out.get_pixel(0, 0)[0], 255);
+        assert_eq!(out.get_pixel(3, 3)[0], 0);
+    }
+}
