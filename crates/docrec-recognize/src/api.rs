@@ -1,0 +1,89 @@
+//! The JSON shapes of API.md shared by every recognizer: boxes as four
+//! clockwise corners and `{value, conf}` fields.
+
+use docrec_ocr::Quad;
+use serde::Serialize;
+
+/// `{"x1","y1",…,"x4","y4"}`: integer corners clockwise from top-left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct BoxCorners {
+    pub x1: i32,
+    pub y1: i32,
+    pub x2: i32,
+    pub y2: i32,
+    pub x3: i32,
+    pub y3: i32,
+    pub x4: i32,
+    pub y4: i32,
+}
+
+impl From<Quad> for BoxCorners {
+    fn from(quad: Quad) -> Self {
+        let [x1, y1, x2, y2, x3, y3, x4, y4] = quad.to_pixels();
+        BoxCorners {
+            x1,
+            y1,
+            x2,
+            y2,
+            x3,
+            y3,
+            x4,
+            y4,
+        }
+    }
+}
+
+/// A value with its confidence in [0, 1].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueConf {
+    pub value: String,
+    pub conf: f32,
+}
+
+/// `"normal"` when an image meets the recommended size, else `"low"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Resolution {
+    Normal,
+    Low,
+}
+
+impl Resolution {
+    /// Compares the image's sides with the recommended long × short sides,
+    /// whatever the image's orientation.
+    pub fn of(width: u32, height: u32, recommended: (u32, u32)) -> Resolution {
+        let (long, short) = (width.max(height), width.min(height));
+        if long >= recommended.0 && short >= recommended.1 {
+            Resolution::Normal
+        } else {
+            Resolution::Low
+        }
+    }
+}
+
+/// Rounds a confidence to three decimals for the answer.
+pub fn round_conf(conf: f32) -> f32 {
+    (conf.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolution_ignores_orientation() {
+        assert_eq!(Resolution::of(800, 500, (760, 480)), Resolution::Normal);
+        assert_eq!(Resolution::of(500, 800, (760, 480)), Resolution::Normal);
+        assert_eq!(Resolution::of(391, 248, (760, 480)), Resolution::Low);
+    }
+
+    #[test]
+    fn boxes_serialise_as_eight_integers() {
+        let quad = Quad::new([(1.4, 2.6), (10.0, 2.0), (10.0, 8.0), (1.0, 8.0)]);
+        let json = serde_json::to_value(BoxCorners::from(quad)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"x1":1,"y1":3,"x2":10,"y2":2,"x3":10,"y3":8,"x4":1,"y4":8})
+        );
+    }
+}

@@ -1,0 +1,629 @@
+//! Credit cards: the number groups, the full number and the expiry.
+//!
+//! Takes a grayscale upload (EXIF orientation applied) and an OCR engine;
+//! gives a [`CreditCard`] with boxes in the upload's pixels, or a
+//! [`CardError`]. The CVV is never read: only runs of 13-19 digits and an
+//! `MM/YY` date are taken from the card.
+//!
+//! The steps:
+//! 1. find the card's outline and rectify it to a 1000-pixel-wide upright
+//!    view (or take the whole image when no outline stands out);
+//! 2. read the view with sparse-text segmentation and group words into lines;
+//! 3. take the line whose digit words form a 13-19-digit number, preferring
+//!    numbers that pass Luhn and their brand's length; when none passes,
+//!    re-read that line alone on several binarisations and let the checks
+//!    pick between the readings;
+//! 4. find `MM/YY` (month 01-12), preferring the date after `THRU`/`유효`
+//!    and the latest one otherwise;
+//! 5. when no number is found, try the view upside down (a photo taken
+//!    the other way round, or a 90° photo rectified to landscape).
+
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_ocr::detect::{find_quad, rectify, Rectified};
+use docrec_ocr::preprocess::{
+    binarize_otsu, dark_text_on_light, pad_white, scale_to_height, stretch_percentiles,
+};
+use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
+use image::GrayImage;
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
+use crate::payment_card::{standard_groups, Brand, NumberCheck};
+use crate::text::{digit_reading, group_lines, map_lookalikes, Line};
+
+/// ISO/IEC 7810 ID-1: 85.60 × 53.98 mm.
+pub const CARD_ASPECT: f32 = 85.60 / 53.98;
+/// The width of the rectified view the card is read at.
+const VIEW_WIDTH: u32 = 1000;
+/// The recommended upload size for cards (API.md §1).
+pub const RECOMMENDED_SIZE: (u32, u32) = (760, 480);
+
+/// A recognised field: its value, confidence and box in the upload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub value: String,
+    pub conf: f32,
+    pub quad: Quad,
+}
+
+/// What a card shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditCard {
+    /// The printed digit groups, in order.
+    pub groups: Vec<Field>,
+    /// All digits of the number, no separators.
+    pub number: String,
+    /// The expiry `MM/YY`, when one was found.
+    pub valid_thru: Option<Field>,
+}
+
+/// Why a card could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CardError {
+    #[error("the OCR engine failed: {0}")]
+    Engine(#[from] OcrError),
+    #[error("no text was found in the image")]
+    NoText,
+    #[error("text was found but no card number could be read")]
+    NoNumber,
+    #[error("the image does not show a credit card")]
+    NotACard,
+}
+
+impl ToErrorCode for CardError {
+    fn error_code(&self) -> ErrorCode {
+        match self {
+            CardError::Engine(_) => ErrorCode::OcrDocumentCreditCardApiFail,
+            CardError::NoText => ErrorCode::OcrDocumentCreditCardApiReturnEmpty,
+            CardError::NoNumber => ErrorCode::OcrDocumentCreditCardRecognitionFail,
+            CardError::NotACard => ErrorCode::CreditCardInfoNotFound,
+        }
+    }
+}
+
+/// The `result` of the credit-card API (API.md §4.2).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditCardResult {
+    pub file_type: String,
+    pub resolution: Resolution,
+    pub card_nums: Vec<ValueConf>,
+    pub total_card_num: String,
+    pub card_num_boxes: Vec<BoxCorners>,
+    /// `{"value": "", "conf": 0}` when the card shows no readable expiry.
+    pub valid_thru: ValueConf,
+    /// All zeros when the card shows no readable expiry.
+    pub valid_thru_box: BoxCorners,
+}
+
+impl CreditCard {
+    /// The API's `result` for this card.
+    pub fn to_result(&self, file_type: &str, resolution: Resolution) -> CreditCardResult {
+        let (valid_thru, valid_thru_box) = match &self.valid_thru {
+            Some(f) => (
+                ValueConf {
+                    value: f.value.clone(),
+                    conf: round_conf(f.conf),
+                },
+                f.quad.into(),
+            ),
+            None => (
+                ValueConf {
+                    value: String::new(),
+                    conf: 0.0,
+                },
+                BoxCorners::default(),
+            ),
+        };
+        CreditCardResult {
+            file_type: file_type.to_owned(),
+            resolution,
+            card_nums: self
+                .groups
+                .iter()
+                .map(|g| ValueConf {
+                    value: g.value.clone(),
+                    conf: round_conf(g.conf),
+                })
+                .collect(),
+            total_card_num: self.number.clone(),
+            card_num_boxes: self.groups.iter().map(|g| g.quad.into()).collect(),
+            valid_thru,
+            valid_thru_box,
+        }
+    }
+}
+
+/// Reads a credit card from a grayscale upload.
+pub fn recognize_credit_card(
+    image: &GrayImage,
+    engine: &mut Engine,
+) -> Result<CreditCard, CardError> {
+    let outline = find_quad(image, CARD_ASPECT);
+    let upright = rectify(image, outline, VIEW_WIDTH, CARD_ASPECT);
+    let first = read_view(&upright, engine)?;
+    let reading = if first.number.as_ref().is_some_and(|n| n.check.passes()) {
+        first
+    } else {
+        let turned = read_view(&upright.rotated_180(), engine)?;
+        match (&first.number, &turned.number) {
+            (_, None) => first.merge_evidence(turned),
+            (None, Some(_)) => turned.merge_evidence(first),
+            (Some(a), Some(b)) if b.score() > a.score() => turned.merge_evidence(first),
+            _ => first.merge_evidence(turned),
+        }
+    };
+    match reading.number {
+        Some(number) => Ok(CreditCard {
+            groups: number.groups,
+            number: number.digits,
+            valid_thru: reading.valid_thru,
+        }),
+        None if reading.word_count == 0 => Err(CardError::NoText),
+        None if reading.card_cues || outline.is_some() => Err(CardError::NoNumber),
+        None => Err(CardError::NotACard),
+    }
+}
+
+/// What one orientation of the card gave.
+struct ViewReading {
+    number: Option<NumberCandidate>,
+    valid_thru: Option<Field>,
+    word_count: usize,
+    /// Whether the text looks like a card's (digit groups, an expiry, card
+    /// words), even if no number could be read.
+    card_cues: bool,
+}
+
+impl ViewReading {
+    fn merge_evidence(mut self, other: ViewReading) -> ViewReading {
+        self.word_count += other.word_count;
+        self.card_cues |= other.card_cues;
+        self
+    }
+}
+
+/// A card number read from one line.
+#[derive(Debug, Clone)]
+struct NumberCandidate {
+    digits: String,
+    groups: Vec<Field>,
+    check: NumberCheck,
+    /// Mean OCR confidence of the digit words, before the checks' penalty.
+    ocr_conf: f32,
+    /// The line's box in the rectified view.
+    rect: Rect,
+}
+
+impl NumberCandidate {
+    /// Orders candidates: passing the checks first, then OCR confidence.
+    fn score(&self) -> f32 {
+        let checks = if self.check.passes() {
+            2.0
+        } else if self.check.length_ok || self.check.luhn {
+            1.0
+        } else {
+            0.0
+        };
+        checks + self.ocr_conf
+    }
+}
+
+/// The confidence a number keeps after its checks.
+fn checked_conf(ocr_conf: f32, check: &NumberCheck) -> f32 {
+    let penalty = match (check.passes(), check.luhn, check.length_ok) {
+        (true, true, _) => 1.0,
+        // UnionPay numbers that fail Luhn legitimately.
+        (true, false, _) => 0.8,
+        (false, true, _) => 0.5,
+        (false, false, true) => 0.35,
+        (false, false, false) => 0.25,
+    };
+    ocr_conf * penalty
+}
+
+fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, CardError> {
+    let prepared = stretch_percentiles(&view.image, 0.01, 0.99);
+    let words = engine.read(&prepared, SegMode::Sparse)?;
+    let lines = group_lines(&words);
+
+    let mut number = lines
+        .iter()
+        .flat_map(number_candidates)
+        .max_by(|a, b| a.score().total_cmp(&b.score()));
+    let needs_reread = number.as_ref().map_or(true, |n| !n.check.passes());
+    if needs_reread {
+        let region = number
+            .as_ref()
+            .map(|n| n.rect)
+            .or_else(|| likely_number_line(&lines).map(|l| l.rect()));
+        if let Some(region) = region {
+            if let Some(reread) = reread_number(&view.image, region, engine)? {
+                if number.as_ref().is_none_or(|n| reread.score() > n.score()) {
+                    number = Some(reread);
+                }
+            }
+        }
+    }
+
+    let mut valid_thru = find_expiry(&lines, number.as_ref().map(|n| n.rect));
+    if valid_thru.is_none() {
+        if let Some(n) = &number {
+            valid_thru = reread_expiry(&view.image, n.rect, engine)?;
+        }
+    }
+
+    let card_cues = number.is_some() || valid_thru.is_some() || lines.iter().any(has_card_words);
+    let to_field = |value: String, conf: f32, rect: Rect| Field {
+        value,
+        conf,
+        quad: view.to_original(rect),
+    };
+    let number = number.map(|n| NumberCandidate {
+        groups: n
+            .groups
+            .iter()
+            .map(|g| to_field(g.value.clone(), g.conf, quad_rect(&g.quad)))
+            .collect(),
+        ..n
+    });
+    Ok(ViewReading {
+        number,
+        valid_thru: valid_thru.map(|(value, conf, rect)| to_field(value, conf, rect)),
+        word_count: words.len(),
+        card_cues,
+    })
+}
+
+/// Groups carry their boxes as rectangles of the view until they are mapped
+/// to the upload; this reads such a box back.
+fn quad_rect(quad: &Quad) -> Rect {
+    let [x1, y1, _, _, x3, y3, _, _] = quad.to_pixels();
+    Rect::new(x1, y1, (x3 - x1).max(0) as u32, (y3 - y1).max(0) as u32)
+}
+
+/// Words of the line that read as digits, with their readings.
+fn digit_words(line: &Line) -> Vec<(&Word, String, usize)> {
+    line.words
+        .iter()
+        .filter_map(|w| digit_reading(&w.text).map(|r| (w, r.digits, r.mapped)))
+        .collect()
+}
+
+/// Every run of consecutive digit words on the line that makes 13-19 digits.
+fn number_candidates(line: &Line) -> Vec<NumberCandidate> {
+    let words = digit_words(line);
+    let mut out = Vec::new();
+    for start in 0..words.len() {
+        let mut len = 0;
+        for end in start..words.len() {
+            len += words[end].1.len();
+            if len > 19 {
+                break;
+            }
+            if len >= 13 {
+                out.push(candidate_from_words(&words[start..=end]));
+            }
+        }
+    }
+    out
+}
+
+fn candidate_from_words(words: &[(&Word, String, usize)]) -> NumberCandidate {
+    let digits: String = words.iter().map(|w| w.1.as_str()).collect();
+    let check = NumberCheck::of(&digits);
+    let mapped: usize = words.iter().map(|w| w.2).sum();
+    let ocr_conf = words.iter().map(|w| w.0.conf).sum::<f32>() / words.len() as f32
+        * 0.9f32.powi(mapped as i32);
+    let printed: Vec<usize> = words.iter().map(|w| w.1.len()).collect();
+    let expected = check
+        .brand
+        .map(|b| b.groups(digits.len()))
+        .unwrap_or_else(|| standard_groups(digits.len()));
+    let rect = words
+        .iter()
+        .map(|w| w.0.rect)
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or_default();
+    let groups = if printed == expected {
+        words
+            .iter()
+            .map(|w| Field {
+                value: w.1.clone(),
+                conf: checked_conf(w.0.conf * 0.9f32.powi(w.2 as i32), &check),
+                quad: w.0.rect.to_quad(),
+            })
+            .collect()
+    } else {
+        split_evenly(&digits, &expected, rect, checked_conf(ocr_conf, &check))
+    };
+    NumberCandidate {
+        digits,
+        groups,
+        check,
+        ocr_conf,
+        rect,
+    }
+}
+
+/// Splits a number into the brand's groups, giving each a share of `rect`
+/// in proportion to its digits (the printed spacing did not survive OCR).
+fn split_evenly(digits: &str, sizes: &[usize], rect: Rect, conf: f32) -> Vec<Field> {
+    let per_digit = rect.width as f32 / digits.len().max(1) as f32;
+    let mut offset = 0;
+    sizes
+        .iter()
+        .map(|&size| {
+            let x = rect.x + (offset as f32 * per_digit).round() as i32;
+            let width = (size as f32 * per_digit).round() as u32;
+            let value = digits[offset..offset + size].to_owned();
+            offset += size;
+            Field {
+                value,
+                conf,
+                quad: Rect::new(x, rect.y, width, rect.height).to_quad(),
+            }
+        })
+        .collect()
+}
+
+/// A line that looks like a number OCR could not read whole: three or more
+/// words that are mostly digits.
+fn likely_number_line(lines: &[Line]) -> Option<&Line> {
+    lines
+        .iter()
+        .filter(|l| digit_words(l).len() >= 3)
+        .max_by_key(|l| digit_words(l).iter().map(|w| w.1.len()).sum::<usize>())
+}
+
+/// Reads the number's line alone, on several preparations, and keeps the
+/// reading the checks like best; readings that agree raise its confidence.
+fn reread_number(
+    view: &GrayImage,
+    region: Rect,
+    engine: &mut Engine,
+) -> Result<Option<NumberCandidate>, CardError> {
+    let pad_x = (region.height as i32).max(10);
+    let pad_y = (region.height as i32 / 3).max(4);
+    let crop_rect = region.padded_within(pad_x, pad_y, view.width(), view.height());
+    if crop_rect.width < 8 || crop_rect.height < 8 {
+        return Ok(None);
+    }
+    let crop = image::imageops::crop_imm(
+        view,
+        crop_rect.x as u32,
+        crop_rect.y as u32,
+        crop_rect.width,
+        crop_rect.height,
+    )
+    .to_image();
+    let (scaled, scale) = scale_to_height(&stretch_percentiles(&crop, 0.02, 0.98), 72);
+    let upright_text = dark_text_on_light(&scaled);
+    let variants = [upright_text.clone(), binarize_otsu(&upright_text)];
+
+    let mut readings: Vec<NumberCandidate> = Vec::new();
+    for variant in &variants {
+        let words = engine.read(&pad_white(variant, 12), SegMode::Line)?;
+        let shifted: Vec<Word> = words
+            .into_iter()
+            .map(|w| Word {
+                rect: Rect::new(w.rect.x - 12, w.rect.y - 12, w.rect.width, w.rect.height)
+                    .from_crop(crop_rect.x, crop_rect.y, scale),
+                ..w
+            })
+            .collect();
+        let line = Line { words: shifted };
+        if let Some(best) = number_candidates(&line)
+            .into_iter()
+            .max_by(|a, b| a.score().total_cmp(&b.score()))
+        {
+            readings.push(best);
+        }
+    }
+    let Some(best) = readings
+        .iter()
+        .max_by(|a, b| a.score().total_cmp(&b.score()))
+        .cloned()
+    else {
+        return Ok(None);
+    };
+    let agreeing = readings.iter().filter(|r| r.digits == best.digits).count();
+    let agreement = agreeing as f32 / variants.len() as f32;
+    let mut best = best;
+    for group in &mut best.groups {
+        group.conf *= 0.7 + 0.3 * agreement;
+    }
+    Ok(Some(best))
+}
+
+static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])(0[1-9]|1[0-2]) ?[/\\|] ?([0-9]{2})(?:[^0-9]|$)").expect("valid regex")
+});
+static EXPIRY_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(THRU|GOOD|EXP|END|유효|까지)").expect("valid regex"));
+
+/// Finds `MM/YY` on the card's lines: after a `THRU`-like label if there is
+/// one, else the latest date (a card may also print `MEMBER SINCE`).
+/// Returns the value, its confidence and its box in the view.
+fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rect)> {
+    let mut found: Vec<(String, f32, Rect, bool)> = Vec::new();
+    for line in lines {
+        if number.is_some_and(|n| line.rect().bottom() <= n.y) {
+            // Expiry dates are printed below the number.
+            continue;
+        }
+        let mut labelled = false;
+        for word in &line.words {
+            if EXPIRY_LABEL.is_match(&word.text) {
+                labelled = true;
+            }
+            let mapped = map_lookalikes(&word.text);
+            if let Some(c) = EXPIRY.captures(&mapped) {
+                let value = format!("{}/{}", &c[1], &c[2]);
+                let exact = EXPIRY.is_match(&word.text);
+                let conf = word.conf * if exact { 1.0 } else { 0.8 };
+                found.push((value, conf, word.rect, labelled));
+            }
+        }
+    }
+    let key = |v: &str| {
+        let (mm, yy) = v.split_at(2);
+        (yy[1..].to_owned(), mm.to_owned())
+    };
+    found
+        .into_iter()
+        .max_by(|a, b| a.3.cmp(&b.3).then_with(|| key(&a.0).cmp(&key(&b.0))))
+        .map(|(value, conf, rect, _)| (value, conf, rect))
+}
+
+/// Reads the band below the number as a block when the sparse pass missed
+/// the expiry.
+fn reread_expiry(
+    view: &GrayImage,
+    number: Rect,
+    engine: &mut Engine,
+) -> Result<Option<(String, f32, Rect)>, CardError> {
+    let top = number.bottom();
+    let height = (number.height as f32 * 2.6) as u32;
+    let band =
+        Rect::new(0, top, view.width(), height).padded_within(0, 0, view.width(), view.height());
+    if band.height < 8 {
+        return Ok(None);
+    }
+    let crop =
+        image::imageops::crop_imm(view, 0, band.y as u32, band.width, band.height).to_image();
+    let prepared = dark_text_on_light(&stretch_percentiles(&crop, 0.02, 0.98));
+    let words = engine.read(&prepared, SegMode::Block)?;
+    let words: Vec<Word> = words
+        .into_iter()
+        .map(|w| Word {
+            rect: w.rect.from_crop(0, band.y, 1.0),
+            ..w
+        })
+        .collect();
+    Ok(find_expiry(&group_lines(&words), None))
+}
+
+/// Whether a line has words only cards print.
+fn has_card_words(line: &Line) -> bool {
+    static CARD_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(VALID|THRU|VISA|MASTER ?CARD|AMEX|AMERICAN EXPRESS|JCB|UNION ?PAY|DISCOVER|DINERS|CARD|CREDIT|DEBIT|MONTH/YEAR)\b|카드|유효")
+            .expect("valid regex")
+    });
+    CARD_WORDS.is_match(&line.text())
+        || digit_words(line).iter().filter(|w| w.1.len() == 4).count() >= 2
+}
+
+/// The brand of a recognised number, for callers that report it.
+pub fn brand_of(card: &CreditCard) -> Option<Brand> {
+    Brand::of(&card.number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, x: i32, conf: f32) -> Word {
+        Word {
+            text: text.to_owned(),
+            conf,
+            rect: Rect::new(x, 300, 12 * text.len() as u32, 40),
+            line: (1, 1, 1),
+        }
+    }
+
+    #[test]
+    fn a_luhn_valid_line_becomes_groups() {
+        let line = Line {
+            words: vec![
+                word("4111", 100, 0.95),
+                word("1111", 200, 0.95),
+                word("1111", 300, 0.95),
+                word("1111", 400, 0.95),
+            ],
+        };
+        let best = number_candidates(&line)
+            .into_iter()
+            .max_by(|a, b| a.score().total_cmp(&b.score()))
+            .unwrap();
+        assert_eq!(best.digits, "4111111111111111");
+        assert!(best.check.passes());
+        assert_eq!(best.groups.len(), 4);
+        assert!(best.groups.iter().all(|g| g.conf > 0.9));
+    }
+
+    #[test]
+    fn a_number_failing_luhn_keeps_its_value_with_low_conf() {
+        let line = Line {
+            words: vec![
+                word("4111", 100, 0.95),
+                word("1111", 200, 0.95),
+                word("1111", 300, 0.95),
+                word("1112", 400, 0.95),
+            ],
+        };
+        let best = number_candidates(&line)
+            .into_iter()
+            .max_by(|a, b| a.score().total_cmp(&b.score()))
+            .unwrap();
+        assert_eq!(best.digits, "4111111111111112");
+        assert!(best.groups.iter().all(|g| g.conf < 0.5));
+    }
+
+    #[test]
+    fn amex_is_grouped_four_six_five_even_when_ocr_merges_groups() {
+        let line = Line {
+            words: vec![word("3782822463", 100, 0.9), word("10005", 300, 0.9)],
+        };
+        let best = number_candidates(&line)
+            .into_iter()
+            .max_by(|a, b| a.score().total_cmp(&b.score()))
+            .unwrap();
+        let groups: Vec<&str> = best.groups.iter().map(|g| g.value.as_str()).collect();
+        assert_eq!(groups, ["3782", "822463", "10005"]);
+    }
+
+    #[test]
+    fn short_runs_such_as_a_cvv_are_never_numbers() {
+        let line = Line {
+            words: vec![word("123", 100, 0.9), word("4567", 200, 0.9)],
+        };
+        assert!(number_candidates(&line).is_empty());
+    }
+
+    #[test]
+    fn expiry_after_thru_wins_over_member_since() {
+        let mut since = Line {
+            words: vec![word("SINCE", 100, 0.9), word("05/29", 200, 0.9)],
+        };
+        since.words.iter_mut().for_each(|w| w.rect.y = 400);
+        let mut thru = Line {
+            words: vec![word("THRU", 100, 0.9), word("O9/27", 200, 0.9)],
+        };
+        thru.words.iter_mut().for_each(|w| w.rect.y = 450);
+        let (value, conf, _) = find_expiry(&[since, thru], None).unwrap();
+        assert_eq!(value, "09/27");
+        assert!(conf < 0.9, "a mapped look-alike lowers conf");
+    }
+
+    #[test]
+    fn months_outside_1_to_12_are_not_expiries() {
+        let line = Line {
+            words: vec![word("13/28", 100, 0.9)],
+        };
+        assert!(find_expiry(&[line], None).is_none());
+    }
+
+    #[test]
+    fn errors_map_to_the_table() {
+        assert_eq!(CardError::NoText.error_code().code(), 5003012);
+        assert_eq!(CardError::NoNumber.error_code().code(), 5003013);
+        assert_eq!(CardError::NotACard.error_code().code(), 4000111);
+        assert_eq!(
+            CardError::Engine(OcrError::Recognize).error_code().code(),
+            5003011
+        );
+    }
+}

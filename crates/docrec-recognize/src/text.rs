@@ -1,0 +1,189 @@
+//! From OCR words to lines and digit strings.
+//!
+//! [`group_lines`] takes words in any order and gives text lines (words that
+//! share a baseline band), each sorted left to right. [`digit_reading`]
+//! takes one word and, when it is mostly digits, gives the digits it most
+//! likely shows, mapping the letters OCR confuses with digits (`O`→`0`,
+//! `l`→`1`, `S`→`5`, …) and counting how many it had to map.
+
+use docrec_ocr::{Rect, Word};
+
+/// Words on one text line, left to right.
+#[derive(Debug, Clone, Default)]
+pub struct Line {
+    pub words: Vec<Word>,
+}
+
+impl Line {
+    /// The box around every word of the line.
+    pub fn rect(&self) -> Rect {
+        self.words
+            .iter()
+            .map(|w| w.rect)
+            .reduce(|a, b| a.union(&b))
+            .unwrap_or_default()
+    }
+
+    /// The words' texts joined with spaces.
+    pub fn text(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn median_height(&self) -> f32 {
+        let mut heights: Vec<u32> = self.words.iter().map(|w| w.rect.height).collect();
+        heights.sort_unstable();
+        heights.get(heights.len() / 2).copied().unwrap_or(0) as f32
+    }
+
+    fn center_y(&self) -> f32 {
+        let mut centers: Vec<f32> = self.words.iter().map(|w| w.rect.center_y()).collect();
+        centers.sort_by(f32::total_cmp);
+        centers.get(centers.len() / 2).copied().unwrap_or(0.0)
+    }
+}
+
+/// Groups words into lines: a word joins the line whose middle lies within
+/// half the word's height of its own middle and whose words are of a similar
+/// height.
+pub fn group_lines(words: &[Word]) -> Vec<Line> {
+    let mut sorted: Vec<&Word> = words.iter().collect();
+    sorted.sort_by(|a, b| a.rect.center_y().total_cmp(&b.rect.center_y()));
+    let mut lines: Vec<Line> = Vec::new();
+    for word in sorted {
+        let height = word.rect.height as f32;
+        let home = lines.iter_mut().find(|line| {
+            let line_height = line.median_height();
+            (line.center_y() - word.rect.center_y()).abs() < 0.5 * height.max(line_height)
+                && height < 1.8 * line_height
+                && line_height < 1.8 * height
+        });
+        match home {
+            Some(line) => line.words.push(word.clone()),
+            None => lines.push(Line {
+                words: vec![word.clone()],
+            }),
+        }
+    }
+    for line in &mut lines {
+        line.words.sort_by_key(|w| w.rect.x);
+    }
+    lines.sort_by(|a, b| a.center_y().total_cmp(&b.center_y()));
+    lines
+}
+
+/// The digit a character OCR often reads in place of that digit.
+fn as_digit(c: char) -> Option<char> {
+    Some(match c {
+        '0'..='9' => c,
+        'O' | 'o' | 'D' | 'Q' | 'U' => '0',
+        'I' | 'l' | 'i' | '|' | '!' | 'L' | 'J' | ']' | '[' => '1',
+        'Z' | 'z' => '2',
+        'S' | 's' | '$' => '5',
+        'B' => '8',
+        'G' | 'b' => '6',
+        'q' | 'g' => '9',
+        'T' => '7',
+        'A' => '4',
+        _ => return None,
+    })
+}
+
+/// Digits read from a word, and how many characters had to be mapped from
+/// look-alike letters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigitReading {
+    pub digits: String,
+    pub mapped: usize,
+}
+
+/// The digits `text` shows, when at least half of it is real digits and the
+/// rest are look-alikes (punctuation at either end is dropped).
+pub fn digit_reading(text: &str) -> Option<DigitReading> {
+    let core = text.trim_matches(|c: char| {
+        matches!(
+            c,
+            '.' | ',' | '-' | '—' | '\'' | '"' | ':' | ';' | '_' | '~'
+        )
+    });
+    if core.is_empty() {
+        return None;
+    }
+    let real = core.chars().filter(char::is_ascii_digit).count();
+    let total = core.chars().count();
+    if real * 2 < total || real == 0 {
+        return None;
+    }
+    let digits: Option<String> = core.chars().map(as_digit).collect();
+    digits.map(|digits| DigitReading {
+        mapped: total - real,
+        digits,
+    })
+}
+
+/// Maps look-alike letters to digits in every character of `text` that can
+/// be one, leaving the rest: for patterns such as `O9/2S`.
+pub fn map_lookalikes(text: &str) -> String {
+    text.chars().map(|c| as_digit(c).unwrap_or(c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, x: i32, y: i32, h: u32) -> Word {
+        Word {
+            text: text.to_owned(),
+            conf: 0.9,
+            rect: Rect::new(x, y, 10 * text.len() as u32, h),
+            line: (0, 0, 0),
+        }
+    }
+
+    #[test]
+    fn words_group_into_lines_left_to_right() {
+        let words = [
+            word("1234", 200, 102, 30),
+            word("4518", 100, 100, 30),
+            word("VALID", 100, 160, 15),
+            word("09/28", 180, 161, 16),
+        ];
+        let lines = group_lines(&words);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].text(), "4518 1234");
+        assert_eq!(lines[1].text(), "VALID 09/28");
+        assert_eq!(lines[0].rect(), Rect::new(100, 100, 140, 32));
+    }
+
+    #[test]
+    fn digit_readings_map_lookalikes() {
+        assert_eq!(
+            digit_reading("4518"),
+            Some(DigitReading {
+                digits: "4518".into(),
+                mapped: 0
+            })
+        );
+        assert_eq!(
+            digit_reading("45l8."),
+            Some(DigitReading {
+                digits: "4518".into(),
+                mapped: 1
+            })
+        );
+        assert_eq!(
+            digit_reading("S0O1"),
+            Some(DigitReading {
+                digits: "5001".into(),
+                mapped: 2
+            })
+        );
+        assert_eq!(digit_reading("VALID"), None);
+        assert_eq!(digit_reading("Whe"), None);
+        assert_eq!(digit_reading("09/28"), None);
+        assert_eq!(map_lookalikes("O9/2S"), "09/25");
+    }
+}

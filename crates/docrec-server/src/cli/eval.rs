@@ -1,0 +1,228 @@
+//! `docrec eval DIR [--workers N] [--json] [--failures]`: accuracy per
+//! field and per level, and latency, over a folder that `docrec synth`
+//! wrote (images plus `truth.jsonl`).
+//!
+//! A document counts as right when the full card number and the expiry are
+//! both exact. "Wrong ≥ 0.9" counts answers whose number is wrong although
+//! every group's conf is at least 0.9: the failures a client cannot catch.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+use docrec_synth::{CardTruth, Level};
+use serde::Serialize;
+
+use super::progress_bar;
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A folder with images and truth.jsonl.
+    dir: PathBuf,
+    /// Documents recognised at once (one OCR engine each).
+    #[arg(long, default_value_t = 1)]
+    workers: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// List the documents read wrong (synthetic data only: values are printed).
+    #[arg(long)]
+    failures: bool,
+}
+
+/// How one document went.
+struct Outcome {
+    truth: CardTruth,
+    elapsed: Duration,
+    code: i64,
+    number_ok: bool,
+    expiry_ok: bool,
+    groups_ok: bool,
+    confident_wrong: bool,
+    read: String,
+}
+
+/// Counts for one level (or all).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tally {
+    documents: usize,
+    total_card_num: f64,
+    valid_thru: f64,
+    card_nums: f64,
+    document: f64,
+    wrong_number_conf_at_least_0_9: f64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    workers: usize,
+    levels: BTreeMap<String, Tally>,
+    all: Tally,
+    latency_ms_p50: f64,
+    latency_ms_p95: f64,
+    latency_ms_mean: f64,
+    documents_per_second: f64,
+}
+
+fn tally(outcomes: &[&Outcome]) -> Tally {
+    let n = outcomes.len().max(1) as f64;
+    let share = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count() as f64 / n;
+    Tally {
+        documents: outcomes.len(),
+        total_card_num: share(&|o| o.number_ok),
+        valid_thru: share(&|o| o.expiry_ok),
+        card_nums: share(&|o| o.groups_ok),
+        document: share(&|o| o.number_ok && o.expiry_ok),
+        wrong_number_conf_at_least_0_9: share(&|o| o.confident_wrong),
+    }
+}
+
+fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
+    if sorted_ms.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * sorted_ms.len() as f64).ceil() as usize).clamp(1, sorted_ms.len());
+    sorted_ms[rank - 1]
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let truths = docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
+        .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
+    let workers = args.workers.max(1);
+    let recognizer = super::recognizer(Some(workers))?;
+    let bar = progress_bar(truths.len());
+    let next = AtomicUsize::new(0);
+    let outcomes = Mutex::new(Vec::with_capacity(truths.len()));
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(truth) = truths.get(i) else { break };
+                let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
+                let t0 = Instant::now();
+                let answer = recognizer.credit_card(&bytes);
+                let elapsed = t0.elapsed();
+                let outcome = match answer {
+                    Ok(r) => {
+                        let number_ok = r.total_card_num == truth.total_card_num;
+                        let groups: Vec<&str> =
+                            r.card_nums.iter().map(|g| g.value.as_str()).collect();
+                        let min_conf = r.card_nums.iter().map(|g| g.conf).fold(1.0f32, f32::min);
+                        Outcome {
+                            number_ok,
+                            expiry_ok: r.valid_thru.value == truth.valid_thru,
+                            groups_ok: groups == truth.card_nums,
+                            confident_wrong: !number_ok && min_conf >= 0.9,
+                            code: 0,
+                            read: format!(
+                                "{} {} (conf {min_conf:.2})",
+                                groups.join(" "),
+                                r.valid_thru.value
+                            ),
+                            truth: truth.clone(),
+                            elapsed,
+                        }
+                    }
+                    Err(code) => Outcome {
+                        number_ok: false,
+                        expiry_ok: false,
+                        groups_ok: false,
+                        confident_wrong: false,
+                        code: code.code(),
+                        read: code.key().to_owned(),
+                        truth: truth.clone(),
+                        elapsed,
+                    },
+                };
+                outcomes
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(outcome);
+                bar.inc(1);
+            });
+        }
+    });
+    let wall = started.elapsed();
+    bar.finish_and_clear();
+    let outcomes = outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
+
+    let mut levels = BTreeMap::new();
+    for level in Level::ALL {
+        let of_level: Vec<&Outcome> = outcomes.iter().filter(|o| o.truth.level == level).collect();
+        if !of_level.is_empty() {
+            levels.insert(level.as_str().to_owned(), tally(&of_level));
+        }
+    }
+    let mut latencies: Vec<f64> = outcomes
+        .iter()
+        .map(|o| o.elapsed.as_secs_f64() * 1000.0)
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    let report = Report {
+        workers,
+        levels,
+        all: tally(&outcomes.iter().collect::<Vec<_>>()),
+        latency_ms_p50: percentile(&latencies, 0.50),
+        latency_ms_p95: percentile(&latencies, 0.95),
+        latency_ms_mean: latencies.iter().sum::<f64>() / latencies.len().max(1) as f64,
+        documents_per_second: outcomes.len() as f64 / wall.as_secs_f64().max(1e-9),
+    };
+
+    if args.failures {
+        for o in outcomes.iter().filter(|o| !(o.number_ok && o.expiry_ok)) {
+            eprintln!(
+                "{}\t{}\t{}\ttruth {} {}\tread {} [{}]",
+                o.truth.file,
+                o.truth.level.as_str(),
+                o.truth.style,
+                o.truth.card_nums.join(" "),
+                o.truth.valid_thru,
+                o.read,
+                o.code
+            );
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_table(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(report: &Report) {
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    println!(
+        "{:<7} {:>5} {:>13} {:>10} {:>9} {:>9} {:>10}",
+        "level", "docs", "totalCardNum", "validThru", "cardNums", "document", "wrong≥0.9"
+    );
+    let rows = report
+        .levels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v))
+        .chain([("all", &report.all)]);
+    for (name, t) in rows {
+        println!(
+            "{:<7} {:>5} {:>13} {:>10} {:>9} {:>9} {:>10}",
+            name,
+            t.documents,
+            pct(t.total_card_num),
+            pct(t.valid_thru),
+            pct(t.card_nums),
+            pct(t.document),
+            pct(t.wrong_number_conf_at_least_0_9)
+        );
+    }
+    println!(
+        "latency per document: p50 {:.0} ms, p95 {:.0} ms, mean {:.0} ms; {:.2} documents/s with {} worker(s)",
+        report.latency_ms_p50, report.latency_ms_p95, report.latency_ms_mean, report.documents_per_second, report.workers
+    );
+}

@@ -1,0 +1,70 @@
+//! The command-line subcommands other than `serve`.
+
+pub mod eval;
+pub mod recognize;
+pub mod synth;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use docrec_ocr::EnginePool;
+
+use crate::config::Config;
+use crate::recognition::Recognizer;
+
+/// Structured logs on stderr, filtered by `DOCREC_LOG` (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("DOCREC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// A recognizer with `workers` engines, configured from the environment.
+pub fn recognizer(workers: Option<usize>) -> anyhow::Result<Recognizer> {
+    let config = Config::from_env()?;
+    let workers = workers.unwrap_or(config.workers).max(1);
+    let pool = EnginePool::new(&config.engine, workers, Duration::from_secs(600))
+        .context("starting the OCR engines")?;
+    Ok(Recognizer {
+        pool: Arc::new(pool),
+        limits: config.limits,
+    })
+}
+
+/// `docrec error-codes [--json]`.
+pub fn error_codes(json: bool) -> anyhow::Result<ExitCode> {
+    let table = docrec_errors::table();
+    if json {
+        println!("{}", serde_json::to_string(&table)?);
+    } else {
+        for row in table {
+            println!(
+                "{:>8}  {:<45} {}",
+                row.result_code, row.result_key, row.result_message
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr for `len` items, hidden for a handful of them.
+pub fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    if len < 4 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed_precise} eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

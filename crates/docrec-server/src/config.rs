@@ -1,0 +1,100 @@
+//! Configuration from the environment.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `DOCREC_LISTEN` | `127.0.0.1:8080` | address `serve` listens on |
+//! | `DOCREC_DATA_DIR` | `./data` | where the SQLite database lives |
+//! | `DOCREC_MAX_UPLOAD_BYTES` | 5 MiB | largest accepted image part |
+//! | `DOCREC_MAX_PIXELS` | 40 000 000 | largest accepted image, in pixels |
+//! | `DOCREC_WORKERS` | cores | OCR engines (recognitions at once) |
+//! | `DOCREC_TESSDATA_DIR` | system | Tesseract language data folder |
+//! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
+//! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
+//! | `DOCREC_LOG` | `info` | log filter (tracing's `EnvFilter` syntax) |
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use docrec_ocr::EngineConfig;
+use docrec_upload::UploadLimits;
+
+/// Everything `docrec` reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub limits: UploadLimits,
+    pub workers: usize,
+    pub engine: EngineConfig,
+    pub bootstrap: Option<(String, String)>,
+    pub natural_http_status: bool,
+    /// How long a request waits for a free OCR engine.
+    pub engine_wait: Duration,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(None),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{name}={v:?} is not valid: {e}")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let defaults = UploadLimits::default();
+        let limits = UploadLimits {
+            max_bytes: parsed("DOCREC_MAX_UPLOAD_BYTES")?.unwrap_or(defaults.max_bytes),
+            max_pixels: parsed("DOCREC_MAX_PIXELS")?.unwrap_or(defaults.max_pixels),
+            ..defaults
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers: usize = parsed("DOCREC_WORKERS")?.unwrap_or(cores);
+        if workers == 0 {
+            bail!("DOCREC_WORKERS must be at least 1");
+        }
+        let bootstrap = match (
+            var("DOCREC_BOOTSTRAP_APPKEY"),
+            var("DOCREC_BOOTSTRAP_SECRETKEY"),
+        ) {
+            (Some(key), Some(secret)) => Some((key, secret)),
+            (None, None) => None,
+            _ => {
+                bail!("set both DOCREC_BOOTSTRAP_APPKEY and DOCREC_BOOTSTRAP_SECRETKEY, or neither")
+            }
+        };
+        let natural_http_status = match var("DOCREC_HTTP_STATUS").as_deref() {
+            None | Some("constant") => false,
+            Some("natural") => true,
+            Some(other) => bail!("DOCREC_HTTP_STATUS={other:?}: use constant or natural"),
+        };
+        Ok(Config {
+            listen: var("DOCREC_LISTEN")
+                .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
+                .parse()
+                .context("DOCREC_LISTEN must be host:port")?,
+            data_dir: var("DOCREC_DATA_DIR").map_or_else(|| PathBuf::from("./data"), PathBuf::from),
+            limits,
+            workers,
+            engine: EngineConfig {
+                tessdata_dir: var("DOCREC_TESSDATA_DIR").map(PathBuf::from),
+                languages: "eng".to_owned(),
+            },
+            bootstrap,
+            natural_http_status,
+            engine_wait: Duration::from_secs(30),
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! The HTTP API: routes, the envelope on every answer, and `serve`.
+//!
+//! Every answer is the envelope of API.md with HTTP 200 (or the code's
+//! natural status when `DOCREC_HTTP_STATUS=natural`), including the HTTP
+//! layer's own failures: unknown route (404), wrong method (405).
+
+mod auth;
+mod credit_card;
+mod reply;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use docrec_errors::ErrorCode;
+use docrec_ocr::EnginePool;
+use docrec_store::Store;
+
+use crate::config::Config;
+use crate::recognition::Recognizer;
+pub use reply::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub recognizer: Recognizer,
+    pub natural_http_status: bool,
+}
+
+/// The routes of the API.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route(
+            "/v1.0/appkeys/{app_key}/credit-card",
+            post(credit_card::recognize_v1),
+        )
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Uploads are bounded while streaming by docrec-upload; axum's own
+        // limit would cut the stream and surface as a malformed body.
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            log_and_status,
+        ))
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
+        Err(_) => ApiError(ErrorCode::DatabaseFail).into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError(ErrorCode::NotFound)
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError(ErrorCode::MethodNotAllowed)
+}
+
+/// Logs one line per request (method, route, result code, time; never a
+/// value read from a document) and applies the operator's status mapping.
+async fn log_and_status(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let mut response = next.run(request).await;
+    let code = response
+        .extensions()
+        .get::<ErrorCode>()
+        .copied()
+        .unwrap_or(ErrorCode::Success);
+    if state.natural_http_status {
+        if let Ok(status) = axum::http::StatusCode::from_u16(code.natural_http_status()) {
+            *response.status_mut() = status;
+        }
+    }
+    tracing::info!(
+        %method,
+        route,
+        result_code = code.code(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
+}
+
+/// `docrec serve`: opens the store, starts the engines, makes sure of an
+/// appKey and serves until Ctrl-C or SIGTERM, finishing requests in flight.
+pub fn serve() -> anyhow::Result<std::process::ExitCode> {
+    let config = Config::from_env()?;
+    crate::cli::init_logging();
+    if !docrec_ocr::engine::omp_thread_limit_is_set() {
+        tracing::warn!(
+            "OMP_THREAD_LIMIT=1 is not set: every OCR call will be several times slower"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(config.workers * 4)
+        .build()?;
+    runtime.block_on(run(config))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn run(config: Config) -> anyhow::Result<()> {
+    let store = Store::open_sqlite(&config.data_dir)
+        .await
+        .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+    ensure_app_key(&store, &config).await?;
+    let engine_config = config.engine.clone();
+    let (workers, wait) = (config.workers, config.engine_wait);
+    let pool = tokio::task::spawn_blocking(move || EnginePool::new(&engine_config, workers, wait))
+        .await?
+        .context("starting the OCR engines")?;
+    let state = AppState {
+        store: store.clone(),
+        recognizer: Recognizer {
+            pool: Arc::new(pool),
+            limits: config.limits,
+        },
+        natural_http_status: config.natural_http_status,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    tracing::info!(address = %listener.local_addr()?, workers, "docrec is serving");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Makes sure the bootstrap appKey exists, or on a first start without one
+/// creates a demo appKey and prints it and its secretKey (the only time the
+/// secret is shown: only its hash is stored).
+async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
+    if let Some((app_key, secret)) = &config.bootstrap {
+        store.ensure_app_key(app_key, secret).await?;
+        tracing::info!(app_key = %app_key, "bootstrap appKey is ready");
+    } else if store.app_key_count().await? == 0 {
+        let (app_key, secret) = store.create_app_key().await?;
+        println!("docrec: created a demo appKey (the secretKey is shown only now; keep it):");
+        println!("  appKey:    {app_key}");
+        println!("  secretKey: {secret}");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

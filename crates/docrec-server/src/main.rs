@@ -1,0 +1,61 @@
+//! `docrec`: a self-hosted document recognizer.
+//!
+//! Subcommands: `serve` (the HTTP API), `recognize` (the same answers on the
+//! command line), `synth` (labelled synthetic documents), `eval` (accuracy
+//! and latency over a labelled folder) and `error-codes` (the error table).
+//! Configuration comes from `DOCREC_*` environment variables (see
+//! [`config`]).
+
+mod cli;
+mod config;
+mod http;
+mod recognition;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "docrec",
+    version,
+    about = "Self-hosted recognizer of credit cards, ID cards and business registrations"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP API (DOCREC_LISTEN, default 127.0.0.1:8080).
+    Serve,
+    /// Recognise files and print, per file, the envelope the API would answer.
+    Recognize(cli::recognize::RecognizeArgs),
+    /// Write labelled synthetic documents.
+    Synth(cli::synth::SynthArgs),
+    /// Measure accuracy and latency over a folder with a truth.jsonl.
+    Eval(cli::eval::EvalArgs),
+    /// Print the error table.
+    ErrorCodes {
+        /// As JSON: [{"resultCode", "resultKey", "resultMessage"}, ...].
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Serve => http::serve(),
+        Command::Recognize(a) => cli::recognize::run(a),
+        Command::Synth(a) => cli::synth::run(a),
+        Command::Eval(a) => cli::eval::run(a),
+        Command::ErrorCodes { json } => cli::error_codes(json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("docrec: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

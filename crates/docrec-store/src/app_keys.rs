@@ -1,0 +1,166 @@
+//! appKeys: bootstrap, creation, secret verification, enabled services.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sqlx::{Sqlite, Transaction};
+
+use crate::secret::{self, SALT_LEN};
+use crate::{Service, Store, StoreError};
+
+/// How many freshly drawn appKeys may collide before [`Store::create_app_key`]
+/// gives up. With 62^20 keys a single collision is already never expected.
+const CREATE_ATTEMPTS: usize = 4;
+
+/// The salt and hash checked when the appKey is unknown, so that an unknown
+/// appKey costs the same HMAC and comparison as a known one.
+const DUMMY_SALT: [u8; SALT_LEN] = [0x5a; SALT_LEN];
+const DUMMY_HASH: [u8; 32] = [0xa5; 32];
+
+impl Store {
+    /// Makes sure `app_key` exists with `secret_key` as its secret (only its
+    /// hash is stored) and every [`Service`] enabled.
+    ///
+    /// Meant for the key an operator configures at start-up: creates it when
+    /// missing; when it exists with another secret, replaces the hash (with
+    /// a fresh salt); when the secret is already right, leaves the key row
+    /// alone. Services are (re-)enabled every time, including one an
+    /// administrator disabled since: the configured key is the operator's
+    /// full-access key.
+    pub async fn ensure_app_key(&self, app_key: &str, secret_key: &str) -> Result<(), StoreError> {
+        let stored: Option<(Vec<u8>, Vec<u8>)> =
+            sqlx::query_as("SELECT secret_salt, secret_hash FROM app_keys WHERE app_key = $1")
+                .bind(app_key)
+                .fetch_optional(&self.pool)
+                .await?;
+        let secret_is_current = stored
+            .as_ref()
+            .is_some_and(|(salt, hash)| secret::secret_matches(salt, hash, secret_key));
+
+        let mut tx = self.pool.begin().await?;
+        if !secret_is_current {
+            let salt = secret::new_salt();
+            let hash = secret::hash_secret(&salt, secret_key);
+            sqlx::query(
+                "INSERT INTO app_keys (app_key, secret_salt, secret_hash, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (app_key) DO UPDATE SET secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash",
+            )
+            .bind(app_key)
+            .bind(&salt[..])
+            .bind(&hash[..])
+            .bind(unix_now())
+            .execute(&mut *tx)
+            .await?;
+        }
+        enable_all_services(&mut tx, app_key).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates a fresh appKey (20 alphanumeric characters) and secretKey (32
+    /// URL-safe characters, 192 bits), both from the OS CSPRNG, with every
+    /// service enabled. Returns `(app_key, secret_key)`: this is the only
+    /// time the secret exists in plaintext, so the caller shows it once.
+    pub async fn create_app_key(&self) -> Result<(String, String), StoreError> {
+        for _ in 0..CREATE_ATTEMPTS {
+            let app_key = secret::new_app_key();
+            let secret_key = secret::new_secret_key();
+            let salt = secret::new_salt();
+            let hash = secret::hash_secret(&salt, &secret_key);
+
+            let mut tx = self.pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO app_keys (app_key, secret_salt, secret_hash, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (app_key) DO NOTHING",
+            )
+            .bind(&app_key)
+            .bind(&salt[..])
+            .bind(&hash[..])
+            .bind(unix_now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted != 1 {
+                tx.rollback().await?;
+                continue;
+            }
+            enable_all_services(&mut tx, &app_key).await?;
+            tx.commit().await?;
+            return Ok((app_key, secret_key));
+        }
+        Err(StoreError::AppKeyCollision)
+    }
+
+    /// How many appKeys exist.
+    pub async fn app_key_count(&self) -> Result<i64, StoreError> {
+        let count = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM app_keys")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+
+    /// Whether `secret_key` is the secret of `app_key`.
+    ///
+    /// An unknown appKey and a wrong secret both answer `Ok(false)` and take
+    /// the same work: one lookup, one HMAC (of the dummy salt when the key is
+    /// unknown) and one constant-time comparison. Only a database failure is
+    /// an `Err`.
+    pub async fn verify_secret(&self, app_key: &str, secret_key: &str) -> Result<bool, StoreError> {
+        let stored: Option<(Vec<u8>, Vec<u8>)> =
+            sqlx::query_as("SELECT secret_salt, secret_hash FROM app_keys WHERE app_key = $1")
+                .bind(app_key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match stored {
+            Some((salt, hash)) => secret::secret_matches(&salt, &hash, secret_key),
+            None => {
+                let matched = secret::secret_matches(&DUMMY_SALT, &DUMMY_HASH, secret_key);
+                // Keep the work from being optimised away; the answer is no.
+                let _ = std::hint::black_box(matched);
+                false
+            }
+        })
+    }
+
+    /// Whether `app_key` may call `service`. An unknown appKey, or one
+    /// without a row for the service, may not.
+    pub async fn service_enabled(
+        &self,
+        app_key: &str,
+        service: Service,
+    ) -> Result<bool, StoreError> {
+        let enabled: Option<i64> = sqlx::query_scalar(
+            "SELECT enabled FROM app_key_services WHERE app_key = $1 AND service = $2",
+        )
+        .bind(app_key)
+        .bind(service.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(enabled.is_some_and(|e| e != 0))
+    }
+}
+
+/// Enables every service for `app_key` (inserting missing rows).
+async fn enable_all_services(
+    tx: &mut Transaction<'_, Sqlite>,
+    app_key: &str,
+) -> Result<(), StoreError> {
+    for service in Service::ALL {
+        sqlx::query(
+            "INSERT INTO app_key_services (app_key, service, enabled) VALUES ($1, $2, 1) \
+             ON CONFLICT (app_key, service) DO UPDATE SET enabled = 1",
+        )
+        .bind(app_key)
+        .bind(service.as_str())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

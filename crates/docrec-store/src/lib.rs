@@ -1,0 +1,113 @@
+//! The persistent state of docrec.
+//!
+//! Takes a data directory and gives a [`Store`]: a pool of SQLite connections
+//! to `data_dir/docrec.sqlite3`, migrated at open, with the operations the
+//! rest of docrec needs on appKeys: bootstrap a configured key
+//! ([`Store::ensure_app_key`]), mint a new one ([`Store::create_app_key`]),
+//! check a secretKey in constant time ([`Store::verify_secret`]) and ask
+//! whether a [`Service`] is enabled ([`Store::service_enabled`]). Every
+//! failure is a [`StoreError`], which answers `DATABASE_FAIL` (5000003).
+//!
+//! Decisions:
+//!
+//! * **Runtime-checked queries.** Queries use `sqlx::query`, `query_as` and
+//!   `query_scalar`, never the `query!` macros: those need a live database
+//!   or a committed `.sqlx` directory at compile time, and a clean clone must
+//!   build with neither. The queries are few and each is exercised by a test.
+//! * **Portable SQL.** PostgreSQL comes later (several nodes sharing one
+//!   database), so the SQL is kept to what both speak: numbered `$1`
+//!   placeholders, no SQLite-only functions, `INSERT ... ON CONFLICT ... DO
+//!   UPDATE/NOTHING`, timestamps as integer Unix seconds computed in Rust.
+//! * **Migrations** are plain SQL files in `migrations/sqlite/`, embedded
+//!   with `sqlx::migrate!` and run by [`Store::open_sqlite`]; running them
+//!   again is a no-op.
+//! * **Never a hang.** The pool's acquire timeout and SQLite's busy timeout
+//!   are bounded (5 s each), so a locked or unavailable database answers
+//!   [`StoreError`] (5000003) instead of blocking a request forever.
+//! * **Secrets.** Only a salted HMAC of each secretKey is stored (see
+//!   [`secret`](crate::secret) for why a fast keyed hash is right for random
+//!   tokens), and no secret ever appears in an error or a log line.
+
+mod app_keys;
+mod error;
+mod secret;
+mod service;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use error::StoreError;
+pub use service::Service;
+
+/// The file name of the SQLite database inside the data directory.
+pub const SQLITE_FILE_NAME: &str = "docrec.sqlite3";
+
+/// How long a request waits for a pooled connection, and SQLite for a lock,
+/// before giving up with an error.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Most connections open at once. SQLite serialises writers anyway; readers
+/// (secret checks) run in parallel under WAL.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// docrec's persistent state. Cheap to clone (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating it and `data_dir` if missing) `data_dir/docrec.sqlite3`
+    /// in WAL mode with a busy timeout, and runs the migrations.
+    pub async fn open_sqlite(data_dir: &Path) -> Result<Store, StoreError> {
+        Self::open_sqlite_with_timeout(data_dir, DEFAULT_TIMEOUT).await
+    }
+
+    /// [`Store::open_sqlite`] with another acquire/busy timeout (tests use a
+    /// short one to show that a locked database errors instead of hanging).
+    pub(crate) async fn open_sqlite_with_timeout(
+        data_dir: &Path,
+        timeout: Duration,
+    ) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        let path: PathBuf = data_dir.join(SQLITE_FILE_NAME);
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(timeout);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(timeout)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Succeeds when the database answers a trivial query (health checks).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes every connection, checkpointing the WAL (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests;

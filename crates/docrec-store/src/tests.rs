@@ -1,0 +1,243 @@
+//! Store tests on a real SQLite file in a temporary directory.
+
+use std::time::{Duration, Instant};
+
+use docrec_errors::{ErrorCode, ToErrorCode};
+
+use crate::{Service, Store, StoreError, SQLITE_FILE_NAME};
+
+async fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open_sqlite(dir.path()).await.expect("open store")
+}
+
+/// The bytes of the database file and its WAL, where rows live before a checkpoint.
+fn database_bytes(dir: &tempfile::TempDir) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-journal"] {
+        let path = dir.path().join(format!("{SQLITE_FILE_NAME}{suffix}"));
+        if let Ok(content) = std::fs::read(path) {
+            bytes.extend_from_slice(&content);
+        }
+    }
+    bytes
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn opening_twice_runs_the_migrations_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a").join("b");
+    let store = Store::open_sqlite(&nested).await.unwrap();
+    store.ensure_app_key("bootstrap", "secret-1").await.unwrap();
+    store.close().await;
+
+    let store = Store::open_sqlite(&nested).await.unwrap();
+    store.ping().await.unwrap();
+    assert_eq!(store.app_key_count().await.unwrap(), 1);
+    assert!(store.verify_secret("bootstrap", "secret-1").await.unwrap());
+    assert!(nested.join(SQLITE_FILE_NAME).is_file());
+}
+
+#[tokio::test]
+async fn the_database_is_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn ensure_app_key_then_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    store
+        .ensure_app_key("myAppKey", "right-secret")
+        .await
+        .unwrap();
+
+    assert!(store
+        .verify_secret("myAppKey", "right-secret")
+        .await
+        .unwrap());
+    assert!(!store
+        .verify_secret("myAppKey", "wrong-secret")
+        .await
+        .unwrap());
+    assert!(!store.verify_secret("myAppKey", "").await.unwrap());
+    assert!(!store
+        .verify_secret("myAppKey", "right-secret ")
+        .await
+        .unwrap());
+    assert!(!store
+        .verify_secret("otherAppKey", "right-secret")
+        .await
+        .unwrap());
+    assert!(!store.verify_secret("", "").await.unwrap());
+}
+
+#[tokio::test]
+async fn ensure_app_key_with_a_changed_secret_replaces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    store.ensure_app_key("k", "old-secret").await.unwrap();
+    let (salt_before, _): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT secret_salt, secret_hash FROM app_keys WHERE app_key = 'k'")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+
+    // The same secret again leaves the row alone.
+    store.ensure_app_key("k", "old-secret").await.unwrap();
+    let (salt_same, _): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT secret_salt, secret_hash FROM app_keys WHERE app_key = 'k'")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!(salt_before, salt_same);
+
+    store.ensure_app_key("k", "new-secret").await.unwrap();
+    assert!(store.verify_secret("k", "new-secret").await.unwrap());
+    assert!(!store.verify_secret("k", "old-secret").await.unwrap());
+    assert_eq!(store.app_key_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn create_app_key_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    assert_eq!(store.app_key_count().await.unwrap(), 0);
+
+    let (app_key, secret_key) = store.create_app_key().await.unwrap();
+    assert_eq!(app_key.len(), 20);
+    assert!(app_key.bytes().all(|b| b.is_ascii_alphanumeric()));
+    assert_eq!(secret_key.len(), 32);
+    assert!(secret_key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+
+    assert!(store.verify_secret(&app_key, &secret_key).await.unwrap());
+    assert!(!store.verify_secret(&app_key, "not-it").await.unwrap());
+    for service in Service::ALL {
+        assert!(
+            store.service_enabled(&app_key, service).await.unwrap(),
+            "{service}"
+        );
+    }
+
+    let (other_key, other_secret) = store.create_app_key().await.unwrap();
+    assert_ne!(app_key, other_key);
+    assert_ne!(secret_key, other_secret);
+    assert!(!store.verify_secret(&app_key, &other_secret).await.unwrap());
+    assert_eq!(store.app_key_count().await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn only_a_hash_of_the_secret_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let secret = "PlainTextSecretThatMustNeverBeStored";
+    store.ensure_app_key("hashedKey", secret).await.unwrap();
+    let (created_key, created_secret) = store.create_app_key().await.unwrap();
+
+    let (salt, hash): (Vec<u8>, Vec<u8>) =
+        sqlx::query_as("SELECT secret_salt, secret_hash FROM app_keys WHERE app_key = 'hashedKey'")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!(salt.len(), 16);
+    assert_eq!(hash.len(), 32);
+    assert!(!contains(&hash, secret.as_bytes()));
+
+    // Before and after a checkpoint, neither the database nor its WAL hold the plaintext.
+    let bytes = database_bytes(&dir);
+    assert!(
+        contains(&bytes, b"hashedKey"),
+        "the search does see stored text"
+    );
+    assert!(contains(&bytes, created_key.as_bytes()));
+    assert!(!contains(&bytes, secret.as_bytes()));
+    assert!(!contains(&bytes, created_secret.as_bytes()));
+    store.close().await;
+    let bytes = database_bytes(&dir);
+    assert!(contains(&bytes, b"hashedKey"));
+    assert!(!contains(&bytes, secret.as_bytes()));
+    assert!(!contains(&bytes, created_secret.as_bytes()));
+}
+
+#[tokio::test]
+async fn service_enabled_follows_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    store.ensure_app_key("svcKey", "s").await.unwrap();
+    for service in Service::ALL {
+        assert!(store.service_enabled("svcKey", service).await.unwrap());
+        assert!(!store.service_enabled("unknownKey", service).await.unwrap());
+    }
+
+    sqlx::query(
+        "UPDATE app_key_services SET enabled = 0 WHERE app_key = 'svcKey' AND service = 'id-card'",
+    )
+    .execute(&store.pool)
+    .await
+    .unwrap();
+    assert!(!store
+        .service_enabled("svcKey", Service::IdCard)
+        .await
+        .unwrap());
+    assert!(store
+        .service_enabled("svcKey", Service::CreditCard)
+        .await
+        .unwrap());
+
+    // ensure_app_key enables every service again.
+    store.ensure_app_key("svcKey", "s").await.unwrap();
+    assert!(store
+        .service_enabled("svcKey", Service::IdCard)
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn a_locked_database_errors_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let holder = open(&dir).await;
+    let mut conn = holder.pool.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+
+    let store = Store::open_sqlite_with_timeout(dir.path(), Duration::from_millis(200))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let error = store.ensure_app_key("k", "s").await.unwrap_err();
+    assert!(matches!(error, StoreError::Database(_)), "{error}");
+    assert_eq!(error.error_code(), ErrorCode::DatabaseFail);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    // Readers are not blocked by the writer under WAL.
+    assert!(!store.verify_secret("k", "s").await.unwrap());
+
+    sqlx::query("ROLLBACK").execute(&mut *conn).await.unwrap();
+    store.ensure_app_key("k", "s").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_data_dir_that_cannot_be_created_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    let error = Store::open_sqlite(&file.join("data")).await.unwrap_err();
+    assert!(matches!(error, StoreError::CreateDataDir { .. }), "{error}");
+    assert_eq!(error.error_code().code(), 5000003);
+}

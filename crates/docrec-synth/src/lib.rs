@@ -1,0 +1,357 @@
+//! Synthetic, labelled document images for testing and measuring docrec.
+//!
+//! The first document type is the front of a credit card (see
+//! `shared/spec/korean-documents.md` "Payment cards" and `API.md` §4.2):
+//! [`credit_card`] draws one card deterministically from a seed at a
+//! difficulty [`Level`], and [`write_credit_cards`] writes a directory of
+//! images plus `truth.jsonl` (one [`CardTruth`] per line).
+//!
+//! Modules:
+//! * [`fonts`]: system fonts loaded at run time (nothing embedded).
+//! * [`card_number`]: brands, Luhn, grouping, expiry.
+//! * [`credit_card`](mod@credit_card): drawing the upright card.
+//! * [`degrade`]: document-agnostic scan / phone-photo simulation.
+//! * [`truth`]: [`CardTruth`], [`Level`], JSON lines.
+//!
+//! Same seed → same card, same pixels, same bytes. The card's content depends
+//! only on the seed; the level only changes how it is photographed.
+//!
+//! ```no_run
+//! use docrec_synth::{credit_card, Level};
+//! let card = credit_card(42, Level::Photo).unwrap();
+//! std::fs::write(format!("card.{}", card.extension), &card.encoded).unwrap();
+//! println!("{}", card.truth.total_card_num);
+//! ```
+
+pub mod card_number;
+pub mod credit_card;
+pub mod degrade;
+mod draw;
+pub mod fonts;
+pub mod truth;
+
+use std::path::{Path, PathBuf};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+pub use card_number::{luhn_valid, Brand, CardNumber};
+pub use credit_card::Style;
+pub use degrade::Quad;
+pub use truth::{CardTruth, Level};
+
+/// Everything that can go wrong while generating.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthError {
+    #[error(
+        "font {font} not found; install the Debian package {package} (tried {tried:?}, \
+         or set DOCREC_FONT_DIR)"
+    )]
+    FontMissing {
+        font: &'static str,
+        package: &'static str,
+        tried: Vec<PathBuf>,
+    },
+    #[error("font file {path} could not be parsed")]
+    FontInvalid { path: PathBuf },
+    #[error("unknown level {0:?} (expected clean, photo or hard)")]
+    UnknownLevel(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("image encoding failed: {0}")]
+    Image(#[from] image::ImageError),
+    #[error("truth JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl SynthError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> SynthError {
+        SynthError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Where things are in the final image (after every transform, including
+/// the quarter turn). Each quad is the TL, TR, BR, BL corners of the upright
+/// box as drawn on the card, so after a quarter turn "TL" is no longer the
+/// top-left point of the image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardGeometry {
+    /// The card's outline (its bounding rectangle, corners rounded inside).
+    pub card: Quad,
+    /// One quad per printed number group, in order.
+    pub number_groups: Vec<Quad>,
+    /// The `MM/YY` date (without its label).
+    pub valid_thru: Quad,
+}
+
+/// One generated card.
+#[derive(Debug, Clone)]
+pub struct SyntheticCard {
+    /// The final pixels before compression (what `encoded` was made from).
+    pub image: image::RgbImage,
+    pub truth: CardTruth,
+    /// The image file's bytes (PNG or JPEG).
+    pub encoded: Vec<u8>,
+    /// `"jpg"` or `"png"`.
+    pub extension: &'static str,
+    /// Boxes of the number groups and expiry in `image` coordinates.
+    pub geometry: CardGeometry,
+}
+
+fn level_stream(level: Level) -> u64 {
+    match level {
+        Level::Clean => 1,
+        Level::Photo => 2,
+        Level::Hard => 3,
+    }
+}
+
+/// Draws one card. Deterministic for `(seed, level)`; the card itself
+/// (number, design) depends only on `seed`. `truth.file` is
+/// `card-{seed:05}.{extension}`.
+pub fn credit_card(seed: u64, level: Level) -> Result<SyntheticCard, SynthError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let card = credit_card::render(&mut rng)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(level_stream(level));
+    let out = match level {
+        Level::Clean => degrade::scan(&card.image, &degrade::ScanParams::default(), &mut rng),
+        Level::Photo => degrade::photograph(&card.image, &degrade::PhotoParams::photo(), &mut rng),
+        Level::Hard => degrade::photograph(&card.image, &degrade::PhotoParams::hard(), &mut rng),
+    };
+    let encoded = out.encoding.encode(&out.image)?;
+    let extension = out.encoding.extension();
+    let (w, h) = (card.image.width() as f32, card.image.height() as f32);
+    let geometry = CardGeometry {
+        card: out.map_box([0.0, 0.0, w, h]),
+        number_groups: card.group_boxes.iter().map(|b| out.map_box(*b)).collect(),
+        valid_thru: out.map_box(card.valid_thru_box),
+    };
+    let truth = CardTruth {
+        file: format!("card-{seed:05}.{extension}"),
+        level,
+        brand: card.number.brand.name().to_string(),
+        style: card.style.name().to_string(),
+        font: card.face.family().to_string(),
+        total_card_num: card.number.digits.clone(),
+        card_nums: card.number.groups.clone(),
+        valid_thru: card.valid_thru.clone(),
+        rotation: out.rotation,
+    };
+    Ok(SyntheticCard {
+        image: out.image,
+        truth,
+        encoded,
+        extension,
+        geometry,
+    })
+}
+
+/// The seed of the `index`-th card of a set made with `seed` (SplitMix64).
+pub fn card_seed(seed: u64, index: usize) -> u64 {
+    let mut z = seed.wrapping_add(
+        (index as u64)
+            .wrapping_add(1)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Writes `n` cards to `out_dir` (created if missing) as
+/// `card-00000.{png,jpg}`, … plus `out_dir/truth.jsonl`, one [`CardTruth`]
+/// per line in index order. Card `i` is `credit_card(card_seed(seed, i),
+/// levels[i % levels.len()])` renamed; an empty `levels` means all three.
+/// Deterministic; uses all cores.
+pub fn write_credit_cards(
+    out_dir: &Path,
+    n: usize,
+    seed: u64,
+    levels: &[Level],
+) -> Result<Vec<CardTruth>, SynthError> {
+    let levels: &[Level] = if levels.is_empty() {
+        &Level::ALL
+    } else {
+        levels
+    };
+    std::fs::create_dir_all(out_dir).map_err(|e| SynthError::io(out_dir, e))?;
+    let make = |i: usize| -> Result<CardTruth, SynthError> {
+        let card = credit_card(card_seed(seed, i), levels[i % levels.len()])?;
+        let mut truth = card.truth;
+        truth.file = format!("card-{i:05}.{}", card.extension);
+        let path = out_dir.join(&truth.file);
+        std::fs::write(&path, &card.encoded).map_err(|e| SynthError::io(&path, e))?;
+        Ok(truth)
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(n.max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<CardTruth, SynthError>>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            break;
+                        }
+                        let r = make(i);
+                        let failed = r.is_err();
+                        done.push((i, r));
+                        if failed {
+                            break;
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().expect("card worker panicked") {
+                results[i] = Some(r);
+            }
+        }
+    });
+    let mut truths = Vec::with_capacity(n);
+    for r in results {
+        match r {
+            Some(Ok(t)) => truths.push(t),
+            Some(Err(e)) => return Err(e),
+            // Only when another worker failed first; its error is returned.
+            None => continue,
+        }
+    }
+    if truths.len() != n {
+        // A worker stopped early after an error that was already reported
+        // above; unreachable in practice.
+        return Err(SynthError::io(
+            out_dir,
+            std::io::Error::other("card generation stopped early"),
+        ));
+    }
+    truth::write_jsonl(&out_dir.join("truth.jsonl"), &truths)?;
+    Ok(truths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deterministic_per_seed() {
+        for level in Level::ALL {
+            let a = credit_card(11, level).unwrap();
+            let b = credit_card(11, level).unwrap();
+            assert_eq!(a.truth, b.truth);
+            assert_eq!(a.image.as_raw(), b.image.as_raw());
+            assert_eq!(a.encoded, b.encoded);
+        }
+        let c = credit_card(12, Level::Clean).unwrap();
+        let a = credit_card(11, Level::Clean).unwrap();
+        assert_ne!(a.truth.total_card_num, c.truth.total_card_num);
+        // The level does not change the card itself.
+        let p = credit_card(11, Level::Hard).unwrap();
+        assert_eq!(p.truth.total_card_num, a.truth.total_card_num);
+        assert_eq!(p.truth.valid_thru, a.truth.valid_thru);
+    }
+
+    #[test]
+    fn truth_is_consistent() {
+        for seed in 0..6 {
+            let c = credit_card(seed, Level::Clean).unwrap();
+            let t = &c.truth;
+            assert!(luhn_valid(&t.total_card_num));
+            assert_eq!(t.card_nums.concat(), t.total_card_num);
+            let brand = Brand::ALL
+                .into_iter()
+                .find(|b| b.name() == t.brand)
+                .unwrap();
+            assert!(brand.matches(&t.total_card_num), "{t:?}");
+            if brand == Brand::Amex {
+                assert_eq!(
+                    t.card_nums.iter().map(|g| g.len()).collect::<Vec<_>>(),
+                    [4, 6, 5]
+                );
+            }
+            let m: u32 = t.valid_thru[..2].parse().unwrap();
+            assert!((1..=12).contains(&m) && &t.valid_thru[2..3] == "/");
+            assert!(["embossed", "flat"].contains(&t.style.as_str()));
+            assert_eq!(t.rotation, 0);
+            assert!(t.file.ends_with(c.extension));
+        }
+    }
+
+    #[test]
+    fn image_sizes_per_level() {
+        let c = credit_card(5, Level::Clean).unwrap();
+        let (w, h) = c.image.dimensions();
+        let aspect = w as f32 / h as f32;
+        assert!((1.45..1.75).contains(&aspect), "{aspect}");
+        assert!((960..=1160).contains(&w));
+        for (level, lo, hi) in [(Level::Photo, 1280, 1600), (Level::Hard, 900, 1100)] {
+            for seed in 0..2 {
+                let c = credit_card(seed, level).unwrap();
+                let (w, h) = c.image.dimensions();
+                let long = w.max(h);
+                assert!((lo..=hi).contains(&long), "{level} {long}");
+                if c.truth.rotation % 180 == 0 {
+                    assert!(w > h);
+                } else {
+                    assert!(h > w);
+                }
+                assert_eq!(c.extension, "jpg");
+                assert_eq!(&c.encoded[..2], &[0xFF, 0xD8]);
+                // Every box is inside the image.
+                for q in c
+                    .geometry
+                    .number_groups
+                    .iter()
+                    .chain([&c.geometry.valid_thru])
+                {
+                    for p in q {
+                        assert!(p[0] >= 0.0 && p[1] >= 0.0);
+                        assert!(p[0] <= w as f32 && p[1] <= h as f32);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn writes_files_and_truth_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let levels = [Level::Clean, Level::Photo, Level::Hard];
+        let truths = write_credit_cards(dir.path(), 4, 99, &levels).unwrap();
+        assert_eq!(truths.len(), 4);
+        let text = std::fs::read_to_string(dir.path().join("truth.jsonl")).unwrap();
+        assert_eq!(text.lines().count(), 4);
+        let read = truth::read_truth(&dir.path().join("truth.jsonl")).unwrap();
+        assert_eq!(read, truths);
+        for (i, t) in truths.iter().enumerate() {
+            assert_eq!(t.level, levels[i % 3]);
+            assert!(t.file.starts_with(&format!("card-{i:05}.")));
+            let bytes = std::fs::read(dir.path().join(&t.file)).unwrap();
+            image::load_from_memory(&bytes).unwrap();
+        }
+        let files = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(files, 5);
+        // Deterministic across runs.
+        let dir2 = tempfile::tempdir().unwrap();
+        assert_eq!(
+            write_credit_cards(dir2.path(), 4, 99, &levels).unwrap(),
+            truths
+        );
+    }
+}
