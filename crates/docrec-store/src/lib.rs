@@ -24,9 +24,14 @@
 //! * **Never a hang.** The pool's acquire timeout and SQLite's busy timeout
 //!   are bounded (5 s each), so a locked or unavailable database answers
 //!   [`StoreError`] (5000003) instead of blocking a request forever.
-//! * **Secrets.** Only a salted HMAC of each secretKey is stored (see
-//!   [`secret`](crate::secret) for why a fast keyed hash is right for random
-//!   tokens), and no secret ever appears in an error or a log line.
+//! * **Secrets.** Only `HMAC-SHA256(per-key random salt, secretKey)` is
+//!   stored. A slow password hash (Argon2, bcrypt) guards low-entropy,
+//!   human-chosen passwords against dictionaries; a secretKey is a 192-bit
+//!   random token from the OS CSPRNG, which no dictionary covers and no
+//!   hashing speed makes guessable, so a fast keyed hash is adequate and
+//!   keeps every authenticated request cheap (`src/secret.rs` has the full
+//!   reasoning). Hashes are compared in constant time, and no secret ever
+//!   appears in an error or a log line.
 
 mod app_keys;
 mod error;
@@ -34,7 +39,6 @@ mod secret;
 mod service;
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -79,7 +83,7 @@ impl Store {
             source,
         })?;
         let path: PathBuf = data_dir.join(SQLITE_FILE_NAME);
-        let options = SqliteConnectOptions::from_str("sqlite:")?
+        let options = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)

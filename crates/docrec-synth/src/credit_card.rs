@@ -15,6 +15,9 @@
 //! the top; the brand mark at the bottom-right or top-right corner. No CVV is
 //! ever drawn.
 
+// Pixel code indexes colour channels of several arrays in step.
+#![allow(clippy::needless_range_loop)]
+
 use std::f32::consts::PI;
 
 use ab_glyph::{FontArc, PxScale};
@@ -360,12 +363,13 @@ fn paint_background(img: &mut RgbImage, p: &Palette, rng: &mut impl Rng) {
     }
 
     // Fine plastic grain.
-    let grain = rng.gen_range(1.0..4.0);
-    for px in img.pixels_mut() {
-        let r: u32 = rng.gen();
+    let grain = rng.gen_range(1.0..4.0f32);
+    let mut pr = crate::degrade::PixelRng::new(rng);
+    for px in img.as_mut().chunks_exact_mut(3) {
+        let r = pr.next();
         let n = ((r & 0xff) as f32 + ((r >> 8) & 0xff) as f32) / 255.0 - 1.0;
         for k in 0..3 {
-            px.0[k] = (px.0[k] as f32 + n * grain).clamp(0.0, 255.0) as u8;
+            px[k] = (px[k] as f32 + n * grain + 0.5).clamp(0.0, 255.0) as u8;
         }
     }
 }
@@ -436,7 +440,7 @@ fn draw_contactless(img: &mut RgbImage, center: (f32, f32), size: f32, color: Rg
     let t = (size * 0.09).max(1.5);
     for k in 0..4 {
         let r = size * (0.25 + 0.22 * k as f32);
-        stroke_arc(img, center, r, t, -0.8, 0.8, 0.85, color);
+        stroke_arc(img, center, r, t, (-0.8, 0.8), 0.85, color);
     }
 }
 
@@ -709,7 +713,7 @@ fn draw_brand(
             };
             let tw = spec.width("Diners Club", 0.0);
             let cx = x1 - tw - r * 1.3;
-            stroke_arc(img, (cx, y0 + h * 0.45), r, r * 0.22, -PI, PI, 1.0, ink);
+            stroke_arc(img, (cx, y0 + h * 0.45), r, r * 0.22, (-PI, PI), 1.0, ink);
             fill_rounded_rect(
                 img,
                 [
@@ -1192,20 +1196,21 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
     // Rounded corners as alpha.
     let radius = 0.037 * wf;
     let rect = [0.0, 0.0, wf, hf];
-    let mut rgba = RgbaImage::new(w, h);
-    for (x, y, px) in rgba.enumerate_pixels_mut() {
-        let c = img.get_pixel(x, y).0;
-        let near_corner = (x as f32) < radius + 1.0 || (x as f32) > wf - radius - 1.0;
-        let near_corner =
-            near_corner && ((y as f32) < radius + 1.0 || (y as f32) > hf - radius - 1.0);
-        let a = if near_corner {
-            (rounded_rect_coverage(x as f32 + 0.5, y as f32 + 0.5, rect, radius) * 255.0).round()
-                as u8
-        } else {
-            255
-        };
-        *px = image::Rgba([c[0], c[1], c[2], a]);
+    let mut data = Vec::with_capacity((w * h * 4) as usize);
+    for (y, row) in img.as_raw().chunks_exact(w as usize * 3).enumerate() {
+        let yc = y as f32 + 0.5;
+        let corner_row = yc < radius + 1.0 || yc > hf - radius - 1.0;
+        for (x, c) in row.chunks_exact(3).enumerate() {
+            let xc = x as f32 + 0.5;
+            let a = if corner_row && (xc < radius + 1.0 || xc > wf - radius - 1.0) {
+                (rounded_rect_coverage(xc, yc, rect, radius) * 255.0 + 0.5) as u8
+            } else {
+                255
+            };
+            data.extend_from_slice(&[c[0], c[1], c[2], a]);
+        }
     }
+    let rgba = RgbaImage::from_raw(w, h, data).expect("buffer size matches");
 
     Ok(RenderedCard {
         image: rgba,

@@ -5,6 +5,9 @@
 //! functions that blend a mask or a per-pixel colour into an [`RgbImage`].
 //! Everything is deterministic and single-threaded.
 
+// Pixel code indexes colour channels of several arrays in step.
+#![allow(clippy::needless_range_loop)]
+
 use ab_glyph::{Font, FontArc, PxScale, ScaleFont};
 use image::RgbImage;
 
@@ -404,15 +407,14 @@ pub fn fill_polygon(img: &mut RgbImage, pts: &[(f32, f32)], opacity: f32, color:
     }
 }
 
-/// Draws a ring arc: radius `r`, thickness `t`, angles in radians (from +x,
-/// clockwise since y grows down).
+/// Draws a ring arc: radius `r`, thickness `t`, angles `(from, to)` in
+/// radians (from +x, clockwise since y grows down).
 pub fn stroke_arc(
     img: &mut RgbImage,
     center: (f32, f32),
     r: f32,
     t: f32,
-    a0: f32,
-    a1: f32,
+    (a0, a1): (f32, f32),
     opacity: f32,
     color: Rgbf,
 ) {

@@ -2,7 +2,7 @@
 //!
 //! The first document type is the front of a credit card (see
 //! `shared/spec/korean-documents.md` "Payment cards" and `API.md` §4.2):
-//! [`credit_card`] draws one card deterministically from a seed at a
+//! [`credit_card()`] draws one card deterministically from a seed at a
 //! difficulty [`Level`], and [`write_credit_cards`] writes a directory of
 //! images plus `truth.jsonl` (one [`CardTruth`] per line).
 //!

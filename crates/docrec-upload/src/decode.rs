@@ -49,7 +49,9 @@ pub fn check_type(bytes: &[u8], allowed: &[FileType]) -> Result<FileType, Upload
 ///    as stored) rather than failing the upload.
 ///
 /// Bytes of an accepted type that do not decode (truncated, corrupt, zero
-/// width) are [`UploadError::Undecodable`].
+/// width) are [`UploadError::Undecodable`]. A JPEG counts as truncated when
+/// its markers do not run from SOI to EOI (the decoder itself would accept
+/// it and fill the missing rows with grey).
 pub fn decode_image(
     bytes: &[u8],
     allowed: &[FileType],
@@ -61,9 +63,15 @@ pub fn decode_image(
     let file_type = check_type(bytes, allowed)?;
     let format = file_type.image_format().ok_or(UploadError::InvalidType)?;
 
-    if file_type == FileType::Png {
-        let (width, height) = png_header_dimensions(bytes).ok_or(UploadError::Undecodable)?;
-        check_dimensions(width, height, limits)?;
+    match file_type {
+        FileType::Png => {
+            let (width, height) = png_header_dimensions(bytes).ok_or(UploadError::Undecodable)?;
+            check_dimensions(width, height, limits)?;
+        }
+        // The JPEG decoder is lenient and fills a truncated scan with grey,
+        // so a cut-off upload is caught here from its marker structure.
+        FileType::Jpeg if !crate::jpeg::is_complete(bytes) => return Err(UploadError::Undecodable),
+        _ => {}
     }
 
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -282,6 +290,18 @@ pub(crate) mod tests {
         for cut in [30, png.len() / 2, png.len() - 13] {
             assert_eq!(
                 decode_image(&png[..cut], RASTER, &UploadLimits::default()).unwrap_err(),
+                UploadError::Undecodable,
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_truncated_jpeg_is_undecodable() {
+        let jpeg = encode_jpeg(&two_halves());
+        for cut in [jpeg.len() / 2, jpeg.len() - 2] {
+            assert_eq!(
+                decode_image(&jpeg[..cut], RASTER, &UploadLimits::default()).unwrap_err(),
                 UploadError::Undecodable,
                 "cut at {cut}"
             );

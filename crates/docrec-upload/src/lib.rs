@@ -29,6 +29,7 @@
 
 mod decode;
 mod error;
+mod jpeg;
 mod limits;
 mod multipart;
 mod sniff;

@@ -80,13 +80,14 @@ fn jpeg_bomb(width: u16, height: u16) -> Vec<u8> {
 
 #[test]
 fn bombs_are_refused_without_a_large_allocation() {
-    let limits = UploadLimits {
-        max_pixels: u64::MAX / 16,
-        max_side: u32::MAX,
-        ..UploadLimits::default()
-    };
+    let limits = UploadLimits::default();
     let allowed = [FileType::Jpeg, FileType::Png];
-    let bombs = [("jpeg 11000x11000", jpeg_bomb(11_000, 11_000))];
+    let bombs = [
+        ("png 50000x50000", png_bomb(50_000, 50_000)),
+        ("png 10000x10000", png_bomb(10_000, 10_000)),
+        ("jpeg 60000x60000", jpeg_bomb(60_000, 60_000)),
+        ("jpeg 11000x11000", jpeg_bomb(11_000, 11_000)),
+    ];
     for (name, bytes) in bombs {
         LARGEST.store(0, Ordering::SeqCst);
         let result = decode_image(&bytes, &allowed, &limits);
