@@ -19,6 +19,7 @@ use imageproc::edges::canny;
 use imageproc::filter::gaussian_blur_f32;
 use imageproc::geometric_transformations::{warp_into, Border, Interpolation, Projection};
 use imageproc::geometry::{approximate_polygon_dp, arc_length, convex_hull};
+use imageproc::hough::{detect_lines, LineDetectionOptions, PolarLine};
 use imageproc::morphology::dilate;
 use imageproc::point::Point;
 
@@ -44,18 +45,99 @@ pub fn find_quad(image: &GrayImage, aspect: f32) -> Option<Quad> {
     let (w, h) = (small.width() as f32, small.height() as f32);
     let frame_area = w * h;
 
-    let best = find_contours::<i32>(&edges)
+    let outlines = find_contours::<i32>(&edges)
         .into_iter()
         .filter(|c| c.border_type == BorderType::Outer && c.points.len() >= 40)
-        .filter_map(|contour| quad_of_outline(&contour.points))
+        .filter_map(|contour| quad_of_outline(&contour.points));
+    let best = outlines
+        .chain(quads_of_lines(&edges))
         .filter(|quad| {
-            let area = quad.area();
-            area > 0.10 * frame_area && !hugs_frame(quad, w, h) && plausible_aspect(quad, aspect)
+            quad.area() > 0.10 * frame_area
+                && !hugs_frame(quad, w, h)
+                && plausible_aspect(quad, aspect)
+                && nearly_rectangular(quad)
         })
-        .max_by(|a, b| a.area().total_cmp(&b.area()))?;
+        .map(|quad| (edge_support(&edges, &quad), quad))
+        .filter(|(support, _)| *support > 0.6)
+        .max_by(|(sa, a), (sb, b)| (a.area() * sa * sa).total_cmp(&(b.area() * sb * sb)))
+        .map(|(_, quad)| quad)?;
 
     let corners = best.corners.map(|(x, y)| (x / scale, y / scale));
     Some(Quad::new(corners))
+}
+
+/// Quadrilaterals bounded by two pairs of roughly parallel straight lines
+/// (Hough transform) that meet at roughly right angles: finds an outline
+/// whose contour is broken or merged with a textured background.
+fn quads_of_lines(edges: &GrayImage) -> Vec<Quad> {
+    let short_side = edges.width().min(edges.height()) as f32;
+    let mut threshold = 0.3 * short_side;
+    let mut lines = Vec::new();
+    for _ in 0..6 {
+        lines = detect_lines(
+            edges,
+            LineDetectionOptions {
+                vote_threshold: threshold as u32,
+                suppression_radius: 6,
+            },
+        );
+        match lines.len() {
+            0..4 => threshold *= 0.75,
+            41.. => threshold *= 1.3,
+            _ => break,
+        }
+    }
+    let angle_gap = |a: u32, b: u32| {
+        let d = a.abs_diff(b) % 180;
+        d.min(180 - d)
+    };
+    // Pairs of near-parallel lines at least a fifth of the image apart.
+    let mut pairs: Vec<(PolarLine, PolarLine)> = Vec::new();
+    for (i, a) in lines.iter().enumerate() {
+        for b in &lines[i + 1..] {
+            if angle_gap(a.angle_in_degrees, b.angle_in_degrees) <= 12 && separation(a, b) > 0.2 * short_side {
+                pairs.push((*a, *b));
+            }
+        }
+    }
+    let mut quads = Vec::new();
+    for (i, (a1, a2)) in pairs.iter().enumerate() {
+        for (b1, b2) in &pairs[i + 1..] {
+            if angle_gap(a1.angle_in_degrees, b1.angle_in_degrees) < 70 {
+                continue;
+            }
+            let corners = [
+                intersection(a1, b1),
+                intersection(b1, a2),
+                intersection(a2, b2),
+                intersection(b2, a1),
+            ];
+            if let [Some(p), Some(q), Some(r), Some(s)] = corners {
+                quads.push(order_clockwise([p, q, r, s]));
+            }
+        }
+    }
+    quads
+}
+
+/// The distance between two near-parallel lines, measured at the first
+/// line's foot point.
+fn separation(a: &PolarLine, b: &PolarLine) -> f32 {
+    let (sa, ca) = (a.angle_in_degrees as f32).to_radians().sin_cos();
+    let (sb, cb) = (b.angle_in_degrees as f32).to_radians().sin_cos();
+    let (x, y) = (a.r * ca, a.r * sa);
+    (x * cb + y * sb - b.r).abs()
+}
+
+/// Where two lines `x cos θ + y sin θ = r` cross, unless nearly parallel.
+fn intersection(a: &PolarLine, b: &PolarLine) -> Option<(f32, f32)> {
+    let (sa, ca) = (a.angle_in_degrees as f32).to_radians().sin_cos();
+    let (sb, cb) = (b.angle_in_degrees as f32).to_radians().sin_cos();
+    let det = ca * sb - sa * cb;
+    if det.abs() < 1e-3 {
+        return None;
+    }
+    Some(((a.r * sb - b.r * sa) / det, (ca * b.r - cb * a.r) / det))
 }
 
 /// Reduces an outline to four corners: its convex hull simplified with a
@@ -97,6 +179,53 @@ fn plausible_aspect(quad: &Quad, aspect: f32) -> bool {
     let b = (quad.side(1) + quad.side(3)) / 2.0;
     let ratio = a.max(b) / a.min(b).max(1.0);
     ratio > aspect * 0.75 && ratio < aspect * 1.3
+}
+
+/// Whether the quadrilateral could be a rectangle seen in perspective: every
+/// corner between 60° and 120°, opposite sides of similar length.
+fn nearly_rectangular(quad: &Quad) -> bool {
+    let c = &quad.corners;
+    let angles_ok = (0..4).all(|i| {
+        let (px, py) = c[(i + 3) % 4];
+        let (x, y) = c[i];
+        let (nx, ny) = c[(i + 1) % 4];
+        let (ax, ay) = (px - x, py - y);
+        let (bx, by) = (nx - x, ny - y);
+        let cos = (ax * bx + ay * by) / ((ax.hypot(ay) * bx.hypot(by)).max(1e-3));
+        cos.abs() < 0.5
+    });
+    let similar = |a: f32, b: f32| a.max(b) / a.min(b).max(1.0) < 1.35;
+    angles_ok && similar(quad.side(0), quad.side(2)) && similar(quad.side(1), quad.side(3))
+}
+
+/// The share of points along the quadrilateral's sides that lie on an edge
+/// (within a pixel): a real outline is traced by edges all round, a hull
+/// spanned by scattered texture is not.
+fn edge_support(edges: &GrayImage, quad: &Quad) -> f32 {
+    let (w, h) = (edges.width() as i32, edges.height() as i32);
+    let on_edge = |x: i32, y: i32| {
+        (-1..=1).any(|dy| {
+            (-1..=1).any(|dx| {
+                let (sx, sy) = (x + dx, y + dy);
+                sx >= 0 && sy >= 0 && sx < w && sy < h && edges.get_pixel(sx as u32, sy as u32)[0] > 0
+            })
+        })
+    };
+    let mut hits = 0;
+    let mut samples = 0;
+    for i in 0..4 {
+        let (x0, y0) = quad.corners[i];
+        let (x1, y1) = quad.corners[(i + 1) % 4];
+        // Skip the ends: rounded corners leave them off the straight line.
+        for k in 1..20 {
+            let t = 0.1 + 0.8 * k as f32 / 20.0;
+            samples += 1;
+            if on_edge((x0 + t * (x1 - x0)).round() as i32, (y0 + t * (y1 - y0)).round() as i32) {
+                hits += 1;
+            }
+        }
+    }
+    hits as f32 / samples as f32
 }
 
 /// Orders four points clockwise (in image coordinates, y down) starting at
@@ -142,13 +271,21 @@ impl Rectified {
     }
 }
 
-/// Warps the document inside `quad` (the whole image when `None`) to an
-/// image `width` pixels wide and `width / aspect` high, long side horizontal.
+/// Warps the document inside `quad` to an image `width` pixels wide and
+/// `width / aspect` high, long side horizontal.
+///
+/// Without `quad` the whole image is the view, kept at its own aspect ratio
+/// (a photo whose outline was not found is not stretched to the document's
+/// shape) and turned to landscape when it is portrait.
 pub fn rectify(image: &GrayImage, quad: Option<Quad>, width: u32, aspect: f32) -> Rectified {
-    let quad = quad.unwrap_or_else(|| {
-        let (w, h) = (image.width() as f32, image.height() as f32);
-        Quad::new([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)])
-    });
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let (quad, aspect) = match quad {
+        Some(quad) => (quad, aspect),
+        None => (
+            Quad::new([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]),
+            w.max(h) / w.min(h).max(1.0),
+        ),
+    };
     // Put a long side on top: start one corner later when the first side is
     // the short one.
     let mut corners = quad.corners;
@@ -259,6 +396,6 @@ mod tests {
     fn portrait_uploads_are_turned_to_landscape() {
         let img = GrayImage::from_pixel(300, 480, Luma([200]));
         let rectified = rectify(&img, None, 500, 1.586);
-        assert_eq!(rectified.image.dimensions(), (500, 315));
+        assert_eq!(rectified.image.dimensions(), (500, 313));
     }
 }

@@ -104,6 +104,7 @@ impl Engine {
             None => None,
         };
         let languages = CString::new(config.languages.as_bytes()).map_err(|_| init_error())?;
+        silence_leptonica();
         let mut api = TessBaseApi::create();
         api.init_4(
             datapath.as_deref(),
@@ -148,6 +149,18 @@ impl Engine {
             .to_str()
             .map_err(|e| OcrError::Output(e.to_string()))?;
         Ok(parse_tsv(tsv))
+    }
+}
+
+/// Leptonica, under Tesseract, prints warnings such as "Error in
+/// pixScanForForeground" to stderr for harmless conditions; they would
+/// interleave with the structured logs.
+fn silence_leptonica() {
+    use tesseract::plumbing::leptonica_plumbing::leptonica_sys::{setMsgSeverity, L_SEVERITY_NONE};
+    // SAFETY: setMsgSeverity only stores an integer in a global of
+    // Leptonica's; it touches no memory of ours.
+    unsafe {
+        setMsgSeverity(L_SEVERITY_NONE as i32);
     }
 }
 
