@@ -142,19 +142,46 @@ pub fn recognize_credit_card(
     engine: &mut Engine,
 ) -> Result<CreditCard, CardError> {
     let outline = find_quad(image, CARD_ASPECT);
-    let upright = rectify(image, outline, VIEW_WIDTH, CARD_ASPECT);
-    let first = read_view(&upright, engine)?;
-    let reading = if first.number.as_ref().is_some_and(|n| n.check.passes()) {
-        first
-    } else {
-        let turned = read_view(&upright.rotated_180(), engine)?;
-        match (&first.number, &turned.number) {
-            (_, None) => first.merge_evidence(turned),
-            (None, Some(_)) => turned.merge_evidence(first),
-            (Some(a), Some(b)) if b.score() > a.score() => turned.merge_evidence(first),
-            _ => first.merge_evidence(turned),
+    // The views to try, most likely first: the rectified card, upside down,
+    // then (when the outline may have been wrong) the whole photo both ways.
+    let mut views: Vec<Box<dyn Fn() -> Rectified>> = Vec::new();
+    if outline.is_some() {
+        views.push(Box::new(|| {
+            rectify(image, outline, VIEW_WIDTH, CARD_ASPECT)
+        }));
+        views.push(Box::new(|| {
+            rectify(image, outline, VIEW_WIDTH, CARD_ASPECT).rotated_180()
+        }));
+    }
+    views.push(Box::new(|| rectify(image, None, VIEW_WIDTH, CARD_ASPECT)));
+    views.push(Box::new(|| {
+        rectify(image, None, VIEW_WIDTH, CARD_ASPECT).rotated_180()
+    }));
+
+    let mut best: Option<ViewReading> = None;
+    for view in views {
+        let reading = read_view(&view(), engine)?;
+        let passes = reading.number.as_ref().is_some_and(|n| n.check.passes());
+        best = Some(match best {
+            None => reading,
+            Some(previous) => {
+                let better = match (&previous.number, &reading.number) {
+                    (_, None) => false,
+                    (None, Some(_)) => true,
+                    (Some(a), Some(b)) => b.score() > a.score(),
+                };
+                if better {
+                    reading.merge_evidence(previous)
+                } else {
+                    previous.merge_evidence(reading)
+                }
+            }
+        });
+        if passes {
+            break;
         }
-    };
+    }
+    let reading = best.expect("at least the whole-image view is read");
     match reading.number {
         Some(number) => Ok(CreditCard {
             groups: number.groups,
@@ -439,14 +466,15 @@ fn reread_number(
 }
 
 static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])(0[1-9]|1[0-2]) ?[/\\|] ?([0-9]{2})(?:[^0-9]|$)").expect("valid regex")
+    Regex::new(r"(?:^|[^0-9])(0[1-9]|1[0-2])[/\\|]([0-9]{2})(?:[^0-9]|$)").expect("valid regex")
 });
 static EXPIRY_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(THRU|GOOD|EXP|END|유효|까지)").expect("valid regex"));
 
 /// Finds `MM/YY` on the card's lines: after a `THRU`-like label if there is
 /// one, else the latest date (a card may also print `MEMBER SINCE`).
-/// Returns the value, its confidence and its box in the view.
+/// Letter-spaced dates (`0 9 / 2 8`) are read across words. Returns the
+/// value, its confidence and its box in the view.
 fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rect)> {
     let mut found: Vec<(String, f32, Rect, bool)> = Vec::new();
     for line in lines {
@@ -454,18 +482,46 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
             // Expiry dates are printed below the number.
             continue;
         }
-        let mut labelled = false;
-        for word in &line.words {
-            if EXPIRY_LABEL.is_match(&word.text) {
-                labelled = true;
+        // The line's text without spaces, and which word each byte came from.
+        let mut joined = String::new();
+        let mut owner = Vec::new();
+        for (i, word) in line.words.iter().enumerate() {
+            let has_digits = word.text.chars().any(|c| c.is_ascii_digit() || c == '/');
+            let text = if has_digits {
+                map_lookalikes(&word.text)
+            } else {
+                word.text.clone()
+            };
+            for c in text.chars() {
+                joined.push(c);
+                owner.extend(std::iter::repeat_n(i, c.len_utf8()));
             }
-            let mapped = map_lookalikes(&word.text);
-            if let Some(c) = EXPIRY.captures(&mapped) {
-                let value = format!("{}/{}", &c[1], &c[2]);
-                let exact = EXPIRY.is_match(&word.text);
-                let conf = word.conf * if exact { 1.0 } else { 0.8 };
-                found.push((value, conf, word.rect, labelled));
-            }
+        }
+        let label_at = line
+            .words
+            .iter()
+            .position(|w| EXPIRY_LABEL.is_match(&w.text));
+        for c in EXPIRY.captures_iter(&joined) {
+            let (Some(month), Some(year)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let words = &line.words[owner[month.start()]..=owner[year.end() - 1]];
+            let raw: String = words.iter().map(|w| w.text.as_str()).collect();
+            let exact = EXPIRY.is_match(&raw);
+            let conf =
+                words.iter().map(|w| w.conf).fold(1.0f32, f32::min) * if exact { 1.0 } else { 0.8 };
+            let rect = words
+                .iter()
+                .map(|w| w.rect)
+                .reduce(|a, b| a.union(&b))
+                .unwrap_or_default();
+            let labelled = label_at.is_some_and(|l| l <= owner[month.start()]);
+            found.push((
+                format!("{}/{}", month.as_str(), year.as_str()),
+                conf,
+                rect,
+                labelled,
+            ));
         }
     }
     let key = |v: &str| {
@@ -606,6 +662,23 @@ mod tests {
         let (value, conf, _) = find_expiry(&[since, thru], None).unwrap();
         assert_eq!(value, "09/27");
         assert!(conf < 0.9, "a mapped look-alike lowers conf");
+    }
+
+    #[test]
+    fn letter_spaced_expiries_are_read_across_words() {
+        let line = Line {
+            words: vec![
+                word("VALID", 10, 0.9),
+                word("0", 100, 0.9),
+                word("9", 120, 0.9),
+                word("/", 140, 0.9),
+                word("28", 160, 0.8),
+            ],
+        };
+        let (value, conf, rect) = find_expiry(&[line], None).unwrap();
+        assert_eq!(value, "09/28");
+        assert!((conf - 0.8).abs() < 1e-6);
+        assert_eq!(rect.x, 100);
     }
 
     #[test]
