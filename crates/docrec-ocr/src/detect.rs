@@ -95,7 +95,9 @@ fn quads_of_lines(edges: &GrayImage) -> Vec<Quad> {
     let mut pairs: Vec<(PolarLine, PolarLine)> = Vec::new();
     for (i, a) in lines.iter().enumerate() {
         for b in &lines[i + 1..] {
-            if angle_gap(a.angle_in_degrees, b.angle_in_degrees) <= 12 && separation(a, b) > 0.2 * short_side {
+            if angle_gap(a.angle_in_degrees, b.angle_in_degrees) <= 12
+                && separation(a, b) > 0.2 * short_side
+            {
                 pairs.push((*a, *b));
             }
         }
@@ -207,7 +209,11 @@ fn edge_support(edges: &GrayImage, quad: &Quad) -> f32 {
         (-1..=1).any(|dy| {
             (-1..=1).any(|dx| {
                 let (sx, sy) = (x + dx, y + dy);
-                sx >= 0 && sy >= 0 && sx < w && sy < h && edges.get_pixel(sx as u32, sy as u32)[0] > 0
+                sx >= 0
+                    && sy >= 0
+                    && sx < w
+                    && sy < h
+                    && edges.get_pixel(sx as u32, sy as u32)[0] > 0
             })
         })
     };
@@ -220,7 +226,10 @@ fn edge_support(edges: &GrayImage, quad: &Quad) -> f32 {
         for k in 1..20 {
             let t = 0.1 + 0.8 * k as f32 / 20.0;
             samples += 1;
-            if on_edge((x0 + t * (x1 - x0)).round() as i32, (y0 + t * (y1 - y0)).round() as i32) {
+            if on_edge(
+                (x0 + t * (x1 - x0)).round() as i32,
+                (y0 + t * (y1 - y0)).round() as i32,
+            ) {
                 hits += 1;
             }
         }
