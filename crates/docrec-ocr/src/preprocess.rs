@@ -3,13 +3,8 @@
 //! decides what a document is.
 
 use image::imageops::FilterType;
-use image::{DynamicImage, GrayImage, Luma};
+use image::{GrayImage, Luma};
 use imageproc::contrast::{otsu_level, threshold, ThresholdType};
-
-/// The luminance of an upload.
-pub fn to_gray(image: &DynamicImage) -> GrayImage {
-    image.to_luma8()
-}
 
 /// Scales `image` so that its height is `target_height` (aspect kept).
 /// Returns the image and the scale factor applied.
@@ -26,22 +21,6 @@ pub fn scale_to_height(image: &GrayImage, target_height: u32) -> (GrayImage, f32
     };
     (
         image::imageops::resize(image, width, target_height.max(1), filter),
-        scale,
-    )
-}
-
-/// Scales `image` so that its longer side is at most `max_side`. Returns the
-/// image and the factor applied (≤ 1).
-pub fn limit_size(image: &GrayImage, max_side: u32) -> (GrayImage, f32) {
-    let longest = image.width().max(image.height());
-    if longest <= max_side {
-        return (image.clone(), 1.0);
-    }
-    let scale = max_side as f32 / longest as f32;
-    let width = ((image.width() as f32 * scale).round() as u32).max(1);
-    let height = ((image.height() as f32 * scale).round() as u32).max(1);
-    (
-        image::imageops::resize(image, width, height, FilterType::Triangle),
         scale,
     )
 }
@@ -146,9 +125,6 @@ mod tests {
         let img = GrayImage::new(200, 100);
         let (scaled, factor) = scale_to_height(&img, 50);
         assert_eq!(scaled.dimensions(), (100, 50));
-        assert_eq!(factor, 0.5);
-        let (limited, factor) = limit_size(&img, 100);
-        assert_eq!(limited.dimensions(), (100, 50));
         assert_eq!(factor, 0.5);
     }
 

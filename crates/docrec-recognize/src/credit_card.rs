@@ -30,7 +30,7 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
-use crate::payment_card::{standard_groups, Brand, NumberCheck};
+use crate::payment_card::{standard_groups, NumberCheck};
 use crate::text::{digit_reading, group_lines, map_lookalikes, Line};
 
 /// ISO/IEC 7810 ID-1: 85.60 × 53.98 mm.
@@ -260,7 +260,7 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, CardE
         .iter()
         .flat_map(number_candidates)
         .max_by(|a, b| a.score().total_cmp(&b.score()));
-    let needs_reread = number.as_ref().map_or(true, |n| !n.check.passes());
+    let needs_reread = number.as_ref().is_none_or(|n| !n.check.passes());
     if needs_reread {
         let region = number
             .as_ref()
@@ -570,11 +570,6 @@ fn has_card_words(line: &Line) -> bool {
     });
     CARD_WORDS.is_match(&line.text())
         || digit_words(line).iter().filter(|w| w.1.len() == 4).count() >= 2
-}
-
-/// The brand of a recognised number, for callers that report it.
-pub fn brand_of(card: &CreditCard) -> Option<Brand> {
-    Brand::of(&card.number)
 }
 
 #[cfg(test)]
