@@ -466,7 +466,8 @@ fn reread_number(
 }
 
 static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])(0[1-9]|1[0-2])[/\\|]([0-9]{2})(?:[^0-9]|$)").expect("valid regex")
+    Regex::new(r"(?:^|[^0-9])(0 ?[1-9]|1 ?[0-2]) ?[/\\|] ?([0-9] ?[0-9])(?:[^0-9]|$)")
+        .expect("valid regex")
 });
 static EXPIRY_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(THRU|GOOD|EXP|END|유효|까지)").expect("valid regex"));
@@ -482,17 +483,16 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
             // Expiry dates are printed below the number.
             continue;
         }
-        // The line's text without spaces, and which word each byte came from.
+        // The line's words joined by spaces, digit look-alikes mapped, and
+        // which word each byte came from.
         let mut joined = String::new();
         let mut owner = Vec::new();
         for (i, word) in line.words.iter().enumerate() {
-            let has_digits = word.text.chars().any(|c| c.is_ascii_digit() || c == '/');
-            let text = if has_digits {
-                map_lookalikes(&word.text)
-            } else {
-                word.text.clone()
-            };
-            for c in text.chars() {
+            if i > 0 {
+                joined.push(' ');
+                owner.push(i);
+            }
+            for c in date_reading(&word.text).chars() {
                 joined.push(c);
                 owner.extend(std::iter::repeat_n(i, c.len_utf8()));
             }
@@ -517,7 +517,11 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
                 .unwrap_or_default();
             let labelled = label_at.is_some_and(|l| l <= owner[month.start()]);
             found.push((
-                format!("{}/{}", month.as_str(), year.as_str()),
+                format!(
+                    "{}/{}",
+                    month.as_str().replace(' ', ""),
+                    year.as_str().replace(' ', "")
+                ),
                 conf,
                 rect,
                 labelled,
@@ -532,6 +536,28 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
         .into_iter()
         .max_by(|a, b| a.3.cmp(&b.3).then_with(|| key(&a.0).cmp(&key(&b.0))))
         .map(|(value, conf, rect, _)| (value, conf, rect))
+}
+
+/// A word as it may stand in a date: brackets and stray punctuation dropped
+/// and look-alike letters mapped to digits when every character is a digit,
+/// a look-alike or a slash (`(Q)` → `0`, `O9/2S` → `09/25`); any other word
+/// is kept as it is (`THRU` stays a word).
+fn date_reading(text: &str) -> String {
+    let core: String = text
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '(' | ')' | '{' | '}' | '\'' | '"' | '`' | ',' | '.' | ':' | ';'
+            )
+        })
+        .collect();
+    let mapped = map_lookalikes(&core);
+    if !mapped.is_empty() && mapped.chars().all(|c| c.is_ascii_digit() || c == '/') {
+        mapped
+    } else {
+        text.to_owned()
+    }
 }
 
 /// Reads the band below the number as a block when the sparse pass missed
@@ -674,6 +700,24 @@ mod tests {
         assert_eq!(value, "09/28");
         assert!((conf - 0.8).abs() < 1e-6);
         assert_eq!(rect.x, 100);
+    }
+
+    #[test]
+    fn bracketed_look_alikes_and_neighbouring_noise_do_not_hide_an_expiry() {
+        let spaced = Line {
+            words: vec![
+                word("THRU", 10, 0.9),
+                word("(Q)", 100, 0.3),
+                word("7", 140, 0.9),
+                word("/", 160, 0.9),
+                word("31", 180, 0.9),
+            ],
+        };
+        assert_eq!(find_expiry(&[spaced], None).unwrap().0, "07/31");
+        let crowded = Line {
+            words: vec![word("e212", 10, 0.0), word("03/30", 100, 0.9)],
+        };
+        assert_eq!(find_expiry(&[crowded], None).unwrap().0, "03/30");
     }
 
     #[test]

@@ -1,0 +1,44 @@
+//! Time to recognise one credit card, one at a time with one engine, per
+//! synthetic level (`cargo bench -p docrec-recognize --bench credit_card`;
+//! run with `OMP_THREAD_LIMIT=1` in the environment, as docrec always is).
+//!
+//! The images are decoded before timing starts: this measures detection,
+//! rectification and OCR, the recognizer's own work.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use docrec_ocr::{Engine, EngineConfig};
+use docrec_recognize::recognize_credit_card;
+use docrec_synth::Level;
+
+fn cards(level: Level, n: u64) -> Vec<image::GrayImage> {
+    (0..n)
+        .map(|seed| {
+            let card = docrec_synth::credit_card(1000 + seed, level).expect("fonts installed");
+            image::load_from_memory(&card.encoded)
+                .expect("decodes")
+                .to_luma8()
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let mut engine = Engine::new(&EngineConfig::default()).expect("eng language data installed");
+    let mut group = c.benchmark_group("credit_card");
+    group.sample_size(20);
+    for level in [Level::Clean, Level::Photo] {
+        let images = cards(level, 8);
+        let mut next = 0;
+        group.bench_function(level.as_str(), |b| {
+            b.iter(|| {
+                let image = &images[next % images.len()];
+                next += 1;
+                // Failures are part of the cost too; the result is not checked here.
+                let _ = recognize_credit_card(image, &mut engine);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
