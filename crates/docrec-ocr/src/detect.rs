@@ -41,15 +41,27 @@ pub fn find_quad(image: &GrayImage, aspect: f32) -> Option<Quad> {
         FilterType::Triangle,
     );
     let blurred = gaussian_blur_f32(&small, 1.4);
-    let edges = dilate(&canny(&blurred, 12.0, 36.0), Norm::LInf, 1);
-    let (w, h) = (small.width() as f32, small.height() as f32);
+    // Dim or low-contrast photos (a dark card on a dark table) need lower
+    // edge thresholds; try the stricter ones first.
+    let best = [(12.0, 36.0), (5.0, 15.0)]
+        .into_iter()
+        .find_map(|(low, high)| best_quad(&blurred, low, high, aspect))?;
+    let corners = best.corners.map(|(x, y)| (x / scale, y / scale));
+    Some(Quad::new(corners))
+}
+
+/// The best-supported document outline in the edges of `blurred` found
+/// with Canny thresholds `low`/`high`, in `blurred`'s pixels.
+fn best_quad(blurred: &GrayImage, low: f32, high: f32, aspect: f32) -> Option<Quad> {
+    let edges = dilate(&canny(blurred, low, high), Norm::LInf, 1);
+    let (w, h) = (blurred.width() as f32, blurred.height() as f32);
     let frame_area = w * h;
 
     let outlines = find_contours::<i32>(&edges)
         .into_iter()
         .filter(|c| c.border_type == BorderType::Outer && c.points.len() >= 40)
         .filter_map(|contour| quad_of_outline(&contour.points));
-    let best = outlines
+    outlines
         .chain(quads_of_lines(&edges))
         .filter(|quad| {
             quad.area() > 0.10 * frame_area
@@ -57,13 +69,11 @@ pub fn find_quad(image: &GrayImage, aspect: f32) -> Option<Quad> {
                 && plausible_aspect(quad, aspect)
                 && nearly_rectangular(quad)
         })
+        .map(|quad| refine(&edges, &quad))
         .map(|quad| (edge_support(&edges, &quad), quad))
         .filter(|(support, _)| *support > 0.6)
         .max_by(|(sa, a), (sb, b)| (a.area() * sa * sa).total_cmp(&(b.area() * sb * sb)))
-        .map(|(_, quad)| quad)?;
-
-    let corners = best.corners.map(|(x, y)| (x / scale, y / scale));
-    Some(Quad::new(corners))
+        .map(|(_, quad)| quad)
 }
 
 /// Quadrilaterals bounded by two pairs of roughly parallel straight lines
@@ -198,6 +208,91 @@ fn nearly_rectangular(quad: &Quad) -> bool {
     });
     let similar = |a: f32, b: f32| a.max(b) / a.min(b).max(1.0) < 1.35;
     angles_ok && similar(quad.side(0), quad.side(2)) && similar(quad.side(1), quad.side(3))
+}
+
+/// Moves each side of a rough quadrilateral onto the edge pixels nearest
+/// it (a line fitted through the edge found along the side's normal at
+/// many points) and takes the corners where the fitted sides cross. The
+/// rough corners of a simplified outline or a one-degree Hough line are
+/// several pixels off; the fitted ones follow the document's real edges.
+fn refine(edges: &GrayImage, quad: &Quad) -> Quad {
+    const REACH: i32 = 6;
+    let (w, h) = (edges.width() as i32, edges.height() as i32);
+    let mut sides = Vec::with_capacity(4);
+    for i in 0..4 {
+        let (x0, y0) = quad.corners[i];
+        let (x1, y1) = quad.corners[(i + 1) % 4];
+        let length = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt().max(1.0);
+        let (nx, ny) = (-(y1 - y0) / length, (x1 - x0) / length);
+        let mut points = Vec::new();
+        let steps = (length as usize / 2).max(8);
+        for k in 0..=steps {
+            let t = 0.12 + 0.76 * k as f32 / steps as f32;
+            let (px, py) = (x0 + t * (x1 - x0), y0 + t * (y1 - y0));
+            let nearest = (0..=REACH).flat_map(|d| [d, -d]).find_map(|d| {
+                let (sx, sy) = (
+                    (px + d as f32 * nx).round() as i32,
+                    (py + d as f32 * ny).round() as i32,
+                );
+                (sx >= 0
+                    && sy >= 0
+                    && sx < w
+                    && sy < h
+                    && edges.get_pixel(sx as u32, sy as u32)[0] > 0)
+                    .then_some((sx as f32, sy as f32))
+            });
+            points.extend(nearest);
+        }
+        match fit_line(&points) {
+            Some(line) if points.len() * 2 > steps => sides.push(line),
+            // Too little edge along this side: keep the rough side.
+            _ => sides.push((
+                (x0 + x1) / 2.0,
+                (y0 + y1) / 2.0,
+                (x1 - x0) / length,
+                (y1 - y0) / length,
+            )),
+        }
+    }
+    let corner = |a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)| {
+        // Solve a.p + s a.d = b.p + t b.d for the crossing.
+        let det = a.2 * (-b.3) - a.3 * (-b.2);
+        if det.abs() < 1e-4 {
+            return None;
+        }
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let s = (dx * (-b.3) - dy * (-b.2)) / det;
+        Some((a.0 + s * a.2, a.1 + s * a.3))
+    };
+    let mut corners = quad.corners;
+    for (i, slot) in corners.iter_mut().enumerate() {
+        // Corner i joins side i - 1 and side i.
+        if let Some(p) = corner(sides[(i + 3) % 4], sides[i]) {
+            *slot = p;
+        }
+    }
+    Quad::new(corners)
+}
+
+/// The total-least-squares line through `points`, as a point on it and a
+/// unit direction `(x, y, dx, dy)`.
+fn fit_line(points: &[(f32, f32)]) -> Option<(f32, f32, f32, f32)> {
+    if points.len() < 2 {
+        return None;
+    }
+    let n = points.len() as f32;
+    let (mx, my) = points
+        .iter()
+        .fold((0.0, 0.0), |(sx, sy), p| (sx + p.0, sy + p.1));
+    let (mx, my) = (mx / n, my / n);
+    let (mut sxx, mut sxy, mut syy) = (0.0, 0.0, 0.0);
+    for (x, y) in points {
+        sxx += (x - mx) * (x - mx);
+        sxy += (x - mx) * (y - my);
+        syy += (y - my) * (y - my);
+    }
+    let angle = 0.5 * (2.0 * sxy).atan2(sxx - syy);
+    Some((mx, my, angle.cos(), angle.sin()))
 }
 
 /// The share of points along the quadrilateral's sides that lie on an edge

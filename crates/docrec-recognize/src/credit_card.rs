@@ -396,25 +396,32 @@ fn split_evenly(digits: &str, sizes: &[usize], rect: Rect, conf: f32) -> Vec<Fie
         .collect()
 }
 
-/// A line that looks like a number OCR could not read whole: three or more
-/// words that are mostly digits.
+/// A line that looks like a number OCR could not read whole: at least two
+/// groups of three or more digits (a date or a CVV alone is not enough).
 fn likely_number_line(lines: &[Line]) -> Option<&Line> {
+    let groups = |l: &Line| digit_words(l).iter().filter(|w| w.1.len() >= 3).count();
     lines
         .iter()
-        .filter(|l| digit_words(l).len() >= 3)
+        .filter(|l| groups(l) >= 2)
         .max_by_key(|l| digit_words(l).iter().map(|w| w.1.len()).sum::<usize>())
 }
 
-/// Reads the number's line alone, on several preparations, and keeps the
+/// Reads the number's line alone, across the card, on several preparations, and keeps the
 /// reading the checks like best; readings that agree raise its confidence.
 fn reread_number(
     view: &GrayImage,
     region: Rect,
     engine: &mut Engine,
 ) -> Result<Option<NumberCandidate>, CardError> {
-    let pad_x = (region.height as i32).max(10);
+    // The whole width of the card: OCR may have found only part of the
+    // line, and the number spans most of the card.
     let pad_y = (region.height as i32 / 3).max(4);
-    let crop_rect = region.padded_within(pad_x, pad_y, view.width(), view.height());
+    let crop_rect = Rect::new(0, region.y, view.width(), region.height).padded_within(
+        0,
+        pad_y,
+        view.width(),
+        view.height(),
+    );
     if crop_rect.width < 8 || crop_rect.height < 8 {
         return Ok(None);
     }
