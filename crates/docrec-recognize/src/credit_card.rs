@@ -276,9 +276,29 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, CardE
     }
 
     let mut valid_thru = find_expiry(&lines, number.as_ref().map(|n| n.rect));
-    if valid_thru.is_none() {
-        if let Some(n) = &number {
-            valid_thru = reread_expiry(&view.image, n.rect, engine)?;
+    if valid_thru.as_ref().is_none_or(|v| v.1 < CERTAIN_EXPIRY) {
+        let (w, h) = view.image.dimensions();
+        // Look again around the uncertain date, else in the band below the number.
+        let region = match (&valid_thru, &number) {
+            (Some(v), _) => {
+                Some(v.2.padded_within(2 * v.2.height as i32, v.2.height as i32 / 2, w, h))
+            }
+            (None, Some(n)) => Some(
+                Rect::new(0, n.rect.bottom(), w, (n.rect.height as f32 * 2.6) as u32)
+                    .padded_within(0, 0, w, h),
+            ),
+            (None, None) => None,
+        };
+        if let Some(region) = region {
+            if let Some(reread) = reread_expiry(&view.image, region, engine)? {
+                match &valid_thru {
+                    Some(first) if first.0 == reread.0 => {
+                        valid_thru = Some((reread.0, first.1.max(reread.1), first.2))
+                    }
+                    Some(first) if first.1 > reread.1 => {}
+                    _ => valid_thru = Some(reread),
+                }
+            }
         }
     }
 
@@ -567,32 +587,55 @@ fn date_reading(text: &str) -> String {
     }
 }
 
-/// Reads the band below the number as a block when the sparse pass missed
-/// the expiry.
+/// Below this confidence an expiry from the first pass is read again.
+const CERTAIN_EXPIRY: f32 = 0.85;
+
+/// Reads `region` of the view again, as a block, on two preparations, and
+/// keeps the expiry most readings agree on (agreement raises its conf).
 fn reread_expiry(
     view: &GrayImage,
-    number: Rect,
+    region: Rect,
     engine: &mut Engine,
 ) -> Result<Option<(String, f32, Rect)>, CardError> {
-    let top = number.bottom();
-    let height = (number.height as f32 * 2.6) as u32;
-    let band =
-        Rect::new(0, top, view.width(), height).padded_within(0, 0, view.width(), view.height());
-    if band.height < 8 {
+    if region.width < 8 || region.height < 8 {
         return Ok(None);
     }
-    let crop =
-        image::imageops::crop_imm(view, 0, band.y as u32, band.width, band.height).to_image();
+    let crop = image::imageops::crop_imm(
+        view,
+        region.x as u32,
+        region.y as u32,
+        region.width,
+        region.height,
+    )
+    .to_image();
     let prepared = dark_text_on_light(&stretch_percentiles(&crop, 0.02, 0.98));
-    let words = engine.read(&prepared, SegMode::Block)?;
-    let words: Vec<Word> = words
-        .into_iter()
-        .map(|w| Word {
-            rect: w.rect.from_crop(0, band.y, 1.0),
-            ..w
-        })
-        .collect();
-    Ok(find_expiry(&group_lines(&words), None))
+    let (prepared, scale) = if prepared.height() < 64 {
+        scale_to_height(&prepared, 64)
+    } else {
+        (prepared, 1.0)
+    };
+    let mut readings: Vec<(String, f32, Rect)> = Vec::new();
+    for variant in [binarize_otsu(&prepared), prepared] {
+        let words: Vec<Word> = engine
+            .read(&pad_white(&variant, 12), SegMode::Block)?
+            .into_iter()
+            .map(|w| Word {
+                rect: Rect::new(w.rect.x - 12, w.rect.y - 12, w.rect.width, w.rect.height)
+                    .from_crop(region.x, region.y, scale),
+                ..w
+            })
+            .collect();
+        readings.extend(find_expiry(&group_lines(&words), None));
+    }
+    let votes = |value: &str| readings.iter().filter(|r| r.0 == value).count();
+    let best = readings
+        .iter()
+        .max_by(|a, b| votes(&a.0).cmp(&votes(&b.0)).then(a.1.total_cmp(&b.1)))
+        .cloned();
+    Ok(best.map(|(value, conf, rect)| {
+        let agreement = votes(&value) as f32 / 2.0;
+        (value, conf * (0.7 + 0.3 * agreement), rect)
+    }))
 }
 
 /// Whether a line has words only cards print.
