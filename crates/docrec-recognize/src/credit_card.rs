@@ -493,7 +493,7 @@ fn reread_number(
 }
 
 static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])(0 ?[1-9]|1 ?[0-2]) ?[/\\|] ?([0-9] ?[0-9])(?:[^0-9]|$)")
+    Regex::new(r"(?:^|[^0-9])([0-9](?: ?[0-9])?) ?[/\\|] ?([0-9] ?[0-9])(?:[^0-9]|$)")
         .expect("valid regex")
 });
 static EXPIRY_LABEL: LazyLock<Regex> =
@@ -532,27 +532,23 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
             let (Some(month), Some(year)) = (c.get(1), c.get(2)) else {
                 continue;
             };
+            let Some((mm, month_conf)) = month_of(&month.as_str().replace(' ', "")) else {
+                continue;
+            };
+            let yy = year.as_str().replace(' ', "");
             let words = &line.words[owner[month.start()]..=owner[year.end() - 1]];
-            let raw: String = words.iter().map(|w| w.text.as_str()).collect();
-            let exact = EXPIRY.is_match(&raw);
-            let conf =
-                words.iter().map(|w| w.conf).fold(1.0f32, f32::min) * if exact { 1.0 } else { 0.8 };
+            let raw: String = words.iter().flat_map(|w| w.text.chars()).collect();
+            let value = format!("{mm}/{yy}");
+            // Printed exactly so, or read through look-alike letters.
+            let mapped = if raw.contains(&value) { 1.0 } else { 0.8 };
+            let conf = words.iter().map(|w| w.conf).fold(1.0f32, f32::min) * mapped * month_conf;
             let rect = words
                 .iter()
                 .map(|w| w.rect)
                 .reduce(|a, b| a.union(&b))
                 .unwrap_or_default();
             let labelled = label_at.is_some_and(|l| l <= owner[month.start()]);
-            found.push((
-                format!(
-                    "{}/{}",
-                    month.as_str().replace(' ', ""),
-                    year.as_str().replace(' ', "")
-                ),
-                conf,
-                rect,
-                labelled,
-            ));
+            found.push((value, conf, rect, labelled));
         }
     }
     let key = |v: &str| {
@@ -563,6 +559,23 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
         .into_iter()
         .max_by(|a, b| a.3.cmp(&b.3).then_with(|| key(&a.0).cmp(&key(&b.0))))
         .map(|(value, conf, rect, _)| (value, conf, rect))
+}
+
+/// The month `MM` a read month stands for, and how much to trust it: `01`
+/// to `12` as read; a single digit whose leading zero OCR dropped (`5` →
+/// `05`) or a leading zero read as its look-alike `8` (`81` → `01`, as
+/// slashed zeros often are) with lower confidence; nothing else.
+fn month_of(read: &str) -> Option<(String, f32)> {
+    let digits: Vec<u32> = read
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    match digits[..] {
+        [m] if m >= 1 => Some((format!("0{m}"), 0.7)),
+        [t, u] if (t == 0 && u >= 1) || (t == 1 && u <= 2) => Some((format!("{t}{u}"), 1.0)),
+        [8, u] if u >= 1 => Some((format!("0{u}"), 0.75)),
+        _ => None,
+    }
 }
 
 /// A word as it may stand in a date: brackets and stray punctuation dropped
@@ -768,6 +781,17 @@ mod tests {
             words: vec![word("e212", 10, 0.0), word("03/30", 100, 0.9)],
         };
         assert_eq!(find_expiry(&[crowded], None).unwrap().0, "03/30");
+    }
+
+    #[test]
+    fn months_read_through_lost_or_slashed_zeros_keep_a_low_conf() {
+        assert_eq!(month_of("07"), Some(("07".into(), 1.0)));
+        assert_eq!(month_of("12"), Some(("12".into(), 1.0)));
+        assert_eq!(month_of("5"), Some(("05".into(), 0.7)));
+        assert_eq!(month_of("81"), Some(("01".into(), 0.75)));
+        assert_eq!(month_of("13"), None);
+        assert_eq!(month_of("00"), None);
+        assert_eq!(month_of("0"), None);
     }
 
     #[test]
