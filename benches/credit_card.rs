@@ -22,7 +22,11 @@ fn cards(level: Level, n: u64) -> Vec<image::GrayImage> {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut engine = Engine::new(&EngineConfig::default()).expect("eng language data installed");
+    let config = EngineConfig {
+        models: docrec_recognize::engine_models(),
+        ..EngineConfig::default()
+    };
+    let mut engine = Engine::new(&config).expect("eng language data installed");
     let mut group = c.benchmark_group("credit_card");
     group.sample_size(20);
     for level in [Level::Clean, Level::Photo] {

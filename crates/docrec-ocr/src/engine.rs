@@ -23,6 +23,16 @@ pub struct EngineConfig {
     pub tessdata_dir: Option<PathBuf>,
     /// Languages joined with `+`, e.g. `eng` or `kor+eng`.
     pub languages: String,
+    /// Extra models loaded from memory (shipped inside the binary), read
+    /// with [`Engine::read_with`].
+    pub models: Vec<EmbeddedModel>,
+}
+
+/// A `.traineddata` file's bytes and the name it is read by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedModel {
+    pub name: &'static str,
+    pub data: &'static [u8],
 }
 
 impl Default for EngineConfig {
@@ -30,6 +40,7 @@ impl Default for EngineConfig {
         EngineConfig {
             tessdata_dir: None,
             languages: "eng".to_owned(),
+            models: Vec::new(),
         }
     }
 }
@@ -85,25 +96,30 @@ pub enum OcrError {
     PoolTimeout(std::time::Duration),
 }
 
-/// One Tesseract instance, initialised once and reused.
+/// Tesseract instances, initialised once and reused: one for the
+/// configured languages and one per embedded model.
 pub struct Engine {
     api: TessBaseApi,
+    models: Vec<(&'static str, TessBaseApi)>,
 }
 
 impl Engine {
-    /// Starts Tesseract with the configured languages (LSTM engine only).
+    /// Starts Tesseract with the configured languages and models (LSTM
+    /// engine only).
     pub fn new(config: &EngineConfig) -> Result<Engine, OcrError> {
-        let init_error = || OcrError::Init {
-            languages: config.languages.clone(),
+        let init_error = |languages: &str| OcrError::Init {
+            languages: languages.to_owned(),
             dir: config.tessdata_dir.clone(),
         };
         let datapath = match &config.tessdata_dir {
-            Some(dir) => {
-                Some(CString::new(dir.to_string_lossy().as_bytes()).map_err(|_| init_error())?)
-            }
+            Some(dir) => Some(
+                CString::new(dir.to_string_lossy().as_bytes())
+                    .map_err(|_| init_error(&config.languages))?,
+            ),
             None => None,
         };
-        let languages = CString::new(config.languages.as_bytes()).map_err(|_| init_error())?;
+        let languages =
+            CString::new(config.languages.as_bytes()).map_err(|_| init_error(&config.languages))?;
         silence_leptonica();
         let mut api = TessBaseApi::create();
         api.init_4(
@@ -111,45 +127,80 @@ impl Engine {
             Some(&languages),
             TessOcrEngineMode_OEM_LSTM_ONLY,
         )
-        .map_err(|_| init_error())?;
-        let mut engine = Engine { api };
+        .map_err(|_| init_error(&config.languages))?;
+        let mut models = Vec::with_capacity(config.models.len());
+        for model in &config.models {
+            let name = CString::new(model.name).map_err(|_| init_error(model.name))?;
+            let mut model_api = TessBaseApi::create();
+            model_api
+                .init_1(model.data, Some(&name), TessOcrEngineMode_OEM_LSTM_ONLY)
+                .map_err(|_| init_error(model.name))?;
+            models.push((model.name, model_api));
+        }
+        let mut engine = Engine { api, models };
         // Tesseract writes diagnostics ("Estimating resolution as …") to
         // stderr; they would interleave with the server's structured logs.
         engine.set("debug_file", "/dev/null")?;
         Ok(engine)
     }
 
+    /// Whether an embedded model of this name was loaded.
+    pub fn has_model(&self, name: &str) -> bool {
+        self.models.iter().any(|(n, _)| *n == name)
+    }
+
     fn set(&mut self, name: &str, value: &str) -> Result<(), OcrError> {
         let name_c = CString::new(name).map_err(|_| OcrError::Output(name.to_owned()))?;
         let value_c = CString::new(value).map_err(|_| OcrError::Output(value.to_owned()))?;
-        self.api
-            .set_variable(&name_c, &value_c)
-            .map_err(|_| OcrError::Output(format!("unknown tesseract variable {name}")))
+        for api in std::iter::once(&mut self.api).chain(self.models.iter_mut().map(|(_, a)| a)) {
+            api.set_variable(&name_c, &value_c)
+                .map_err(|_| OcrError::Output(format!("unknown tesseract variable {name}")))?;
+        }
+        Ok(())
     }
 
-    /// Reads `image` in the given mode.
+    /// Reads `image` in the given mode with the configured languages.
     pub fn read(&mut self, image: &GrayImage, mode: SegMode) -> Result<Vec<Word>, OcrError> {
-        let (width, height) = image.dimensions();
-        if width < 3 || height < 3 {
-            return Ok(Vec::new());
-        }
-        self.api
-            .set_page_seg_mode(mode.tesseract().as_tess_page_seg_mode());
-        self.api
-            .set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
-            .map_err(|e| OcrError::Image(format!("{e:?}")))?;
-        self.api.set_source_resolution(300);
-        self.api.recognize().map_err(|_| OcrError::Recognize)?;
-        let tsv = self
-            .api
-            .get_tsv_text(0)
-            .map_err(|_| OcrError::Output("no TSV text".to_owned()))?;
-        let tsv = tsv
-            .as_ref()
-            .to_str()
-            .map_err(|e| OcrError::Output(e.to_string()))?;
-        Ok(parse_tsv(tsv))
+        read_with_api(&mut self.api, image, mode)
     }
+
+    /// Reads `image` with the embedded model `model`, or with the
+    /// configured languages when no such model was loaded.
+    pub fn read_with(
+        &mut self,
+        model: &str,
+        image: &GrayImage,
+        mode: SegMode,
+    ) -> Result<Vec<Word>, OcrError> {
+        match self.models.iter_mut().find(|(n, _)| *n == model) {
+            Some((_, api)) => read_with_api(api, image, mode),
+            None => read_with_api(&mut self.api, image, mode),
+        }
+    }
+}
+
+fn read_with_api(
+    api: &mut TessBaseApi,
+    image: &GrayImage,
+    mode: SegMode,
+) -> Result<Vec<Word>, OcrError> {
+    let (width, height) = image.dimensions();
+    if width < 3 || height < 3 {
+        return Ok(Vec::new());
+    }
+    api.set_page_seg_mode(mode.tesseract().as_tess_page_seg_mode());
+    api.set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
+        .map_err(|e| OcrError::Image(format!("{e:?}")))?;
+    api.set_source_resolution(300);
+    api.recognize().map_err(|_| OcrError::Recognize)?;
+    let tsv = api
+        .get_tsv_text(0)
+        .map_err(|_| OcrError::Output("no TSV text".to_owned()))?;
+    let tsv = tsv
+        .as_ref()
+        .to_str()
+        .map_err(|e| OcrError::Output(e.to_string()))?;
+    Ok(parse_tsv(tsv))
 }
 
 /// Leptonica, under Tesseract, prints warnings such as "Error in
@@ -258,7 +309,7 @@ mod tests {
     fn missing_language_data_is_an_init_error() {
         let config = EngineConfig {
             tessdata_dir: Some(PathBuf::from("/nonexistent")),
-            languages: "eng".into(),
+            ..EngineConfig::default()
         };
         assert!(matches!(Engine::new(&config), Err(OcrError::Init { .. })));
     }

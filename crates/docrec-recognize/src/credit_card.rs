@@ -362,13 +362,16 @@ fn candidate_from_words(words: &[(&Word, String, usize)]) -> NumberCandidate {
     let digits: String = words.iter().map(|w| w.1.as_str()).collect();
     let check = NumberCheck::of(&digits);
     let mapped: usize = words.iter().map(|w| w.2).sum();
-    let ocr_conf = words.iter().map(|w| w.0.conf).sum::<f32>() / words.len() as f32
-        * 0.9f32.powi(mapped as i32);
     let printed: Vec<usize> = words.iter().map(|w| w.1.len()).collect();
     let expected = check
         .brand
         .map(|b| b.groups(digits.len()))
         .unwrap_or_else(|| standard_groups(digits.len()));
+    // Groups OCR merged or split are a sign of trouble on the line.
+    let layout = if printed == expected { 1.0 } else { 0.75 };
+    let ocr_conf = words.iter().map(|w| w.0.conf).sum::<f32>() / words.len() as f32
+        * 0.9f32.powi(mapped as i32)
+        * layout;
     let rect = words
         .iter()
         .map(|w| w.0.rect)

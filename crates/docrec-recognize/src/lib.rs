@@ -17,3 +17,11 @@ pub mod payment_card;
 pub mod text;
 
 pub use credit_card::{recognize_credit_card, CardError, CreditCard};
+
+use docrec_ocr::engine::EmbeddedModel;
+
+/// The models the recognizers read with besides the system's languages;
+/// pass them in the engines' [`docrec_ocr::EngineConfig::models`].
+pub fn engine_models() -> Vec<EmbeddedModel> {
+    Vec::new()
+}

@@ -91,6 +91,7 @@ impl Config {
             engine: EngineConfig {
                 tessdata_dir: var("DOCREC_TESSDATA_DIR").map(PathBuf::from),
                 languages: "eng".to_owned(),
+                models: docrec_recognize::engine_models(),
             },
             bootstrap,
             natural_http_status,
