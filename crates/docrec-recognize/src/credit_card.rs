@@ -472,25 +472,22 @@ fn reread_number(
     let upright_text = dark_text_on_light(&scaled);
     let variants = [upright_text.clone(), binarize_otsu(&upright_text)];
 
-    let mut readings: Vec<NumberCandidate> = Vec::new();
-    for variant in &variants {
-        let words = engine.read(&pad_white(variant, 12), SegMode::Line)?;
-        let shifted: Vec<Word> = words
-            .into_iter()
-            .map(|w| Word {
-                rect: Rect::new(w.rect.x - 12, w.rect.y - 12, w.rect.width, w.rect.height)
-                    .from_crop(crop_rect.x, crop_rect.y, scale),
-                ..w
-            })
-            .collect();
-        let line = Line { words: shifted };
-        if let Some(best) = number_candidates(&line)
-            .into_iter()
-            .max_by(|a, b| a.score().total_cmp(&b.score()))
-        {
-            readings.push(best);
-        }
-    }
+    let readings_made = read_variants(
+        engine,
+        &variants,
+        SegMode::Line,
+        (crop_rect.x, crop_rect.y),
+        scale,
+    )?;
+    let attempts = readings_made.len();
+    let readings: Vec<NumberCandidate> = readings_made
+        .into_iter()
+        .filter_map(|words| {
+            number_candidates(&Line { words })
+                .into_iter()
+                .max_by(|a, b| a.score().total_cmp(&b.score()))
+        })
+        .collect();
     let Some(best) = readings
         .iter()
         .max_by(|a, b| a.score().total_cmp(&b.score()))
@@ -499,7 +496,7 @@ fn reread_number(
         return Ok(None);
     };
     let agreeing = readings.iter().filter(|r| r.digits == best.digits).count();
-    let agreement = agreeing as f32 / variants.len() as f32;
+    let agreement = agreeing as f32 / attempts as f32;
     let mut best = best;
     for group in &mut best.groups {
         group.conf *= 0.7 + 0.3 * agreement;
@@ -615,6 +612,55 @@ fn date_reading(text: &str) -> String {
     }
 }
 
+/// The embedded model that reads card number and expiry lines (digits,
+/// `/` and space only); see `models/README.md`.
+pub const CARD_DIGITS_MODEL: &str = "carddigits";
+
+/// White margin around a crop: Tesseract reads text touching the edge poorly.
+const CROP_MARGIN: u32 = 12;
+
+/// Reads each preparation of a crop of the view with every reader the
+/// engine has for card lines (the card-digit model when loaded, and the
+/// general model), and gives each reading's words in the view's pixels.
+/// `origin` is the crop's top-left in the view and `scale` the factor the
+/// crop was scaled by.
+fn read_variants(
+    engine: &mut Engine,
+    variants: &[GrayImage],
+    mode: SegMode,
+    origin: (i32, i32),
+    scale: f32,
+) -> Result<Vec<Vec<Word>>, CardError> {
+    let with_digit_model = engine.has_model(CARD_DIGITS_MODEL);
+    let mut readings = Vec::new();
+    for variant in variants {
+        let padded = pad_white(variant, CROP_MARGIN);
+        let mut passes = vec![engine.read(&padded, mode)?];
+        if with_digit_model {
+            passes.push(engine.read_with(CARD_DIGITS_MODEL, &padded, mode)?);
+        }
+        for words in passes {
+            let margin = CROP_MARGIN as i32;
+            readings.push(
+                words
+                    .into_iter()
+                    .map(|w| Word {
+                        rect: Rect::new(
+                            w.rect.x - margin,
+                            w.rect.y - margin,
+                            w.rect.width,
+                            w.rect.height,
+                        )
+                        .from_crop(origin.0, origin.1, scale),
+                        ..w
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(readings)
+}
+
 /// Below this confidence an expiry from the first pass is read again.
 const CERTAIN_EXPIRY: f32 = 0.85;
 
@@ -642,26 +688,26 @@ fn reread_expiry(
     } else {
         (prepared, 1.0)
     };
-    let mut readings: Vec<(String, f32, Rect)> = Vec::new();
-    for variant in [binarize_otsu(&prepared), prepared] {
-        let words: Vec<Word> = engine
-            .read(&pad_white(&variant, 12), SegMode::Block)?
-            .into_iter()
-            .map(|w| Word {
-                rect: Rect::new(w.rect.x - 12, w.rect.y - 12, w.rect.width, w.rect.height)
-                    .from_crop(region.x, region.y, scale),
-                ..w
-            })
-            .collect();
-        readings.extend(find_expiry(&group_lines(&words), None));
-    }
+    let variants = [binarize_otsu(&prepared), prepared];
+    let readings_made = read_variants(
+        engine,
+        &variants,
+        SegMode::Block,
+        (region.x, region.y),
+        scale,
+    )?;
+    let attempts = readings_made.len();
+    let readings: Vec<(String, f32, Rect)> = readings_made
+        .into_iter()
+        .filter_map(|words| find_expiry(&group_lines(&words), None))
+        .collect();
     let votes = |value: &str| readings.iter().filter(|r| r.0 == value).count();
     let best = readings
         .iter()
         .max_by(|a, b| votes(&a.0).cmp(&votes(&b.0)).then(a.1.total_cmp(&b.1)))
         .cloned();
     Ok(best.map(|(value, conf, rect)| {
-        let agreement = votes(&value) as f32 / 2.0;
+        let agreement = votes(&value) as f32 / attempts as f32;
         (value, conf * (0.7 + 0.3 * agreement), rect)
     }))
 }
