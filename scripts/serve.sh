@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+[ -f "${HOME:-}/.cargo/env" ] && . "${HOME:-}/.cargo/env"
 cargo build --release -p docrec-server
-# Tesseract must not start OpenMP threads: every call is 5-6x slower with them.
+# Tesseract must not start OpenMP threads: every call is several times slower
+# with them (README, "Configuration").
 export OMP_THREAD_LIMIT=1
 [ $# -eq 0 ] && set -- serve
 exec ./target/release/docrec "$@"

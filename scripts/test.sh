@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+[ -f "${HOME:-}/.cargo/env" ] && . "${HOME:-}/.cargo/env"
 export OMP_THREAD_LIMIT=1
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -1,1 +1,184 @@
+//! Black-box tests of the `docrec` command line: `error-codes`, `synth`,
+//! `recognize` and `eval`, run as processes.
 
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{docrec, failure_envelope, spec_table, success_header};
+use serde_json::{json, Value};
+
+fn run(args: &[&str]) -> Output {
+    docrec()
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running docrec {args:?}: {e}"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 on stdout")
+}
+
+#[track_caller]
+fn assert_ok(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}; stderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `docrec synth credit-card --n 3 --out DIR` (cycling clean, photo, hard).
+fn synth_three(dir: &Path) -> Vec<Value> {
+    let out = dir.to_str().expect("a UTF-8 path");
+    let output = run(&["synth", "credit-card", "--n", "3", "--out", out]);
+    assert_ok(&output);
+    let truth = std::fs::read_to_string(dir.join("truth.jsonl")).expect("truth.jsonl");
+    truth
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON truth line"))
+        .collect()
+}
+
+#[test]
+fn error_codes_json_holds_every_spec_row_in_order() {
+    let output = run(&["error-codes", "--json"]);
+    assert_ok(&output);
+    let table: Vec<Value> = serde_json::from_str(&stdout(&output)).expect("a JSON array");
+    assert_eq!(
+        table[0],
+        json!({"resultCode": 0, "resultKey": "SUCCESS", "resultMessage": "Success"})
+    );
+    for row in &table {
+        let keys: Vec<&String> = row.as_object().expect("an object").keys().collect();
+        assert_eq!(keys.len(), 3, "{row}");
+    }
+    // Every row of the spec, byte for byte, in the spec's order; extension
+    // codes may sit between them.
+    let mut position = 0;
+    for (code, key, message) in spec_table() {
+        let expected = json!({"resultCode": code, "resultKey": key, "resultMessage": message});
+        let found = table[position..]
+            .iter()
+            .position(|row| *row == expected)
+            .unwrap_or_else(|| panic!("{expected} missing, or out of order"));
+        position += found + 1;
+    }
+}
+
+#[test]
+fn error_codes_prints_a_readable_table() {
+    let output = run(&["error-codes"]);
+    assert_ok(&output);
+    let text = stdout(&output);
+    for (code, key, message) in spec_table() {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(code.to_string().as_str()))
+            .unwrap_or_else(|| panic!("no line for {code}"));
+        assert!(line.contains(&key) && line.contains(&message), "{line}");
+    }
+}
+
+#[test]
+fn synth_writes_images_and_truth_lines() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let truths = synth_three(dir.path());
+    assert_eq!(truths.len(), 3);
+    let levels: Vec<&str> = truths
+        .iter()
+        .map(|t| t["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["clean", "photo", "hard"]);
+    for truth in &truths {
+        let file = truth["file"].as_str().expect("file");
+        let bytes = std::fs::read(dir.path().join(file)).expect("the image the truth names");
+        let decoded = image::load_from_memory(&bytes).expect("a decodable image");
+        assert!(decoded.width() > 0);
+        let groups: Vec<&str> = truth["cardNums"]
+            .as_array()
+            .expect("cardNums")
+            .iter()
+            .map(|g| g.as_str().unwrap())
+            .collect();
+        assert_eq!(groups.concat(), truth["totalCardNum"].as_str().unwrap());
+    }
+    // 3 images + truth.jsonl, nothing else.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+}
+
+#[test]
+fn recognize_json_prints_one_envelope_per_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let truths = synth_three(dir.path());
+    let files: Vec<String> = truths
+        .iter()
+        .map(|t| {
+            let path = dir.path().join(t["file"].as_str().unwrap());
+            path.to_str().unwrap().to_owned()
+        })
+        .collect();
+    let mut args = vec!["recognize", "credit-card", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    let output = run(&args);
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let mut failed = false;
+    for line in lines {
+        let envelope: Value = serde_json::from_str(line).expect("a JSON envelope");
+        let code = envelope["header"]["resultCode"].as_i64().expect("a code");
+        if code == 0 {
+            assert_eq!(envelope["header"], success_header());
+            let result = &envelope["result"];
+            for key in [
+                "fileType",
+                "resolution",
+                "cardNums",
+                "totalCardNum",
+                "cardNumBoxes",
+                "validThru",
+                "validThruBox",
+            ] {
+                assert!(result.get(key).is_some(), "{key} missing in {line}");
+            }
+        } else {
+            failed = true;
+            assert_eq!(envelope, failure_envelope(code));
+        }
+    }
+    // The exit code says whether any file failed.
+    assert_eq!(output.status.success(), !failed, "{}", output.status);
+}
+
+#[test]
+fn recognize_a_text_file_prints_4000003_and_exits_1() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("notes.png");
+    std::fs::write(&path, "not an image, whatever the name says\n").unwrap();
+    let output = run(&["recognize", "credit-card", "--json", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let envelope: Value = serde_json::from_str(text.trim()).expect("one JSON envelope");
+    assert_eq!(envelope, failure_envelope(4000003));
+}
+
+#[test]
+fn eval_prints_a_table_per_level() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    synth_three(dir.path());
+    let output = run(&["eval", dir.path().to_str().unwrap()]);
+    assert_ok(&output);
+    let text = stdout(&output);
+    let first_words: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for level in ["level", "clean", "photo", "hard", "all", "latency"] {
+        assert!(first_words.contains(&level), "no {level} row in:\n{text}");
+    }
+    let all = text.lines().find(|l| l.starts_with("all")).unwrap();
+    assert_eq!(all.split_whitespace().nth(1), Some("3"), "{all}");
+}

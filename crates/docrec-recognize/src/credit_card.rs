@@ -367,6 +367,17 @@ fn number_candidates(line: &Line) -> Vec<NumberCandidate> {
             }
         }
     }
+    // A line prints one number whole: when runs pass the checks, only the
+    // longest of them is the number (a shorter run that passes too, say 16
+    // of a UnionPay card's 19 digits, passes by chance).
+    let longest_passing = out
+        .iter()
+        .filter(|c| c.check.passes())
+        .map(|c| c.digits.len())
+        .max();
+    if let Some(longest) = longest_passing {
+        out.retain(|c| c.check.passes() && c.digits.len() == longest);
+    }
     out
 }
 
@@ -784,6 +795,25 @@ mod tests {
             .unwrap();
         let groups: Vec<&str> = best.groups.iter().map(|g| g.value.as_str()).collect();
         assert_eq!(groups, ["3782", "822463", "10005"]);
+    }
+
+    #[test]
+    fn the_whole_run_wins_over_a_passing_part_of_it() {
+        // 19 digits, Luhn-valid; its first 16 are a UnionPay length too.
+        let line = Line {
+            words: vec![
+                word("6281", 100, 0.95),
+                word("6029", 200, 0.95),
+                word("0667", 300, 0.95),
+                word("1771", 400, 0.95),
+                word("368", 500, 0.95),
+            ],
+        };
+        let best = number_candidates(&line)
+            .into_iter()
+            .max_by(|a, b| a.score().total_cmp(&b.score()))
+            .unwrap();
+        assert_eq!(best.digits, "6281602906671771368");
     }
 
     #[test]

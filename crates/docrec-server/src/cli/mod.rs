@@ -36,20 +36,28 @@ pub fn recognizer(workers: Option<usize>) -> anyhow::Result<Recognizer> {
     })
 }
 
-/// `docrec error-codes [--json]`.
+/// `docrec error-codes [--json]`. A reader that stops early (`| head`) is
+/// not an error.
 pub fn error_codes(json: bool) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+
     let table = docrec_errors::table();
-    if json {
-        println!("{}", serde_json::to_string(&table)?);
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        writeln!(out, "{}", serde_json::to_string(&table)?)
     } else {
-        for row in table {
-            println!(
+        table.iter().try_for_each(|row| {
+            writeln!(
+                out,
                 "{:>8}  {:<45} {}",
                 row.result_code, row.result_key, row.result_message
-            );
-        }
+            )
+        })
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// A progress bar on stderr for `len` items, hidden for a handful of them.

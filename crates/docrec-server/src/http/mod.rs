@@ -6,6 +6,7 @@
 
 mod auth;
 mod credit_card;
+mod linger;
 mod reply;
 
 use std::sync::Arc;
@@ -46,6 +47,9 @@ pub fn router(state: AppState) -> Router {
         // Uploads are bounded while streaming by docrec-upload; axum's own
         // limit would cut the stream and surface as a malformed body.
         .layer(DefaultBodyLimit::disable())
+        // A body a handler refused early is still read (and discarded, up
+        // to a bound), so the client is not reset before it reads the answer.
+        .layer(middleware::from_fn(linger::drain_unread_body))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             log_and_status,

@@ -1,0 +1,381 @@
+//! The harness of the black-box tests: the real `docrec` binary, started as
+//! a server on a free loopback port with a fresh data directory, and the
+//! error table read from `shared/spec/error-codes.md` (the contract, not
+//! docrec's own copy of it).
+//!
+//! Included with `mod common;` by `api.rs` and `cli.rs`; each uses part of it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, Weak};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// The appKey every test server is bootstrapped with.
+pub const APP_KEY: &str = "blackBoxTestAppKey01";
+/// Its secretKey.
+pub const SECRET: &str = "bb-test-Secret_0123456789abcdefgh";
+
+/// How long a server may take to answer `/health` after it is started.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The `docrec` binary with a clean environment: no `DOCREC_*` variable of
+/// the caller leaks in, and `OMP_THREAD_LIMIT=1` as the README requires.
+pub fn docrec() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docrec"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DOCREC_") {
+            command.env_remove(name);
+        }
+    }
+    command.env("OMP_THREAD_LIMIT", "1").stdin(Stdio::null());
+    command
+}
+
+/// The rows of `shared/spec/error-codes.md`, in order: (code, key, message),
+/// cells trimmed as Markdown does.
+pub fn spec_table() -> Vec<(i64, String, String)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/spec/error-codes.md"
+    );
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (shared/ must sit beside the repository)"));
+    let rows: Vec<(i64, String, String)> = text
+        .lines()
+        .filter(|line| line.starts_with('|'))
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            let code = cells.first()?.parse::<i64>().ok()?;
+            Some((code, cells.get(1)?.to_string(), cells.get(2)?.to_string()))
+        })
+        .collect();
+    assert!(
+        rows.len() >= 40,
+        "parsed only {} rows from {path}",
+        rows.len()
+    );
+    rows
+}
+
+/// The spec's message for `code`.
+pub fn spec_message(code: i64) -> String {
+    spec_table()
+        .into_iter()
+        .find(|row| row.0 == code)
+        .unwrap_or_else(|| panic!("code {code} is not in the spec table"))
+        .2
+}
+
+/// The whole envelope of a failure with `code`: header only, no `result`.
+pub fn failure_envelope(code: i64) -> Value {
+    json!({"header": {
+        "isSuccessful": false,
+        "resultCode": code,
+        "resultMessage": spec_message(code),
+    }})
+}
+
+/// The header of a success.
+pub fn success_header() -> Value {
+    json!({"isSuccessful": true, "resultCode": 0, "resultMessage": "Success"})
+}
+
+/// An HTTP answer: status and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    fn from_response(response: reqwest::blocking::Response) -> Answer {
+        let status = response.status().as_u16();
+        let text = response.text().expect("reading the response body");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("HTTP {status}: body is not JSON ({e}): {text:?}"));
+        Answer { status, body }
+    }
+
+    /// Asserts HTTP 200 and exactly the failure envelope of `code`.
+    #[track_caller]
+    pub fn assert_failure(&self, code: i64) {
+        self.assert_failure_with_status(code, 200);
+    }
+
+    /// Asserts the HTTP status and exactly the failure envelope of `code`.
+    #[track_caller]
+    pub fn assert_failure_with_status(&self, code: i64, status: u16) {
+        assert_eq!(self.body, failure_envelope(code), "HTTP {}", self.status);
+        assert_eq!(self.status, status, "{}", self.body);
+    }
+
+    /// Asserts HTTP 200 and a success header, and gives the `result`.
+    #[track_caller]
+    pub fn assert_success(&self) -> &Value {
+        assert_eq!(self.body["header"], success_header(), "{}", self.body);
+        assert_eq!(self.status, 200);
+        let result = &self.body["result"];
+        assert!(result.is_object(), "no result in {}", self.body);
+        result
+    }
+}
+
+/// A `multipart/form-data` body, built in memory.
+///
+/// The body is sent as one buffer rather than with reqwest's streaming
+/// multipart: the server answers an early refusal (bad auth, too large)
+/// without reading the rest of the body, and reqwest's blocking client
+/// reports a streamed body it could not finish as an error instead of
+/// giving the answer that already arrived.
+#[derive(Debug, Clone, Default)]
+pub struct Multipart {
+    body: Vec<u8>,
+}
+
+/// The boundary of every [`Multipart`] body.
+const BOUNDARY: &str = "docrec-black-box-7d1f0c2a";
+
+impl Multipart {
+    pub fn new() -> Multipart {
+        Multipart::default()
+    }
+
+    /// Adds a file part.
+    pub fn file(mut self, name: &str, file_name: &str, bytes: &[u8]) -> Multipart {
+        self.body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                 filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        self.body.extend_from_slice(bytes);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// Adds a text field.
+    pub fn text(mut self, name: &str, value: &str) -> Multipart {
+        self.body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+        self
+    }
+
+    /// The `Content-Type` header value.
+    pub fn content_type(&self) -> String {
+        format!("multipart/form-data; boundary={BOUNDARY}")
+    }
+
+    /// The whole body, closing boundary included.
+    pub fn into_body(mut self) -> Vec<u8> {
+        self.body
+            .extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.body
+    }
+
+    /// Puts this body and its content type on `request`.
+    pub fn attach(
+        self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> reqwest::blocking::RequestBuilder {
+        let content_type = self.content_type();
+        request
+            .header("Content-Type", content_type)
+            .body(self.into_body())
+    }
+}
+
+/// A body with one file part named `image`.
+pub fn image_form(bytes: &[u8], file_name: &str) -> Multipart {
+    Multipart::new().file("image", file_name, bytes)
+}
+
+/// A running `docrec serve`, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    pub client: reqwest::blocking::Client,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+    _data_dir: tempfile::TempDir,
+}
+
+/// One server shared by the tests of a binary that are running at the same
+/// moment; it stops when the last of them drops its handle (a static would
+/// never be dropped, and the process would outlive the test run).
+static SHARED: Mutex<Weak<Server>> = Mutex::new(Weak::new());
+
+/// The shared server: bootstrapped appKey, defaults otherwise.
+pub fn shared() -> Arc<Server> {
+    let mut slot = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(server) = slot.upgrade() {
+        return server;
+    }
+    let server = Arc::new(Server::start(&[]));
+    *slot = Arc::downgrade(&server);
+    server
+}
+
+/// A port that was free a moment ago.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("binding 127.0.0.1:0")
+        .port()
+}
+
+/// Collects a child's output lines in the background.
+fn collect_lines(stream: impl Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+        }
+    });
+    lines
+}
+
+impl Server {
+    /// A server with the bootstrap appKey ([`APP_KEY`], [`SECRET`]), one OCR
+    /// worker, and `env` on top.
+    pub fn start(env: &[(&str, &str)]) -> Server {
+        let mut all = vec![
+            ("DOCREC_BOOTSTRAP_APPKEY", APP_KEY),
+            ("DOCREC_BOOTSTRAP_SECRETKEY", SECRET),
+        ];
+        all.extend_from_slice(env);
+        Server::start_with(&all)
+    }
+
+    /// A server with exactly `env` (plus a port, a fresh data directory and
+    /// one worker): without the bootstrap variables it makes a demo appKey.
+    pub fn start_with(env: &[(&str, &str)]) -> Server {
+        let mut last_error = String::new();
+        // The port is free when chosen but another process may take it
+        // before the server binds; then try another.
+        for _ in 0..3 {
+            match Server::try_start(env) {
+                Ok(server) => return server,
+                Err(error) => last_error = error,
+            }
+        }
+        panic!("docrec serve did not start: {last_error}");
+    }
+
+    fn try_start(env: &[(&str, &str)]) -> Result<Server, String> {
+        let data_dir = tempfile::tempdir().expect("a temporary data directory");
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut child = docrec()
+            .arg("serve")
+            .env("DOCREC_LISTEN", format!("127.0.0.1:{port}"))
+            .env("DOCREC_DATA_DIR", data_dir.path())
+            .env("DOCREC_WORKERS", "1")
+            .env("DOCREC_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawning docrec serve");
+        let stdout = collect_lines(child.stdout.take().expect("piped stdout"));
+        let stderr = collect_lines(child.stderr.take().expect("piped stderr"));
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .expect("an HTTP client");
+        let mut server = Server {
+            child,
+            base,
+            client,
+            stdout,
+            stderr,
+            _data_dir: data_dir,
+        };
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                return Err(format!("exited with {status}; stderr: {}", server.stderr()));
+            }
+            if let Ok(response) = server.client.get(server.url("/health")).send() {
+                if response.status().is_success() {
+                    return Ok(server);
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "no healthy answer in {START_TIMEOUT:?}; stderr: {}",
+                    server.stderr()
+                ));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// What the server printed on stdout so far.
+    pub fn stdout(&self) -> Vec<String> {
+        self.stdout
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// What the server printed on stderr so far, as one string.
+    pub fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .join("\n")
+    }
+
+    /// The credit-card route of `app_key`.
+    pub fn card_url(&self, app_key: &str) -> String {
+        self.url(&format!("/v1.0/appkeys/{app_key}/credit-card"))
+    }
+
+    /// Sends a request and reads the JSON answer.
+    pub fn send(&self, request: reqwest::blocking::RequestBuilder) -> Answer {
+        Answer::from_response(request.send().expect("sending the request"))
+    }
+
+    /// POSTs `form` to the credit-card route of `app_key`, with
+    /// `Authorization: secret` when a secret is given.
+    pub fn post_card_as(&self, app_key: &str, secret: Option<&str>, form: Multipart) -> Answer {
+        let mut request = self.client.post(self.card_url(app_key));
+        if let Some(secret) = secret {
+            request = request.header("Authorization", secret);
+        }
+        self.send(form.attach(request))
+    }
+
+    /// POSTs `form` to the credit-card route with the test appKey and secret.
+    pub fn post_card(&self, form: Multipart) -> Answer {
+        self.post_card_as(APP_KEY, Some(SECRET), form)
+    }
+
+    /// POSTs one file as the `image` part.
+    pub fn post_image(&self, bytes: &[u8], file_name: &str) -> Answer {
+        self.post_card(image_form(bytes, file_name))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
