@@ -144,23 +144,17 @@ pub fn recognize_credit_card(
     let outline = find_quad(image, CARD_ASPECT);
     // The views to try, most likely first: the rectified card, upside down,
     // then (when the outline may have been wrong) the whole photo both ways.
-    let mut views: Vec<Box<dyn Fn() -> Rectified>> = Vec::new();
+    let mut views = Vec::with_capacity(4);
     if outline.is_some() {
-        views.push(Box::new(|| {
-            rectify(image, outline, VIEW_WIDTH, CARD_ASPECT)
-        }));
-        views.push(Box::new(|| {
-            rectify(image, outline, VIEW_WIDTH, CARD_ASPECT).rotated_180()
-        }));
+        views.extend([(outline, false), (outline, true)]);
     }
-    views.push(Box::new(|| rectify(image, None, VIEW_WIDTH, CARD_ASPECT)));
-    views.push(Box::new(|| {
-        rectify(image, None, VIEW_WIDTH, CARD_ASPECT).rotated_180()
-    }));
+    views.extend([(None, false), (None, true)]);
 
     let mut best: Option<ViewReading> = None;
-    for view in views {
-        let reading = read_view(&view(), engine)?;
+    for (quad, turned) in views {
+        let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
+        let view = if turned { view.rotated_180() } else { view };
+        let reading = read_view(&view, quad.is_some(), engine)?;
         let passes = reading.number.as_ref().is_some_and(|n| n.check.passes());
         best = Some(match best {
             None => reading,
@@ -263,7 +257,13 @@ fn checked_conf(ocr_conf: f32, check: &NumberCheck) -> f32 {
     ocr_conf * penalty
 }
 
-fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, CardError> {
+/// Reads one view. `card_outline` says the view is a card rectified from
+/// its outline, so the usual number position means something.
+fn read_view(
+    view: &Rectified,
+    card_outline: bool,
+    engine: &mut Engine,
+) -> Result<ViewReading, CardError> {
     let prepared = stretch_percentiles(&view.image, 0.01, 0.99);
     let words = engine.read(&prepared, SegMode::Sparse)?;
     let lines = group_lines(&words);
@@ -272,15 +272,21 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, CardE
         .iter()
         .flat_map(number_candidates)
         .max_by(|a, b| a.score().total_cmp(&b.score()));
-    let needs_reread = number.as_ref().is_none_or(|n| !n.settled());
-    if needs_reread {
-        let region = number
+    if number.as_ref().is_none_or(|n| !n.settled()) {
+        let found_line = number
             .as_ref()
             .map(|n| n.rect)
             .or_else(|| likely_number_line(&lines).map(|l| l.rect()));
+        // Faint digits (embossed, untipped) may give OCR nothing to go by;
+        // on a card, look where cards print the number, and believe a
+        // reading from there only when it passes the checks.
+        let region = found_line.or_else(|| {
+            card_outline.then(|| usual_number_band(view.image.width(), view.image.height()))
+        });
         if let Some(region) = region {
             if let Some(reread) = reread_number(&view.image, region, engine)? {
-                if number.as_ref().is_none_or(|n| reread.score() > n.score()) {
+                let believable = found_line.is_some() || reread.check.passes();
+                if believable && number.as_ref().is_none_or(|n| reread.score() > n.score()) {
                     number = Some(reread);
                 }
             }
@@ -440,6 +446,13 @@ fn split_evenly(digits: &str, sizes: &[usize], rect: Rect, conf: f32) -> Vec<Fie
             }
         })
         .collect()
+}
+
+/// Where cards print the number: a band across the card a little below the
+/// middle (ISO/IEC 7811 puts the embossed line there; flat cards follow it).
+fn usual_number_band(width: u32, height: u32) -> Rect {
+    let top = (height as f32 * 0.51) as i32;
+    Rect::new(0, top, width, (height as f32 * 0.15) as u32)
 }
 
 /// A line that looks like a number OCR could not read whole: at least two

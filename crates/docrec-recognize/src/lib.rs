@@ -21,7 +21,12 @@ pub use credit_card::{recognize_credit_card, CardError, CreditCard};
 use docrec_ocr::engine::EmbeddedModel;
 
 /// The models the recognizers read with besides the system's languages;
-/// pass them in the engines' [`docrec_ocr::EngineConfig::models`].
+/// pass them in the engines' [`docrec_ocr::EngineConfig::models`]. They are
+/// compiled into the binary, so a deployment is the one file.
 pub fn engine_models() -> Vec<EmbeddedModel> {
-    Vec::new()
+    vec![EmbeddedModel {
+        name: credit_card::CARD_DIGITS_MODEL,
+        // Trained by models/train-card-digits.sh; see models/README.md.
+        data: include_bytes!("../../../models/carddigits.traineddata"),
+    }]
 }

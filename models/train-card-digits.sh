@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Trains models/carddigits.traineddata: a Tesseract LSTM model that reads the
+# number line and the MM/YY expiry of a payment card (charset `0-9`, `/` and
+# space), from scratch, on synthetic line images drawn by docrec-synth.
+#
+# Why from scratch: Debian's eng.traineddata is an integer ("fast") model, and
+# `lstmtraining --continue_from` refuses it ("is an integer (fast) model,
+# cannot continue training"); the float tessdata_best models are not packaged.
+#
+# Inputs (Debian packages, nothing downloaded):
+#   tesseract-ocr (tesseract, unicharset_extractor, combine_lang_model,
+#   lstmtraining, lstmeval; 5.3.0), tesseract-ocr-eng (only for the stock
+#   comparison), the fonts docrec-synth draws with (fonts-ocr-a, fonts-ocr-b,
+#   fonts-dejavu-core, fonts-liberation2, fonts-freefont-ttf), cargo.
+#
+# Steps (each skipped when its output exists, so a run can be resumed):
+#   1. build  `cargo build --release -p docrec-synth --example card_lines`
+#   2. lines  card_lines writes NAME.png + .gt.txt + .box per line:
+#             WORK/train-whole  CARDS_TRAIN cards, seed SEED_WHOLE, line box =
+#                               the whole (padded) image
+#             WORK/train        CARDS_TRAIN cards, seed SEED_TRAIN, line box =
+#                               the printed characters (70%) or whole image
+#             WORK/eval         CARDS_EVAL cards, seed SEED_EVAL, as train:
+#                               held out (other cards, numbers, renderings)
+#   3. lstmf  `tesseract NAME.png NAME --psm 13 lstm.train` for every line
+#             (it cuts the .box line box, plus 4 px, out of the image)
+#   4. lang   unicharset_extractor on the ground truth, then
+#             combine_lang_model (with an empty radical-stroke.txt, which
+#             Debian does not ship and a digits charset does not need)
+#             -> the starter WORK/lang/carddigits/carddigits.traineddata
+#   5. train  lstmtraining from scratch, NET_SPEC, no eval list
+#             (lstmtraining would evaluate in a second thread):
+#             stage A on train-whole up to ITER_A iterations (padded lines:
+#             the digits are learnt), then stage B continues on train up to
+#             ITER_B in all (tight cuts like tesseract's own --psm 7 cut;
+#             stage A alone drops the first digit of many such cuts)
+#   6. stop   lstmtraining --stop_training [--convert_to_int]
+#             -> models/carddigits.traineddata
+#   7. eval   lstmeval on the held-out lines, then the tesseract CLI
+#             (--psm 7) on the same lines with carddigits, stock eng, and
+#             stock eng limited to the same characters; exact-line and
+#             character error rates -> WORK/compare.txt
+
+# Usage: models/train-card-digits.sh [all|lines|train|eval]   (default all)
+# Environment (defaults in brackets):
+#   WORK [/work/train-data/carddigits]   generated data and checkpoints
+#   CARDS_TRAIN [2000] SEED_WHOLE [1] SEED_TRAIN [2]
+#   CARDS_EVAL [240] SEED_EVAL [90210]
+#   ITER_A [57800] ITER_B [75000] LEARNING_RATE [0.0005] NET_SPEC (below)
+#   CARGO_TARGET_DIR [target]  INT_MODEL [1]: ship the integer model
+#
+# Niceness: every heavy step runs under `nice -n 19` with OMP_THREAD_LIMIT=1,
+# one process at a time (the machine is shared).
+#
+# Time on a 2-core machine shared with other work: lines ~3 min (2000
+# cards -> ~3300 lines), lstmf ~3 min, training ~25 it/s so 40000
+# iterations ~25-30 min, eval ~3 min.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MODELS="$ROOT/models"
+WORK="${WORK:-/work/train-data/carddigits}"
+CARDS_TRAIN="${CARDS_TRAIN:-2000}"
+SEED_WHOLE="${SEED_WHOLE:-1}"
+SEED_TRAIN="${SEED_TRAIN:-2}"
+CARDS_EVAL="${CARDS_EVAL:-240}"
+SEED_EVAL="${SEED_EVAL:-90210}"
+ITER_A="${ITER_A:-57800}"
+ITER_B="${ITER_B:-75000}"
+LEARNING_RATE="${LEARNING_RATE:-0.0005}"
+# A 3x3 convolution (32 maps), 3x3 max-pool, an LSTM summarising each column,
+# a bidirectional LSTM along the line, softmax: ~130k weights.
+NET_SPEC="${NET_SPEC:-[1,36,0,1 Ct3,3,32 Mp3,3 Lfys48 Lbx96 O1c###]}"
+INT_MODEL="${INT_MODEL:-1}"
+LANG_NAME=carddigits
+STOCK_TESSDATA="${STOCK_TESSDATA:-/usr/share/tesseract-ocr/5/tessdata}"
+export OMP_THREAD_LIMIT=1
+NICE=(nice -n 19)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+build() {
+    local target="${CARGO_TARGET_DIR:-$ROOT/target}"
+    BIN="$target/release/examples/card_lines"
+    log "build card_lines"
+    (cd "$ROOT" && CARGO_TARGET_DIR="$target" "${NICE[@]}" \
+        cargo build --release -j 1 -p docrec-synth --example card_lines)
+}
+
+lines() {
+    build
+    mkdir -p "$WORK"
+    local set cards seed boxes
+    for spec in "train-whole $CARDS_TRAIN $SEED_WHOLE whole" \
+                "train $CARDS_TRAIN $SEED_TRAIN text" \
+                "eval $CARDS_EVAL $SEED_EVAL text"; do
+        read -r set cards seed boxes <<< "$spec"
+        if [ ! -f "$WORK/$set/lines.tsv" ]; then
+            log "render $set lines ($cards cards, seed $seed, $boxes boxes)"
+            "${NICE[@]}" "$BIN" "$WORK/$set" "$cards" "$seed" "$boxes"
+        fi
+        log "lstmf for $set"
+        for png in "$WORK/$set"/*.png; do
+            local base="${png%.png}"
+            [ -f "$base.lstmf" ] || "${NICE[@]}" tesseract "$png" "$base" --psm 13 lstm.train >/dev/null 2>&1 \
+                || log "no lstmf for $base"
+        done
+        ls "$WORK/$set"/*.lstmf > "$WORK/list.$set"
+        log "$set: $(wc -l < "$WORK/list.$set") lines"
+    done
+}
+
+starter() {
+    local lang="$WORK/lang"
+    STARTER="$lang/$LANG_NAME/$LANG_NAME.traineddata"
+    [ -f "$STARTER" ] && return
+    log "unicharset and starter traineddata"
+    mkdir -p "$lang/$LANG_NAME"
+    # Every character the model may output, whatever the sample drew.
+    { cat "$WORK"/train-whole/*.gt.txt "$WORK"/train/*.gt.txt; printf '0123456789/ \n'; } > "$lang/all-gt.txt"
+    unicharset_extractor --output_unicharset "$lang/unicharset" --norm_mode 1 "$lang/all-gt.txt" >/dev/null 2>&1
+    printf '# No radicals: the charset has no Han characters.\n' > "$lang/radical-stroke.txt"
+    combine_lang_model --input_unicharset "$lang/unicharset" --script_dir "$lang" \
+        --output_dir "$lang" --lang "$LANG_NAME" >/dev/null 2>&1
+    [ -f "$STARTER" ]
+}
+
+# run_stage LIST MAX_ITERATIONS: trains (or resumes from the checkpoint) on
+# LIST until the trainer's iteration count reaches MAX_ITERATIONS.
+run_stage() {
+    local list="$1" max="$2" ck="$WORK/checkpoints"
+    local outputs
+    # The softmax size combine_lang_model computed (the recoder's code range).
+    outputs="$(ls "$WORK/lang/$LANG_NAME/"*.charset_size=*.txt | sed 's/.*charset_size=\([0-9]*\)\.txt/\1/')"
+    local resume=()
+    [ -f "$ck/${LANG_NAME}_checkpoint" ] && resume=(--continue_from "$ck/${LANG_NAME}_checkpoint")
+    log "lstmtraining on $(basename "$list") up to $max iterations"
+    local t0=$SECONDS
+    "${NICE[@]}" lstmtraining --debug_interval 0 \
+        --traineddata "$STARTER" "${resume[@]}" \
+        --learning_rate "$LEARNING_RATE" \
+        --net_spec "${NET_SPEC//c###/c$outputs}" \
+        --model_output "$ck/$LANG_NAME" \
+        --train_listfile "$list" \
+        --max_iterations "$max" --target_error_rate 0.002 \
+        >> "$ck/train.log" 2>&1
+    # Keep only the last checkpoint (one ~3 MB file is written per new best).
+    rm -f "$ck/${LANG_NAME}"_[0-9]*.checkpoint
+    log "stage done in $((SECONDS - t0)) s: $(grep 'At iteration' "$ck/train.log" | tail -n1 | cut -d, -f1-5)"
+}
+
+train() {
+    starter
+    mkdir -p "$WORK/checkpoints"
+    run_stage "$WORK/list.train-whole" "$ITER_A"
+    run_stage "$WORK/list.train" "$ITER_B"
+    local convert=()
+    [ "$INT_MODEL" = 1 ] && convert=(--convert_to_int)
+    lstmtraining --stop_training "${convert[@]}" \
+        --continue_from "$WORK/checkpoints/${LANG_NAME}_checkpoint" \
+        --traineddata "$STARTER" \
+        --model_output "$MODELS/$LANG_NAME.traineddata" >/dev/null 2>&1
+    log "wrote $MODELS/$LANG_NAME.traineddata ($(stat -c %s "$MODELS/$LANG_NAME.traineddata") bytes)"
+}
+
+# Edit distance between $1 and $2 (characters).
+LEV_AWK='
+function lev(a, b,    la, lb, i, j, d, c, x) {
+    la = length(a); lb = length(b)
+    for (j = 0; j <= lb; j++) d[0, j] = j
+    for (i = 1; i <= la; i++) {
+        d[i, 0] = i
+        for (j = 1; j <= lb; j++) {
+            c = (substr(a, i, 1) == substr(b, j, 1)) ? 0 : 1
+            x = d[i-1, j] + 1
+            if (d[i, j-1] + 1 < x) x = d[i, j-1] + 1
+            if (d[i-1, j-1] + c < x) x = d[i-1, j-1] + c
+            d[i, j] = x
+        }
+    }
+    return d[la, lb]
+}'
+
+# score NAME TESSDATA LANG [extra tesseract args...]: reads every held-out
+# line with the CLI (--psm 7) and prints one summary row.
+score() {
+    local name="$1" tessdata="$2" lang="$3"
+    shift 3
+    local out="$WORK/compare-$name.tsv"
+    : > "$out"
+    for png in "$WORK"/eval/*.png; do
+        local base="${png%.png}" got
+        got="$("${NICE[@]}" tesseract "$png" stdout --tessdata-dir "$tessdata" -l "$lang" --psm 7 "$@" 2>/dev/null | tr '\n\f' '  ' | tr -s ' ' | sed 's/^ //; s/ $//')"
+        printf '%s\t%s\t%s\n' "$(basename "$base")" "$(head -n1 "$base.gt.txt")" "$got" >> "$out"
+    done
+    # Joined with the kind/style/font/degradation columns of lines.tsv.
+    awk -F'\t' -v name="$name" "$LEV_AWK"'
+        NR == FNR { if (FNR > 1) { kind[$1] = $2; style[$1] = $3 } ; next }
+        {
+            truth = $2; got = $3
+            t = truth; g = got; gsub(/ /, "", t); gsub(/ /, "", g)
+            n++; chars += length(truth); errs += lev(truth, got)
+            if (truth == got) exact++
+            if (t == g) digits++
+            k = kind[$1] "/" style[$1]; kn[k]++; if (t == g) kd[k]++
+        }
+        END {
+            printf "%-22s lines %4d  exact %5.1f%%  same-ignoring-spaces %5.1f%%  CER %5.2f%%", name, n, 100*exact/n, 100*digits/n, 100*errs/chars
+            for (k in kn) printf "  %s %d/%d", k, kd[k], kn[k]
+            printf "\n"
+        }' "$WORK/eval/lines.tsv" "$out"
+}
+
+evaluate() {
+    starter
+    log "lstmeval on held-out lines"
+    lstmeval --model "$MODELS/$LANG_NAME.traineddata" --eval_listfile "$WORK/list.eval" 2>&1 \
+        | tail -n1 | tee "$WORK/lstmeval.txt"
+    log "tesseract CLI on held-out lines (carddigits, eng, eng with whitelist)"
+    {
+        score carddigits "$MODELS" "$LANG_NAME"
+        score eng "$STOCK_TESSDATA" eng
+        score eng-whitelist "$STOCK_TESSDATA" eng -c tessedit_char_whitelist='0123456789/ '
+    } | tee "$WORK/compare.txt"
+}
+
+case "${1:-all}" in
+    lines) lines ;;
+    train) train ;;
+    eval) evaluate ;;
+    all) lines; train; evaluate ;;
+    *) echo "usage: $0 [all|lines|train|eval]" >&2; exit 2 ;;
+esac
