@@ -280,11 +280,18 @@ fn read_view(
         // Faint digits (embossed, untipped) may give OCR nothing to go by;
         // on a card, look where cards print the number, and believe a
         // reading from there only when it passes the checks.
-        let region = found_line.or_else(|| {
-            card_outline.then(|| usual_number_band(view.image.width(), view.image.height()))
-        });
-        if let Some(region) = region {
-            if let Some(reread) = reread_number(&view.image, region, engine)? {
+        let (w, h) = view.image.dimensions();
+        let region = match found_line {
+            Some(line) => Some((line, line.height)),
+            None => card_outline.then(|| {
+                (
+                    usual_number_band(w, h),
+                    (h as f32 * USUAL_DIGIT_HEIGHT) as u32,
+                )
+            }),
+        };
+        if let Some((region, text_height)) = region {
+            if let Some(reread) = reread_number(&view.image, region, text_height, engine)? {
                 let believable = found_line.is_some() || reread.check.passes();
                 if believable && number.as_ref().is_none_or(|n| reread.score() > n.score()) {
                     number = Some(reread);
@@ -448,6 +455,9 @@ fn split_evenly(digits: &str, sizes: &[usize], rect: Rect, conf: f32) -> Vec<Fie
         .collect()
 }
 
+/// How high card number digits usually are, as a share of the card's height.
+const USUAL_DIGIT_HEIGHT: f32 = 0.08;
+
 /// Where cards print the number: a band across the card a little below the
 /// middle (ISO/IEC 7811 puts the embossed line there; flat cards follow it).
 fn usual_number_band(width: u32, height: u32) -> Rect {
@@ -470,6 +480,7 @@ fn likely_number_line(lines: &[Line]) -> Option<&Line> {
 fn reread_number(
     view: &GrayImage,
     region: Rect,
+    text_height: u32,
     engine: &mut Engine,
 ) -> Result<Option<NumberCandidate>, CardError> {
     // The whole width of the card: OCR may have found only part of the
@@ -492,7 +503,13 @@ fn reread_number(
         crop_rect.height,
     )
     .to_image();
-    let (scaled, scale) = scale_to_height(&stretch_percentiles(&crop, 0.02, 0.98), 72);
+    // Digits about 44 pixels high read best (the card-digit model was
+    // trained on lines of 40-72 pixels).
+    let target = (crop_rect.height as f32 * 44.0 / text_height.max(1) as f32) as u32;
+    let (scaled, scale) = scale_to_height(
+        &stretch_percentiles(&crop, 0.02, 0.98),
+        target.clamp(48, 200),
+    );
     let upright_text = dark_text_on_light(&scaled);
     let variants = [upright_text.clone(), binarize_otsu(&upright_text)];
 
