@@ -36,28 +36,13 @@ fn gradient(width: u32, height: u32) -> RgbImage {
     })
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A PNG chunk: length, type, data, CRC of type and data.
 fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut typed = kind.to_vec();
     typed.extend_from_slice(data);
     let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
     chunk.extend_from_slice(&typed);
-    chunk.extend_from_slice(&crc32(&typed).to_be_bytes());
+    chunk.extend_from_slice(&crc32fast::hash(&typed).to_be_bytes());
     chunk
 }
 

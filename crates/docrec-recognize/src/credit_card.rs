@@ -776,6 +776,13 @@ mod tests {
         }
     }
 
+    fn best_reading(line: &Line) -> NumberCandidate {
+        number_candidates(line)
+            .into_iter()
+            .max_by(|a, b| a.score().total_cmp(&b.score()))
+            .expect("a candidate")
+    }
+
     #[test]
     fn a_luhn_valid_line_becomes_groups() {
         let line = Line {
@@ -786,10 +793,7 @@ mod tests {
                 word("1111", 400, 0.95),
             ],
         };
-        let best = number_candidates(&line)
-            .into_iter()
-            .max_by(|a, b| a.score().total_cmp(&b.score()))
-            .unwrap();
+        let best = best_reading(&line);
         assert_eq!(best.digits, "4111111111111111");
         assert!(best.check.passes());
         assert_eq!(best.groups.len(), 4);
@@ -806,10 +810,7 @@ mod tests {
                 word("1112", 400, 0.95),
             ],
         };
-        let best = number_candidates(&line)
-            .into_iter()
-            .max_by(|a, b| a.score().total_cmp(&b.score()))
-            .unwrap();
+        let best = best_reading(&line);
         assert_eq!(best.digits, "4111111111111112");
         assert!(best.groups.iter().all(|g| g.conf < 0.5));
     }
@@ -819,10 +820,7 @@ mod tests {
         let line = Line {
             words: vec![word("3782822463", 100, 0.9), word("10005", 300, 0.9)],
         };
-        let best = number_candidates(&line)
-            .into_iter()
-            .max_by(|a, b| a.score().total_cmp(&b.score()))
-            .unwrap();
+        let best = best_reading(&line);
         let groups: Vec<&str> = best.groups.iter().map(|g| g.value.as_str()).collect();
         assert_eq!(groups, ["3782", "822463", "10005"]);
     }
@@ -839,10 +837,7 @@ mod tests {
                 word("368", 500, 0.95),
             ],
         };
-        let best = number_candidates(&line)
-            .into_iter()
-            .max_by(|a, b| a.score().total_cmp(&b.score()))
-            .unwrap();
+        let best = best_reading(&line);
         assert_eq!(best.digits, "6281602906671771368");
     }
 
