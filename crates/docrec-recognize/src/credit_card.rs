@@ -9,14 +9,17 @@
 //! 1. find the card's outline and rectify it to a 1000-pixel-wide upright
 //!    view (or take the whole image when no outline stands out);
 //! 2. read the view with sparse-text segmentation and group words into lines;
-//! 3. take the line whose digit words form a 13-19-digit number, preferring
-//!    numbers that pass Luhn and their brand's length; when none passes,
-//!    re-read that line alone on several binarisations and let the checks
-//!    pick between the readings;
+//! 3. take the run of digit words on a line that forms a 13-19-digit number,
+//!    ranked by Luhn, the brand's length and its printed grouping; when the
+//!    best is not sure, read its line again across the card (or, on a
+//!    rectified card with no digit line found, the band where cards print
+//!    the number) on two binarisations with the general model and the
+//!    card-digit model, and let the checks and the readings' agreement pick;
 //! 4. find `MM/YY` (month 01-12), preferring the date after `THRU`/`유효`
-//!    and the latest one otherwise;
-//! 5. when no number is found, try the view upside down (a photo taken
-//!    the other way round, or a 90° photo rectified to landscape).
+//!    and the latest one otherwise, and read an uncertain one again;
+//! 5. when no number passes, try the view upside down (a photo taken the
+//!    other way round, or a 90° photo rectified to landscape), then the
+//!    whole photo both ways (an outline that was not the card's).
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, Rectified};
