@@ -523,6 +523,33 @@ fn reread_number(
         (crop_rect.x, crop_rect.y),
         scale,
     )?;
+    let mut readings_made = readings_made;
+    // The line as OCR found it, cut close: the card-digit model was trained
+    // on lines cut so.
+    let close = region.padded_within(region.height as i32, pad_y, view.width(), view.height());
+    if close.width < crop_rect.width * 9 / 10 && close.width >= 8 {
+        let crop = image::imageops::crop_imm(
+            view,
+            close.x as u32,
+            close.y as u32,
+            close.width,
+            close.height,
+        )
+        .to_image();
+        let target = (close.height as f32 * 44.0 / text_height.max(1) as f32) as u32;
+        let (scaled, scale) = scale_to_height(
+            &stretch_percentiles(&crop, 0.02, 0.98),
+            target.clamp(48, 200),
+        );
+        let upright = dark_text_on_light(&scaled);
+        readings_made.extend(read_variants(
+            engine,
+            &[upright],
+            SegMode::Line,
+            (close.x, close.y),
+            scale,
+        )?);
+    }
     let attempts = readings_made.len();
     let readings: Vec<NumberCandidate> = readings_made
         .into_iter()
