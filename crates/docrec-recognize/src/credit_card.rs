@@ -498,50 +498,20 @@ fn reread_number(
     if crop_rect.width < 8 || crop_rect.height < 8 {
         return Ok(None);
     }
-    let crop = image::imageops::crop_imm(
-        view,
-        crop_rect.x as u32,
-        crop_rect.y as u32,
-        crop_rect.width,
-        crop_rect.height,
-    )
-    .to_image();
-    // Digits about 44 pixels high read best (the card-digit model was
-    // trained on lines of 40-72 pixels).
-    let target = (crop_rect.height as f32 * 44.0 / text_height.max(1) as f32) as u32;
-    let (scaled, scale) = scale_to_height(
-        &stretch_percentiles(&crop, 0.02, 0.98),
-        target.clamp(48, 200),
-    );
-    let upright_text = dark_text_on_light(&scaled);
+    let (upright_text, scale) = line_crop(view, crop_rect, text_height);
     let variants = [upright_text.clone(), binarize_otsu(&upright_text)];
-
-    let readings_made = read_variants(
+    let mut readings_made = read_variants(
         engine,
         &variants,
         SegMode::Line,
         (crop_rect.x, crop_rect.y),
         scale,
     )?;
-    let mut readings_made = readings_made;
     // The line as OCR found it, cut close: the card-digit model was trained
     // on lines cut so.
     let close = region.padded_within(region.height as i32, pad_y, view.width(), view.height());
     if close.width < crop_rect.width * 9 / 10 && close.width >= 8 {
-        let crop = image::imageops::crop_imm(
-            view,
-            close.x as u32,
-            close.y as u32,
-            close.width,
-            close.height,
-        )
-        .to_image();
-        let target = (close.height as f32 * 44.0 / text_height.max(1) as f32) as u32;
-        let (scaled, scale) = scale_to_height(
-            &stretch_percentiles(&crop, 0.02, 0.98),
-            target.clamp(48, 200),
-        );
-        let upright = dark_text_on_light(&scaled);
+        let (upright, scale) = line_crop(view, close, text_height);
         readings_made.extend(read_variants(
             engine,
             &[upright],
@@ -681,6 +651,22 @@ fn date_reading(text: &str) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// `rect` of the view, contrast stretched, dark text on light, scaled so
+/// that text `text_height` pixels high becomes about 44 pixels high (the
+/// size the card-digit model was trained on, lines of 40-72 pixels); and
+/// the scale applied.
+fn line_crop(view: &GrayImage, rect: Rect, text_height: u32) -> (GrayImage, f32) {
+    let crop =
+        image::imageops::crop_imm(view, rect.x as u32, rect.y as u32, rect.width, rect.height)
+            .to_image();
+    let target = (rect.height as f32 * 44.0 / text_height.max(1) as f32) as u32;
+    let (scaled, scale) = scale_to_height(
+        &stretch_percentiles(&crop, 0.02, 0.98),
+        target.clamp(48, 200),
+    );
+    (dark_text_on_light(&scaled), scale)
 }
 
 /// The embedded model that reads card number and expiry lines (digits,
