@@ -1103,6 +1103,18 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
     ))?;
     let label_col = pal.ink;
     let label_gap = date_h * rng.gen_range(0.3..0.6);
+    // A one-line label ending `label_gap` before the date, its top at
+    // `top_share` of the date's height.
+    let label_before_date = |img: &mut RgbImage, s: &TextSpec, text: &str, top_share: f32| {
+        let width = s.width(text, 0.0);
+        let (m, _) = s.mask(
+            text,
+            date_x - label_gap - width,
+            date_top + date_h * top_share,
+            0.0,
+        );
+        m.paint(img, 0.0, 0.0, 0.9, label_col);
+    };
     match label_variant {
         0 => {
             let s = TextSpec {
@@ -1123,14 +1135,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
                 cap_h: date_h * 0.38,
                 ref_char: 'V',
             };
-            let wl = s.width("VALID THRU", 0.0);
-            let (m, _) = s.mask(
-                "VALID THRU",
-                date_x - label_gap - wl,
-                date_top + date_h * 0.31,
-                0.0,
-            );
-            m.paint(&mut img, 0.0, 0.0, 0.9, label_col);
+            label_before_date(&mut img, &s, "VALID THRU", 0.31);
         }
         2 => {
             let f = fonts::load(Face::NanumGothicBold)?;
@@ -1139,14 +1144,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
                 cap_h: date_h * 0.55,
                 ref_char: '유',
             };
-            let wl = s.width("유효기간", 0.0);
-            let (m, _) = s.mask(
-                "유효기간",
-                date_x - label_gap - wl,
-                date_top + date_h * 0.22,
-                0.0,
-            );
-            m.paint(&mut img, 0.0, 0.0, 0.9, label_col);
+            label_before_date(&mut img, &s, "유효기간", 0.22);
         }
         _ => {
             let s = TextSpec {
