@@ -72,7 +72,7 @@ fn best_quad(blurred: &GrayImage, low: f32, high: f32, aspect: f32) -> Option<Qu
         .map(|quad| refine(&edges, &quad))
         .map(|quad| (edge_support(&edges, &quad), quad))
         .filter(|(support, _)| *support > 0.6)
-        .max_by(|(sa, a), (sb, b)| (a.area() * sa * sa).total_cmp(&(b.area() * sb * sb)))
+        .max_by(|(sa, a), (sb, b)| (a.area() * sa.powi(6)).total_cmp(&(b.area() * sb.powi(6))))
         .map(|(_, quad)| quad)
 }
 
@@ -102,19 +102,20 @@ fn quads_of_lines(edges: &GrayImage) -> Vec<Quad> {
         d.min(180 - d)
     };
     // Pairs of near-parallel lines at least a fifth of the image apart.
-    let mut pairs: Vec<(PolarLine, PolarLine)> = Vec::new();
+    let mut pairs: Vec<[usize; 2]> = Vec::new();
     for (i, a) in lines.iter().enumerate() {
-        for b in &lines[i + 1..] {
+        for (j, b) in lines.iter().enumerate().skip(i + 1) {
             if angle_gap(a.angle_in_degrees, b.angle_in_degrees) <= 12
                 && separation(a, b) > 0.2 * short_side
             {
-                pairs.push((*a, *b));
+                pairs.push([i, j]);
             }
         }
     }
     let mut quads = Vec::new();
-    for (i, (a1, a2)) in pairs.iter().enumerate() {
-        for (b1, b2) in &pairs[i + 1..] {
+    for (i, a) in pairs.iter().enumerate() {
+        for b in &pairs[i + 1..] {
+            let (a1, a2, b1, b2) = (&lines[a[0]], &lines[a[1]], &lines[b[0]], &lines[b[1]]);
             if angle_gap(a1.angle_in_degrees, b1.angle_in_degrees) < 70 {
                 continue;
             }
@@ -179,7 +180,7 @@ fn quad_of_outline(points: &[Point<i32>]) -> Option<Quad> {
 /// Whether every corner sits at the image's frame (the "outline" is the
 /// photo's own border).
 fn hugs_frame(quad: &Quad, width: f32, height: f32) -> bool {
-    let margin = 0.03 * width.max(height);
+    let margin = 0.01 * width.max(height);
     quad.corners.iter().all(|&(x, y)| {
         (x < margin || x > width - 1.0 - margin) && (y < margin || y > height - 1.0 - margin)
     })
@@ -295,9 +296,12 @@ fn fit_line(points: &[(f32, f32)]) -> Option<(f32, f32, f32, f32)> {
     Some((mx, my, angle.cos(), angle.sin()))
 }
 
-/// The share of points along the quadrilateral's sides that lie on an edge
-/// (within a pixel): a real outline is traced by edges all round, a hull
-/// spanned by scattered texture is not.
+/// How well edges trace the quadrilateral: the share of points along each
+/// side that lie on an edge (within a pixel), the weakest side's share.
+/// A real outline is traced by edges all round; a hull spanned by
+/// scattered texture, or closed across the card by a line of text, is not.
+/// A side that runs along the image's border counts as traced: a scan cut
+/// at the card's edge shows no edge there.
 fn edge_support(edges: &GrayImage, quad: &Quad) -> f32 {
     let (w, h) = (edges.width() as i32, edges.height() as i32);
     let on_edge = |x: i32, y: i32| {
@@ -312,24 +316,46 @@ fn edge_support(edges: &GrayImage, quad: &Quad) -> f32 {
             })
         })
     };
-    let mut hits = 0;
-    let mut samples = 0;
-    for i in 0..4 {
-        let (x0, y0) = quad.corners[i];
-        let (x1, y1) = quad.corners[(i + 1) % 4];
-        // Skip the ends: rounded corners leave them off the straight line.
-        for k in 1..20 {
-            let t = 0.1 + 0.8 * k as f32 / 20.0;
-            samples += 1;
-            if on_edge(
-                (x0 + t * (x1 - x0)).round() as i32,
-                (y0 + t * (y1 - y0)).round() as i32,
-            ) {
-                hits += 1;
+    let at_border = |(x0, y0): (f32, f32), (x1, y1): (f32, f32)| {
+        let near = |a: f32, b: f32, limit: f32| a.max(b) < 2.0 || a.min(b) > limit - 3.0;
+        let (wf, hf) = (w as f32, h as f32);
+        (near(x0, x1, wf) && (x0 - x1).abs() < 2.0) || (near(y0, y1, hf) && (y0 - y1).abs() < 2.0)
+    };
+    let side = |i: usize| (quad.corners[i % 4], quad.corners[(i + 1) % 4]);
+    let border: Vec<bool> = (0..4).map(|i| at_border(side(i).0, side(i).1)).collect();
+    // The share of `samples` points between `from` and `to` (fractions of
+    // side i) that lie on an edge.
+    let traced = |i: usize, from: f32, to: f32, samples: usize| {
+        let ((x0, y0), (x1, y1)) = side(i);
+        let hits = (0..samples)
+            .filter(|k| {
+                let t = from + (to - from) * (*k as f32 + 0.5) / samples as f32;
+                on_edge(
+                    (x0 + t * (x1 - x0)).round() as i32,
+                    (y0 + t * (y1 - y0)).round() as i32,
+                )
+            })
+            .count();
+        hits as f32 / samples as f32
+    };
+    (0..4)
+        .map(|i| {
+            if border[i] {
+                return 1.0;
             }
-        }
-    }
-    hits as f32 / samples as f32
+            // Skip the ends: rounded corners leave them off the straight
+            // line. But where the side meets a border side, the card runs
+            // out of the image: its edge must reach the border.
+            let mut support = traced(i, 0.1, 0.9, 19);
+            if border[(i + 3) % 4] {
+                support = support.min(traced(i, 0.0, 0.1, 5));
+            }
+            if border[(i + 1) % 4] {
+                support = support.min(traced(i, 0.9, 1.0, 5));
+            }
+            support
+        })
+        .fold(1.0, f32::min)
 }
 
 /// Orders four points clockwise (in image coordinates, y down) starting at
