@@ -11,12 +11,17 @@
 //! 2. read the view with sparse-text segmentation and group words into lines;
 //! 3. take the run of digit words on a line that forms a 13-19-digit number,
 //!    ranked by Luhn, the brand's length and its printed grouping; when the
-//!    best is not sure, read its line again across the card (or, on a
-//!    rectified card with no digit line found, the band where cards print
-//!    the number) on two binarisations with the general model and the
-//!    card-digit model, and let the checks and the readings' agreement pick;
+//!    best is not sure, read again, across the card, its line, then lines
+//!    shaped like a number (three or more words of one height: digits OCR
+//!    saw but read as letters), or on a rectified card with nothing else the
+//!    band where cards print the number; each on two binarisations with the
+//!    general model and the card-digit model, letting the checks and the
+//!    readings' agreement pick;
 //! 4. find `MM/YY` (month 01-12), preferring the date after `THRU`/`유효`
-//!    and the latest one otherwise, and read an uncertain one again;
+//!    and the latest one otherwise, and have the card-digit model read it
+//!    again cut close (disagreement: more readings vote); with no date
+//!    found, read around a word with a slash below the number, or else the
+//!    band below it;
 //! 5. when no number passes, try the view upside down (a photo taken the
 //!    other way round, or a 90° photo rectified to landscape), then the
 //!    whole photo both ways (an outline that was not the card's).
@@ -276,59 +281,23 @@ fn read_view(
         .flat_map(number_candidates)
         .max_by(|a, b| a.score().total_cmp(&b.score()));
     if number.as_ref().is_none_or(|n| !n.settled()) {
-        let found_line = number
-            .as_ref()
-            .map(|n| n.rect)
-            .or_else(|| likely_number_line(&lines).map(|l| l.rect()));
-        // Faint digits (embossed, untipped) may give OCR nothing to go by;
-        // on a card, look where cards print the number, and believe a
-        // reading from there only when it passes the checks.
         let (w, h) = view.image.dimensions();
-        let region = match found_line {
-            Some(line) => Some((line, line.height)),
-            None => card_outline.then(|| {
-                (
-                    usual_number_band(w, h),
-                    (h as f32 * USUAL_DIGIT_HEIGHT) as u32,
-                )
-            }),
-        };
-        if let Some((region, text_height)) = region {
-            if let Some(reread) = reread_number(&view.image, region, text_height, engine)? {
-                let believable = found_line.is_some() || reread.check.passes();
-                if believable && number.as_ref().is_none_or(|n| reread.score() > n.score()) {
-                    number = Some(reread);
-                }
+        for (region, believable) in number_regions(&lines, number.as_ref(), card_outline, w, h) {
+            let Some(reread) = reread_number(&view.image, region, engine)? else {
+                continue;
+            };
+            if (believable || reread.check.passes())
+                && number.as_ref().is_none_or(|n| reread.score() > n.score())
+            {
+                number = Some(reread);
+            }
+            if number.as_ref().is_some_and(|n| n.check.passes()) {
+                break;
             }
         }
     }
 
-    let mut valid_thru = find_expiry(&lines, number.as_ref().map(|n| n.rect));
-    if valid_thru.as_ref().is_none_or(|v| v.1 < CERTAIN_EXPIRY) {
-        let (w, h) = view.image.dimensions();
-        // Look again around the uncertain date, else in the band below the number.
-        let region = match (&valid_thru, &number) {
-            (Some(v), _) => {
-                Some(v.2.padded_within(2 * v.2.height as i32, v.2.height as i32 / 2, w, h))
-            }
-            (None, Some(n)) => Some(
-                Rect::new(0, n.rect.bottom(), w, (n.rect.height as f32 * 2.6) as u32)
-                    .padded_within(0, 0, w, h),
-            ),
-            (None, None) => None,
-        };
-        if let Some(region) = region {
-            if let Some(reread) = reread_expiry(&view.image, region, engine)? {
-                match &valid_thru {
-                    Some(first) if first.0 == reread.0 => {
-                        valid_thru = Some((reread.0, first.1.max(reread.1), first.2))
-                    }
-                    Some(first) if first.1 > reread.1 => {}
-                    _ => valid_thru = Some(reread),
-                }
-            }
-        }
-    }
+    let valid_thru = read_expiry(&view.image, &lines, number.as_ref(), engine)?;
 
     let card_cues = number.is_some() || valid_thru.is_some() || lines.iter().any(has_card_words);
     let to_field = |value: String, conf: f32, rect: Rect| Field {
@@ -458,6 +427,111 @@ fn split_evenly(digits: &str, sizes: &[usize], rect: Rect, conf: f32) -> Vec<Fie
         .collect()
 }
 
+/// A region of the view that may print the number: its box and how high
+/// its text is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct LineRegion {
+    rect: Rect,
+    text_height: u32,
+}
+
+/// The regions to read again for the number, most likely first, at most
+/// three, each with whether a reading from it that fails the checks is
+/// still worth more than none:
+/// 1. the line of the best first reading, or else a line with digit groups
+///    OCR could not read whole (believed either way);
+/// 2. lines shaped like a number: three or more words of one height across
+///    much of the card (faint or embossed digits that OCR saw as boxes but
+///    read as letters);
+/// 3. on a rectified card with nothing else, the band where cards print the
+///    number.
+///
+/// Regions 2 and 3 are believed only when their reading passes the checks.
+fn number_regions(
+    lines: &[Line],
+    first: Option<&NumberCandidate>,
+    card_outline: bool,
+    width: u32,
+    height: u32,
+) -> Vec<(LineRegion, bool)> {
+    let mut regions = Vec::new();
+    let found = first
+        .map(|n| LineRegion {
+            rect: n.rect,
+            text_height: n.rect.height,
+        })
+        .or_else(|| {
+            likely_number_line(lines).map(|l| LineRegion {
+                rect: l.rect(),
+                text_height: l.rect().height,
+            })
+        });
+    regions.extend(found.map(|r| (r, true)));
+    regions.extend(
+        number_shaped_lines(lines, width, height)
+            .into_iter()
+            .map(|r| (r, false)),
+    );
+    if regions.is_empty() && card_outline {
+        let band = usual_number_band(width, height);
+        let text_height = (height as f32 * USUAL_DIGIT_HEIGHT) as u32;
+        regions.push((
+            LineRegion {
+                rect: band,
+                text_height,
+            },
+            false,
+        ));
+    }
+    // One look per line: drop a region whose middle lies in an earlier one.
+    let mut distinct: Vec<(LineRegion, bool)> = Vec::new();
+    for (region, believable) in regions {
+        let middle = region.rect.center_y();
+        let seen = distinct.iter().any(|(r, _)| {
+            middle > r.rect.y as f32 && middle < r.rect.bottom() as f32
+                || (r.rect.center_y() > region.rect.y as f32
+                    && r.rect.center_y() < region.rect.bottom() as f32)
+        });
+        if !seen {
+            distinct.push((region, believable));
+        }
+    }
+    distinct.truncate(3);
+    distinct
+}
+
+/// Lines with three or more words of about one height (within a quarter
+/// of their median) spanning at least 40% of the view, with text 3.5-16%
+/// of the view's height: the shape of a printed number, whatever OCR read
+/// in it. Widest first; each region covers only those words.
+fn number_shaped_lines(lines: &[Line], width: u32, height: u32) -> Vec<LineRegion> {
+    let mut shaped: Vec<LineRegion> = lines
+        .iter()
+        .filter_map(|line| {
+            let mut heights: Vec<u32> = line.words.iter().map(|w| w.rect.height).collect();
+            heights.sort_unstable();
+            let median = *heights.get(heights.len() / 2)? as f32;
+            let even: Vec<Rect> = line
+                .words
+                .iter()
+                .filter(|w| (w.rect.height as f32 - median).abs() <= 0.25 * median)
+                .map(|w| w.rect)
+                .collect();
+            let rect = even.iter().copied().reduce(|a, b| a.union(&b))?;
+            let share = median / height as f32;
+            (even.len() >= 3
+                && rect.width as f32 >= 0.4 * width as f32
+                && (0.035..=0.16).contains(&share))
+            .then_some(LineRegion {
+                rect,
+                text_height: median as u32,
+            })
+        })
+        .collect();
+    shaped.sort_by_key(|r| std::cmp::Reverse(r.rect.width));
+    shaped
+}
+
 /// How high card number digits usually are, as a share of the card's height.
 const USUAL_DIGIT_HEIGHT: f32 = 0.08;
 
@@ -482,10 +556,13 @@ fn likely_number_line(lines: &[Line]) -> Option<&Line> {
 /// reading the checks like best; readings that agree raise its confidence.
 fn reread_number(
     view: &GrayImage,
-    region: Rect,
-    text_height: u32,
+    line: LineRegion,
     engine: &mut Engine,
 ) -> Result<Option<NumberCandidate>, CardError> {
+    let LineRegion {
+        rect: region,
+        text_height,
+    } = line;
     // The whole width of the card: OCR may have found only part of the
     // line, and the number spans most of the card.
     let pad_y = (region.height as i32 / 3).max(4);
@@ -549,6 +626,12 @@ static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9](?: ?[0-9])?) ?[/\\|] ?([0-9] ?[0-9])(?:[^0-9]|$)")
         .expect("valid regex")
 });
+/// `MM/YY` with the slash read as `7` or `1`.
+static SLASH_READ_AS_DIGIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])([0-9]{2})[17]([0-9]{2})(?:[^0-9]|$)").expect("valid regex")
+});
+/// How much a date read through a lost slash is trusted.
+const SLASH_READ_AS_DIGIT_CONF: f32 = 0.6;
 static EXPIRY_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(THRU|GOOD|EXP|END|유효|까지)").expect("valid regex"));
 
@@ -556,7 +639,7 @@ static EXPIRY_LABEL: LazyLock<Regex> =
 /// one, else the latest date (a card may also print `MEMBER SINCE`).
 /// Letter-spaced dates (`0 9 / 2 8`) are read across words. Returns the
 /// value, its confidence and its box in the view.
-fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rect)> {
+fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
     let mut found: Vec<(String, f32, Rect, bool)> = Vec::new();
     for line in lines {
         if number.is_some_and(|n| line.rect().bottom() <= n.y) {
@@ -581,7 +664,19 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
             .words
             .iter()
             .position(|w| EXPIRY_LABEL.is_match(&w.text));
-        for c in EXPIRY.captures_iter(&joined) {
+        // A date whose slash OCR read as a digit (`08731`) counts only when
+        // the line has no other date and lies below the number.
+        let below_number = number.is_none_or(|n| line.rect().y >= n.bottom());
+        let slashed: Vec<_> = EXPIRY.captures_iter(&joined).map(|c| (c, 1.0)).collect();
+        let captures = if slashed.is_empty() && below_number {
+            SLASH_READ_AS_DIGIT
+                .captures_iter(&joined)
+                .map(|c| (c, SLASH_READ_AS_DIGIT_CONF))
+                .collect()
+        } else {
+            slashed
+        };
+        for (c, slash_conf) in captures {
             let (Some(month), Some(year)) = (c.get(1), c.get(2)) else {
                 continue;
             };
@@ -594,7 +689,10 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<(String, f32, Rec
             let value = format!("{mm}/{yy}");
             // Printed exactly so, or read through look-alike letters.
             let mapped = if raw.contains(&value) { 1.0 } else { 0.8 };
-            let conf = words.iter().map(|w| w.conf).fold(1.0f32, f32::min) * mapped * month_conf;
+            let conf = words.iter().map(|w| w.conf).fold(1.0f32, f32::min)
+                * mapped
+                * month_conf
+                * slash_conf;
             let rect = words
                 .iter()
                 .map(|w| w.rect)
@@ -688,46 +786,183 @@ fn read_variants(
     origin: (i32, i32),
     scale: f32,
 ) -> Result<Vec<Vec<Word>>, CardError> {
-    let with_digit_model = engine.has_model(CARD_DIGITS_MODEL);
+    let mut models = vec![None];
+    if engine.has_model(CARD_DIGITS_MODEL) {
+        models.push(Some(CARD_DIGITS_MODEL));
+    }
     let mut readings = Vec::new();
     for variant in variants {
-        let padded = pad_white(variant, CROP_MARGIN);
-        let mut passes = vec![engine.read(&padded, mode)?];
-        if with_digit_model {
-            passes.push(engine.read_with(CARD_DIGITS_MODEL, &padded, mode)?);
-        }
-        for words in passes {
-            let margin = CROP_MARGIN as i32;
-            readings.push(
-                words
-                    .into_iter()
-                    .map(|w| Word {
-                        rect: Rect::new(
-                            w.rect.x - margin,
-                            w.rect.y - margin,
-                            w.rect.width,
-                            w.rect.height,
-                        )
-                        .from_crop(origin.0, origin.1, scale),
-                        ..w
-                    })
-                    .collect(),
-            );
+        for &model in &models {
+            readings.push(read_crop(engine, model, variant, mode, origin, scale)?);
         }
     }
     Ok(readings)
 }
 
-/// Below this confidence an expiry from the first pass is read again.
-const CERTAIN_EXPIRY: f32 = 0.85;
+/// Reads a crop of the view, padded white, with `model` (or the general
+/// model), and gives the words in the view's pixels.
+fn read_crop(
+    engine: &mut Engine,
+    model: Option<&str>,
+    crop: &GrayImage,
+    mode: SegMode,
+    origin: (i32, i32),
+    scale: f32,
+) -> Result<Vec<Word>, CardError> {
+    let padded = pad_white(crop, CROP_MARGIN);
+    let words = match model {
+        Some(model) => engine.read_with(model, &padded, mode)?,
+        None => engine.read(&padded, mode)?,
+    };
+    let margin = CROP_MARGIN as i32;
+    Ok(words
+        .into_iter()
+        .map(|w| Word {
+            rect: Rect::new(
+                w.rect.x - margin,
+                w.rect.y - margin,
+                w.rect.width,
+                w.rect.height,
+            )
+            .from_crop(origin.0, origin.1, scale),
+            ..w
+        })
+        .collect())
+}
 
-/// Reads `region` of the view again, as a block, on two preparations, and
-/// keeps the expiry most readings agree on (agreement raises its conf).
+/// An expiry reading: `MM/YY`, its confidence and its box in the view.
+type Expiry = (String, f32, Rect);
+
+/// Finds the expiry on the first pass's lines and makes sure of it: the
+/// card-digit model reads the date again, cut close; when the two agree the
+/// date stands, otherwise the date's line is read again on two preparations
+/// with both models and the readings vote. When the first pass found no
+/// date, a word with a slash below the number marks where to read; failing
+/// that, the band below the number is read as a block.
+fn read_expiry(
+    view: &GrayImage,
+    lines: &[Line],
+    number: Option<&NumberCandidate>,
+    engine: &mut Engine,
+) -> Result<Option<Expiry>, CardError> {
+    let (w, h) = view.dimensions();
+    let with_digit_model = engine.has_model(CARD_DIGITS_MODEL);
+    if let Some(first) = find_expiry(lines, number.map(|n| n.rect)) {
+        if !with_digit_model {
+            return Ok(Some(first));
+        }
+        let (crop, origin, scale) = date_line_crop(view, first.2);
+        let second = read_crop(
+            engine,
+            Some(CARD_DIGITS_MODEL),
+            &crop,
+            SegMode::Line,
+            origin,
+            scale,
+        )?;
+        let mut prior = vec![first.clone()];
+        match find_expiry(&group_lines(&second), None) {
+            Some(second) if second.0 == first.0 => {
+                return Ok(Some((second.0, first.1.max(second.1), first.2)));
+            }
+            Some(second) => prior.push(second),
+            None => {}
+        }
+        let readings = read_variants(
+            engine,
+            &[binarize_otsu(&crop)],
+            SegMode::Line,
+            origin,
+            scale,
+        )?;
+        return Ok(vote_expiry(readings, prior));
+    }
+    let Some(number) = number else {
+        return Ok(None);
+    };
+    if let Some(slash) = slash_words_below(lines, number.rect) {
+        let (crop, origin, scale) = date_line_crop(view, slash);
+        let readings = read_variants(
+            engine,
+            &[crop.clone(), binarize_otsu(&crop)],
+            SegMode::Line,
+            origin,
+            scale,
+        )?;
+        if let Some(found) = vote_expiry(readings, Vec::new()) {
+            return Ok(Some(found));
+        }
+    }
+    let band = Rect::new(
+        0,
+        number.rect.bottom(),
+        w,
+        (number.rect.height as f32 * 2.6) as u32,
+    )
+    .padded_within(0, 0, w, h);
+    reread_expiry(view, band, engine)
+}
+
+/// The date's line cut close around `rect` (half a text height to the
+/// sides, a third above and below), prepared as [`line_crop`] does; with
+/// the crop's origin in the view and its scale.
+fn date_line_crop(view: &GrayImage, rect: Rect) -> (GrayImage, (i32, i32), f32) {
+    let (w, h) = view.dimensions();
+    let close = rect.padded_within(rect.height as i32 / 2, rect.height as i32 / 3, w, h);
+    let (crop, scale) = line_crop(view, close, rect.height);
+    (crop, (close.x, close.y), scale)
+}
+
+/// Where a date OCR could not read may be: the words around the first word
+/// with a slash on a line below the number, within three number heights.
+fn slash_words_below(lines: &[Line], number: Rect) -> Option<Rect> {
+    let reach = number.bottom() + 3 * number.height as i32;
+    lines
+        .iter()
+        .filter(|l| l.rect().y >= number.bottom() - number.height as i32 / 4 && l.rect().y < reach)
+        .find_map(|line| {
+            let at = line.words.iter().position(|w| w.text.contains('/'))?;
+            let slash = line.words[at].rect;
+            // The slash word and its neighbours within one text height.
+            let near = |r: &Rect| {
+                r.x <= slash.right() + slash.height as i32
+                    && r.right() >= slash.x - slash.height as i32
+            };
+            line.words
+                .iter()
+                .map(|w| w.rect)
+                .filter(near)
+                .reduce(|a, b| a.union(&b))
+        })
+}
+
+/// The expiry most readings (with the `prior` ones) agree on; its conf
+/// grows with the agreement.
+fn vote_expiry(readings: Vec<Vec<Word>>, prior: Vec<Expiry>) -> Option<Expiry> {
+    let attempts = readings.len() + prior.len();
+    let mut found: Vec<Expiry> = readings
+        .into_iter()
+        .filter_map(|words| find_expiry(&group_lines(&words), None))
+        .collect();
+    found.extend(prior);
+    let votes = |value: &str| found.iter().filter(|r| r.0 == value).count();
+    let best = found
+        .iter()
+        .max_by(|a, b| votes(&a.0).cmp(&votes(&b.0)).then(a.1.total_cmp(&b.1)))
+        .cloned();
+    best.map(|(value, conf, rect)| {
+        let agreement = votes(&value) as f32 / attempts as f32;
+        (value, conf * (0.7 + 0.3 * agreement), rect)
+    })
+}
+
+/// Reads `region` of the view again, as a block, on two preparations with
+/// both models, and keeps the expiry most readings agree on.
 fn reread_expiry(
     view: &GrayImage,
     region: Rect,
     engine: &mut Engine,
-) -> Result<Option<(String, f32, Rect)>, CardError> {
+) -> Result<Option<Expiry>, CardError> {
     if region.width < 8 || region.height < 8 {
         return Ok(None);
     }
@@ -746,27 +981,14 @@ fn reread_expiry(
         (prepared, 1.0)
     };
     let variants = [binarize_otsu(&prepared), prepared];
-    let readings_made = read_variants(
+    let readings = read_variants(
         engine,
         &variants,
         SegMode::Block,
         (region.x, region.y),
         scale,
     )?;
-    let attempts = readings_made.len();
-    let readings: Vec<(String, f32, Rect)> = readings_made
-        .into_iter()
-        .filter_map(|words| find_expiry(&group_lines(&words), None))
-        .collect();
-    let votes = |value: &str| readings.iter().filter(|r| r.0 == value).count();
-    let best = readings
-        .iter()
-        .max_by(|a, b| votes(&a.0).cmp(&votes(&b.0)).then(a.1.total_cmp(&b.1)))
-        .cloned();
-    Ok(best.map(|(value, conf, rect)| {
-        let agreement = votes(&value) as f32 / attempts as f32;
-        (value, conf * (0.7 + 0.3 * agreement), rect)
-    }))
+    Ok(vote_expiry(readings, Vec::new()))
 }
 
 /// Whether a line has words only cards print.
@@ -932,6 +1154,58 @@ mod tests {
             words: vec![word("13/28", 100, 0.9)],
         };
         assert!(find_expiry(&[line], None).is_none());
+    }
+
+    #[test]
+    fn a_slash_read_as_a_digit_gives_a_date_only_below_the_number() {
+        let below = Line {
+            words: vec![word("08731", 300, 0.9)],
+        };
+        let (value, conf, _) = find_expiry(std::slice::from_ref(&below), None).expect("a date");
+        assert_eq!(value, "08/31");
+        assert!(conf < 0.6, "{conf}");
+        // On the number's own line, five digits are an Amex group.
+        let number_line = Rect::new(100, 300, 700, 40);
+        assert!(find_expiry(&[below], Some(number_line)).is_none());
+    }
+
+    #[test]
+    fn even_words_across_the_card_are_shaped_like_a_number() {
+        let line = |texts: &[&str], gap: i32| Line {
+            words: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| word(t, 100 + i as i32 * gap, 0.1))
+                .collect(),
+        };
+        let (w, h) = (1000, 631);
+        // OCR saw four boxes of one height but read letters in them.
+        let shaped = number_shaped_lines(&[line(&["Zao5", "d3c1", "Jal", "W9Is"], 200)], w, h);
+        assert_eq!(shaped.len(), 1);
+        assert_eq!(shaped[0].text_height, 40);
+        assert_eq!(shaped[0].rect.x, 100);
+        // Two words, or words bunched on one side, are not.
+        assert!(number_shaped_lines(&[line(&["LEE", "JIWOO"], 200)], w, h).is_empty());
+        assert!(number_shaped_lines(&[line(&["a", "b", "c"], 60)], w, h).is_empty());
+    }
+
+    #[test]
+    fn the_words_around_a_slash_below_the_number_mark_the_date() {
+        let number = Rect::new(100, 250, 700, 40);
+        let lines = [
+            Line {
+                words: vec![word("VALID", 100, 0.9), word("O1/Ze", 300, 0.2)],
+            },
+            Line {
+                words: vec![Word {
+                    rect: Rect::new(100, 600, 60, 40),
+                    ..word("12/34", 0, 0.9)
+                }],
+            },
+        ];
+        let found = slash_words_below(&lines, number).expect("the slash word");
+        assert_eq!(found.x, 300);
+        assert!(slash_words_below(&lines[1..], number).is_none());
     }
 
     #[test]
