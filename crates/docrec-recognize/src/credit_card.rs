@@ -692,6 +692,7 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
             let conf = words.iter().map(|w| w.conf).fold(1.0f32, f32::min)
                 * mapped
                 * month_conf
+                * year_conf(&yy, this_year())
                 * slash_conf;
             let rect = words
                 .iter()
@@ -727,6 +728,36 @@ fn month_of(read: &str) -> Option<(String, f32)> {
         [8, u] if u >= 1 => Some((format!("0{u}"), 0.75)),
         _ => None,
     }
+}
+
+/// How much to trust a printed expiry year `YY` in `this_year`: cards are
+/// valid for up to about ten years, and an expired card may still be shown,
+/// so a year from ten years back to twelve ahead is as read; any other (a
+/// `3` read as `5`: `30` → `50`) keeps half its confidence, so that a
+/// plausible reading wins the vote.
+fn year_conf(yy: &str, this_year: i32) -> f32 {
+    let Ok(yy) = yy.parse::<i32>() else {
+        return 0.5;
+    };
+    let mut year = this_year - this_year % 100 + yy;
+    if year - this_year > 50 {
+        year -= 100;
+    } else if this_year - year > 50 {
+        year += 100;
+    }
+    if (this_year - 10..=this_year + 12).contains(&year) {
+        1.0
+    } else {
+        0.5
+    }
+}
+
+/// The calendar year now (UTC; a day off at New Year does not matter here).
+fn this_year() -> i32 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    1970 + (seconds as f64 / (365.2425 * 86400.0)) as i32
 }
 
 /// A word as it may stand in a date: brackets and stray punctuation dropped
@@ -862,7 +893,9 @@ fn read_expiry(
         )?;
         let mut prior = vec![first.clone()];
         match find_expiry(&group_lines(&second), None) {
-            Some(second) if second.0 == first.0 => {
+            Some(second)
+                if second.0 == first.0 && year_conf(&second.0[3..], this_year()) == 1.0 =>
+            {
                 return Ok(Some((second.0, first.1.max(second.1), first.2)));
             }
             Some(second) => prior.push(second),
@@ -1206,6 +1239,17 @@ mod tests {
         let found = slash_words_below(&lines, number).expect("the slash word");
         assert_eq!(found.x, 300);
         assert!(slash_words_below(&lines[1..], number).is_none());
+    }
+
+    #[test]
+    fn expiry_years_far_from_now_are_doubted() {
+        assert_eq!(year_conf("30", 2026), 1.0);
+        assert_eq!(year_conf("16", 2026), 1.0);
+        assert_eq!(year_conf("38", 2026), 1.0);
+        assert_eq!(year_conf("50", 2026), 0.5);
+        assert_eq!(year_conf("98", 2026), 0.5);
+        assert_eq!(year_conf("02", 2095), 1.0);
+        assert!((2026..2200).contains(&this_year()));
     }
 
     #[test]
