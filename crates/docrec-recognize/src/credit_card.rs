@@ -626,6 +626,13 @@ static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9](?: ?[0-9])?) ?[/\\|] ?([0-9] ?[0-9])(?:[^0-9]|$)")
         .expect("valid regex")
 });
+/// `MM/YY` right after other digits (a label the card-digit model read as
+/// digits).
+static EXPIRY_AFTER_DIGITS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[0-9]([0-9]{2}) ?[/\\|] ?([0-9] ?[0-9])(?:[^0-9]|$)").expect("valid regex")
+});
+/// How much a date cut out of a longer run of digits is trusted.
+const EXPIRY_AFTER_DIGITS_CONF: f32 = 0.8;
 /// `MM/YY` with the slash read as `7` or `1`.
 static SLASH_READ_AS_DIGIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9]{2})[17]([0-9]{2})(?:[^0-9]|$)").expect("valid regex")
@@ -664,18 +671,26 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
             .words
             .iter()
             .position(|w| EXPIRY_LABEL.is_match(&w.text));
-        // A date whose slash OCR read as a digit (`08731`) counts only when
-        // the line has no other date and lies below the number.
+        // Dates read less cleanly count only when the line has no clean one
+        // and lies below the number: `MM/YY` glued to digits read from its
+        // label (`3508/29`), then a slash read as a digit (`08731`).
         let below_number = number.is_none_or(|n| line.rect().y >= n.bottom());
-        let slashed: Vec<_> = EXPIRY.captures_iter(&joined).map(|c| (c, 1.0)).collect();
-        let captures = if slashed.is_empty() && below_number {
-            SLASH_READ_AS_DIGIT
-                .captures_iter(&joined)
-                .map(|c| (c, SLASH_READ_AS_DIGIT_CONF))
-                .collect()
-        } else {
-            slashed
-        };
+        let patterns = [
+            (&*EXPIRY, 1.0),
+            (&*EXPIRY_AFTER_DIGITS, EXPIRY_AFTER_DIGITS_CONF),
+            (&*SLASH_READ_AS_DIGIT, SLASH_READ_AS_DIGIT_CONF),
+        ];
+        let captures: Vec<_> = patterns
+            .iter()
+            .take(if below_number { patterns.len() } else { 1 })
+            .map(|(pattern, conf)| {
+                pattern
+                    .captures_iter(&joined)
+                    .map(|c| (c, *conf))
+                    .collect::<Vec<_>>()
+            })
+            .find(|found| !found.is_empty())
+            .unwrap_or_default();
         for (c, slash_conf) in captures {
             let (Some(month), Some(year)) = (c.get(1), c.get(2)) else {
                 continue;
@@ -882,7 +897,7 @@ fn read_expiry(
         if !with_digit_model {
             return Ok(Some(first));
         }
-        let (crop, origin, scale) = date_line_crop(view, first.2);
+        let (crop, origin, scale) = date_line_crop(view, first.2, 0.5);
         let second = read_crop(
             engine,
             Some(CARD_DIGITS_MODEL),
@@ -914,7 +929,8 @@ fn read_expiry(
         return Ok(None);
     };
     if let Some(slash) = slash_words_below(lines, number.rect) {
-        let (crop, origin, scale) = date_line_crop(view, slash);
+        // OCR's word may hold only part of the date: look wider.
+        let (crop, origin, scale) = date_line_crop(view, slash, 2.0);
         let readings = read_variants(
             engine,
             &[crop.clone(), binarize_otsu(&crop)],
@@ -936,12 +952,17 @@ fn read_expiry(
     reread_expiry(view, band, engine)
 }
 
-/// The date's line cut close around `rect` (half a text height to the
-/// sides, a third above and below), prepared as [`line_crop`] does; with
-/// the crop's origin in the view and its scale.
-fn date_line_crop(view: &GrayImage, rect: Rect) -> (GrayImage, (i32, i32), f32) {
+/// The date's line cut close around `rect` (`side` text heights to the
+/// sides, a third of one above and below), prepared as [`line_crop`] does;
+/// with the crop's origin in the view and its scale.
+fn date_line_crop(view: &GrayImage, rect: Rect, side: f32) -> (GrayImage, (i32, i32), f32) {
     let (w, h) = view.dimensions();
-    let close = rect.padded_within(rect.height as i32 / 2, rect.height as i32 / 3, w, h);
+    let close = rect.padded_within(
+        (rect.height as f32 * side) as i32,
+        rect.height as i32 / 3,
+        w,
+        h,
+    );
     let (crop, scale) = line_crop(view, close, rect.height);
     (crop, (close.x, close.y), scale)
 }
@@ -969,8 +990,8 @@ fn slash_words_below(lines: &[Line], number: Rect) -> Option<Rect> {
         })
 }
 
-/// The expiry most readings (with the `prior` ones) agree on; its conf
-/// grows with the agreement.
+/// The expiry the readings (with the `prior` ones) give the most weight,
+/// each voting with its confidence; its conf grows with the agreement.
 fn vote_expiry(readings: Vec<Vec<Word>>, prior: Vec<Expiry>) -> Option<Expiry> {
     let attempts = readings.len() + prior.len();
     let mut found: Vec<Expiry> = readings
@@ -979,9 +1000,18 @@ fn vote_expiry(readings: Vec<Vec<Word>>, prior: Vec<Expiry>) -> Option<Expiry> {
         .collect();
     found.extend(prior);
     let votes = |value: &str| found.iter().filter(|r| r.0 == value).count();
+    // Each reading votes with its confidence: a doubtful first reading
+    // does not outweigh a sure one.
+    let weight = |value: &str| {
+        found
+            .iter()
+            .filter(|r| r.0 == value)
+            .map(|r| r.1)
+            .sum::<f32>()
+    };
     let best = found
         .iter()
-        .max_by(|a, b| votes(&a.0).cmp(&votes(&b.0)).then(a.1.total_cmp(&b.1)))
+        .max_by(|a, b| weight(&a.0).total_cmp(&weight(&b.0)))
         .cloned();
     best.map(|(value, conf, rect)| {
         let agreement = votes(&value) as f32 / attempts as f32;
@@ -990,7 +1020,7 @@ fn vote_expiry(readings: Vec<Vec<Word>>, prior: Vec<Expiry>) -> Option<Expiry> {
 }
 
 /// Reads `region` of the view again, as a block, on two preparations with
-/// both models, and keeps the expiry most readings agree on.
+/// both models, and keeps the expiry the readings give the most weight.
 fn reread_expiry(
     view: &GrayImage,
     region: Rect,
@@ -1250,6 +1280,17 @@ mod tests {
         assert_eq!(year_conf("98", 2026), 0.5);
         assert_eq!(year_conf("02", 2095), 1.0);
         assert!((2026..2200).contains(&this_year()));
+    }
+
+    #[test]
+    fn a_date_glued_to_label_digits_is_cut_out_below_the_number() {
+        let line = Line {
+            words: vec![word("3508/29", 300, 0.9)],
+        };
+        let (value, conf, _) = find_expiry(std::slice::from_ref(&line), None).expect("a date");
+        assert_eq!(value, "08/29");
+        assert!(conf < 0.9 * EXPIRY_AFTER_DIGITS_CONF + 1e-6, "{conf}");
+        assert!(find_expiry(&[line], Some(Rect::new(100, 300, 700, 40))).is_none());
     }
 
     #[test]
