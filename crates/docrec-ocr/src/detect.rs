@@ -42,17 +42,37 @@ pub fn find_quad(image: &GrayImage, aspect: f32) -> Option<Quad> {
     );
     let blurred = gaussian_blur_f32(&small, 1.4);
     // Dim or low-contrast photos (a dark card on a dark table) need lower
-    // edge thresholds; try the stricter ones first.
-    let best = [(12.0, 36.0), (5.0, 15.0)]
-        .into_iter()
-        .find_map(|(low, high)| best_quad(&blurred, low, high, aspect))?;
+    // edge thresholds; try the stricter ones first. An outline traced by
+    // edges on every side wins; failing that, one traced on most of its
+    // perimeter (a side lost against a background of the card's shade).
+    let strict = outline_candidates(&blurred, 12.0, 36.0, aspect);
+    let best = best_outline(&strict, true).or_else(|| {
+        let lenient = outline_candidates(&blurred, 5.0, 15.0, aspect);
+        best_outline(&lenient, true)
+            .or_else(|| best_outline(&strict, false))
+            .or_else(|| best_outline(&lenient, false))
+    })?;
     let corners = best.corners.map(|(x, y)| (x / scale, y / scale));
     Some(Quad::new(corners))
 }
 
-/// The best-supported document outline in the edges of `blurred` found
-/// with Canny thresholds `low`/`high`, in `blurred`'s pixels.
-fn best_quad(blurred: &GrayImage, low: f32, high: f32, aspect: f32) -> Option<Quad> {
+/// How well edges trace an outline: the share of its perimeter on edges,
+/// on its weakest side and on average.
+#[derive(Debug, Clone, Copy)]
+struct EdgeSupport {
+    weakest_side: f32,
+    mean: f32,
+}
+
+/// The outlines of the document's shape in the edges of `blurred` found
+/// with Canny thresholds `low`/`high`, in `blurred`'s pixels, with how well
+/// edges trace them.
+fn outline_candidates(
+    blurred: &GrayImage,
+    low: f32,
+    high: f32,
+    aspect: f32,
+) -> Vec<(EdgeSupport, Quad)> {
     let edges = dilate(&canny(blurred, low, high), Norm::LInf, 1);
     let (w, h) = (blurred.width() as f32, blurred.height() as f32);
     let frame_area = w * h;
@@ -71,9 +91,27 @@ fn best_quad(blurred: &GrayImage, low: f32, high: f32, aspect: f32) -> Option<Qu
         })
         .map(|quad| refine(&edges, &quad))
         .map(|quad| (edge_support(&edges, &quad), quad))
-        .filter(|(support, _)| *support > 0.6)
-        .max_by(|(sa, a), (sb, b)| (a.area() * sa.powi(6)).total_cmp(&(b.area() * sb.powi(6))))
-        .map(|(_, quad)| quad)
+        .filter(|(support, _)| support.mean > 0.6)
+        .collect()
+}
+
+/// The best-supported outline: traced on every side when `every_side`
+/// (each side's share above 0.6), else on most of the perimeter; large
+/// and well traced beats small.
+fn best_outline(candidates: &[(EdgeSupport, Quad)], every_side: bool) -> Option<Quad> {
+    let rank = |support: &EdgeSupport, quad: &Quad| {
+        let share = if every_side {
+            support.weakest_side
+        } else {
+            support.mean
+        };
+        quad.area() * share.powi(6)
+    };
+    candidates
+        .iter()
+        .filter(|(support, _)| !every_side || support.weakest_side > 0.6)
+        .max_by(|(sa, a), (sb, b)| rank(sa, a).total_cmp(&rank(sb, b)))
+        .map(|(_, quad)| *quad)
 }
 
 /// Quadrilaterals bounded by two pairs of roughly parallel straight lines
@@ -297,12 +335,11 @@ fn fit_line(points: &[(f32, f32)]) -> Option<(f32, f32, f32, f32)> {
 }
 
 /// How well edges trace the quadrilateral: the share of points along each
-/// side that lie on an edge (within a pixel), the weakest side's share.
-/// A real outline is traced by edges all round; a hull spanned by
+/// side that lie on an edge (within a pixel). A real outline is traced by edges all round; a hull spanned by
 /// scattered texture, or closed across the card by a line of text, is not.
 /// A side that runs along the image's border counts as traced: a scan cut
 /// at the card's edge shows no edge there.
-fn edge_support(edges: &GrayImage, quad: &Quad) -> f32 {
+fn edge_support(edges: &GrayImage, quad: &Quad) -> EdgeSupport {
     let (w, h) = (edges.width() as i32, edges.height() as i32);
     let on_edge = |x: i32, y: i32| {
         (-1..=1).any(|dy| {
@@ -355,7 +392,16 @@ fn edge_support(edges: &GrayImage, quad: &Quad) -> f32 {
             }
             support
         })
-        .fold(1.0, f32::min)
+        .fold(
+            EdgeSupport {
+                weakest_side: 1.0,
+                mean: 0.0,
+            },
+            |support, side| EdgeSupport {
+                weakest_side: support.weakest_side.min(side),
+                mean: support.mean + side / 4.0,
+            },
+        )
 }
 
 /// Orders four points clockwise (in image coordinates, y down) starting at
