@@ -20,10 +20,15 @@
 #                               the whole (padded) image
 #             WORK/train        CARDS_TRAIN cards, seed SEED_TRAIN, line box =
 #                               the printed characters (70%) or whole image
+#             WORK/train-c      CARDS_MORE cards, seed SEED_C, boxes as train
+#             WORK/train-d      CARDS_MORE cards, seed SEED_D, line box =
+#                               the whole image, as train-whole
 #             WORK/eval         CARDS_EVAL cards, seed SEED_EVAL, as train:
 #                               held out (other cards, numbers, renderings)
 #   3. lstmf  `tesseract NAME.png NAME --psm 13 lstm.train` for every line
-#             (it cuts the .box line box, plus 4 px, out of the image)
+#             (it cuts the .box line box, plus 4 px, out of the image);
+#             WORK/list.train-bcd = the lines of train, train-c and train-d,
+#             shuffled (`shuf --random-source=<(yes)`, so always the same way)
 #   4. lang   unicharset_extractor on the ground truth, then
 #             combine_lang_model (with an empty radical-stroke.txt, which
 #             Debian does not ship and a digits charset does not need)
@@ -33,7 +38,10 @@
 #             stage A on train-whole up to ITER_A iterations (padded lines:
 #             the digits are learnt), then stage B continues on train up to
 #             ITER_B in all (tight cuts like tesseract's own --psm 7 cut;
-#             stage A alone drops the first digit of many such cuts)
+#             stage A alone drops the first digit of many such cuts), then
+#             stage C continues on list.train-bcd up to ITER_C in all, in
+#             steps of ITER_STEP (each step resumes from the checkpoint; a
+#             stage already past its count is skipped)
 #   6. stop   lstmtraining --stop_training [--convert_to_int]
 #             -> models/carddigits.traineddata
 #   7. eval   lstmeval on the held-out lines, then the tesseract CLI
@@ -46,9 +54,11 @@
 #   WORK [/work/train-data/carddigits]   generated data and checkpoints
 #   CARDS_TRAIN [2000] SEED_WHOLE [1] SEED_TRAIN [2]
 #   CARDS_EVAL [240] SEED_EVAL [90210]
-#   ITER_A [57800] ITER_B [75000] LEARNING_RATE [0.0005] NET_SPEC (below)
+#   CARDS_MORE [3000] SEED_C [3] SEED_D [4]
+#   ITER_A [57800] ITER_B [75000] ITER_C [160000] ITER_STEP [20000]
+#   LEARNING_RATE [0.0005] NET_SPEC (below)
 #   CARGO_TARGET_DIR [target]  INT_MODEL [0]: 1 ships the integer model
-#   (140 KB instead of 1 MB, but 83.6% instead of 86.3% exact lines)
+#   (140 KB instead of 1 MB, but 86.0% instead of 88.7% exact lines)
 #
 # Niceness: every heavy step runs under `nice -n 19` with OMP_THREAD_LIMIT=1,
 # one process at a time (the machine is shared).
@@ -56,7 +66,9 @@
 # Time on the shared 2-core machine (other builds running), one core used:
 # rendering ~2.5 min per 2000 cards, lstmf ~2.5 min per set, stage A ~25 min
 # (57,800 iterations; the error stays near 70% for ~7000 iterations, then
-# falls), stage B ~6.5 min (17,200 iterations), eval ~4 min: ~45 min in all.
+# falls), stage B ~6.5 min (17,200 iterations), rendering and lstmf for
+# train-c and train-d ~12 min, stage C ~32 min (85,000 iterations), eval
+# ~4 min: ~1.5 h in all.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,6 +81,11 @@ CARDS_EVAL="${CARDS_EVAL:-240}"
 SEED_EVAL="${SEED_EVAL:-90210}"
 ITER_A="${ITER_A:-57800}"
 ITER_B="${ITER_B:-75000}"
+CARDS_MORE="${CARDS_MORE:-3000}"
+SEED_C="${SEED_C:-3}"
+SEED_D="${SEED_D:-4}"
+ITER_C="${ITER_C:-160000}"
+ITER_STEP="${ITER_STEP:-20000}"
 LEARNING_RATE="${LEARNING_RATE:-0.0005}"
 # A 3x3 convolution (32 maps), 3x3 max-pool, an LSTM summarising each column,
 # a bidirectional LSTM along the line, softmax: ~130k weights.
@@ -95,6 +112,8 @@ lines() {
     local set cards seed boxes
     for spec in "train-whole $CARDS_TRAIN $SEED_WHOLE whole" \
                 "train $CARDS_TRAIN $SEED_TRAIN text" \
+                "train-c $CARDS_MORE $SEED_C text" \
+                "train-d $CARDS_MORE $SEED_D whole" \
                 "eval $CARDS_EVAL $SEED_EVAL text"; do
         read -r set cards seed boxes <<< "$spec"
         if [ ! -f "$WORK/$set/lines.tsv" ]; then
@@ -110,6 +129,9 @@ lines() {
         ls "$WORK/$set"/*.lstmf > "$WORK/list.$set"
         log "$set: $(wc -l < "$WORK/list.$set") lines"
     done
+    cat "$WORK/list.train" "$WORK/list.train-c" "$WORK/list.train-d" \
+        | shuf --random-source=<(yes) > "$WORK/list.train-bcd"
+    log "train-bcd: $(wc -l < "$WORK/list.train-bcd") lines"
 }
 
 starter() {
@@ -134,8 +156,17 @@ run_stage() {
     local outputs
     # The softmax size combine_lang_model computed (the recoder's code range).
     outputs="$(ls "$WORK/lang/$LANG_NAME/"*.charset_size=*.txt | sed 's/.*charset_size=\([0-9]*\)\.txt/\1/')"
-    local resume=()
-    [ -f "$ck/${LANG_NAME}_checkpoint" ] && resume=(--continue_from "$ck/${LANG_NAME}_checkpoint")
+    local resume=() done_iter
+    if [ -f "$ck/${LANG_NAME}_checkpoint" ]; then
+        resume=(--continue_from "$ck/${LANG_NAME}_checkpoint")
+        # "At iteration LEARNING/TRAINING/SAMPLE": skip a stage already done
+        # rather than load the checkpoint for nothing.
+        done_iter="$(grep -o 'At iteration [0-9]*/[0-9]*' "$ck/train.log" | tail -n1 | cut -d/ -f2 || true)"
+        if [ -n "$done_iter" ] && [ "$done_iter" -ge "$max" ]; then
+            log "skip $(basename "$list") up to $max: the checkpoint is at $done_iter"
+            return
+        fi
+    fi
     log "lstmtraining on $(basename "$list") up to $max iterations"
     local t0=$SECONDS
     "${NICE[@]}" lstmtraining --debug_interval 0 \
@@ -156,6 +187,10 @@ train() {
     mkdir -p "$WORK/checkpoints"
     run_stage "$WORK/list.train-whole" "$ITER_A"
     run_stage "$WORK/list.train" "$ITER_B"
+    local max
+    for ((max = ITER_B + ITER_STEP; max < ITER_C + ITER_STEP; max += ITER_STEP)); do
+        run_stage "$WORK/list.train-bcd" "$((max < ITER_C ? max : ITER_C))"
+    done
     local convert=()
     [ "$INT_MODEL" = 1 ] && convert=(--convert_to_int)
     lstmtraining --stop_training "${convert[@]}" \

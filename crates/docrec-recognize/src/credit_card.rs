@@ -337,18 +337,36 @@ fn digit_words(line: &Line) -> Vec<(&Word, String, usize)> {
 }
 
 /// Every run of consecutive digit words on the line that makes 13-19 digits.
+/// A run's first and last words are also tried without their outer digit:
+/// a card's edge or a mark beside the number can be read as one more digit
+/// glued to a group (`03565 7016 …`).
 fn number_candidates(line: &Line) -> Vec<NumberCandidate> {
     let words = digit_words(line);
     let mut out = Vec::new();
     for start in 0..words.len() {
-        let mut len = 0;
         for end in start..words.len() {
-            len += words[end].1.len();
-            if len > 19 {
+            let len: usize = words[start..=end].iter().map(|w| w.1.len()).sum();
+            if len > 20 {
                 break;
             }
-            if len >= 13 {
-                out.push(candidate_from_words(&words[start..=end]));
+            for (cut_first, cut_last) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let mut run = words[start..=end].to_vec();
+                if cut_first + cut_last > 0 && run.len() < 2 {
+                    continue;
+                }
+                if !trim_outer_digits(&mut run, cut_first, cut_last) {
+                    continue;
+                }
+                let digits: usize = run.iter().map(|w| w.1.len()).sum();
+                if !(13..=19).contains(&digits) {
+                    continue;
+                }
+                let candidate = candidate_from_words(&run);
+                // A cut is believed only when it leaves the brand's grouping.
+                let trimmed = cut_first + cut_last > 0;
+                if !trimmed || grouped_as_brand(&run, &candidate) {
+                    out.push(candidate);
+                }
             }
         }
     }
@@ -364,6 +382,47 @@ fn number_candidates(line: &Line) -> Vec<NumberCandidate> {
         out.retain(|c| c.check.passes() && c.digits.len() == longest);
     }
     out
+}
+
+/// Drops `cut_first` digits from the front of the run's first word and
+/// `cut_last` from the end of its last one, counting each as a mapped
+/// character (a reading less sure than as printed). False when that would
+/// leave a group shorter than three digits.
+fn trim_outer_digits(
+    run: &mut [(&Word, String, usize)],
+    cut_first: usize,
+    cut_last: usize,
+) -> bool {
+    let last = run.len() - 1;
+    if cut_first > 0 {
+        let first = &mut run[0];
+        if first.1.len() < 3 + cut_first {
+            return false;
+        }
+        first.1.drain(..cut_first);
+        first.2 += cut_first;
+    }
+    if cut_last > 0 {
+        let end = &mut run[last];
+        if end.1.len() < 3 + cut_last {
+            return false;
+        }
+        let keep = end.1.len() - cut_last;
+        end.1.truncate(keep);
+        end.2 += cut_last;
+    }
+    true
+}
+
+/// Whether the run's words are the groups the number's brand prints, at a
+/// length the brand issues.
+fn grouped_as_brand(run: &[(&Word, String, usize)], candidate: &NumberCandidate) -> bool {
+    let printed: Vec<usize> = run.iter().map(|w| w.1.len()).collect();
+    candidate.check.length_ok
+        && candidate
+            .check
+            .brand
+            .is_some_and(|b| b.groups(candidate.digits.len()) == printed)
 }
 
 fn candidate_from_words(words: &[(&Word, String, usize)]) -> NumberCandidate {
@@ -1140,6 +1199,38 @@ mod tests {
         };
         let best = best_reading(&line);
         assert_eq!(best.digits, "6281602906671771368");
+    }
+
+    #[test]
+    fn a_digit_glued_to_the_first_group_is_cut_when_that_leaves_the_brand_groups() {
+        // The card's edge read as a 0 before a JCB number.
+        let line = Line {
+            words: vec![
+                word("03565", 100, 0.9),
+                word("7016", 200, 0.9),
+                word("7394", 300, 0.9),
+                word("6053", 400, 0.9),
+            ],
+        };
+        let best = best_reading(&line);
+        assert_eq!(best.digits, "3565701673946053");
+        assert!(best.check.passes());
+        assert!(best.ocr_conf < 0.9);
+        // Cutting a digit that leaves groups the brand does not print is
+        // not tried: no 15-digit reading comes out of four 4-digit groups.
+        let plain = Line {
+            words: vec![
+                word("3565", 100, 0.9),
+                word("7016", 200, 0.9),
+                word("7394", 300, 0.9),
+                word("6058", 400, 0.9),
+            ],
+        };
+        let digits: Vec<String> = number_candidates(&plain)
+            .into_iter()
+            .map(|c| c.digits)
+            .collect();
+        assert_eq!(digits, ["3565701673946058"]);
     }
 
     #[test]
