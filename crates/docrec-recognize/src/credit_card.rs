@@ -658,7 +658,8 @@ fn reread_number(
     }
     let attempts = readings_made.len();
     let readings: Vec<NumberCandidate> = readings_made
-        .into_iter()
+        .iter()
+        .cloned()
         .filter_map(|words| {
             number_candidates(&Line { words })
                 .into_iter()
@@ -672,6 +673,11 @@ fn reread_number(
     else {
         return Ok(None);
     };
+    if !best.check.passes() {
+        if let Some(mended) = mend_one_group(&best, &readings_made) {
+            return Ok(Some(mended));
+        }
+    }
     let agreeing = readings.iter().filter(|r| r.digits == best.digits).count();
     let agreement = agreeing as f32 / attempts as f32;
     let mut best = best;
@@ -680,6 +686,72 @@ fn reread_number(
     }
     Ok(Some(best))
 }
+
+/// Mends a reading that fails the checks from the other readings of its
+/// line: when one group, as most readings (two or more) give it at its
+/// place, makes the number pass, that group replaces the best reading's.
+/// Readings disagree on different digits, so one misread group is often
+/// read right by the others. The mended number's conf is lowered.
+fn mend_one_group(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<NumberCandidate> {
+    // Every digit word of every reading, with its box in the view.
+    let words: Vec<(String, Rect)> = readings
+        .iter()
+        .flatten()
+        .filter_map(|w| digit_reading(&w.text).map(|r| (r.digits, w.rect)))
+        .collect();
+    let overlaps = |a: &Rect, b: &Rect| {
+        let shared = a.right().min(b.right()) - a.x.max(b.x);
+        shared > 0 && shared as u32 * 2 >= a.width.min(b.width)
+    };
+    let mut mended: Option<(usize, NumberCandidate)> = None;
+    for (i, group) in best.groups.iter().enumerate() {
+        let place = quad_rect(&group.quad);
+        let here: Vec<&str> = words
+            .iter()
+            .filter(|(digits, rect)| digits.len() == group.value.len() && overlaps(rect, &place))
+            .map(|(digits, _)| digits.as_str())
+            .collect();
+        let votes = |value: &str| here.iter().filter(|v| **v == value).count();
+        for &alternative in &here {
+            let support = votes(alternative);
+            if alternative == group.value || support < 2 || support <= votes(&group.value) {
+                continue;
+            }
+            let mut values: Vec<&str> = best.groups.iter().map(|g| g.value.as_str()).collect();
+            values[i] = alternative;
+            let digits: String = values.concat();
+            let check = NumberCheck::of(&digits);
+            if !check.passes() || mended.as_ref().is_some_and(|(s, _)| *s >= support) {
+                continue;
+            }
+            let ocr_conf = best.ocr_conf * 0.8;
+            let groups = best
+                .groups
+                .iter()
+                .zip(&values)
+                .map(|(g, v)| Field {
+                    value: (*v).to_owned(),
+                    conf: checked_conf(ocr_conf, &check).min(MENDED_CONF),
+                    quad: g.quad,
+                })
+                .collect();
+            mended = Some((
+                support,
+                NumberCandidate {
+                    digits,
+                    groups,
+                    check,
+                    ocr_conf,
+                    rect: best.rect,
+                },
+            ));
+        }
+    }
+    mended.map(|(_, candidate)| candidate)
+}
+
+/// The highest conf a mended number's groups get: it was pieced together.
+const MENDED_CONF: f32 = 0.6;
 
 static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^0-9])([0-9](?: ?[0-9])?) ?[/\\|] ?([0-9] ?[0-9])(?:[^0-9]|$)")
@@ -1231,6 +1303,33 @@ mod tests {
             .map(|c| c.digits)
             .collect();
         assert_eq!(digits, ["3565701673946058"]);
+    }
+
+    #[test]
+    fn a_group_most_readings_agree_on_mends_a_failing_number() {
+        let reading = |groups: [&str; 4]| -> Vec<Word> {
+            groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| word(g, 100 + 200 * i as i32, 0.9))
+                .collect()
+        };
+        // The best reading misreads the last group; two others read it right.
+        let wrong = reading(["3565", "7016", "7394", "6033"]);
+        let best = best_reading(&Line {
+            words: wrong.clone(),
+        });
+        assert!(!best.check.passes());
+        let readings = vec![
+            wrong,
+            reading(["3585", "7016", "7394", "6053"]),
+            reading(["S565", "7O16", "7394", "6053"]),
+        ];
+        let mended = mend_one_group(&best, &readings).expect("mended");
+        assert_eq!(mended.digits, "3565701673946053");
+        assert!(mended.groups.iter().all(|g| g.conf <= MENDED_CONF));
+        // One other reading is not enough to overrule.
+        assert!(mend_one_group(&best, &readings[..2]).is_none());
     }
 
     #[test]
