@@ -611,6 +611,10 @@ fn likely_number_line(lines: &[Line]) -> Option<&Line> {
         .max_by_key(|l| digit_words(l).iter().map(|w| w.1.len()).sum::<usize>())
 }
 
+/// The share of the view's width left out on each side when a line is
+/// read across the card: numbers start well inside the card.
+const CARD_EDGE_MARGIN: f32 = 0.02;
+
 /// Reads the number's line alone, across the card, on several preparations, and keeps the
 /// reading the checks like best; readings that agree raise its confidence.
 fn reread_number(
@@ -623,9 +627,12 @@ fn reread_number(
         text_height,
     } = line;
     // The whole width of the card: OCR may have found only part of the
-    // line, and the number spans most of the card.
+    // line, and the number spans most of the card. But not its very edges:
+    // the card's border (or what lies beyond it) would be read as a digit.
     let pad_y = (region.height as i32 / 3).max(4);
-    let crop_rect = Rect::new(0, region.y, view.width(), region.height).padded_within(
+    let edge = (view.width() as f32 * CARD_EDGE_MARGIN) as i32;
+    let inside = view.width().saturating_sub(2 * edge as u32);
+    let crop_rect = Rect::new(edge, region.y, inside, region.height).padded_within(
         0,
         pad_y,
         view.width(),
