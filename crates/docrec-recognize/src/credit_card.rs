@@ -315,7 +315,7 @@ fn read_view(
     });
     Ok(ViewReading {
         number,
-        valid_thru: valid_thru.map(|(value, conf, rect)| to_field(value, conf, rect)),
+        valid_thru: valid_thru.map(|e| to_field(e.value, e.conf, e.rect)),
         word_count: words.len(),
         card_cues,
     })
@@ -785,7 +785,7 @@ static EXPIRY_LABEL: LazyLock<Regex> =
 /// Letter-spaced dates (`0 9 / 2 8`) are read across words. Returns the
 /// value, its confidence and its box in the view.
 fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
-    let mut found: Vec<(String, f32, Rect, bool)> = Vec::new();
+    let mut found: Vec<(Expiry, bool)> = Vec::new();
     for line in lines {
         if number.is_some_and(|n| line.rect().bottom() <= n.y) {
             // Expiry dates are printed below the number.
@@ -833,7 +833,8 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
             let (Some(month), Some(year)) = (c.get(1), c.get(2)) else {
                 continue;
             };
-            let Some((mm, month_conf)) = month_of(&month.as_str().replace(' ', "")) else {
+            let month_read = month.as_str().replace(' ', "");
+            let Some((mm, month_conf)) = month_of(&month_read) else {
                 continue;
             };
             let yy = year.as_str().replace(' ', "");
@@ -853,7 +854,13 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
                 .reduce(|a, b| a.union(&b))
                 .unwrap_or_default();
             let labelled = label_at.is_some_and(|l| l <= owner[month.start()]);
-            found.push((value, conf, rect, labelled));
+            let expiry = Expiry {
+                value,
+                conf,
+                rect,
+                month_guessed: month_read.len() == 1,
+            };
+            found.push((expiry, labelled));
         }
     }
     let key = |v: &str| {
@@ -862,8 +869,11 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
     };
     found
         .into_iter()
-        .max_by(|a, b| a.3.cmp(&b.3).then_with(|| key(&a.0).cmp(&key(&b.0))))
-        .map(|(value, conf, rect, _)| (value, conf, rect))
+        .max_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then_with(|| key(&a.0.value).cmp(&key(&b.0.value)))
+        })
+        .map(|(expiry, _)| expiry)
 }
 
 /// The month `MM` a read month stands for, and how much to trust it: `01`
@@ -1014,8 +1024,18 @@ fn read_crop(
         .collect())
 }
 
-/// An expiry reading: `MM/YY`, its confidence and its box in the view.
-type Expiry = (String, f32, Rect);
+/// An expiry reading.
+#[derive(Debug, Clone, PartialEq)]
+struct Expiry {
+    /// `MM/YY`.
+    value: String,
+    conf: f32,
+    /// Its box in the view.
+    rect: Rect,
+    /// The month was read as one digit (`2/34`): its tens digit is a guess,
+    /// as the digit lost may be a `1` as well as a `0`.
+    month_guessed: bool,
+}
 
 /// Finds the expiry on the first pass's lines and makes sure of it: the
 /// card-digit model reads the date again, cut close; when the two agree the
@@ -1035,7 +1055,7 @@ fn read_expiry(
         if !with_digit_model {
             return Ok(Some(first));
         }
-        let (crop, origin, scale) = date_line_crop(view, first.2, 0.5);
+        let (crop, origin, scale) = date_line_crop(view, first.rect, 0.5);
         let second = read_crop(
             engine,
             Some(CARD_DIGITS_MODEL),
@@ -1047,9 +1067,13 @@ fn read_expiry(
         let mut prior = vec![first.clone()];
         match find_expiry(&group_lines(&second), None) {
             Some(second)
-                if second.0 == first.0 && year_conf(&second.0[3..], this_year()) == 1.0 =>
+                if second.value == first.value
+                    && year_conf(&second.value[3..], this_year()) == 1.0 =>
             {
-                return Ok(Some((second.0, first.1.max(second.1), first.2)));
+                return Ok(Some(Expiry {
+                    conf: first.conf.max(second.conf),
+                    ..first
+                }));
             }
             Some(second) => prior.push(second),
             None => {}
@@ -1106,14 +1130,19 @@ fn date_line_crop(view: &GrayImage, rect: Rect, side: f32) -> (GrayImage, (i32, 
 }
 
 /// Where a date OCR could not read may be: the words around the first word
-/// with a slash on a line below the number, within three number heights.
+/// with a slash (and not a label such as `MONTH/YEAR`) on a line below the
+/// number, within three number heights.
 fn slash_words_below(lines: &[Line], number: Rect) -> Option<Rect> {
     let reach = number.bottom() + 3 * number.height as i32;
     lines
         .iter()
         .filter(|l| l.rect().y >= number.bottom() - number.height as i32 / 4 && l.rect().y < reach)
         .find_map(|line| {
-            let at = line.words.iter().position(|w| w.text.contains('/'))?;
+            // A label such as `MONTH/YEAR` has a slash too.
+            let at = line
+                .words
+                .iter()
+                .position(|w| w.text.contains('/') && !LETTER_RUN.is_match(&w.text))?;
             let slash = line.words[at].rect;
             // The slash word and its neighbours within one text height.
             let near = |r: &Rect| {
@@ -1128,6 +1157,10 @@ fn slash_words_below(lines: &[Line], number: Rect) -> Option<Rect> {
         })
 }
 
+/// Four letters in a row: a word, not a date read through look-alikes.
+static LETTER_RUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z]{4}").expect("valid regex"));
+
 /// The expiry the readings (with the `prior` ones) give the most weight,
 /// each voting with its confidence; its conf grows with the agreement.
 fn vote_expiry(readings: Vec<Vec<Word>>, prior: Vec<Expiry>) -> Option<Expiry> {
@@ -1137,23 +1170,35 @@ fn vote_expiry(readings: Vec<Vec<Word>>, prior: Vec<Expiry>) -> Option<Expiry> {
         .filter_map(|words| find_expiry(&group_lines(&words), None))
         .collect();
     found.extend(prior);
-    let votes = |value: &str| found.iter().filter(|r| r.0 == value).count();
+    // A reading backs a value when it reads it, or when its month was one
+    // digit and the value's month ends in it (`2/34` backs `12/34`).
+    let backs = |reading: &Expiry, value: &str| {
+        reading.value == value || (reading.month_guessed && reading.value[1..] == value[1..])
+    };
+    let votes = |value: &str| found.iter().filter(|r| backs(r, value)).count();
     // Each reading votes with its confidence: a doubtful first reading
     // does not outweigh a sure one.
     let weight = |value: &str| {
         found
             .iter()
-            .filter(|r| r.0 == value)
-            .map(|r| r.1)
+            .filter(|r| backs(r, value))
+            .map(|r| r.conf)
             .sum::<f32>()
     };
     let best = found
         .iter()
-        .max_by(|a, b| weight(&a.0).total_cmp(&weight(&b.0)))
+        .max_by(|a, b| {
+            weight(&a.value)
+                .total_cmp(&weight(&b.value))
+                .then(b.month_guessed.cmp(&a.month_guessed))
+        })
         .cloned();
-    best.map(|(value, conf, rect)| {
-        let agreement = votes(&value) as f32 / attempts as f32;
-        (value, conf * (0.7 + 0.3 * agreement), rect)
+    best.map(|expiry| {
+        let agreement = votes(&expiry.value) as f32 / attempts as f32;
+        Expiry {
+            conf: expiry.conf * (0.7 + 0.3 * agreement),
+            ..expiry
+        }
     })
 }
 
@@ -1357,7 +1402,7 @@ mod tests {
             words: vec![word("THRU", 100, 0.9), word("O9/27", 200, 0.9)],
         };
         thru.words.iter_mut().for_each(|w| w.rect.y = 450);
-        let (value, conf, _) = find_expiry(&[since, thru], None).unwrap();
+        let Expiry { value, conf, .. } = find_expiry(&[since, thru], None).unwrap();
         assert_eq!(value, "09/27");
         assert!(conf < 0.9, "a mapped look-alike lowers conf");
     }
@@ -1373,7 +1418,9 @@ mod tests {
                 word("28", 160, 0.8),
             ],
         };
-        let (value, conf, rect) = find_expiry(&[line], None).unwrap();
+        let Expiry {
+            value, conf, rect, ..
+        } = find_expiry(&[line], None).unwrap();
         assert_eq!(value, "09/28");
         assert!((conf - 0.8).abs() < 1e-6);
         assert_eq!(rect.x, 100);
@@ -1390,11 +1437,11 @@ mod tests {
                 word("31", 180, 0.9),
             ],
         };
-        assert_eq!(find_expiry(&[spaced], None).unwrap().0, "07/31");
+        assert_eq!(find_expiry(&[spaced], None).unwrap().value, "07/31");
         let crowded = Line {
             words: vec![word("e212", 10, 0.0), word("03/30", 100, 0.9)],
         };
-        assert_eq!(find_expiry(&[crowded], None).unwrap().0, "03/30");
+        assert_eq!(find_expiry(&[crowded], None).unwrap().value, "03/30");
     }
 
     #[test]
@@ -1421,7 +1468,8 @@ mod tests {
         let below = Line {
             words: vec![word("08731", 300, 0.9)],
         };
-        let (value, conf, _) = find_expiry(std::slice::from_ref(&below), None).expect("a date");
+        let Expiry { value, conf, .. } =
+            find_expiry(std::slice::from_ref(&below), None).expect("a date");
         assert_eq!(value, "08/31");
         assert!(conf < 0.6, "{conf}");
         // On the number's own line, five digits are an Amex group.
@@ -1464,6 +1512,10 @@ mod tests {
             },
         ];
         let found = slash_words_below(&lines, number).expect("the slash word");
+        let labelled = [Line {
+            words: vec![word("MONTH/YEAR", 100, 0.9), word("O1/Ze", 300, 0.2)],
+        }];
+        assert_eq!(slash_words_below(&labelled, number).map(|r| r.x), Some(300));
         assert_eq!(found.x, 300);
         assert!(slash_words_below(&lines[1..], number).is_none());
     }
@@ -1484,10 +1536,34 @@ mod tests {
         let line = Line {
             words: vec![word("3508/29", 300, 0.9)],
         };
-        let (value, conf, _) = find_expiry(std::slice::from_ref(&line), None).expect("a date");
+        let Expiry { value, conf, .. } =
+            find_expiry(std::slice::from_ref(&line), None).expect("a date");
         assert_eq!(value, "08/29");
         assert!(conf < 0.9 * EXPIRY_AFTER_DIGITS_CONF + 1e-6, "{conf}");
         assert!(find_expiry(&[line], Some(Rect::new(100, 300, 700, 40))).is_none());
+    }
+
+    #[test]
+    fn a_month_read_as_one_digit_backs_the_months_ending_in_it() {
+        let reading = |text: &str, conf: f32| vec![word(text, 300, conf)];
+        // `12/34` read once, and three times with its `1` lost.
+        let readings = vec![
+            reading("2/34", 0.9),
+            reading("2/34", 0.9),
+            reading("2/34", 0.9),
+        ];
+        let first = find_expiry(
+            &[Line {
+                words: reading("12/34", 0.8),
+            }],
+            None,
+        )
+        .unwrap();
+        assert!(!first.month_guessed);
+        let best = vote_expiry(readings.clone(), vec![first]).unwrap();
+        assert_eq!(best.value, "12/34");
+        // With nothing else to go by, the lost digit is taken for a zero.
+        assert_eq!(vote_expiry(readings, Vec::new()).unwrap().value, "02/34");
     }
 
     #[test]
