@@ -22,9 +22,10 @@
 //!    again cut close (disagreement: more readings vote); with no date
 //!    found, read around a word with a slash below the number, or else the
 //!    band below it;
-//! 5. when no number passes, try the view upside down (a photo taken the
-//!    other way round, or a 90° photo rectified to landscape), then the
-//!    whole photo both ways (an outline that was not the card's).
+//! 5. when no number passes convincingly (at a usual length or with fair
+//!    confidence), try the view upside down (a photo taken the other way
+//!    round, or a 90° photo rectified to landscape), then the whole photo
+//!    both ways (an outline that was not the card's).
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, Rectified};
@@ -163,7 +164,7 @@ pub fn recognize_credit_card(
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         let view = if turned { view.rotated_180() } else { view };
         let reading = read_view(&view, quad.is_some(), engine)?;
-        let passes = reading.number.as_ref().is_some_and(|n| n.check.passes());
+        let convincing = reading.number.as_ref().is_some_and(|n| n.convincing());
         best = Some(match best {
             None => reading,
             Some(previous) => {
@@ -179,7 +180,7 @@ pub fn recognize_credit_card(
                 }
             }
         });
-        if passes {
+        if convincing {
             break;
         }
     }
@@ -244,6 +245,14 @@ impl NumberCandidate {
             0.0
         };
         checks + usual + self.ocr_conf
+    }
+
+    /// Whether the reading is good enough to stop looking at other views:
+    /// it passes the checks, at a usual length or with fair confidence (a
+    /// distorted view can give a rare 13-digit reading that passes Luhn by
+    /// chance).
+    fn convincing(&self) -> bool {
+        self.check.passes() && (matches!(self.digits.len(), 15 | 16) || self.ocr_conf >= 0.5)
     }
 
     /// Whether the reading is sure enough to skip a second look.
