@@ -225,6 +225,8 @@ struct NumberCandidate {
     ocr_conf: f32,
     /// The line's box in the rectified view.
     rect: Rect,
+    /// Whether the words read are the groups the brand prints.
+    grouped_as_printed: bool,
 }
 
 impl NumberCandidate {
@@ -295,7 +297,10 @@ fn read_view(
             let Some(reread) = reread_number(&view.image, region, engine)? else {
                 continue;
             };
-            if (believable || reread.check.passes())
+            // A line picked for its shape alone must give a number that
+            // passes and is printed in its brand's groups: a line of
+            // letters read as digits passes Luhn one time in ten.
+            if (believable || (reread.check.passes() && reread.grouped_as_printed))
                 && number.as_ref().is_none_or(|n| reread.score() > n.score())
             {
                 number = Some(reread);
@@ -471,6 +476,7 @@ fn candidate_from_words(words: &[(&Word, String, usize)]) -> NumberCandidate {
         check,
         ocr_conf,
         rect,
+        grouped_as_printed: printed == expected,
     }
 }
 
@@ -759,6 +765,7 @@ fn mend_one_group(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<Numb
                     check,
                     ocr_conf,
                     rect: best.rect,
+                    grouped_as_printed: best.grouped_as_printed,
                 },
             ));
         }
@@ -1290,6 +1297,7 @@ mod tests {
         assert_eq!(best.digits, "4111111111111111");
         assert!(best.check.passes());
         assert_eq!(best.groups.len(), 4);
+        assert!(best.grouped_as_printed);
         assert!(best.groups.iter().all(|g| g.conf > 0.9));
     }
 
@@ -1316,6 +1324,7 @@ mod tests {
         let best = best_reading(&line);
         let groups: Vec<&str> = best.groups.iter().map(|g| g.value.as_str()).collect();
         assert_eq!(groups, ["3782", "822463", "10005"]);
+        assert!(!best.grouped_as_printed);
     }
 
     #[test]
