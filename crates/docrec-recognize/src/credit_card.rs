@@ -246,20 +246,28 @@ impl NumberCandidate {
         } else {
             0.0
         };
-        checks + usual + self.ocr_conf
+        // UnionPay numbers may fail Luhn and still pass; most pass it, so
+        // between two readings the one that does is the likelier.
+        let luhn = if self.check.luhn { 0.2 } else { 0.0 };
+        checks + luhn + usual + self.ocr_conf
     }
 
     /// Whether the reading is good enough to stop looking at other views:
-    /// it passes the checks, at a usual length or with fair confidence (a
-    /// distorted view can give a rare 13-digit reading that passes Luhn by
-    /// chance).
+    /// it passes the checks and Luhn (even for UnionPay, whose numbers may
+    /// skip it), at a usual length or with fair confidence (a distorted view
+    /// can give a rare 13-digit reading that passes Luhn by chance).
     fn convincing(&self) -> bool {
-        self.check.passes() && (matches!(self.digits.len(), 15 | 16) || self.ocr_conf >= 0.5)
+        self.check.passes()
+            && self.check.luhn
+            && (matches!(self.digits.len(), 15 | 16) || self.ocr_conf >= 0.5)
     }
 
     /// Whether the reading is sure enough to skip a second look.
     fn settled(&self) -> bool {
-        self.check.passes() && matches!(self.digits.len(), 15 | 16) && self.ocr_conf >= 0.8
+        self.check.passes()
+            && self.check.luhn
+            && matches!(self.digits.len(), 15 | 16)
+            && self.ocr_conf >= 0.8
     }
 }
 
@@ -1400,6 +1408,24 @@ mod tests {
         assert!(mended.groups.iter().all(|g| g.conf <= MENDED_CONF));
         // One other reading is not enough to overrule.
         assert!(mend_one_group(&best, &readings[..2]).is_none());
+    }
+
+    #[test]
+    fn a_unionpay_reading_that_passes_luhn_beats_one_that_does_not() {
+        let line = |last: &str| Line {
+            words: ["6223", "0014", "2924", last]
+                .iter()
+                .enumerate()
+                .map(|(i, g)| word(g, 100 + 200 * i as i32, 0.9))
+                .collect(),
+        };
+        let valid = best_reading(&line("0118"));
+        let invalid = best_reading(&line("0111"));
+        assert!(valid.check.luhn && !invalid.check.luhn);
+        // Both pass (UnionPay may skip Luhn), but only one is convincing.
+        assert!(valid.check.passes() && invalid.check.passes());
+        assert!(valid.score() > invalid.score());
+        assert!(valid.convincing() && !invalid.convincing());
     }
 
     #[test]
