@@ -878,11 +878,16 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
                 .reduce(|a, b| a.union(&b))
                 .unwrap_or_default();
             let labelled = label_at.is_some_and(|l| l <= owner[month.start()]);
+            let month_guessed = month_read.len() == 1;
             let expiry = Expiry {
                 value,
-                conf,
+                conf: if month_guessed {
+                    conf.min(GUESSED_MONTH_CONF)
+                } else {
+                    conf
+                },
                 rect,
-                month_guessed: month_read.len() == 1,
+                month_guessed,
             };
             found.push((expiry, labelled));
         }
@@ -1048,6 +1053,10 @@ fn read_crop(
         .collect())
 }
 
+/// The highest conf of a date whose month was read as one digit: the tens
+/// digit lost may have been a `1` (`12/34` read as `2/34`).
+const GUESSED_MONTH_CONF: f32 = 0.6;
+
 /// An expiry reading.
 #[derive(Debug, Clone, PartialEq)]
 struct Expiry {
@@ -1092,6 +1101,7 @@ fn read_expiry(
         match find_expiry(&group_lines(&second), None) {
             Some(second)
                 if second.value == first.value
+                    && !(first.month_guessed || second.month_guessed)
                     && year_conf(&second.value[3..], this_year()) == 1.0 =>
             {
                 return Ok(Some(Expiry {
