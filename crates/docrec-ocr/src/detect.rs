@@ -440,6 +440,28 @@ impl Rectified {
         }
     }
 
+    /// The same view turned `degrees` clockwise about its centre (to level
+    /// text that runs at that angle counter-clockwise), same size; corners
+    /// turned out of the frame repeat the edge pixels.
+    pub fn rotated(&self, degrees: f32) -> Rectified {
+        let (w, h) = (self.image.width() as f32, self.image.height() as f32);
+        let turn = Projection::translate(w / 2.0, h / 2.0)
+            * Projection::rotate(degrees.to_radians())
+            * Projection::translate(-w / 2.0, -h / 2.0);
+        let mut image = GrayImage::new(self.image.width(), self.image.height());
+        warp_into(
+            &self.image,
+            turn,
+            Interpolation::Bilinear,
+            Border::Replicate,
+            &mut image,
+        );
+        Rectified {
+            image,
+            to_original: self.to_original * turn.invert(),
+        }
+    }
+
     /// Where a rectangle of the rectified image lies in the upload.
     pub fn to_original(&self, rect: Rect) -> Quad {
         let corners = rect.to_quad().corners.map(|p| self.to_original * p);
@@ -566,6 +588,21 @@ mod tests {
             .rotated_180()
             .to_original(Rect::new(0, 0, 1000, 631));
         assert!((turned.corners[0].0 - expected[2].0).abs() < 1.0);
+    }
+
+    #[test]
+    fn a_turned_view_maps_its_pixels_back_to_the_upload() {
+        let img = GrayImage::from_pixel(400, 300, Luma([200]));
+        let view = rectify(&img, None, 400, 1.586);
+        let turned = view.rotated(10.0);
+        assert_eq!(turned.image.dimensions(), view.image.dimensions());
+        // The centre stays; a point right of it maps back below-right of
+        // the centre in the upload (y grows downwards).
+        let centre = turned.to_original(Rect::new(200, 150, 0, 0)).corners[0];
+        assert!((centre.0 - 200.0).abs() < 0.5 && (centre.1 - 150.0).abs() < 0.5);
+        let right = turned.to_original(Rect::new(300, 150, 0, 0)).corners[0];
+        assert!((right.0 - (200.0 + 100.0 * 10f32.to_radians().cos())).abs() < 0.5);
+        assert!(right.1 - 150.0 > 10.0 || right.1 - 150.0 < -10.0);
     }
 
     #[test]

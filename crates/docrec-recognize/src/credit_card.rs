@@ -25,7 +25,8 @@
 //! 5. when no number passes convincingly (at a usual length or with fair
 //!    confidence), try the view upside down (a photo taken the other way
 //!    round, or a 90° photo rectified to landscape), then the whole photo
-//!    both ways (an outline that was not the card's).
+//!    both ways (an outline that was not the card's), levelled when its
+//!    text runs askew.
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, Rectified};
@@ -164,22 +165,19 @@ pub fn recognize_credit_card(
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         let view = if turned { view.rotated_180() } else { view };
         let reading = read_view(&view, quad.is_some(), engine)?;
-        let convincing = reading.number.as_ref().is_some_and(|n| n.convincing());
-        best = Some(match best {
-            None => reading,
-            Some(previous) => {
-                let better = match (&previous.number, &reading.number) {
-                    (_, None) => false,
-                    (None, Some(_)) => true,
-                    (Some(a), Some(b)) => b.score() > a.score(),
-                };
-                if better {
-                    reading.merge_evidence(previous)
-                } else {
-                    previous.merge_evidence(reading)
-                }
-            }
-        });
+        let mut convincing = reading.convincing();
+        // A photo whose outline was not found may show the card askew:
+        // level its text and read it again.
+        let levelled = match (quad, reading.skew) {
+            (None, Some(skew)) if !convincing => Some(view.rotated(-skew)),
+            _ => None,
+        };
+        best = Some(better_of(best, reading));
+        if let Some(levelled) = levelled {
+            let reading = read_view(&levelled, false, engine)?;
+            convincing = reading.convincing();
+            best = Some(better_of(best, reading));
+        }
         if convincing {
             break;
         }
@@ -205,9 +203,32 @@ struct ViewReading {
     /// Whether the text looks like a card's (digit groups, an expiry, card
     /// words), even if no number could be read.
     card_cues: bool,
+    /// The angle its text runs at, when clearly not level.
+    skew: Option<f32>,
+}
+
+/// The reading with the better number, carrying the other's evidence.
+fn better_of(previous: Option<ViewReading>, reading: ViewReading) -> ViewReading {
+    let Some(previous) = previous else {
+        return reading;
+    };
+    let better = match (&previous.number, &reading.number) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(a), Some(b)) => b.score() > a.score(),
+    };
+    if better {
+        reading.merge_evidence(previous)
+    } else {
+        previous.merge_evidence(reading)
+    }
 }
 
 impl ViewReading {
+    fn convincing(&self) -> bool {
+        self.number.as_ref().is_some_and(|n| n.convincing())
+    }
+
     fn merge_evidence(mut self, other: ViewReading) -> ViewReading {
         self.word_count += other.word_count;
         self.card_cues |= other.card_cues;
@@ -340,7 +361,38 @@ fn read_view(
         valid_thru: valid_thru.map(|e| to_field(e.value, e.conf, e.rect)),
         word_count: words.len(),
         card_cues,
+        skew: text_skew(&words),
     })
+}
+
+/// The angle in degrees at which the text of a view runs (positive: down
+/// to the right), when it is clearly not level (2-25°): the median slope
+/// between neighbouring words of one height, from three pairs or more.
+fn text_skew(words: &[Word]) -> Option<f32> {
+    let mut slopes = Vec::new();
+    for a in words {
+        for b in words {
+            let (ha, hb) = (a.rect.height as f32, b.rect.height as f32);
+            let gap = (b.rect.x - a.rect.right()) as f32;
+            let rise = b.rect.center_y() - a.rect.center_y();
+            let run =
+                (b.rect.x + b.rect.width as i32 / 2 - a.rect.x - a.rect.width as i32 / 2) as f32;
+            if ha >= 12.0
+                && (ha - hb).abs() <= 0.2 * ha.max(hb)
+                && (0.0..=2.5 * ha).contains(&gap)
+                && rise.abs() <= 0.8 * ha
+                && run > 0.0
+            {
+                slopes.push(rise.atan2(run).to_degrees());
+            }
+        }
+    }
+    if slopes.len() < 3 {
+        return None;
+    }
+    slopes.sort_by(f32::total_cmp);
+    let median = slopes[slopes.len() / 2];
+    (2.0..=25.0).contains(&median.abs()).then_some(median)
 }
 
 /// Groups carry their boxes as rectangles of the view until they are mapped
@@ -1618,6 +1670,23 @@ mod tests {
         assert_eq!(best.value, "12/34");
         // With nothing else to go by, the lost digit is taken for a zero.
         assert_eq!(vote_expiry(readings, Vec::new()).unwrap().value, "02/34");
+    }
+
+    #[test]
+    fn text_that_runs_askew_gives_its_angle() {
+        // Four groups stepping 20 px down every 100 px: about 11.3°.
+        let askew: Vec<Word> = (0..4)
+            .map(|i| Word {
+                rect: Rect::new(100 + 100 * i, 300 + 20 * i, 80, 40),
+                ..word("1234", 0, 0.9)
+            })
+            .collect();
+        let skew = text_skew(&askew).expect("askew");
+        assert!((skew - 11.3).abs() < 0.5, "{skew}");
+        // Level text, or too few words to tell, gives none.
+        let level: Vec<Word> = (0..4).map(|i| word("1234", 100 + 100 * i, 0.9)).collect();
+        assert_eq!(text_skew(&level), None);
+        assert_eq!(text_skew(&askew[..2]), None);
     }
 
     #[test]
