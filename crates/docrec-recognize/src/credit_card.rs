@@ -225,6 +225,7 @@ fn better_of(previous: Option<ViewReading>, reading: ViewReading) -> ViewReading
 }
 
 impl ViewReading {
+    /// Whether its number is good enough to stop reading other views.
     fn convincing(&self) -> bool {
         self.number.as_ref().is_some_and(|n| n.convincing())
     }
@@ -419,8 +420,9 @@ fn number_candidates(line: &Line) -> Vec<NumberCandidate> {
     let mut out = Vec::new();
     for start in 0..words.len() {
         for end in start..words.len() {
+            // Up to 19 digits, plus a glued digit at each end.
             let len: usize = words[start..=end].iter().map(|w| w.1.len()).sum();
-            if len > 20 {
+            if len > 21 {
                 break;
             }
             for (cut_first, cut_last) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
@@ -436,9 +438,10 @@ fn number_candidates(line: &Line) -> Vec<NumberCandidate> {
                     continue;
                 }
                 let candidate = candidate_from_words(&run);
-                // A cut is believed only when it leaves the brand's grouping.
+                // A cut is believed only when it leaves the groups the
+                // brand prints, at a length it issues.
                 let trimmed = cut_first + cut_last > 0;
-                if !trimmed || grouped_as_brand(&run, &candidate) {
+                if !trimmed || (candidate.grouped_as_printed && candidate.check.length_ok) {
                     out.push(candidate);
                 }
             }
@@ -486,17 +489,6 @@ fn trim_outer_digits(
         end.2 += cut_last;
     }
     true
-}
-
-/// Whether the run's words are the groups the number's brand prints, at a
-/// length the brand issues.
-fn grouped_as_brand(run: &[(&Word, String, usize)], candidate: &NumberCandidate) -> bool {
-    let printed: Vec<usize> = run.iter().map(|w| w.1.len()).collect();
-    candidate.check.length_ok
-        && candidate
-            .check
-            .brand
-            .is_some_and(|b| b.groups(candidate.digits.len()) == printed)
 }
 
 fn candidate_from_words(words: &[(&Word, String, usize)]) -> NumberCandidate {
@@ -580,7 +572,8 @@ struct LineRegion {
 /// 3. on a rectified card with nothing else, the band where cards print the
 ///    number.
 ///
-/// Regions 2 and 3 are believed only when their reading passes the checks.
+/// Regions 2 and 3 are believed only when their reading passes the checks
+/// and is printed in its brand's groups.
 fn number_regions(
     lines: &[Line],
     first: Option<&NumberCandidate>,
