@@ -335,8 +335,9 @@ fn fit_line(points: &[(f32, f32)]) -> Option<(f32, f32, f32, f32)> {
 }
 
 /// How well edges trace the quadrilateral: the share of points along each
-/// side that lie on an edge (within a pixel). A real outline is traced by edges all round; a hull spanned by
-/// scattered texture, or closed across the card by a line of text, is not.
+/// side that lie on an edge (within a pixel). A real outline is traced by
+/// edges all round; a hull spanned by scattered texture, or closed across
+/// the card by a line of text, is not.
 /// A side that runs along the image's border counts as traced: a scan cut
 /// at the card's edge shows no edge there.
 fn edge_support(edges: &GrayImage, quad: &Quad) -> EdgeSupport {
