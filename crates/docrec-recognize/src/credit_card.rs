@@ -1339,6 +1339,17 @@ mod tests {
         }
     }
 
+    /// A line of `texts`, one word each, 100 pixels apart, all read with `conf`.
+    fn line_of(texts: &[&str], conf: f32) -> Line {
+        Line {
+            words: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| word(t, 100 + 100 * i as i32, conf))
+                .collect(),
+        }
+    }
+
     fn best_reading(line: &Line) -> NumberCandidate {
         number_candidates(line)
             .into_iter()
@@ -1348,14 +1359,7 @@ mod tests {
 
     #[test]
     fn a_luhn_valid_line_becomes_groups() {
-        let line = Line {
-            words: vec![
-                word("4111", 100, 0.95),
-                word("1111", 200, 0.95),
-                word("1111", 300, 0.95),
-                word("1111", 400, 0.95),
-            ],
-        };
+        let line = line_of(&["4111", "1111", "1111", "1111"], 0.95);
         let best = best_reading(&line);
         assert_eq!(best.digits, "4111111111111111");
         assert!(best.check.passes());
@@ -1366,14 +1370,7 @@ mod tests {
 
     #[test]
     fn a_number_failing_luhn_keeps_its_value_with_low_conf() {
-        let line = Line {
-            words: vec![
-                word("4111", 100, 0.95),
-                word("1111", 200, 0.95),
-                word("1111", 300, 0.95),
-                word("1112", 400, 0.95),
-            ],
-        };
+        let line = line_of(&["4111", "1111", "1111", "1112"], 0.95);
         let best = best_reading(&line);
         assert_eq!(best.digits, "4111111111111112");
         assert!(best.groups.iter().all(|g| g.conf < 0.5));
@@ -1393,15 +1390,7 @@ mod tests {
     #[test]
     fn the_whole_run_wins_over_a_passing_part_of_it() {
         // 19 digits, Luhn-valid; its first 16 are a UnionPay length too.
-        let line = Line {
-            words: vec![
-                word("6281", 100, 0.95),
-                word("6029", 200, 0.95),
-                word("0667", 300, 0.95),
-                word("1771", 400, 0.95),
-                word("368", 500, 0.95),
-            ],
-        };
+        let line = line_of(&["6281", "6029", "0667", "1771", "368"], 0.95);
         let best = best_reading(&line);
         assert_eq!(best.digits, "6281602906671771368");
     }
@@ -1409,28 +1398,14 @@ mod tests {
     #[test]
     fn a_digit_glued_to_the_first_group_is_cut_when_that_leaves_the_brand_groups() {
         // The card's edge read as a 0 before a JCB number.
-        let line = Line {
-            words: vec![
-                word("03565", 100, 0.9),
-                word("7016", 200, 0.9),
-                word("7394", 300, 0.9),
-                word("6053", 400, 0.9),
-            ],
-        };
+        let line = line_of(&["03565", "7016", "7394", "6053"], 0.9);
         let best = best_reading(&line);
         assert_eq!(best.digits, "3565701673946053");
         assert!(best.check.passes());
         assert!(best.ocr_conf < 0.9);
         // Cutting a digit that leaves groups the brand does not print is
         // not tried: no 15-digit reading comes out of four 4-digit groups.
-        let plain = Line {
-            words: vec![
-                word("3565", 100, 0.9),
-                word("7016", 200, 0.9),
-                word("7394", 300, 0.9),
-                word("6058", 400, 0.9),
-            ],
-        };
+        let plain = line_of(&["3565", "7016", "7394", "6058"], 0.9);
         let digits: Vec<String> = number_candidates(&plain)
             .into_iter()
             .map(|c| c.digits)
@@ -1440,13 +1415,7 @@ mod tests {
 
     #[test]
     fn a_group_most_readings_agree_on_mends_a_failing_number() {
-        let reading = |groups: [&str; 4]| -> Vec<Word> {
-            groups
-                .iter()
-                .enumerate()
-                .map(|(i, g)| word(g, 100 + 200 * i as i32, 0.9))
-                .collect()
-        };
+        let reading = |groups: [&str; 4]| line_of(&groups, 0.9).words;
         // The best reading misreads the last group; two others read it right.
         let wrong = reading(["3565", "7016", "7394", "6033"]);
         let best = best_reading(&Line {
@@ -1467,13 +1436,7 @@ mod tests {
 
     #[test]
     fn a_unionpay_reading_that_passes_luhn_beats_one_that_does_not() {
-        let line = |last: &str| Line {
-            words: ["6223", "0014", "2924", last]
-                .iter()
-                .enumerate()
-                .map(|(i, g)| word(g, 100 + 200 * i as i32, 0.9))
-                .collect(),
-        };
+        let line = |last: &str| line_of(&["6223", "0014", "2924", last], 0.9);
         let valid = best_reading(&line("0118"));
         let invalid = best_reading(&line("0111"));
         assert!(valid.check.luhn && !invalid.check.luhn);
