@@ -140,20 +140,19 @@ fn quads_of_lines(edges: &GrayImage) -> Vec<Quad> {
         d.min(180 - d)
     };
     // Pairs of near-parallel lines at least a fifth of the image apart.
-    let mut pairs: Vec<[usize; 2]> = Vec::new();
+    let mut pairs: Vec<(PolarLine, PolarLine)> = Vec::new();
     for (i, a) in lines.iter().enumerate() {
-        for (j, b) in lines.iter().enumerate().skip(i + 1) {
+        for b in &lines[i + 1..] {
             if angle_gap(a.angle_in_degrees, b.angle_in_degrees) <= 12
                 && separation(a, b) > 0.2 * short_side
             {
-                pairs.push([i, j]);
+                pairs.push((*a, *b));
             }
         }
     }
     let mut quads = Vec::new();
-    for (i, a) in pairs.iter().enumerate() {
-        for b in &pairs[i + 1..] {
-            let (a1, a2, b1, b2) = (&lines[a[0]], &lines[a[1]], &lines[b[0]], &lines[b[1]]);
+    for (i, (a1, a2)) in pairs.iter().enumerate() {
+        for (b1, b2) in &pairs[i + 1..] {
             if angle_gap(a1.angle_in_degrees, b1.angle_in_degrees) < 70 {
                 continue;
             }

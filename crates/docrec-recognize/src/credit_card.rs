@@ -168,10 +168,10 @@ pub fn recognize_credit_card(
         let mut convincing = reading.convincing();
         // A photo whose outline was not found may show the card askew:
         // level its text and read it again.
-        let levelled = match (quad, reading.skew) {
-            (None, Some(skew)) if !convincing => Some(view.rotated(-skew)),
-            _ => None,
-        };
+        let levelled = reading
+            .skew
+            .filter(|_| !convincing)
+            .map(|skew| view.rotated(-skew));
         best = Some(better_of(best, reading));
         if let Some(levelled) = levelled {
             let reading = read_view(&levelled, false, engine)?;
@@ -203,7 +203,8 @@ struct ViewReading {
     /// Whether the text looks like a card's (digit groups, an expiry, card
     /// words), even if no number could be read.
     card_cues: bool,
-    /// The angle its text runs at, when clearly not level.
+    /// The angle its text runs at, when clearly not level (views without
+    /// an outline only).
     skew: Option<f32>,
 }
 
@@ -362,7 +363,12 @@ fn read_view(
         valid_thru: valid_thru.map(|e| to_field(e.value, e.conf, e.rect)),
         word_count: words.len(),
         card_cues,
-        skew: text_skew(&words),
+        // Only a view without an outline is levelled.
+        skew: if card_outline {
+            None
+        } else {
+            text_skew(&words)
+        },
     })
 }
 
