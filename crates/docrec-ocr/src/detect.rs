@@ -522,6 +522,57 @@ pub fn rectify(image: &GrayImage, quad: Option<Quad>, width: u32, aspect: f32) -
     }
 }
 
+/// The rows a line of text really covers, near `rect` (a line as OCR
+/// boxed it, which may be cut short or merged with the line below): the run
+/// of rows, through the strongest row inside `rect`, whose horizontal
+/// contrast (strokes of glyphs) stays above a third of the way from the
+/// band's background to that row's. Searches half of `rect`'s height above
+/// and below it, across `rect`'s columns; gives `(top, height)`, or `None`
+/// when `rect` holds no contrast.
+pub fn text_band(image: &GrayImage, rect: Rect) -> Option<(i32, u32)> {
+    let (width, height) = image.dimensions();
+    let x0 = rect.x.clamp(0, width as i32 - 1) as u32;
+    let x1 = (rect.right().clamp(0, width as i32) as u32).max(x0 + 1);
+    let reach = rect.height as i32 / 2;
+    let top = (rect.y - reach).clamp(0, height as i32 - 1) as u32;
+    let bottom = (rect.bottom() + reach).clamp(top as i32 + 1, height as i32) as u32;
+    let contrast: Vec<f32> = (top..bottom)
+        .map(|y| {
+            (x0 + 1..x1)
+                .map(|x| image.get_pixel(x, y)[0].abs_diff(image.get_pixel(x - 1, y)[0]) as f32)
+                .sum()
+        })
+        .collect();
+    // Smoothed over three rows: one thin row of a glyph must not split it.
+    let smooth: Vec<f32> = (0..contrast.len())
+        .map(|i| {
+            let from = i.saturating_sub(1);
+            let to = (i + 2).min(contrast.len());
+            contrast[from..to].iter().sum::<f32>() / (to - from) as f32
+        })
+        .collect();
+    let inside = (rect.y.max(top as i32) - top as i32) as usize
+        ..((rect.bottom() - top as i32).max(0) as usize).min(smooth.len());
+    let peak = inside.max_by(|&a, &b| smooth[a].total_cmp(&smooth[b]))?;
+    let mut sorted = smooth.clone();
+    sorted.sort_by(f32::total_cmp);
+    let background = sorted[sorted.len() / 5];
+    if smooth[peak] <= background {
+        return None;
+    }
+    let level = background + (smooth[peak] - background) / 3.0;
+    let first = (0..peak)
+        .rev()
+        .take_while(|&i| smooth[i] > level)
+        .last()
+        .unwrap_or(peak);
+    let last = (peak..smooth.len())
+        .take_while(|&i| smooth[i] > level)
+        .last()
+        .unwrap_or(peak);
+    Some((top as i32 + first as i32, (last - first + 1) as u32))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +595,34 @@ mod tests {
             .collect();
         draw_polygon_mut(&mut img, &poly, Luma([210]));
         (img, corners)
+    }
+
+    /// Vertical strokes 4 pixels apart in `rows` and `columns`.
+    fn draw_strokes(
+        img: &mut GrayImage,
+        rows: std::ops::Range<u32>,
+        columns: std::ops::Range<u32>,
+    ) {
+        for y in rows {
+            for x in columns.clone().step_by(4) {
+                img.put_pixel(x, y, Luma([0]));
+            }
+        }
+    }
+
+    #[test]
+    fn the_text_band_is_the_line_through_the_box_not_its_neighbour() {
+        let mut img = GrayImage::from_pixel(320, 200, Luma([200]));
+        draw_strokes(&mut img, 40..70, 20..300);
+        draw_strokes(&mut img, 90..105, 100..160);
+        // A box cut short at the top and running into the shorter line
+        // below.
+        let boxed = Rect::new(20, 50, 280, 50);
+        let (top, rows) = text_band(&img, boxed).expect("a band");
+        assert!((39..=41).contains(&top), "top {top}");
+        assert!((29..=32).contains(&rows), "rows {rows}");
+        let blank = GrayImage::from_pixel(320, 200, Luma([200]));
+        assert_eq!(text_band(&blank, boxed), None);
     }
 
     #[test]

@@ -29,7 +29,7 @@
 //!    text runs askew.
 
 use docrec_errors::{ErrorCode, ToErrorCode};
-use docrec_ocr::detect::{find_quad, rectify, Rectified};
+use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{
     binarize_otsu, dark_text_on_light, pad_white, scale_to_height, stretch_percentiles,
 };
@@ -700,6 +700,10 @@ fn reread_number(
         rect: region,
         text_height,
     } = line;
+    let (region, text_height) = match text_rows(view, region) {
+        Some(rows) => (rows, rows.height),
+        None => (region, text_height),
+    };
     // The whole width of the card: OCR may have found only part of the
     // line, and the number spans most of the card. But not its very edges:
     // the card's border (or what lies beyond it) would be read as a digit.
@@ -958,8 +962,9 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
 
 /// The month `MM` a read month stands for, and how much to trust it: `01`
 /// to `12` as read; a single digit whose leading zero OCR dropped (`5` →
-/// `05`) or a leading zero read as its look-alike `8` (`81` → `01`, as
-/// slashed zeros often are) with lower confidence; nothing else.
+/// `05`), a leading zero read as its look-alike `8` (`81` → `01`, as
+/// slashed zeros often are) or as `1` (`14` → `04`) with lower confidence;
+/// nothing else.
 fn month_of(read: &str) -> Option<(String, f32)> {
     let digits: Vec<u32> = read
         .chars()
@@ -969,6 +974,9 @@ fn month_of(read: &str) -> Option<(String, f32)> {
         [m] if m >= 1 => Some((format!("0{m}"), 0.7)),
         [t, u] if (t == 0 && u >= 1) || (t == 1 && u <= 2) => Some((format!("{t}{u}"), 1.0)),
         [8, u] if u >= 1 => Some((format!("0{u}"), 0.75)),
+        // No month is 13-19: the tens digit is the likelier misread, a
+        // narrow `0` read as `1`.
+        [1, u] if u >= 3 => Some((format!("0{u}"), 0.6)),
         _ => None,
     }
 }
@@ -1125,8 +1133,9 @@ struct Expiry {
 /// card-digit model reads the date again, cut close; when the two agree the
 /// date stands, otherwise the date's line is read again on two preparations
 /// with both models and the readings vote. When the first pass found no
-/// date, a word with a slash below the number marks where to read; failing
-/// that, the band below the number is read as a block.
+/// date, the places below the number where one may be are read again
+/// ([`date_places_below`]); failing that, the band below the number is read
+/// as a block.
 fn read_expiry(
     view: &GrayImage,
     lines: &[Line],
@@ -1139,7 +1148,10 @@ fn read_expiry(
         if !with_digit_model {
             return Ok(Some(first));
         }
-        let (crop, origin, scale) = date_line_crop(view, first.rect, 0.5);
+        // A month read as one digit may have lost a digit to the word
+        // before it: look wider.
+        let side = if first.month_guessed { 2.0 } else { 0.5 };
+        let (crop, origin, scale) = date_line_crop(view, first.rect, side);
         let second = read_crop(
             engine,
             Some(CARD_DIGITS_MODEL),
@@ -1175,9 +1187,8 @@ fn read_expiry(
     let Some(number) = number else {
         return Ok(None);
     };
-    if let Some(slash) = slash_words_below(lines, number.rect) {
-        // OCR's word may hold only part of the date: look wider.
-        let (crop, origin, scale) = date_line_crop(view, slash, 2.0);
+    for (place, side) in date_places_below(lines, number.rect) {
+        let (crop, origin, scale) = date_line_crop(view, place, side);
         let readings = read_variants(
             engine,
             &[crop.clone(), binarize_otsu(&crop)],
@@ -1199,11 +1210,20 @@ fn read_expiry(
     reread_expiry(view, band, engine)
 }
 
+/// `rect` moved to the rows its text really covers ([`text_band`]): OCR's
+/// box of a line may be cut short or hold the line below too. `None` when
+/// no band of eight rows or a third of `rect`'s height is found.
+fn text_rows(view: &GrayImage, rect: Rect) -> Option<Rect> {
+    let (top, rows) = text_band(view, rect)?;
+    (rows >= 8 && rows >= rect.height / 3).then(|| Rect::new(rect.x, top, rect.width, rows))
+}
+
 /// The date's line cut close around `rect` (`side` text heights to the
 /// sides, a third of one above and below), prepared as [`line_crop`] does;
 /// with the crop's origin in the view and its scale.
 fn date_line_crop(view: &GrayImage, rect: Rect, side: f32) -> (GrayImage, (i32, i32), f32) {
     let (w, h) = view.dimensions();
+    let rect = text_rows(view, rect).unwrap_or(rect);
     let close = rect.padded_within(
         (rect.height as f32 * side) as i32,
         rect.height as i32 / 3,
@@ -1214,32 +1234,61 @@ fn date_line_crop(view: &GrayImage, rect: Rect, side: f32) -> (GrayImage, (i32, 
     (crop, (close.x, close.y), scale)
 }
 
-/// Where a date OCR could not read may be: the words around the first word
-/// with a slash (and not a label such as `MONTH/YEAR`) on a line below the
-/// number, within three number heights.
-fn slash_words_below(lines: &[Line], number: Rect) -> Option<Rect> {
+/// The places below the number (within three number heights) where a date
+/// the first pass could not read may be, likeliest first, each with how
+/// many text heights to take on each side when reading it again:
+/// - the words around a word with a slash that is not a label such as
+///   `MONTH/YEAR` (OCR's word may hold only part of the date: look wider);
+/// - the words after an expiry label (`VALID THRU 0 5 / 3 4`);
+/// - a short line without words of letters (`04/29` read as `078s`).
+fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     let reach = number.bottom() + 3 * number.height as i32;
-    lines
+    let below: Vec<&Line> = lines
         .iter()
         .filter(|l| l.rect().y >= number.bottom() - number.height as i32 / 4 && l.rect().y < reach)
-        .find_map(|line| {
-            // A label such as `MONTH/YEAR` has a slash too.
-            let at = line
-                .words
-                .iter()
-                .position(|w| w.text.contains('/') && !LETTER_RUN.is_match(&w.text))?;
-            let slash = line.words[at].rect;
-            // The slash word and its neighbours within one text height.
-            let near = |r: &Rect| {
-                r.x <= slash.right() + slash.height as i32
-                    && r.right() >= slash.x - slash.height as i32
-            };
-            line.words
+        .collect();
+    let union = |rects: &mut dyn Iterator<Item = Rect>| rects.reduce(|a, b| a.union(&b));
+    let mut places = Vec::new();
+    let slash_words = below.iter().find_map(|line| {
+        let at = line
+            .words
+            .iter()
+            .position(|w| w.text.contains('/') && !LETTER_RUN.is_match(&w.text))?;
+        let slash = line.words[at].rect;
+        // The slash word and its neighbours within one text height.
+        let near = |r: &Rect| {
+            r.x <= slash.right() + slash.height as i32 && r.right() >= slash.x - slash.height as i32
+        };
+        union(&mut line.words.iter().map(|w| w.rect).filter(near))
+    });
+    places.extend(slash_words.map(|r| (r, 2.0)));
+    let after_label = below.iter().find_map(|line| {
+        let label = line
+            .words
+            .iter()
+            .position(|w| EXPIRY_LABEL.is_match(&w.text))?;
+        let label_rect = line.words[label].rect;
+        // A date is five characters: about four text heights, or eight when
+        // letter-spaced.
+        let end = label_rect.right() + 8 * label_rect.height as i32;
+        union(
+            &mut line.words[label + 1..]
                 .iter()
                 .map(|w| w.rect)
-                .filter(near)
-                .reduce(|a, b| a.union(&b))
-        })
+                .filter(|r| r.x <= end),
+        )
+    });
+    places.extend(after_label.map(|r| (r, 0.5)));
+    let short_line = below.iter().find_map(|line| {
+        let rect = line.rect();
+        let letters = line.words.iter().any(|w| LETTER_RUN.is_match(&w.text));
+        (!letters && rect.width <= 8 * rect.height).then_some(rect)
+    });
+    places.extend(short_line.map(|r| (r, 0.5)));
+    // The same words may be found more than one way.
+    places
+        .dedup_by(|a, b| a.0.x.abs_diff(b.0.x) < a.0.height && a.0.y.abs_diff(b.0.y) < a.0.height);
+    places
 }
 
 /// Four letters in a row: a word, not a date read through look-alikes.
@@ -1513,12 +1562,13 @@ mod tests {
     }
 
     #[test]
-    fn months_read_through_lost_or_slashed_zeros_keep_a_low_conf() {
+    fn months_read_through_lost_or_misread_zeros_keep_a_low_conf() {
         assert_eq!(month_of("07"), Some(("07".into(), 1.0)));
         assert_eq!(month_of("12"), Some(("12".into(), 1.0)));
         assert_eq!(month_of("5"), Some(("05".into(), 0.7)));
         assert_eq!(month_of("81"), Some(("01".into(), 0.75)));
-        assert_eq!(month_of("13"), None);
+        assert_eq!(month_of("14"), Some(("04".into(), 0.6)));
+        assert_eq!(month_of("20"), None);
         assert_eq!(month_of("00"), None);
         assert_eq!(month_of("0"), None);
     }
@@ -1526,7 +1576,7 @@ mod tests {
     #[test]
     fn months_outside_1_to_12_are_not_expiries() {
         let line = Line {
-            words: vec![word("13/28", 100, 0.9)],
+            words: vec![word("20/28", 100, 0.9), word("00/28", 200, 0.9)],
         };
         assert!(find_expiry(&[line], None).is_none());
     }
@@ -1566,26 +1616,31 @@ mod tests {
     }
 
     #[test]
-    fn the_words_around_a_slash_below_the_number_mark_the_date() {
+    fn words_below_the_number_mark_where_a_date_may_be() {
         let number = Rect::new(100, 250, 700, 40);
-        let lines = [
-            Line {
-                words: vec![word("VALID", 100, 0.9), word("O1/Ze", 300, 0.2)],
-            },
-            Line {
-                words: vec![Word {
-                    rect: Rect::new(100, 600, 60, 40),
-                    ..word("12/34", 0, 0.9)
-                }],
-            },
-        ];
-        let found = slash_words_below(&lines, number).expect("the slash word");
-        let labelled = [Line {
+        let slash_line = Line {
+            words: vec![word("VALID", 100, 0.9), word("O1/Ze", 300, 0.2)],
+        };
+        let far_below = Line {
+            words: vec![Word {
+                rect: Rect::new(100, 600, 60, 40),
+                ..word("12/34", 0, 0.9)
+            }],
+        };
+        let first = |lines: &[Line]| date_places_below(lines, number).first().map(|p| p.0.x);
+        assert_eq!(first(&[slash_line, far_below.clone()]), Some(300));
+        let month_year = Line {
             words: vec![word("MONTH/YEAR", 100, 0.9), word("O1/Ze", 300, 0.2)],
-        }];
-        assert_eq!(slash_words_below(&labelled, number).map(|r| r.x), Some(300));
-        assert_eq!(found.x, 300);
-        assert!(slash_words_below(&lines[1..], number).is_none());
+        };
+        assert_eq!(first(&[month_year]), Some(300));
+        assert_eq!(first(&[far_below]), None);
+
+        let spaced_after_label = line_of(&["THRU)", "5", "4", "3", "4"], 0.9);
+        assert_eq!(first(&[spaced_after_label]), Some(200));
+        let short_line = line_of(&["078s"], 0.2);
+        assert_eq!(first(&[short_line]), Some(100));
+        let name = line_of(&["CHOI", "DOYUN"], 0.9);
+        assert_eq!(first(&[name]), None);
     }
 
     #[test]
