@@ -86,18 +86,6 @@ pub fn binarize_otsu(image: &GrayImage) -> GrayImage {
     threshold(image, otsu_level(image), ThresholdType::Binary)
 }
 
-/// Adds a white border of `margin` pixels: Tesseract reads text that
-/// touches the image edge poorly.
-pub fn pad_white(image: &GrayImage, margin: u32) -> GrayImage {
-    let mut out = GrayImage::from_pixel(
-        image.width() + 2 * margin,
-        image.height() + 2 * margin,
-        Luma([255]),
-    );
-    image::imageops::replace(&mut out, image, margin as i64, margin as i64);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,14 +114,5 @@ mod tests {
         let (scaled, factor) = scale_to_height(&img, 50);
         assert_eq!(scaled.dimensions(), (100, 50));
         assert_eq!(factor, 0.5);
-    }
-
-    #[test]
-    fn padding_adds_white_margin() {
-        let img = GrayImage::from_pixel(4, 4, Luma([0]));
-        let out = pad_white(&img, 2);
-        assert_eq!(out.dimensions(), (8, 8));
-        assert_eq!(out.get_pixel(0, 0)[0], 255);
-        assert_eq!(out.get_pixel(3, 3)[0], 0);
     }
 }

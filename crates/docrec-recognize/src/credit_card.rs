@@ -31,7 +31,7 @@
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{
-    binarize_otsu, dark_text_on_light, pad_white, scale_to_height, stretch_percentiles,
+    binarize_otsu, dark_text_on_light, scale_to_height, stretch_percentiles,
 };
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
@@ -1053,9 +1053,6 @@ fn line_crop(view: &GrayImage, rect: Rect, text_height: u32) -> (GrayImage, f32)
 /// `/` and space only); see `models/README.md`.
 pub const CARD_DIGITS_MODEL: &str = "carddigits";
 
-/// White margin around a crop: Tesseract reads text touching the edge poorly.
-const CROP_MARGIN: u32 = 12;
-
 /// Reads each preparation of a crop of the view with every reader the
 /// engine has for card lines (the card-digit model when loaded, and the
 /// general model), and gives each reading's words in the view's pixels.
@@ -1081,8 +1078,11 @@ fn read_variants(
     Ok(readings)
 }
 
-/// Reads a crop of the view, padded white, with `model` (or the general
-/// model), and gives the words in the view's pixels.
+/// Reads a crop of the view with `model` (or the general model), and gives
+/// the words in the view's pixels. The crop is read as cut, with the margin
+/// its cut left: a white border around a grey crop makes edges of its own,
+/// and the card-digit model then drops or invents digits (on 300 clean
+/// synthetic cards, 12 pixels of white cost 2.7% of numbers).
 fn read_crop(
     engine: &mut Engine,
     model: Option<&str>,
@@ -1091,22 +1091,14 @@ fn read_crop(
     origin: (i32, i32),
     scale: f32,
 ) -> Result<Vec<Word>, CardError> {
-    let padded = pad_white(crop, CROP_MARGIN);
     let words = match model {
-        Some(model) => engine.read_with(model, &padded, mode)?,
-        None => engine.read(&padded, mode)?,
+        Some(model) => engine.read_with(model, crop, mode)?,
+        None => engine.read(crop, mode)?,
     };
-    let margin = CROP_MARGIN as i32;
     Ok(words
         .into_iter()
         .map(|w| Word {
-            rect: Rect::new(
-                w.rect.x - margin,
-                w.rect.y - margin,
-                w.rect.width,
-                w.rect.height,
-            )
-            .from_crop(origin.0, origin.1, scale),
+            rect: w.rect.from_crop(origin.0, origin.1, scale),
             ..w
         })
         .collect())
