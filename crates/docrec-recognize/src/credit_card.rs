@@ -866,8 +866,8 @@ static EXPIRY_LABEL: LazyLock<Regex> =
 fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
     let mut found: Vec<(Expiry, bool)> = Vec::new();
     for line in lines {
-        if number.is_some_and(|n| line.rect().bottom() <= n.y) {
-            // Expiry dates are printed below the number.
+        if number.is_some_and(|n| line.rect().center_y() < n.bottom() as f32) {
+            // Expiry dates are printed below the number, never on its line.
             continue;
         }
         // The line's words joined by spaces, digit look-alikes mapped, and
@@ -1274,7 +1274,9 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     let short_line = below.iter().find_map(|line| {
         let rect = line.rect();
         let letters = line.words.iter().any(|w| LETTER_RUN.is_match(&w.text));
-        (!letters && rect.width <= 8 * rect.height).then_some(rect)
+        // A logo read as a symbol (`=`) is no date.
+        let characters = line.text().chars().filter(char::is_ascii_alphanumeric).count();
+        (!letters && characters >= 2 && rect.width <= 10 * rect.height).then_some(rect)
     });
     places.extend(short_line.map(|r| (r, 0.5)));
     // The same words may be found more than one way.
