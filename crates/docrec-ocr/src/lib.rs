@@ -4,7 +4,7 @@
 //! Takes decoded images and gives words with boxes and confidences. The
 //! stages, each in its own module:
 //!
-//! - [`preprocess`]: grayscale, contrast, binarisation and scaling variants.
+//! - [`preprocess`]: contrast, shading, polarity and scaling variants.
 //! - [`detect`]: finding a document's quadrilateral in a photo and
 //!   rectifying it to an upright, fixed-size image, keeping the mapping back
 //!   to the upload's coordinates.

@@ -1,10 +1,10 @@
-//! Image preparation before OCR: grayscale, contrast, polarity, scaling and
-//! binarisation. Each function takes an image and gives a new one; none
+//! Image preparation before OCR: contrast, shading, polarity and
+//! scaling. Each function takes an image and gives a new one; none
 //! decides what a document is.
 
 use image::imageops::FilterType;
 use image::{GrayImage, Luma};
-use imageproc::contrast::{otsu_level, threshold, ThresholdType};
+use imageproc::filter::gaussian_blur_f32;
 
 /// Scales `image` so that its height is `target_height` (aspect kept).
 /// Returns the image and the scale factor applied.
@@ -56,6 +56,21 @@ pub fn stretch_percentiles(image: &GrayImage, low: f32, high: f32) -> GrayImage 
     out
 }
 
+/// Removes shading wider than the text: subtracts a Gaussian blur of
+/// `sigma` pixels (half a text height or more) and stretches what is left.
+/// A line printed across a dark and a light part of a card comes out on one
+/// even background, dark text still dark; a single global threshold (as
+/// Tesseract's own) would otherwise lose the text on the darker part.
+pub fn flatten_background(image: &GrayImage, sigma: f32) -> GrayImage {
+    let background = gaussian_blur_f32(image, sigma);
+    let mut flat = image.clone();
+    for (p, b) in flat.pixels_mut().zip(background.pixels()) {
+        let difference = p[0] as i16 - b[0] as i16;
+        *p = Luma([(128 + difference / 2) as u8]);
+    }
+    stretch_percentiles(&flat, 0.01, 0.99)
+}
+
 /// Inverts light-on-dark text so that Tesseract sees dark on light: the
 /// image is inverted when its median is darker than mid-grey.
 pub fn dark_text_on_light(image: &GrayImage) -> GrayImage {
@@ -81,11 +96,6 @@ pub fn dark_text_on_light(image: &GrayImage) -> GrayImage {
     }
 }
 
-/// Global Otsu binarisation: black text on white.
-pub fn binarize_otsu(image: &GrayImage) -> GrayImage {
-    threshold(image, otsu_level(image), ThresholdType::Binary)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +116,24 @@ mod tests {
         let out = stretch_percentiles(&img, 0.0, 1.0);
         assert_eq!(out.get_pixel(0, 0)[0], 0);
         assert_eq!(out.get_pixel(1, 0)[0], 255);
+    }
+
+    #[test]
+    fn flattening_evens_out_shading_and_keeps_dark_text_dark() {
+        // Left half dark, right half light, a dark stroke on each half.
+        let mut img = GrayImage::from_fn(200, 40, |x, _| Luma([if x < 100 { 60 } else { 200 }]));
+        for y in 10..30 {
+            img.put_pixel(50, y, Luma([20]));
+            img.put_pixel(150, y, Luma([120]));
+        }
+        let flat = flatten_background(&img, 10.0);
+        let (left_stroke, right_stroke) = (flat.get_pixel(50, 20)[0], flat.get_pixel(150, 20)[0]);
+        let (left_ground, right_ground) = (flat.get_pixel(30, 20)[0], flat.get_pixel(170, 20)[0]);
+        assert!(
+            left_ground.abs_diff(right_ground) < 30,
+            "{left_ground} {right_ground}"
+        );
+        assert!(left_stroke + 60 < left_ground && right_stroke + 60 < right_ground);
     }
 
     #[test]

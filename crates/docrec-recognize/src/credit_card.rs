@@ -14,14 +14,15 @@
 //!    best is not sure, read again, across the card, its line, then lines
 //!    shaped like a number (three or more words of one height: digits OCR
 //!    saw but read as letters), or on a rectified card with nothing else the
-//!    band where cards print the number; each on two binarisations with the
-//!    general model and the card-digit model, letting the checks and the
-//!    readings' agreement pick;
+//!    band where cards print the number; each cut on the rows its text
+//!    covers, as is and with the card's shading flattened, with the general
+//!    model and the card-digit model, letting the checks and the readings'
+//!    agreement pick;
 //! 4. find `MM/YY` (month 01-12), preferring the date after `THRU`/`유효`
 //!    and the latest one otherwise, and have the card-digit model read it
 //!    again cut close (disagreement: more readings vote); with no date
-//!    found, read around a word with a slash below the number, or else the
-//!    band below it;
+//!    found, read where one may be below the number (around a slash, after
+//!    a `THRU` label, a short line), or else the band below it;
 //! 5. when no number passes convincingly (at a usual length or with fair
 //!    confidence), try the view upside down (a photo taken the other way
 //!    round, or a 90° photo rectified to landscape), then the whole photo
@@ -31,7 +32,7 @@
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{
-    binarize_otsu, dark_text_on_light, scale_to_height, stretch_percentiles,
+    dark_text_on_light, flatten_background, scale_to_height, stretch_percentiles,
 };
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
@@ -720,7 +721,8 @@ fn reread_number(
         return Ok(None);
     }
     let (upright_text, scale) = line_crop(view, crop_rect, text_height);
-    let variants = [upright_text.clone(), binarize_otsu(&upright_text)];
+    let flat = flatten_background(&upright_text, upright_text.height() as f32 / 2.0);
+    let variants = [upright_text.clone(), flat];
     let mut readings_made = read_variants(
         engine,
         &variants,
@@ -1123,8 +1125,8 @@ struct Expiry {
 
 /// Finds the expiry on the first pass's lines and makes sure of it: the
 /// card-digit model reads the date again, cut close; when the two agree the
-/// date stands, otherwise the date's line is read again on two preparations
-/// with both models and the readings vote. When the first pass found no
+/// date stands, otherwise the date's line, its shading flattened, is read
+/// again with both models and the readings vote. When the first pass found no
 /// date, the places below the number where one may be are read again
 /// ([`date_places_below`]); failing that, the band below the number is read
 /// as a block.
@@ -1169,7 +1171,7 @@ fn read_expiry(
         }
         let readings = read_variants(
             engine,
-            &[binarize_otsu(&crop)],
+            &[flatten_background(&crop, crop.height() as f32 / 2.0)],
             SegMode::Line,
             origin,
             scale,
@@ -1183,7 +1185,10 @@ fn read_expiry(
         let (crop, origin, scale) = date_line_crop(view, place, side);
         let readings = read_variants(
             engine,
-            &[crop.clone(), binarize_otsu(&crop)],
+            &[
+                crop.clone(),
+                flatten_background(&crop, crop.height() as f32 / 2.0),
+            ],
             SegMode::Line,
             origin,
             scale,
@@ -1275,7 +1280,11 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         let rect = line.rect();
         let letters = line.words.iter().any(|w| LETTER_RUN.is_match(&w.text));
         // A logo read as a symbol (`=`) is no date.
-        let characters = line.text().chars().filter(char::is_ascii_alphanumeric).count();
+        let characters = line
+            .text()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .count();
         (!letters && characters >= 2 && rect.width <= 10 * rect.height).then_some(rect)
     });
     places.extend(short_line.map(|r| (r, 0.5)));
@@ -1354,7 +1363,10 @@ fn reread_expiry(
     } else {
         (prepared, 1.0)
     };
-    let variants = [binarize_otsu(&prepared), prepared];
+    let variants = [
+        flatten_background(&prepared, prepared.height() as f32 / 4.0),
+        prepared,
+    ];
     let readings = read_variants(
         engine,
         &variants,
