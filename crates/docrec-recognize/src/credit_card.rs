@@ -375,7 +375,7 @@ fn read_view(
 
 /// The angle in degrees at which the text of a view runs (positive: down
 /// to the right), when it is clearly not level (2-25°): the median slope
-/// between neighbouring words of one height, from three pairs or more.
+/// between neighbouring words of one height, from two pairs or more.
 fn text_skew(words: &[Word]) -> Option<f32> {
     let mut slopes = Vec::new();
     for a in words {
@@ -395,7 +395,7 @@ fn text_skew(words: &[Word]) -> Option<f32> {
             }
         }
     }
-    if slopes.len() < 3 {
+    if slopes.len() < 2 {
         return None;
     }
     slopes.sort_by(f32::total_cmp);
