@@ -232,9 +232,21 @@ impl ViewReading {
         self.number.as_ref().is_some_and(|n| n.convincing())
     }
 
+    /// Adds what `other` view saw of the card. An expiry read surer in the
+    /// other view replaces this one's: the number may be read only in one
+    /// view (the whole photo, past a wrong outline) and the date better in
+    /// another.
     fn merge_evidence(mut self, other: ViewReading) -> ViewReading {
         self.word_count += other.word_count;
         self.card_cues |= other.card_cues;
+        let surer = |theirs: &Field| {
+            self.valid_thru
+                .as_ref()
+                .is_none_or(|ours| theirs.conf > ours.conf)
+        };
+        if other.valid_thru.as_ref().is_some_and(surer) {
+            self.valid_thru = other.valid_thru;
+        }
         self
     }
 }
