@@ -54,6 +54,8 @@ pub enum SegMode {
     Line,
     /// As much text as possible in no particular order (PSM 11).
     Sparse,
+    /// A single line as it is, without looking for text in it (PSM 13).
+    RawLine,
 }
 
 impl SegMode {
@@ -62,6 +64,7 @@ impl SegMode {
             SegMode::Block => PageSegMode::PsmSingleBlock,
             SegMode::Line => PageSegMode::PsmSingleLine,
             SegMode::Sparse => PageSegMode::PsmSparseText,
+            SegMode::RawLine => PageSegMode::PsmRawLine,
         }
     }
 }
