@@ -10,6 +10,9 @@
 //!
 //! Landscape rectification leaves one ambiguity, upside down or not; the
 //! caller resolves it by reading both ([`Rectified::rotated_180`]).
+//!
+//! Within a view, [`text_band`] takes a line as OCR boxed it and gives the
+//! rows its text really covers.
 
 use image::imageops::FilterType;
 use image::GrayImage;
@@ -531,6 +534,9 @@ pub fn rectify(image: &GrayImage, quad: Option<Quad>, width: u32, aspect: f32) -
 /// when `rect` holds no contrast.
 pub fn text_band(image: &GrayImage, rect: Rect) -> Option<(i32, u32)> {
     let (width, height) = image.dimensions();
+    if width < 2 || height == 0 {
+        return None;
+    }
     let x0 = rect.x.clamp(0, width as i32 - 1) as u32;
     let x1 = (rect.right().clamp(0, width as i32) as u32).max(x0 + 1);
     let reach = rect.height as i32 / 2;

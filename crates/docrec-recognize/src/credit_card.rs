@@ -1101,7 +1101,8 @@ fn read_variants(
 /// the words in the view's pixels. The crop is read as cut, with the margin
 /// its cut left: a white border around a grey crop makes edges of its own,
 /// and the card-digit model then drops or invents digits (on 300 clean
-/// synthetic cards, 12 pixels of white cost 2.7% of numbers).
+/// synthetic cards, 12 pixels of white cost 2.7 points of numbers read
+/// right).
 fn read_crop(
     engine: &mut Engine,
     model: Option<&str>,
@@ -1143,12 +1144,11 @@ struct Expiry {
 /// Finds the expiry on the first pass's lines and makes sure of it: the
 /// card-digit model reads the date again, cut close, as a raw line (PSM 13,
 /// which reads 94% of its held-out lines against 90% as a found line; see
-/// `models/README.md`); when the two agree the
-/// date stands, otherwise the date's line, its shading flattened, is read
-/// again with both models and the readings vote. When the first pass found no
-/// date, the places below the number where one may be are read again
-/// ([`date_places_below`]); failing that, the band below the number is read
-/// as a block.
+/// `models/README.md`); when the two agree the date stands, otherwise the
+/// date's line, its shading flattened, is read again with both models and
+/// the readings vote. When the first pass found no date, the places below
+/// the number where one may be are read again ([`date_places_below`]);
+/// failing that, the band below the number is read as a block.
 fn read_expiry(
     view: &GrayImage,
     lines: &[Line],
