@@ -742,15 +742,15 @@ fn reread_number(
         (crop_rect.x, crop_rect.y),
         scale,
     )?;
-    // The line as OCR found it, cut close: the card-digit model was trained
-    // on lines cut so.
+    // The line as OCR found it, cut close, read as a raw line: the
+    // card-digit model was trained on lines cut so.
     let close = region.padded_within(region.height as i32, pad_y, view.width(), view.height());
     if close.width < crop_rect.width * 9 / 10 && close.width >= 8 {
         let (upright, scale) = line_crop(view, close, text_height);
         readings_made.extend(read_variants(
             engine,
             &[upright],
-            SegMode::Line,
+            SegMode::RawLine,
             (close.x, close.y),
             scale,
         )?);
