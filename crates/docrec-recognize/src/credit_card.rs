@@ -733,8 +733,7 @@ fn reread_number(
         return Ok(None);
     }
     let (upright_text, scale) = line_crop(view, crop_rect, text_height);
-    let flat = flatten_background(&upright_text, upright_text.height() as f32 / 2.0);
-    let variants = [upright_text.clone(), flat];
+    let variants = [upright_text.clone(), flattened(&upright_text)];
     let mut readings_made = read_variants(
         engine,
         &variants,
@@ -1188,13 +1187,7 @@ fn read_expiry(
             Some(second) => prior.push(second),
             None => {}
         }
-        let readings = read_variants(
-            engine,
-            &[flatten_background(&crop, crop.height() as f32 / 2.0)],
-            SegMode::Line,
-            origin,
-            scale,
-        )?;
+        let readings = read_variants(engine, &[flattened(&crop)], SegMode::Line, origin, scale)?;
         return Ok(vote_expiry(readings, prior));
     }
     let Some(number) = number else {
@@ -1204,10 +1197,7 @@ fn read_expiry(
         let (crop, origin, scale) = date_line_crop(view, place, side);
         let readings = read_variants(
             engine,
-            &[
-                crop.clone(),
-                flatten_background(&crop, crop.height() as f32 / 2.0),
-            ],
+            &[crop.clone(), flattened(&crop)],
             SegMode::Line,
             origin,
             scale,
@@ -1224,6 +1214,12 @@ fn read_expiry(
     )
     .padded_within(0, 0, w, h);
     reread_expiry(view, band, engine)
+}
+
+/// A line crop (its text about half its height, as [`line_crop`] cuts it)
+/// with the card's shading flattened: a blur of half its height taken away.
+fn flattened(crop: &GrayImage) -> GrayImage {
+    flatten_background(crop, crop.height() as f32 / 2.0)
 }
 
 /// `rect` moved to the rows its text really covers ([`text_band`]): OCR's
@@ -1263,8 +1259,6 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         .iter()
         .filter(|l| l.rect().y >= number.bottom() - number.height as i32 / 4 && l.rect().y < reach)
         .collect();
-    let union = |rects: &mut dyn Iterator<Item = Rect>| rects.reduce(|a, b| a.union(&b));
-    let mut places = Vec::new();
     let slash_words = below.iter().find_map(|line| {
         let at = line
             .words
@@ -1275,9 +1269,12 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         let near = |r: &Rect| {
             r.x <= slash.right() + slash.height as i32 && r.right() >= slash.x - slash.height as i32
         };
-        union(&mut line.words.iter().map(|w| w.rect).filter(near))
+        line.words
+            .iter()
+            .map(|w| w.rect)
+            .filter(near)
+            .reduce(|a, b| a.union(&b))
     });
-    places.extend(slash_words.map(|r| (r, 2.0)));
     let after_label = below.iter().find_map(|line| {
         let label = line
             .words
@@ -1287,14 +1284,12 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         // A date is five characters: about four text heights, or eight when
         // letter-spaced.
         let end = label_rect.right() + 8 * label_rect.height as i32;
-        union(
-            &mut line.words[label + 1..]
-                .iter()
-                .map(|w| w.rect)
-                .filter(|r| r.x <= end),
-        )
+        line.words[label + 1..]
+            .iter()
+            .map(|w| w.rect)
+            .filter(|r| r.x <= end)
+            .reduce(|a, b| a.union(&b))
     });
-    places.extend(after_label.map(|r| (r, 0.5)));
     let short_line = below.iter().find_map(|line| {
         let rect = line.rect();
         let letters = line.words.iter().any(|w| LETTER_RUN.is_match(&w.text));
@@ -1306,10 +1301,21 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
             .count();
         (!letters && characters >= 2 && rect.width <= 10 * rect.height).then_some(rect)
     });
-    places.extend(short_line.map(|r| (r, 0.5)));
-    // The same words may be found more than one way.
-    places
-        .dedup_by(|a, b| a.0.x.abs_diff(b.0.x) < a.0.height && a.0.y.abs_diff(b.0.y) < a.0.height);
+    let mut places: Vec<(Rect, f32)> = Vec::new();
+    let found = [
+        slash_words.map(|r| (r, 2.0)),
+        after_label.map(|r| (r, 0.5)),
+        short_line.map(|r| (r, 0.5)),
+    ];
+    for (rect, side) in found.into_iter().flatten() {
+        // The same words may be found more than one way: read them once.
+        let seen = places
+            .iter()
+            .any(|(p, _)| p.x.abs_diff(rect.x) < rect.height && p.y.abs_diff(rect.y) < rect.height);
+        if !seen {
+            places.push((rect, side));
+        }
+    }
     places
 }
 
@@ -1382,6 +1388,8 @@ fn reread_expiry(
     } else {
         (prepared, 1.0)
     };
+    // The band is 2.6 number heights high: a blur of a quarter of it is
+    // about a date's text height, wide enough to leave the text whole.
     let variants = [
         flatten_background(&prepared, prepared.height() as f32 / 4.0),
         prepared,
