@@ -354,6 +354,13 @@ fn read_view(
             }
         }
     }
+    if card_outline && number.as_ref().is_none_or(|n| !n.check.passes()) {
+        if let Some(found) = number_in_band(&view.image, engine)? {
+            if number.as_ref().is_none_or(|n| found.score() > n.score()) {
+                number = Some(found);
+            }
+        }
+    }
 
     let valid_thru = read_expiry(&view.image, &lines, number.as_ref(), engine)?;
 
@@ -686,6 +693,71 @@ const USUAL_DIGIT_HEIGHT: f32 = 0.08;
 fn usual_number_band(width: u32, height: u32) -> Rect {
     let top = (height as f32 * 0.51) as i32;
     Rect::new(0, top, width, (height as f32 * 0.15) as u32)
+}
+
+/// Where [`number_in_band`] looks for a number the lines did not give, as
+/// shares of the card's height: from above the usual number band to below
+/// it, since cards move the number up or down.
+const NUMBER_SEARCH_TOP: f32 = 0.40;
+const NUMBER_SEARCH_BOTTOM: f32 = 0.78;
+
+/// The number of a rectified card whose number line the first pass could
+/// not place (embossed digits in light colours, read as letters or not at
+/// all, and text of more contrast nearby pulling [`text_band`] away): the
+/// part of the card where numbers are printed, read by the card-digit
+/// model as sparse text (read as a block, the number merges with the chip
+/// above it). A line there that gives a number passing the checks, in its
+/// brand's groups, is then read again as a line; the better of the two
+/// readings is given. `None` without the card-digit model.
+fn number_in_band(
+    view: &GrayImage,
+    engine: &mut Engine,
+) -> Result<Option<NumberCandidate>, CardError> {
+    if !engine.has_model(CARD_DIGITS_MODEL) {
+        return Ok(None);
+    }
+    let (width, height) = view.dimensions();
+    let edge = (width as f32 * CARD_EDGE_MARGIN) as i32;
+    let top = (height as f32 * NUMBER_SEARCH_TOP) as i32;
+    let bottom = (height as f32 * NUMBER_SEARCH_BOTTOM) as i32;
+    let band = Rect::new(
+        edge,
+        top,
+        width.saturating_sub(2 * edge as u32),
+        (bottom - top) as u32,
+    );
+    let digit_height = (height as f32 * USUAL_DIGIT_HEIGHT) as u32;
+    let (crop, scale) = line_crop(view, band, digit_height);
+    let words = read_crop(
+        engine,
+        Some(CARD_DIGITS_MODEL),
+        &crop,
+        SegMode::Sparse,
+        (band.x, band.y),
+        scale,
+    )?;
+    let Some(found) = group_lines(&words)
+        .iter()
+        .flat_map(number_candidates)
+        .filter(|c| c.check.passes() && c.grouped_as_printed)
+        .max_by(|a, b| a.score().total_cmp(&b.score()))
+    else {
+        return Ok(None);
+    };
+    let line = LineRegion {
+        rect: found.rect,
+        text_height: found.rect.height,
+    };
+    Ok(Some(match reread_number(view, line, engine)? {
+        Some(reread)
+            if reread.check.passes()
+                && reread.grouped_as_printed
+                && reread.score() > found.score() =>
+        {
+            reread
+        }
+        _ => found,
+    }))
 }
 
 /// A line that looks like a number OCR could not read whole: at least two
