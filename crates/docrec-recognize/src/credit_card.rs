@@ -1324,7 +1324,9 @@ fn date_line_crop(view: &GrayImage, rect: Rect, side: f32) -> (GrayImage, (i32, 
 /// - the words around a word with a slash that is not a label such as
 ///   `MONTH/YEAR` (OCR's word may hold only part of the date: look wider);
 /// - the words after an expiry label (`VALID THRU 0 5 / 3 4`);
-/// - a short line without words of letters (`04/29` read as `078s`).
+/// - a short line, a third of the number's height or more, without sure
+///   words of letters (`04/29` read as `078s`, `08/33` as `WEEE` at 0.22),
+///   with any glyph OCR split off beside it.
 fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     let reach = number.bottom() + 3 * number.height as i32;
     let below: Vec<&Line> = lines
@@ -1362,16 +1364,42 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
             .filter(|r| r.x <= end)
             .reduce(|a, b| a.union(&b))
     });
+    // A date OCR could not read may come out as letters, but unsure ones.
+    let no_sure_words = |line: &Line| {
+        !line
+            .words
+            .iter()
+            .any(|w| w.conf >= SURE_WORD_CONF && LETTER_RUN.is_match(&w.text))
+    };
     let short_line = below.iter().find_map(|line| {
         let rect = line.rect();
-        let letters = line.words.iter().any(|w| LETTER_RUN.is_match(&w.text));
         // A logo read as a symbol (`=`) is no date.
         let characters = line
             .text()
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .count();
-        (!letters && characters >= 2 && rect.width <= 10 * rect.height).then_some(rect)
+        // Labels such as `MONTH/YEAR` are printed far smaller than dates.
+        let date_high = rect.height >= number.height / 3;
+        let short = rect.width <= 10 * rect.height;
+        if !(no_sure_words(line) && date_high && characters >= 2 && short) {
+            return None;
+        }
+        // OCR may split a glyph or two off such a date: take them too (but
+        // not a label beside it).
+        let split_off = |r: &Rect| {
+            r.width <= 2 * r.height
+                && r.center_y() > rect.y as f32
+                && r.center_y() < rect.bottom() as f32
+                && r.x <= rect.right() + rect.height as i32
+                && r.right() >= rect.x - rect.height as i32
+        };
+        Some(
+            below
+                .iter()
+                .filter(|l| no_sure_words(l) && split_off(&l.rect()))
+                .fold(rect, |all, l| all.union(&l.rect())),
+        )
     });
     let mut places: Vec<(Rect, f32)> = Vec::new();
     let found = [
@@ -1390,6 +1418,10 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     }
     places
 }
+
+/// The conf from which a word of letters is taken for a word, not for a
+/// date misread as letters.
+const SURE_WORD_CONF: f32 = 0.5;
 
 /// Four letters in a row: a word, not a date read through look-alikes.
 static LETTER_RUN: LazyLock<Regex> =
