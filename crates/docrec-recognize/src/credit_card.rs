@@ -1001,6 +1001,11 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
             let Some((mm, month_conf)) = month_of(&month_read) else {
                 continue;
             };
+            if slash_conf == SLASH_READ_AS_DIGIT_CONF && month_conf < 1.0 {
+                // One guess per date: through a lost slash, only a month
+                // read as printed (`17727` is more likely `11/27` than `07/27`).
+                continue;
+            }
             let yy = year.as_str().replace(' ', "");
             let words = &line.words[owner[month.start()]..=owner[year.end() - 1]];
             let raw: String = words.iter().flat_map(|w| w.text.chars()).collect();
@@ -1733,6 +1738,15 @@ mod tests {
     }
 
     #[test]
+    fn a_date_read_through_a_lost_slash_needs_a_month_as_printed() {
+        // `11/27` with a `1` and the slash read as `7`: no `07/27` guess.
+        let line = Line {
+            words: vec![word("17727", 300, 0.8)],
+        };
+        assert!(find_expiry(&[line], None).is_none());
+    }
+
+    #[test]
     fn even_words_across_the_card_are_shaped_like_a_number() {
         let line = |texts: &[&str], gap: i32| Line {
             words: texts
@@ -1778,6 +1792,29 @@ mod tests {
         assert_eq!(first(&[short_line]), Some(100));
         let name = line_of(&["CHOI", "DOYUN"], 0.9);
         assert_eq!(first(&[name]), None);
+        // Letters read unsure may be a date; a small label is not one.
+        let unsure_letters = line_of(&["WEEE"], 0.22);
+        assert_eq!(first(std::slice::from_ref(&unsure_letters)), Some(100));
+        let small_label = Line {
+            words: vec![Word {
+                rect: Rect::new(100, 300, 100, 10),
+                ..word("MONTH/YEAR", 0, 0.3)
+            }],
+        };
+        assert_eq!(first(&[small_label, unsure_letters]), Some(100));
+        // A glyph OCR split off the date's right end is read with it.
+        let date = line_of(&["O8", "2"], 0.3);
+        let split_off = Line {
+            words: vec![Word {
+                rect: Rect::new(250, 310, 20, 20),
+                ..word("in", 0, 0.2)
+            }],
+        };
+        let places = date_places_below(&[date, split_off], number);
+        assert_eq!(
+            places.first().map(|p| (p.0.x, p.0.right())),
+            Some((100, 270))
+        );
     }
 
     #[test]
