@@ -1410,7 +1410,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     let found = [
         slash_words.map(|r| (r, 2.0)),
         after_label.map(|r| (r, 0.5)),
-        short_line.map(|r| (r, 0.5)),
+        short_line.map(|r| (r, 1.0)),
     ];
     for (rect, side) in found.into_iter().flatten() {
         // The same words may be found more than one way: read them once.
