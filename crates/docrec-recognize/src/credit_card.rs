@@ -1239,7 +1239,11 @@ fn read_expiry(
         }
         // A month read as one digit may have lost a digit to the word
         // before it: look wider.
-        let side = if first.month_guessed { 2.0 } else { 0.5 };
+        let side = if first.month_guessed {
+            WIDE_DATE_SIDE
+        } else {
+            0.5
+        };
         let (crop, origin, scale) = date_line_crop(view, first.rect, side);
         let second = read_crop(
             engine,
@@ -1271,17 +1275,19 @@ fn read_expiry(
         return Ok(None);
     };
     for (place, side) in date_places_below(lines, number.rect) {
-        let (crop, origin, scale) = date_line_crop(view, place, side);
-        let readings = read_variants(
-            engine,
-            &[crop.clone(), flattened(&crop)],
-            SegMode::Line,
-            origin,
-            scale,
-        )?;
-        if let Some(found) = vote_expiry(readings, Vec::new()) {
-            return Ok(Some(found));
+        let Some(found) = read_date_place(view, place, side, engine)? else {
+            continue;
+        };
+        if found.month_guessed && side < WIDE_DATE_SIDE {
+            // A month read as one digit may have lost its other digit
+            // beyond the crop: look wider.
+            if let Some(wider) = read_date_place(view, place, WIDE_DATE_SIDE, engine)? {
+                if !wider.month_guessed {
+                    return Ok(Some(wider));
+                }
+            }
         }
+        return Ok(Some(found));
     }
     let band = Rect::new(
         0,
@@ -1291,6 +1297,30 @@ fn read_expiry(
     )
     .padded_within(0, 0, w, h);
     reread_expiry(view, band, engine)
+}
+
+/// How many text heights to each side of a date's box are read when part
+/// of the date may lie beyond the box: its month was read as one digit, or
+/// the box is a word with a slash that may hold only part of the date.
+const WIDE_DATE_SIDE: f32 = 2.0;
+
+/// The date at `place` (`side` text heights to each side), from the crop
+/// as cut and flattened, read with both models and voted on.
+fn read_date_place(
+    view: &GrayImage,
+    place: Rect,
+    side: f32,
+    engine: &mut Engine,
+) -> Result<Option<Expiry>, CardError> {
+    let (crop, origin, scale) = date_line_crop(view, place, side);
+    let readings = read_variants(
+        engine,
+        &[crop.clone(), flattened(&crop)],
+        SegMode::Line,
+        origin,
+        scale,
+    )?;
+    Ok(vote_expiry(readings, Vec::new()))
 }
 
 /// A line crop (its text about half its height, as [`line_crop`] cuts it)
@@ -1408,7 +1438,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     });
     let mut places: Vec<(Rect, f32)> = Vec::new();
     let found = [
-        slash_words.map(|r| (r, 2.0)),
+        slash_words.map(|r| (r, WIDE_DATE_SIDE)),
         after_label.map(|r| (r, 0.5)),
         short_line.map(|r| (r, 1.0)),
     ];
