@@ -41,8 +41,8 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
-use crate::payment_card::{standard_groups, NumberCheck};
 use crate::text::{digit_reading, group_lines, map_lookalikes, Line};
+use docrec_rules::payment_card::{standard_groups, NumberCheck};
 
 /// ISO/IEC 7810 ID-1: 85.60 × 53.98 mm.
 pub const CARD_ASPECT: f32 = 85.60 / 53.98;

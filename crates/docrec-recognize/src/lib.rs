@@ -6,14 +6,11 @@
 //! functions of the image: no HTTP, no database, no logging of values.
 //!
 //! - [`credit_card`]: card number groups, the full number and the expiry.
-//! - [`payment_card`]: the rules of payment card numbers (Luhn, brands and
-//!   their lengths) from `shared/spec/korean-documents.md`.
 //! - [`api`]: the JSON shapes of API.md (boxes, `{value, conf}` fields).
 //! - [`text`]: turning OCR words into lines and digit strings.
 
 pub mod api;
 pub mod credit_card;
-pub mod payment_card;
 pub mod text;
 
 pub use credit_card::{recognize_credit_card, CardError, CreditCard};

@@ -25,13 +25,14 @@ use image::{Rgb, RgbImage, RgbaImage};
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-use crate::card_number::{random_expiry, Brand, CardNumber};
+use crate::card_number::{random_expiry, CardNumber};
 use crate::draw::{
     fill_ellipse, fill_linear_gradient, fill_polygon, fill_rounded_rect, layout_line, luma, mix,
     rgb, rounded_rect_coverage, stroke_arc, union_box, BoxF, Mask, Placed, Rgbf,
 };
 use crate::fonts::{self, Face};
 use crate::SynthError;
+use docrec_rules::payment_card::Brand;
 
 /// Card aspect ratio (85.60 / 53.98).
 pub const CARD_ASPECT: f32 = 85.60 / 53.98;

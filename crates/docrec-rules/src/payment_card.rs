@@ -1,21 +1,52 @@
-//! Payment card numbers: the Luhn check and the brands' prefixes, lengths
-//! and printed groupings (`shared/spec/korean-documents.md`, "Payment cards").
+//! Payment card numbers (`shared/spec/korean-documents.md`, "Payment
+//! cards"): the Luhn check and check digit, and the brands' prefixes,
+//! lengths and printed groupings.
+//!
+//! Takes digit strings; gives the brand ([`Brand::of`]), what the rules say
+//! of a number ([`NumberCheck`]) and how a brand prints it
+//! ([`Brand::groups`]).
 
 /// A card brand, told by the number's prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Brand {
     Visa,
     Mastercard,
     Amex,
     Jcb,
-    Diners,
     Discover,
+    Diners,
     UnionPay,
     /// Korean domestic-only cards (prefix 9).
     Domestic,
 }
 
 impl Brand {
+    /// Every brand.
+    pub const ALL: [Brand; 8] = [
+        Brand::Visa,
+        Brand::Mastercard,
+        Brand::Amex,
+        Brand::Jcb,
+        Brand::Discover,
+        Brand::Diners,
+        Brand::UnionPay,
+        Brand::Domestic,
+    ];
+
+    /// The brand's lower-case name (`visa`, `unionpay`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Brand::Visa => "visa",
+            Brand::Mastercard => "mastercard",
+            Brand::Amex => "amex",
+            Brand::Jcb => "jcb",
+            Brand::Discover => "discover",
+            Brand::Diners => "diners",
+            Brand::UnionPay => "unionpay",
+            Brand::Domestic => "domestic",
+        }
+    }
+
     /// The brand whose prefix `digits` starts with, if any.
     pub fn of(digits: &str) -> Option<Brand> {
         let prefix = |n: usize| digits.get(..n).and_then(|p| p.parse::<u32>().ok());
@@ -78,13 +109,27 @@ pub fn luhn_valid(digits: &str) -> bool {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let sum: u32 = digits
+    luhn_sum(digits, false) % 10 == 0
+}
+
+/// The check digit that makes `payload` followed by it pass Luhn.
+/// `payload` must be ASCII digits.
+pub fn luhn_check_digit(payload: &str) -> u8 {
+    debug_assert!(payload.bytes().all(|b| b.is_ascii_digit()));
+    ((10 - luhn_sum(payload, true) % 10) % 10) as u8
+}
+
+/// The Luhn sum of `digits` taken from the right, every second digit
+/// doubled (less 9 when over 9): from the rightmost when `double_last`,
+/// else from the one before it.
+fn luhn_sum(digits: &str, double_last: bool) -> u32 {
+    digits
         .bytes()
         .rev()
         .enumerate()
         .map(|(i, b)| {
-            let d = (b - b'0') as u32;
-            if i % 2 == 1 {
+            let d = u32::from(b - b'0');
+            if (i % 2 == 0) == double_last {
                 let doubled = d * 2;
                 if doubled > 9 {
                     doubled - 9
@@ -95,8 +140,7 @@ pub fn luhn_valid(digits: &str) -> bool {
                 d
             }
         })
-        .sum();
-    sum % 10 == 0
+        .sum()
 }
 
 /// What the rules say of a candidate number.
@@ -132,8 +176,32 @@ mod tests {
         assert!(luhn_valid("4111111111111111"));
         assert!(!luhn_valid("4111111111111112"));
         assert!(luhn_valid("378282246310005"));
+        assert!(luhn_valid("5555555555554444"));
+        assert!(luhn_valid("30569309025904"));
+        assert!(luhn_valid("0"));
         assert!(!luhn_valid(""));
         assert!(!luhn_valid("4111 1111"));
+        assert_eq!(luhn_check_digit("411111111111111"), 1);
+        assert_eq!(luhn_check_digit("37828224631000"), 5);
+        assert_eq!(luhn_check_digit(""), 0);
+    }
+
+    #[test]
+    fn names() {
+        let names: Vec<&str> = Brand::ALL.iter().map(|b| b.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "visa",
+                "mastercard",
+                "amex",
+                "jcb",
+                "discover",
+                "diners",
+                "unionpay",
+                "domestic"
+            ]
+        );
     }
 
     #[test]
