@@ -437,21 +437,29 @@ fn digit_words(line: &Line) -> Vec<(&Word, String, usize)> {
         .collect()
 }
 
+/// The most digits taken off the front of a run's first word and the end
+/// of its last one: what a card's edge or the pattern beside the number
+/// adds to it when read as digits.
+const MOST_GLUED_FRONT: usize = 2;
+const MOST_GLUED_END: usize = 3;
+
 /// Every run of consecutive digit words on the line that makes 13-19 digits.
-/// A run's first and last words are also tried without their outer digit:
-/// a card's edge or a mark beside the number can be read as one more digit
-/// glued to a group (`03565 7016 …`).
+/// A run's first and last words are also tried without their outer digits
+/// (up to [`MOST_GLUED_FRONT`] and [`MOST_GLUED_END`]): a card's edge or a
+/// mark beside the number can be read as digits glued to a group
+/// (`03565 7016 …`, `… 979773 7150694`).
 fn number_candidates(line: &Line) -> Vec<NumberCandidate> {
     let words = digit_words(line);
     let mut out = Vec::new();
+    let cuts = (0..=MOST_GLUED_FRONT).flat_map(|f| (0..=MOST_GLUED_END).map(move |l| (f, l)));
     for start in 0..words.len() {
         for end in start..words.len() {
-            // Up to 19 digits, plus a glued digit at each end.
+            // Up to 19 digits, plus the glued digits at each end.
             let len: usize = words[start..=end].iter().map(|w| w.1.len()).sum();
-            if len > 21 {
+            if len > 19 + MOST_GLUED_FRONT + MOST_GLUED_END {
                 break;
             }
-            for (cut_first, cut_last) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            for (cut_first, cut_last) in cuts.clone() {
                 let mut run = words[start..=end].to_vec();
                 if cut_first + cut_last > 0 && run.len() < 2 {
                     continue;
@@ -1623,7 +1631,7 @@ mod tests {
     }
 
     #[test]
-    fn a_digit_glued_to_the_first_group_is_cut_when_that_leaves_the_brand_groups() {
+    fn digits_glued_to_the_outer_groups_are_cut_when_that_leaves_the_brand_groups() {
         // The card's edge read as a 0 before a JCB number.
         let line = line_of(&["03565", "7016", "7394", "6053"], 0.9);
         let best = best_reading(&line);
@@ -1638,6 +1646,9 @@ mod tests {
             .map(|c| c.digits)
             .collect();
         assert_eq!(digits, ["3565701673946058"]);
+        // The pattern beside a Diners number read as three more digits.
+        let diners = line_of(&["3601", "979773", "7150694"], 0.9);
+        assert_eq!(best_reading(&diners).digits, "36019797737150");
     }
 
     #[test]
