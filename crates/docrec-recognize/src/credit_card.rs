@@ -664,10 +664,12 @@ fn number_regions(
 /// Lines with three or more words of about one height (within a quarter
 /// of their median) spanning at least 40% of the view, with text 3.5-16%
 /// of the view's height: the shape of a printed number, whatever OCR read
-/// in it. Widest first; each region covers only those words.
+/// in it, unless it read sure words there (`HANBIT BANK VISA`). Widest
+/// first; each region covers only those words.
 fn number_shaped_lines(lines: &[Line], width: u32, height: u32) -> Vec<LineRegion> {
     let mut shaped: Vec<LineRegion> = lines
         .iter()
+        .filter(|line| !has_sure_words(line))
         .filter_map(|line| {
             let mut heights: Vec<u32> = line.words.iter().map(|w| w.rect.height).collect();
             heights.sort_unstable();
@@ -1408,12 +1410,6 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
             .reduce(|a, b| a.union(&b))
     });
     // A date OCR could not read may come out as letters, but unsure ones.
-    let no_sure_words = |line: &Line| {
-        !line
-            .words
-            .iter()
-            .any(|w| w.conf >= SURE_WORD_CONF && LETTER_RUN.is_match(&w.text))
-    };
     let short_line = below.iter().find_map(|line| {
         let rect = line.rect();
         // A logo read as a symbol (`=`) is no date.
@@ -1425,7 +1421,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         // Labels such as `MONTH/YEAR` are printed far smaller than dates.
         let date_high = rect.height >= number.height / 3;
         let short = rect.width <= 10 * rect.height;
-        if !(no_sure_words(line) && date_high && characters >= 2 && short) {
+        if has_sure_words(line) || !(date_high && characters >= 2 && short) {
             return None;
         }
         // OCR may split a glyph or two off such a date: take them too (but
@@ -1440,7 +1436,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         Some(
             below
                 .iter()
-                .filter(|l| no_sure_words(l) && split_off(&l.rect()))
+                .filter(|l| !has_sure_words(l) && split_off(&l.rect()))
                 .fold(rect, |all, l| all.union(&l.rect())),
         )
     });
@@ -1462,9 +1458,17 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     places
 }
 
-/// The conf from which a word of letters is taken for a word, not for a
-/// date misread as letters.
+/// The conf from which a word of letters is taken for a word, not for
+/// digits misread as letters.
 const SURE_WORD_CONF: f32 = 0.5;
+
+/// Whether OCR read a word of four or more letters on the line with some
+/// confidence: the line is text, not a number or a date read as letters.
+fn has_sure_words(line: &Line) -> bool {
+    line.words
+        .iter()
+        .any(|w| w.conf >= SURE_WORD_CONF && LETTER_RUN.is_match(&w.text))
+}
 
 /// Four letters in a row: a word, not a date read through look-alikes.
 static LETTER_RUN: LazyLock<Regex> =
@@ -1805,6 +1809,20 @@ mod tests {
         // Two words, or words bunched on one side, are not.
         assert!(number_shaped_lines(&[line(&["LEE", "JIWOO"], 200)], w, h).is_empty());
         assert!(number_shaped_lines(&[line(&["a", "b", "c"], 60)], w, h).is_empty());
+        // Words read with confidence are text, not a number.
+        let bank = line_of(&["HANBIT", "BANK", "VISA"], 0.9);
+        let spread = Line {
+            words: bank
+                .words
+                .into_iter()
+                .enumerate()
+                .map(|(i, word)| Word {
+                    rect: Rect::new(100 + 300 * i as i32, 300, 80, 40),
+                    ..word
+                })
+                .collect(),
+        };
+        assert!(number_shaped_lines(&[spread], w, h).is_empty());
     }
 
     #[test]
