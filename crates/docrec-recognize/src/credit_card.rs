@@ -987,23 +987,24 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
         // and lies below the number: `MM/YY` glued to digits read from its
         // label (`3508/29`), then a slash read as a digit (`08731`).
         let below_number = number.is_none_or(|n| line.rect().y >= n.bottom());
+        // Each with how much it is trusted and whether its slash was lost.
         let patterns = [
-            (&*EXPIRY, 1.0),
-            (&*EXPIRY_AFTER_DIGITS, EXPIRY_AFTER_DIGITS_CONF),
-            (&*SLASH_READ_AS_DIGIT, SLASH_READ_AS_DIGIT_CONF),
+            (&*EXPIRY, 1.0, false),
+            (&*EXPIRY_AFTER_DIGITS, EXPIRY_AFTER_DIGITS_CONF, false),
+            (&*SLASH_READ_AS_DIGIT, SLASH_READ_AS_DIGIT_CONF, true),
         ];
         let captures: Vec<_> = patterns
             .iter()
             .take(if below_number { patterns.len() } else { 1 })
-            .map(|(pattern, conf)| {
+            .map(|(pattern, conf, slash_lost)| {
                 pattern
                     .captures_iter(&joined)
-                    .map(|c| (c, *conf))
+                    .map(|c| (c, *conf, *slash_lost))
                     .collect::<Vec<_>>()
             })
             .find(|found| !found.is_empty())
             .unwrap_or_default();
-        for (c, slash_conf) in captures {
+        for (c, slash_conf, slash_lost) in captures {
             let (Some(month), Some(year)) = (c.get(1), c.get(2)) else {
                 continue;
             };
@@ -1011,7 +1012,7 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
             let Some((mm, month_conf)) = month_of(&month_read) else {
                 continue;
             };
-            if slash_conf == SLASH_READ_AS_DIGIT_CONF && month_conf < 1.0 {
+            if slash_lost && month_conf < 1.0 {
                 // One guess per date: through a lost slash, only a month
                 // read as printed (`17727` is more likely `11/27` than `07/27`).
                 continue;
@@ -1409,7 +1410,6 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
             .filter(|r| r.x <= end)
             .reduce(|a, b| a.union(&b))
     });
-    // A date OCR could not read may come out as letters, but unsure ones.
     let short_line = below.iter().find_map(|line| {
         let rect = line.rect();
         // A logo read as a symbol (`=`) is no date.
@@ -1421,6 +1421,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         // Labels such as `MONTH/YEAR` are printed far smaller than dates.
         let date_high = rect.height >= number.height / 3;
         let short = rect.width <= 10 * rect.height;
+        // A date OCR could not read may come out as letters, unsure ones.
         if has_sure_words(line) || !(date_high && characters >= 2 && short) {
             return None;
         }
@@ -1856,7 +1857,7 @@ mod tests {
         assert_eq!(first(std::slice::from_ref(&unsure_letters)), Some(100));
         let small_label = Line {
             words: vec![Word {
-                rect: Rect::new(100, 300, 100, 10),
+                rect: Rect::new(400, 300, 100, 10),
                 ..word("MONTH/YEAR", 0, 0.3)
             }],
         };
