@@ -65,7 +65,8 @@
 #   CARDS_MORE [3000] SEED_C [3] SEED_D [4] SEED_E [5]
 #   ITER_A [57800] ITER_B [75000] ITER_C [160000] ITER_D [240000]
 #   ITER_STEP [20000]
-#   LEARNING_RATE [0.0005] NET_SPEC (below)
+#   LEARNING_RATE [0.0005]: the rate of the first stage; later stages
+#   resume from its checkpoint and keep its rate (below) NET_SPEC (below)
 #   CARGO_TARGET_DIR [target]  INT_MODEL [0]: 1 ships the integer model
 #   (140 KB instead of 1 MB; measured on the stage-C model: 86.0% instead
 #   of 88.7% exact lines)
@@ -208,6 +209,10 @@ run_stage() {
         fi
     fi
     log "lstmtraining on $(basename "$list") up to $max iterations"
+    # With --continue_from, lstmtraining keeps the checkpoint's learning
+    # rate and ignores --learning_rate unless --reset_learning_rate is given
+    # too (seen here when training a stage-E model at a lower rate), so
+    # LEARNING_RATE only sets the first stage's rate.
     local t0=$SECONDS
     "${NICE[@]}" lstmtraining --debug_interval 0 \
         --traineddata "$STARTER" "${resume[@]}" \
