@@ -66,7 +66,8 @@
 #   ITER_A [57800] ITER_B [75000] ITER_C [160000] ITER_D [240000]
 #   ITER_STEP [20000]
 #   LEARNING_RATE [0.0005]: the rate of the first stage; later stages
-#   resume from its checkpoint and keep its rate (below) NET_SPEC (below)
+#   resume from its checkpoint and keep its rate (see run_stage)
+#   NET_SPEC (below)
 #   CARGO_TARGET_DIR [target]  INT_MODEL [0]: 1 ships the integer model
 #   (140 KB instead of 1 MB; measured on the stage-C model: 86.0% instead
 #   of 88.7% exact lines)
