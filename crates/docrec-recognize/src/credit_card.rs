@@ -307,6 +307,13 @@ impl NumberCandidate {
     }
 }
 
+/// The candidate [`NumberCandidate::score`] ranks first.
+fn likeliest(candidates: impl IntoIterator<Item = NumberCandidate>) -> Option<NumberCandidate> {
+    candidates
+        .into_iter()
+        .max_by(|a, b| a.score().total_cmp(&b.score()))
+}
+
 /// The confidence a number keeps after its checks.
 fn checked_conf(ocr_conf: f32, check: &NumberCheck) -> f32 {
     let penalty = match (check.passes(), check.luhn, check.length_ok) {
@@ -331,10 +338,7 @@ fn read_view(
     let words = engine.read(&prepared, SegMode::Sparse)?;
     let lines = group_lines(&words);
 
-    let mut number = lines
-        .iter()
-        .flat_map(number_candidates)
-        .max_by(|a, b| a.score().total_cmp(&b.score()));
+    let mut number = likeliest(lines.iter().flat_map(number_candidates));
     if number.as_ref().is_none_or(|n| !n.settled()) {
         let (w, h) = view.image.dimensions();
         for (region, believable) in number_regions(&lines, number.as_ref(), card_outline, w, h) {
@@ -746,12 +750,12 @@ fn number_in_band(
         (band.x, band.y),
         scale,
     )?;
-    let Some(found) = group_lines(&words)
-        .iter()
-        .flat_map(number_candidates)
-        .filter(|c| c.check.passes() && c.grouped_as_printed)
-        .max_by(|a, b| a.score().total_cmp(&b.score()))
-    else {
+    let Some(found) = likeliest(
+        group_lines(&words)
+            .iter()
+            .flat_map(number_candidates)
+            .filter(|c| c.check.passes() && c.grouped_as_printed),
+    ) else {
         return Ok(None);
     };
     let line = LineRegion {
@@ -840,17 +844,9 @@ fn reread_number(
     let readings: Vec<NumberCandidate> = readings_made
         .iter()
         .cloned()
-        .filter_map(|words| {
-            number_candidates(&Line { words })
-                .into_iter()
-                .max_by(|a, b| a.score().total_cmp(&b.score()))
-        })
+        .filter_map(|words| likeliest(number_candidates(&Line { words })))
         .collect();
-    let Some(best) = readings
-        .iter()
-        .max_by(|a, b| a.score().total_cmp(&b.score()))
-        .cloned()
-    else {
+    let Some(best) = likeliest(readings.iter().cloned()) else {
         return Ok(None);
     };
     if !best.check.passes() {
@@ -1591,10 +1587,7 @@ mod tests {
     }
 
     fn best_reading(line: &Line) -> NumberCandidate {
-        number_candidates(line)
-            .into_iter()
-            .max_by(|a, b| a.score().total_cmp(&b.score()))
-            .expect("a candidate")
+        likeliest(number_candidates(line)).expect("a candidate")
     }
 
     #[test]
