@@ -1369,42 +1369,45 @@ fn date_line_crop(view: &GrayImage, rect: Rect, side: f32) -> (GrayImage, (i32, 
 /// - a short line, a third of the number's height or more, without sure
 ///   words of letters (`04/29` read as `078s`, `08/33` as `WEEE` at 0.22),
 ///   with any glyph OCR split off beside it.
+///
+/// OCR may put a date's pieces on lines of their own (a slash, a label
+/// printed smaller), so each place takes the words of every line on its
+/// row ([`grown_along_row`]).
 fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     let reach = number.bottom() + 3 * number.height as i32;
+    // Lines mostly below the number: a stray mark above a date may put its
+    // line's top beside the number.
     let below: Vec<&Line> = lines
         .iter()
-        .filter(|l| l.rect().y >= number.bottom() - number.height as i32 / 4 && l.rect().y < reach)
+        .filter(|l| {
+            l.rect().center_y() >= (number.bottom() - number.height as i32 / 4) as f32
+                && l.rect().y < reach
+        })
         .collect();
     let slash_words = below.iter().find_map(|line| {
-        let at = line
+        let slash = line
             .words
             .iter()
-            .position(|w| w.text.contains('/') && !LETTER_RUN.is_match(&w.text))?;
-        let slash = line.words[at].rect;
-        // The slash word and its neighbours within one text height.
-        let near = |r: &Rect| {
-            r.x <= slash.right() + slash.height as i32 && r.right() >= slash.x - slash.height as i32
-        };
-        line.words
-            .iter()
-            .map(|w| w.rect)
-            .filter(near)
-            .reduce(|a, b| a.union(&b))
+            .find(|w| w.text.contains('/') && !LETTER_RUN.is_match(&w.text))?;
+        Some(grown_along_row(&below, slash.rect, |_| true))
     });
     let after_label = below.iter().find_map(|line| {
         let label = line
             .words
             .iter()
-            .position(|w| EXPIRY_LABEL.is_match(&w.text))?;
-        let label_rect = line.words[label].rect;
-        // A date is five characters: about four text heights, or eight when
-        // letter-spaced.
-        let end = label_rect.right() + 8 * label_rect.height as i32;
-        line.words[label + 1..]
+            .find(|w| EXPIRY_LABEL.is_match(&w.text))?
+            .rect;
+        // The date starts within eight label heights (a label may be
+        // printed smaller than the date), and goes on to its right.
+        let end = label.right() + 8 * label.height as i32;
+        let after = |w: &Word| w.rect.x >= label.right();
+        let first = below
             .iter()
-            .map(|w| w.rect)
-            .filter(|r| r.x <= end)
-            .reduce(|a, b| a.union(&b))
+            .flat_map(|l| &l.words)
+            .filter(|w| on_row(&w.rect, &label) && after(w) && w.rect.x <= end)
+            .filter(|w| !is_sure_word(w))
+            .min_by_key(|w| w.rect.x)?;
+        Some(grown_along_row(&below, first.rect, after))
     });
     let short_line = below.iter().find_map(|line| {
         let rect = line.rect();
@@ -1423,19 +1426,9 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         }
         // OCR may split a glyph or two off such a date: take them too (but
         // not a label beside it).
-        let split_off = |r: &Rect| {
-            r.width <= 2 * r.height
-                && r.center_y() > rect.y as f32
-                && r.center_y() < rect.bottom() as f32
-                && r.x <= rect.right() + rect.height as i32
-                && r.right() >= rect.x - rect.height as i32
-        };
-        Some(
-            below
-                .iter()
-                .filter(|l| !has_sure_words(l) && split_off(&l.rect()))
-                .fold(rect, |all, l| all.union(&l.rect())),
-        )
+        Some(grown_along_row(&below, rect, |w| {
+            w.rect.width <= 2 * w.rect.height
+        }))
     });
     let mut places: Vec<(Rect, f32)> = Vec::new();
     let found = [
@@ -1455,6 +1448,45 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
     places
 }
 
+/// Whether two boxes are on one row of text: the middle of one lies within
+/// the other's height.
+fn on_row(a: &Rect, b: &Rect) -> bool {
+    let within = |y: f32, r: &Rect| y >= r.y as f32 && y <= r.bottom() as f32;
+    within(a.center_y(), b) || within(b.center_y(), a)
+}
+
+/// `seed` grown, again and again, by the words of `lines` on its row
+/// within two text heights (the grown box's height) of its sides (dates
+/// may be letter-spaced) that `takes` accepts. Labels are never taken:
+/// words of letters read with confidence, and words before the seed half
+/// as high as the text or less (`VALID THRU`, printed smaller, read `em`).
+fn grown_along_row(lines: &[&Line], seed: Rect, takes: impl Fn(&Word) -> bool) -> Rect {
+    let words: Vec<&Word> = lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .filter(|w| !is_sure_word(w) && takes(w))
+        .collect();
+    let mut grown = seed;
+    loop {
+        let reach = 2 * grown.height as i32;
+        let before = grown;
+        for word in &words {
+            let r = &word.rect;
+            let small_label = r.right() <= seed.x && 2 * r.height <= grown.height;
+            if on_row(r, &grown)
+                && !small_label
+                && r.x <= grown.right() + reach
+                && r.right() >= grown.x - reach
+            {
+                grown = grown.union(r);
+            }
+        }
+        if grown == before {
+            return grown;
+        }
+    }
+}
+
 /// The conf from which a word of letters is taken for a word, not for
 /// digits misread as letters.
 const SURE_WORD_CONF: f32 = 0.5;
@@ -1462,9 +1494,12 @@ const SURE_WORD_CONF: f32 = 0.5;
 /// Whether OCR read a word of four or more letters on the line with some
 /// confidence: the line is text, not a number or a date read as letters.
 fn has_sure_words(line: &Line) -> bool {
-    line.words
-        .iter()
-        .any(|w| w.conf >= SURE_WORD_CONF && LETTER_RUN.is_match(&w.text))
+    line.words.iter().any(is_sure_word)
+}
+
+/// Whether OCR read `word` as four or more letters with some confidence.
+fn is_sure_word(word: &Word) -> bool {
+    word.conf >= SURE_WORD_CONF && LETTER_RUN.is_match(&word.text)
 }
 
 /// Four letters in a row: a word, not a date read through look-alikes.
@@ -1868,6 +1903,63 @@ mod tests {
             places.first().map(|p| (p.0.x, p.0.right())),
             Some((100, 270))
         );
+    }
+
+    #[test]
+    fn a_date_place_takes_the_dates_pieces_from_every_line_on_its_row() {
+        let number = Rect::new(100, 330, 740, 50);
+        let at = |text: &str, x: i32, y: i32, (w, h): (u32, u32), conf: f32| Word {
+            rect: Rect::new(x, y, w, h),
+            ..word(text, 0, conf)
+        };
+        let place = |lines: &[Line]| date_places_below(lines, number).first().map(|p| p.0);
+        // OCR put the slash of `02/28` on a line of its own, and the label
+        // (printed smaller) on another: the place is the whole date.
+        let label = Line {
+            words: vec![
+                at("VALID", 283, 426, (55, 13), 0.96),
+                at("THRU", 340, 426, (50, 13), 0.96),
+            ],
+        };
+        let date = Line {
+            words: vec![
+                at("0", 411, 417, (25, 38), 0.8),
+                at("rs", 441, 420, (30, 35), 0.01),
+                at("yA", 500, 418, (30, 36), 0.25),
+                at("&", 540, 418, (29, 37), 0.84),
+            ],
+        };
+        let slash = Line {
+            words: vec![at("/", 481, 434, (13, 18), 0.71)],
+        };
+        let whole = place(&[label.clone(), date.clone(), slash]).expect("a place");
+        assert_eq!((whole.x, whole.right()), (411, 569));
+        // A date after a label on a line of its own, letter-spaced.
+        let spaced = Line {
+            words: vec![
+                at("GE", 411, 421, (52, 31), 0.84),
+                at("am", 505, 417, (29, 39), 0.0),
+            ],
+        };
+        let after_label = place(&[label, spaced]).expect("a place");
+        assert_eq!((after_label.x, after_label.right()), (411, 534));
+        // A small label before a date (read as unsure letters) is left out.
+        let small_label = Line {
+            words: vec![at("em", 387, 451, (60, 16), 0.16)],
+        };
+        let date = Line {
+            words: vec![at("94/25", 471, 445, (126, 32), 0.76)],
+        };
+        let without_label = place(&[small_label, date]).expect("a place");
+        assert_eq!(without_label.x, 471);
+        // A mark above the date may lift its line's top beside the number.
+        let lifted = Line {
+            words: vec![
+                at("64/5!", 342, 395, (90, 36), 0.59),
+                at("‘", 500, 350, (5, 8), 0.0),
+            ],
+        };
+        assert_eq!(place(&[lifted]).map(|p| p.x), Some(342));
     }
 
     #[test]
