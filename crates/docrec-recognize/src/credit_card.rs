@@ -1404,8 +1404,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         let first = below
             .iter()
             .flat_map(|l| &l.words)
-            .filter(|w| on_row(&w.rect, &label) && after(w) && w.rect.x <= end)
-            .filter(|w| !is_sure_word(w))
+            .filter(|w| on_row(&w.rect, &label) && after(w) && w.rect.x <= end && !is_sure_word(w))
             .min_by_key(|w| w.rect.x)?;
         Some(grown_along_row(&below, first.rect, after))
     });
@@ -1932,7 +1931,7 @@ mod tests {
         let slash = Line {
             words: vec![at("/", 481, 434, (13, 18), 0.71)],
         };
-        let whole = place(&[label.clone(), date.clone(), slash]).expect("a place");
+        let whole = place(&[label.clone(), date, slash]).expect("a place");
         assert_eq!((whole.x, whole.right()), (411, 569));
         // A date after a label on a line of its own, letter-spaced.
         let spaced = Line {
