@@ -1489,8 +1489,11 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .count();
-        // Labels such as `MONTH/YEAR` are printed far smaller than dates.
-        let date_high = rect.height >= number.height / 3;
+        // Labels such as `MONTH/YEAR` are printed far smaller than dates,
+        // and no date is larger than the number (a `VALID THRU` printed on
+        // two lines may be read as one tall word).
+        let no_larger_than_number = |r: &Rect| 4 * r.height <= 5 * number.height;
+        let date_high = rect.height >= number.height / 3 && no_larger_than_number(&rect);
         let short = rect.width <= 10 * rect.height;
         // A date OCR could not read may come out as letters, unsure ones.
         if has_sure_words(line) || !(date_high && characters >= 2 && short) {
@@ -1499,7 +1502,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         // OCR may split a glyph or two off such a date: take them too (but
         // not a label beside it).
         Some(grown_along_row(&below, rect, |w| {
-            w.rect.width <= 2 * w.rect.height
+            w.rect.width <= 2 * w.rect.height && no_larger_than_number(&w.rect)
         }))
     });
     let mut places: Vec<(Rect, f32)> = Vec::new();
@@ -1527,14 +1530,9 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
 /// card-digit model reads `THRU` as digits). Unbounded on a side without
 /// a label.
 fn label_free_span(lines: &[Line], rect: Rect) -> (i32, i32) {
-    let small_letters = |w: &Word| {
-        2 * w.rect.height <= rect.height
-            && w.text.chars().filter(char::is_ascii_alphabetic).count() >= 2
-    };
-    let labels = lines
-        .iter()
-        .flat_map(|l| &l.words)
-        .filter(|w| on_row(&w.rect, &rect) && (is_sure_word(w) || small_letters(w)));
+    let labels = lines.iter().flat_map(|l| &l.words).filter(|w| {
+        on_row(&w.rect, &rect) && (is_sure_word(w) || is_small_letters(w, rect.height))
+    });
     let mut span = (i32::MIN, i32::MAX);
     for label in labels {
         if label.rect.right() <= rect.x {
@@ -1544,6 +1542,14 @@ fn label_free_span(lines: &[Line], rect: Rect) -> (i32, i32) {
         }
     }
     span
+}
+
+/// Whether `word` is two or more letters half as high as text
+/// `text_height` high, or less: a label printed beside or over a date
+/// (`VALID THRU` read `vauotHU`, `MONTH/YEAR` read `MONTH/YE:`).
+fn is_small_letters(word: &Word, text_height: u32) -> bool {
+    2 * word.rect.height <= text_height
+        && word.text.chars().filter(char::is_ascii_alphabetic).count() >= 2
 }
 
 /// Whether two boxes are on one row of text: the middle of one lies within
@@ -1989,6 +1995,21 @@ mod tests {
             }],
         };
         assert_eq!(first(&[small_label, unsure_letters]), Some(100));
+        // A label on two lines read as one word taller than the number is
+        // no date; the short line beside it is.
+        let tall_label = Line {
+            words: vec![Word {
+                rect: Rect::new(357, 300, 69, 70),
+                ..word("malt", 0, 0.13)
+            }],
+        };
+        let date = Line {
+            words: vec![Word {
+                rect: Rect::new(463, 320, 102, 30),
+                ..word("ME", 0, 0.25)
+            }],
+        };
+        assert_eq!(first(&[tall_label, date]), Some(463));
         // A glyph OCR split off the date's right end is read with it.
         let date = line_of(&["O8", "2"], 0.3);
         let split_off = Line {
