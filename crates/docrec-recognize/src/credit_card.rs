@@ -1490,9 +1490,10 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
             .filter(char::is_ascii_alphanumeric)
             .count();
         // Labels such as `MONTH/YEAR` are printed far smaller than dates,
-        // and no date is larger than the number (a `VALID THRU` printed on
-        // two lines may be read as one tall word).
-        let no_larger_than_number = |r: &Rect| 4 * r.height <= 5 * number.height;
+        // and no date is much larger than the number (a `VALID THRU`
+        // printed on two lines may be read as one tall word; a mark near
+        // a date may make its line a quarter higher than the number).
+        let no_larger_than_number = |r: &Rect| 2 * r.height <= 3 * number.height;
         let date_high = rect.height >= number.height / 3 && no_larger_than_number(&rect);
         let short = rect.width <= 10 * rect.height;
         // A date OCR could not read may come out as letters, unsure ones.
