@@ -1564,7 +1564,9 @@ fn on_row(a: &Rect, b: &Rect) -> bool {
 /// within two text heights (the grown box's height) of its sides (dates
 /// may be letter-spaced) that `takes` accepts. Labels are never taken:
 /// words of letters read with confidence, and words before the seed half
-/// as high as the text or less (`VALID THRU`, printed smaller, read `em`).
+/// as high as the text or less (`VALID THRU`, printed smaller, read `em`)
+/// or letters two thirds as high as the seed or less (read `set`: the
+/// card-digit model reads such a label as digits, `9270`).
 fn grown_along_row(lines: &[&Line], seed: Rect, takes: impl Fn(&Word) -> bool) -> Rect {
     let words: Vec<&Word> = lines
         .iter()
@@ -1577,7 +1579,10 @@ fn grown_along_row(lines: &[&Line], seed: Rect, takes: impl Fn(&Word) -> bool) -
         let before = grown;
         for word in &words {
             let r = &word.rect;
-            let small_label = r.right() <= seed.x && 2 * r.height <= grown.height;
+            let letters = word.text.chars().filter(char::is_ascii_alphabetic).count();
+            let small_label = r.right() <= seed.x
+                && (2 * r.height <= grown.height
+                    || (letters >= 2 && 3 * r.height <= 2 * seed.height));
             if on_row(r, &grown)
                 && !small_label
                 && r.x <= grown.right() + reach
@@ -2073,6 +2078,17 @@ mod tests {
         };
         let without_label = place(&[small_label, date]).expect("a place");
         assert_eq!(without_label.x, 471);
+        // So are letters two thirds as high as the date before it.
+        let label = Line {
+            words: vec![at("set", 281, 466, (73, 19), 0.53)],
+        };
+        let date = Line {
+            words: vec![
+                at("YI", 375, 459, (40, 35), 0.0),
+                at("/S5", 420, 459, (109, 35), 0.0),
+            ],
+        };
+        assert_eq!(place(&[label, date]).map(|p| p.x), Some(375));
         // A mark above the date may lift its line's top beside the number.
         let lifted = Line {
             words: vec![
