@@ -1493,8 +1493,8 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         // and no date is much larger than the number (a `VALID THRU`
         // printed on two lines may be read as one tall word; a mark near
         // a date may make its line a quarter higher than the number).
-        let no_larger_than_number = |r: &Rect| 2 * r.height <= 3 * number.height;
-        let date_high = rect.height >= number.height / 3 && no_larger_than_number(&rect);
+        let not_much_larger_than_number = |r: &Rect| 2 * r.height <= 3 * number.height;
+        let date_high = rect.height >= number.height / 3 && not_much_larger_than_number(&rect);
         let short = rect.width <= 10 * rect.height;
         // A date OCR could not read may come out as letters, unsure ones.
         if has_sure_words(line) || !(date_high && characters >= 2 && short) {
@@ -1503,7 +1503,7 @@ fn date_places_below(lines: &[Line], number: Rect) -> Vec<(Rect, f32)> {
         // OCR may split a glyph or two off such a date: take them too (but
         // not a label beside it).
         Some(grown_along_row(&below, rect, |w| {
-            w.rect.width <= 2 * w.rect.height && no_larger_than_number(&w.rect)
+            w.rect.width <= 2 * w.rect.height && not_much_larger_than_number(&w.rect)
         }))
     });
     let mut places: Vec<(Rect, f32)> = Vec::new();
@@ -1549,8 +1549,12 @@ fn label_free_span(lines: &[Line], rect: Rect) -> (i32, i32) {
 /// `text_height` high, or less: a label printed beside or over a date
 /// (`VALID THRU` read `vauotHU`, `MONTH/YEAR` read `MONTH/YE:`).
 fn is_small_letters(word: &Word, text_height: u32) -> bool {
-    2 * word.rect.height <= text_height
-        && word.text.chars().filter(char::is_ascii_alphabetic).count() >= 2
+    2 * word.rect.height <= text_height && letter_count(&word.text) >= 2
+}
+
+/// How many ASCII letters `text` has.
+fn letter_count(text: &str) -> usize {
+    text.chars().filter(char::is_ascii_alphabetic).count()
 }
 
 /// Whether two boxes are on one row of text: the middle of one lies within
@@ -1579,10 +1583,9 @@ fn grown_along_row(lines: &[&Line], seed: Rect, takes: impl Fn(&Word) -> bool) -
         let before = grown;
         for word in &words {
             let r = &word.rect;
-            let letters = word.text.chars().filter(char::is_ascii_alphabetic).count();
             let small_label = r.right() <= seed.x
                 && (2 * r.height <= grown.height
-                    || (letters >= 2 && 3 * r.height <= 2 * seed.height));
+                    || (letter_count(&word.text) >= 2 && 3 * r.height <= 2 * seed.height));
             if on_row(r, &grown)
                 && !small_label
                 && r.x <= grown.right() + reach
@@ -2001,8 +2004,8 @@ mod tests {
             }],
         };
         assert_eq!(first(&[small_label, unsure_letters]), Some(100));
-        // A label on two lines read as one word taller than the number is
-        // no date; the short line beside it is.
+        // A label on two lines read as one word far taller than the number
+        // is no date; the short line beside it is.
         let tall_label = Line {
             words: vec![Word {
                 rect: Rect::new(357, 300, 69, 70),
