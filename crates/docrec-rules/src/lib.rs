@@ -5,5 +5,7 @@
 //!
 //! - [`payment_card`]: payment card numbers: the Luhn check and check
 //!   digit, the brands' prefixes, lengths and printed groupings.
+//! - [`business_number`]: business and corporate registration numbers.
 
+pub mod business_number;
 pub mod payment_card;

@@ -202,6 +202,33 @@ impl PhotoParams {
         }
     }
 
+    /// A phone photo of a page: the frame is as large as phones take and
+    /// upload (a page's small print needs the pixels), and the page is
+    /// seldom turned a quarter.
+    pub fn document_photo() -> Self {
+        PhotoParams {
+            long_side: (2000, 2600),
+            doc_fraction: (0.7, 0.95),
+            corner_jitter: 0.04,
+            max_rotation_deg: 5.0,
+            quarter_turn_prob: 0.1,
+            ..PhotoParams::photo()
+        }
+    }
+
+    /// A hard photo of a page: smaller in the frame, more askew and
+    /// blurred, glare.
+    pub fn document_hard() -> Self {
+        PhotoParams {
+            long_side: (1600, 2000),
+            doc_fraction: (0.6, 0.85),
+            corner_jitter: 0.08,
+            max_rotation_deg: 10.0,
+            quarter_turn_prob: 0.2,
+            ..PhotoParams::hard()
+        }
+    }
+
     /// A hard photo: stronger everything, glare, smaller and lower resolution.
     pub fn hard() -> Self {
         PhotoParams {
@@ -998,7 +1025,14 @@ pub fn photograph(doc: &RgbaImage, p: &PhotoParams, rng: &mut impl Rng) -> Degra
     } else {
         16.0 / 9.0
     };
-    let (fw, fh) = (long, (long as f32 / aspect).round() as u32);
+    // The frame is held the way the document lies: landscape for a card,
+    // portrait for a page.
+    let short = (long as f32 / aspect).round() as u32;
+    let (fw, fh) = if dh > dw {
+        (short, long)
+    } else {
+        (long, short)
+    };
     let (fwf, fhf) = (fw as f32, fh as f32);
     let mut frame = background(fw, fh, rng);
 

@@ -35,11 +35,16 @@ pub enum Face {
     FreeSansBold,
     NanumGothicBold,
     NanumSquareB,
+    NanumGothic,
+    NanumMyeongjo,
+    NanumMyeongjoBold,
+    NanumBarunGothic,
+    NanumSquareR,
 }
 
 impl Face {
     /// All faces, e.g. to check an installation.
-    pub const ALL: [Face; 12] = [
+    pub const ALL: [Face; 17] = [
         Face::OcrA,
         Face::OcrB,
         Face::DejaVuSansMonoBold,
@@ -52,6 +57,11 @@ impl Face {
         Face::FreeSansBold,
         Face::NanumGothicBold,
         Face::NanumSquareB,
+        Face::NanumGothic,
+        Face::NanumMyeongjo,
+        Face::NanumMyeongjoBold,
+        Face::NanumBarunGothic,
+        Face::NanumSquareR,
     ];
 
     /// Family name as recorded in [`crate::CardTruth::font`].
@@ -69,6 +79,11 @@ impl Face {
             Face::FreeSansBold => "FreeSans Bold",
             Face::NanumGothicBold => "NanumGothic Bold",
             Face::NanumSquareB => "NanumSquare Bold",
+            Face::NanumGothic => "NanumGothic",
+            Face::NanumMyeongjo => "NanumMyeongjo",
+            Face::NanumMyeongjoBold => "NanumMyeongjo Bold",
+            Face::NanumBarunGothic => "NanumBarunGothic",
+            Face::NanumSquareR => "NanumSquare",
         }
     }
 
@@ -84,7 +99,13 @@ impl Face {
             | Face::LiberationSansBold
             | Face::LiberationSansBoldItalic => "fonts-liberation2",
             Face::FreeMonoBold | Face::FreeSansBold => "fonts-freefont-ttf",
-            Face::NanumGothicBold | Face::NanumSquareB => "fonts-nanum",
+            Face::NanumGothicBold
+            | Face::NanumSquareB
+            | Face::NanumGothic
+            | Face::NanumMyeongjo
+            | Face::NanumMyeongjoBold
+            | Face::NanumBarunGothic
+            | Face::NanumSquareR => "fonts-nanum",
         }
     }
 
@@ -130,6 +151,11 @@ impl Face {
                 "/usr/share/fonts/truetype/nanum/NanumSquareB.ttf",
                 "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf",
             ],
+            Face::NanumGothic => &["/usr/share/fonts/truetype/nanum/NanumGothic.ttf"],
+            Face::NanumMyeongjo => &["/usr/share/fonts/truetype/nanum/NanumMyeongjo.ttf"],
+            Face::NanumMyeongjoBold => &["/usr/share/fonts/truetype/nanum/NanumMyeongjoBold.ttf"],
+            Face::NanumBarunGothic => &["/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf"],
+            Face::NanumSquareR => &["/usr/share/fonts/truetype/nanum/NanumSquareR.ttf"],
         }
     }
 }

@@ -1,15 +1,20 @@
 //! Synthetic, labelled document images for testing and measuring docrec.
 //!
-//! The first document type is the front of a credit card (see
-//! `shared/spec/korean-documents.md` "Payment cards" and `API.md` §4.2):
-//! [`credit_card()`] draws one card deterministically from a seed at a
-//! difficulty [`Level`], and [`write_credit_cards`] writes a directory of
-//! images plus `truth.jsonl` (one [`CardTruth`] per line).
+//! Documents:
+//! * the front of a credit card (see `shared/spec/korean-documents.md`
+//!   "Payment cards" and `API.md` §4.2): [`credit_card()`] draws one card
+//!   deterministically from a seed at a difficulty [`Level`], and
+//!   [`write_credit_cards`] writes a directory of images plus `truth.jsonl`
+//!   (one [`CardTruth`] per line);
+//! * business registration certificates (API.md §4.1):
+//!   [`business_certificate()`] and [`write_business_certificates`], with
+//!   [`BusinessTruth`] lines.
 //!
 //! Modules:
 //! * [`fonts`]: system fonts loaded at run time (nothing embedded).
 //! * [`card_number`]: brands, Luhn, grouping, expiry.
 //! * [`credit_card`](mod@credit_card): drawing the upright card.
+//! * [`business`]: what a certificate says and drawing its page.
 //! * [`degrade`]: document-agnostic scan / phone-photo simulation.
 //! * [`truth`]: [`CardTruth`], [`Level`], JSON lines.
 //!
@@ -23,6 +28,7 @@
 //! println!("{}", card.truth.total_card_num);
 //! ```
 
+pub mod business;
 pub mod card_number;
 pub mod credit_card;
 pub mod degrade;
@@ -38,7 +44,7 @@ use rand_chacha::ChaCha8Rng;
 pub use card_number::CardNumber;
 pub use credit_card::Style;
 pub use degrade::Quad;
-pub use truth::{CardTruth, Level};
+pub use truth::{BusinessTruth, CardTruth, Level, TruthKeyValue};
 
 /// Everything that can go wrong while generating.
 #[derive(Debug, thiserror::Error)]
@@ -177,18 +183,112 @@ pub fn write_credit_cards(
     seed: u64,
     levels: &[Level],
 ) -> Result<Vec<CardTruth>, SynthError> {
+    write_set(out_dir, n, seed, levels, |i, seed, level| {
+        let card = credit_card(seed, level)?;
+        let mut truth = card.truth;
+        truth.file = format!("card-{i:05}.{}", card.extension);
+        Ok((truth.file.clone(), card.encoded, truth))
+    })
+}
+
+/// A business registration certificate: the page of
+/// [`business::render`], scanned or photographed as `level` says.
+#[derive(Debug, Clone)]
+pub struct SyntheticCertificate {
+    pub truth: BusinessTruth,
+    /// The image file's bytes (PNG or JPEG).
+    pub encoded: Vec<u8>,
+    /// `"jpg"` or `"png"`.
+    pub extension: &'static str,
+}
+
+/// Draws one certificate. Deterministic for `(seed, level)`; what it says
+/// depends only on `seed`. `truth.file` is `business-{seed:05}.{extension}`.
+pub fn business_certificate(seed: u64, level: Level) -> Result<SyntheticCertificate, SynthError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let page = business::render(&mut rng)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(level_stream(level));
+    let out = match level {
+        Level::Clean => degrade::scan(&page.image, &degrade::ScanParams::default(), &mut rng),
+        Level::Photo => degrade::photograph(
+            &page.image,
+            &degrade::PhotoParams::document_photo(),
+            &mut rng,
+        ),
+        Level::Hard => degrade::photograph(
+            &page.image,
+            &degrade::PhotoParams::document_hard(),
+            &mut rng,
+        ),
+    };
+    let encoded = out.encoding.encode(&out.image)?;
+    let extension = out.encoding.extension();
+    let truth = BusinessTruth {
+        file: format!("business-{seed:05}.{extension}"),
+        level,
+        kind: if page.content.kind.is_corporate() {
+            "corporate"
+        } else {
+            "individual"
+        }
+        .to_owned(),
+        font: page.font.to_owned(),
+        key_values: page
+            .content
+            .fields
+            .into_iter()
+            .map(|(key, value)| TruthKeyValue {
+                key: key.to_owned(),
+                value,
+            })
+            .collect(),
+        rotation: out.rotation,
+    };
+    Ok(SyntheticCertificate {
+        truth,
+        encoded,
+        extension,
+    })
+}
+
+/// Writes `n` certificates to `out_dir` as `business-00000.{png,jpg}`, …
+/// plus `truth.jsonl`, as [`write_credit_cards`] does for cards.
+pub fn write_business_certificates(
+    out_dir: &Path,
+    n: usize,
+    seed: u64,
+    levels: &[Level],
+) -> Result<Vec<BusinessTruth>, SynthError> {
+    write_set(out_dir, n, seed, levels, |i, seed, level| {
+        let certificate = business_certificate(seed, level)?;
+        let mut truth = certificate.truth;
+        truth.file = format!("business-{i:05}.{}", certificate.extension);
+        Ok((truth.file.clone(), certificate.encoded, truth))
+    })
+}
+
+/// Writes `n` documents made by `make(index, seed, level)` (which gives the
+/// file name, its bytes and the truth) with the seed [`card_seed`]`(seed,
+/// index)` and the levels in turn (an empty `levels` means all three), then
+/// `truth.jsonl`. Uses all cores; deterministic.
+fn write_set<T: serde::Serialize + Send>(
+    out_dir: &Path,
+    n: usize,
+    seed: u64,
+    levels: &[Level],
+    make: impl Fn(usize, u64, Level) -> Result<(String, Vec<u8>, T), SynthError> + Sync,
+) -> Result<Vec<T>, SynthError> {
     let levels: &[Level] = if levels.is_empty() {
         &Level::ALL
     } else {
         levels
     };
     std::fs::create_dir_all(out_dir).map_err(|e| SynthError::io(out_dir, e))?;
-    let make = |i: usize| -> Result<CardTruth, SynthError> {
-        let card = credit_card(card_seed(seed, i), levels[i % levels.len()])?;
-        let mut truth = card.truth;
-        truth.file = format!("card-{i:05}.{}", card.extension);
-        let path = out_dir.join(&truth.file);
-        std::fs::write(&path, &card.encoded).map_err(|e| SynthError::io(&path, e))?;
+    let make_one = |i: usize| -> Result<T, SynthError> {
+        let (file, bytes, truth) = make(i, card_seed(seed, i), levels[i % levels.len()])?;
+        let path = out_dir.join(file);
+        std::fs::write(&path, &bytes).map_err(|e| SynthError::io(&path, e))?;
         Ok(truth)
     };
     let threads = std::thread::available_parallelism()
@@ -196,7 +296,7 @@ pub fn write_credit_cards(
         .unwrap_or(1)
         .min(n.max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<CardTruth, SynthError>>> = (0..n).map(|_| None).collect();
+    let mut results: Vec<Option<Result<T, SynthError>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
@@ -207,7 +307,7 @@ pub fn write_credit_cards(
                         if i >= n {
                             break;
                         }
-                        let r = make(i);
+                        let r = make_one(i);
                         let failed = r.is_err();
                         done.push((i, r));
                         if failed {
@@ -219,7 +319,7 @@ pub fn write_credit_cards(
             })
             .collect();
         for h in handles {
-            for (i, r) in h.join().expect("card worker panicked") {
+            for (i, r) in h.join().expect("document worker panicked") {
                 results[i] = Some(r);
             }
         }
@@ -238,7 +338,7 @@ pub fn write_credit_cards(
         // above; unreachable in practice.
         return Err(SynthError::io(
             out_dir,
-            std::io::Error::other("card generation stopped early"),
+            std::io::Error::other("document generation stopped early"),
         ));
     }
     truth::write_jsonl(&out_dir.join("truth.jsonl"), &truths)?;
@@ -335,7 +435,7 @@ mod tests {
         assert_eq!(truths.len(), 4);
         let text = std::fs::read_to_string(dir.path().join("truth.jsonl")).unwrap();
         assert_eq!(text.lines().count(), 4);
-        let read = truth::read_truth(&dir.path().join("truth.jsonl")).unwrap();
+        let read: Vec<CardTruth> = truth::read_truth(&dir.path().join("truth.jsonl")).unwrap();
         assert_eq!(read, truths);
         for (i, t) in truths.iter().enumerate() {
             assert_eq!(t.level, levels[i % 3]);

@@ -1,15 +1,16 @@
 //! Ground truth records and the `truth.jsonl` file.
 //!
 //! Takes: the facts the generator chose for an image.
-//! Gives: [`CardTruth`] (serde, camelCase, one JSON object per line of
-//! `truth.jsonl`), the difficulty [`Level`], and helpers to write and read
-//! JSON-lines files.
+//! Gives: [`CardTruth`] and [`BusinessTruth`] (serde, camelCase, one JSON
+//! object per line of `truth.jsonl`), the difficulty [`Level`], and helpers
+//! to write and read JSON-lines files.
 
 use std::fmt;
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::str::FromStr;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::SynthError;
@@ -86,6 +87,30 @@ pub struct CardTruth {
     pub rotation: u32,
 }
 
+/// One key of a document and the value printed for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TruthKeyValue {
+    pub key: String,
+    pub value: String,
+}
+
+/// The truth for one synthetic business registration certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessTruth {
+    /// File name relative to the output directory, e.g. `business-00012.png`.
+    pub file: String,
+    pub level: Level,
+    /// `individual` or `corporate`.
+    pub kind: String,
+    /// The body text's font family.
+    pub font: String,
+    /// The keys of API.md §4.1 the certificate prints, in the API's order.
+    pub key_values: Vec<TruthKeyValue>,
+    /// Clockwise quarter turn applied to the upright page (0, 90, 180, 270).
+    pub rotation: u32,
+}
+
 /// Writes records as JSON lines (one object per line, `\n` terminated).
 pub fn write_jsonl<T: Serialize>(path: &Path, records: &[T]) -> Result<(), SynthError> {
     let file = std::fs::File::create(path).map_err(|e| SynthError::io(path, e))?;
@@ -98,7 +123,7 @@ pub fn write_jsonl<T: Serialize>(path: &Path, records: &[T]) -> Result<(), Synth
 }
 
 /// Reads a `truth.jsonl` written by [`write_jsonl`] (blank lines skipped).
-pub fn read_truth(path: &Path) -> Result<Vec<CardTruth>, SynthError> {
+pub fn read_truth<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>, SynthError> {
     let file = std::fs::File::open(path).map_err(|e| SynthError::io(path, e))?;
     let mut out = Vec::new();
     for line in std::io::BufReader::new(file).lines() {

@@ -93,8 +93,9 @@ fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let truths = docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
-        .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
+    let truths: Vec<docrec_synth::CardTruth> =
+        docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
+            .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
     let workers = args.workers.max(1);
     let recognizer = super::recognizer(Some(workers))?;
     let bar = progress_bar(truths.len());

@@ -1,4 +1,4 @@
-//! `docrec synth credit-card --n N --out DIR [--seed S] [--levels …]`:
+//! `docrec synth credit-card|business --n N --out DIR [--seed S] [--levels …]`:
 //! labelled synthetic documents and their `truth.jsonl`.
 
 use std::path::PathBuf;
@@ -10,6 +10,8 @@ use docrec_synth::Level;
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Kind {
     CreditCard,
+    /// Business registration certificates (사업자등록증).
+    Business,
 }
 
 #[derive(Debug, Args)]
@@ -36,6 +38,19 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
                 docrec_synth::write_credit_cards(&args.out, args.n, args.seed, &args.levels)?;
             eprintln!(
                 "wrote {} cards and truth.jsonl to {}",
+                truths.len(),
+                args.out.display()
+            );
+        }
+        Kind::Business => {
+            let truths = docrec_synth::write_business_certificates(
+                &args.out,
+                args.n,
+                args.seed,
+                &args.levels,
+            )?;
+            eprintln!(
+                "wrote {} certificates and truth.jsonl to {}",
                 truths.len(),
                 args.out.display()
             );
