@@ -443,6 +443,28 @@ impl Rectified {
         }
     }
 
+    /// The same view turned a quarter turn clockwise (`clockwise`) or
+    /// counter-clockwise: a page photographed sideways, turned upright.
+    pub fn rotated_quarter(&self, clockwise: bool) -> Rectified {
+        let (w, h) = (self.image.width() as f32, self.image.height() as f32);
+        // Maps a pixel of the turned view back to this view.
+        let (image, back) = if clockwise {
+            (
+                image::imageops::rotate90(&self.image),
+                Projection::translate(0.0, h) * Projection::rotate(-std::f32::consts::FRAC_PI_2),
+            )
+        } else {
+            (
+                image::imageops::rotate270(&self.image),
+                Projection::translate(w, 0.0) * Projection::rotate(std::f32::consts::FRAC_PI_2),
+            )
+        };
+        Rectified {
+            image,
+            to_original: self.to_original * back,
+        }
+    }
+
     /// The same view turned `degrees` clockwise about its centre (to level
     /// text that runs at that angle counter-clockwise), same size; corners
     /// turned out of the frame repeat the edge pixels.
@@ -520,6 +542,48 @@ pub fn rectify(image: &GrayImage, quad: Option<Quad>, width: u32, aspect: f32) -
             Rectified {
                 image: out,
                 to_original: Projection::scale(sx, sy),
+            }
+        }
+    }
+}
+
+/// Warps the document inside `quad` (clockwise from its top-left corner in
+/// the upload) to a view whose short side is `short_side` pixels, keeping
+/// the document the way it lies in the upload: a page photographed upright
+/// comes out portrait, one photographed sideways comes out landscape (the
+/// caller turns it). Without `quad` the whole upload is scaled so.
+pub fn rectify_as_found(image: &GrayImage, quad: Option<Quad>, short_side: u32) -> Rectified {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let quad = quad.unwrap_or_else(|| Quad::new([(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)]));
+    let across = (quad.side(0) + quad.side(2)) / 2.0;
+    let down = (quad.side(1) + quad.side(3)) / 2.0;
+    let scale = short_side as f32 / across.min(down).max(1.0);
+    let (width, height) = (
+        ((across * scale).round() as u32).max(1),
+        ((down * scale).round() as u32).max(1),
+    );
+    let (tw, th) = (width as f32, height as f32);
+    let target = [(0.0, 0.0), (tw, 0.0), (tw, th), (0.0, th)];
+    match Projection::from_control_points(quad.corners, target) {
+        Some(projection) => {
+            let mut out = GrayImage::new(width, height);
+            warp_into(
+                image,
+                projection,
+                Interpolation::Bilinear,
+                Border::Replicate,
+                &mut out,
+            );
+            Rectified {
+                image: out,
+                to_original: projection.invert(),
+            }
+        }
+        None => {
+            let out = image::imageops::resize(image, width, height, FilterType::Triangle);
+            Rectified {
+                image: out,
+                to_original: Projection::scale(w / tw, h / th),
             }
         }
     }
@@ -613,6 +677,37 @@ mod tests {
             for x in columns.clone().step_by(4) {
                 img.put_pixel(x, y, Luma([0]));
             }
+        }
+    }
+
+    #[test]
+    fn a_page_keeps_its_orientation_and_quarter_turns_map_back() {
+        let upload = GrayImage::from_pixel(600, 800, Luma([200]));
+        let quad = Quad::new([
+            (100.0, 100.0),
+            (500.0, 100.0),
+            (500.0, 666.0),
+            (100.0, 666.0),
+        ]);
+        let view = rectify_as_found(&upload, Some(quad), 300);
+        assert_eq!(view.image.dimensions(), (300, 425));
+        let top_left = view.to_original(Rect::new(0, 0, 1, 1)).corners[0];
+        assert!((top_left.0 - 100.0).abs() < 0.5 && (top_left.1 - 100.0).abs() < 0.5);
+        for clockwise in [true, false] {
+            let turned = view.rotated_quarter(clockwise);
+            assert_eq!(turned.image.dimensions(), (425, 300));
+            // The turned view's top-left corner is the view's bottom-left
+            // (clockwise) or top-right (counter-clockwise) corner.
+            let corner = turned.to_original(Rect::new(0, 0, 1, 1)).corners[0];
+            let expected = if clockwise {
+                (100.0, 666.0)
+            } else {
+                (500.0, 100.0)
+            };
+            assert!(
+                (corner.0 - expected.0).abs() < 1.0 && (corner.1 - expected.1).abs() < 1.0,
+                "{clockwise}: {corner:?}"
+            );
         }
     }
 

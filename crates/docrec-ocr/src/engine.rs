@@ -26,6 +26,10 @@ pub struct EngineConfig {
     /// Extra models loaded from memory (shipped inside the binary), read
     /// with [`Engine::read_with`].
     pub models: Vec<EmbeddedModel>,
+    /// Other languages of the tessdata folder, each started on its own
+    /// (e.g. `kor` for Korean documents, read without `eng`'s Latin
+    /// guesses), read with [`Engine::read_with`] by the same name.
+    pub extra_languages: Vec<String>,
 }
 
 /// A `.traineddata` file's bytes and the name it is read by.
@@ -41,6 +45,7 @@ impl Default for EngineConfig {
             tessdata_dir: None,
             languages: "eng".to_owned(),
             models: Vec::new(),
+            extra_languages: Vec::new(),
         }
     }
 }
@@ -103,7 +108,8 @@ pub enum OcrError {
 /// configured languages and one per embedded model.
 pub struct Engine {
     api: TessBaseApi,
-    models: Vec<(&'static str, TessBaseApi)>,
+    /// The embedded models and extra languages, by name.
+    models: Vec<(String, TessBaseApi)>,
 }
 
 impl Engine {
@@ -121,24 +127,30 @@ impl Engine {
             ),
             None => None,
         };
-        let languages =
-            CString::new(config.languages.as_bytes()).map_err(|_| init_error(&config.languages))?;
         silence_leptonica();
-        let mut api = TessBaseApi::create();
-        api.init_4(
-            datapath.as_deref(),
-            Some(&languages),
-            TessOcrEngineMode_OEM_LSTM_ONLY,
-        )
-        .map_err(|_| init_error(&config.languages))?;
-        let mut models = Vec::with_capacity(config.models.len());
+        let start_language = |languages: &str| -> Result<TessBaseApi, OcrError> {
+            let name = CString::new(languages.as_bytes()).map_err(|_| init_error(languages))?;
+            let mut api = TessBaseApi::create();
+            api.init_4(
+                datapath.as_deref(),
+                Some(&name),
+                TessOcrEngineMode_OEM_LSTM_ONLY,
+            )
+            .map_err(|_| init_error(languages))?;
+            Ok(api)
+        };
+        let api = start_language(&config.languages)?;
+        let mut models = Vec::with_capacity(config.models.len() + config.extra_languages.len());
         for model in &config.models {
             let name = CString::new(model.name).map_err(|_| init_error(model.name))?;
             let mut model_api = TessBaseApi::create();
             model_api
                 .init_1(model.data, Some(&name), TessOcrEngineMode_OEM_LSTM_ONLY)
                 .map_err(|_| init_error(model.name))?;
-            models.push((model.name, model_api));
+            models.push((model.name.to_owned(), model_api));
+        }
+        for languages in &config.extra_languages {
+            models.push((languages.clone(), start_language(languages)?));
         }
         let mut engine = Engine { api, models };
         // Tesseract writes diagnostics ("Estimating resolution as …") to
@@ -149,7 +161,7 @@ impl Engine {
 
     /// Whether an embedded model of this name was loaded.
     pub fn has_model(&self, name: &str) -> bool {
-        self.models.iter().any(|(n, _)| *n == name)
+        self.models.iter().any(|(n, _)| n == name)
     }
 
     fn set(&mut self, name: &str, value: &str) -> Result<(), OcrError> {
@@ -167,19 +179,84 @@ impl Engine {
         read_with_api(&mut self.api, image, mode)
     }
 
-    /// Reads `image` with the embedded model `model`, or with the
-    /// configured languages when no such model was loaded.
+    /// Reads `image` with the embedded model or extra language `model`, or
+    /// with the configured languages when no such model was loaded.
     pub fn read_with(
         &mut self,
         model: &str,
         image: &GrayImage,
         mode: SegMode,
     ) -> Result<Vec<Word>, OcrError> {
-        match self.models.iter_mut().find(|(n, _)| *n == model) {
+        match self.models.iter_mut().find(|(n, _)| n == model) {
             Some((_, api)) => read_with_api(api, image, mode),
             None => read_with_api(&mut self.api, image, mode),
         }
     }
+
+    /// Reads `image` as [`Engine::read_with`] does, then joins the words
+    /// that the recognised text does not separate by a space. Tesseract's
+    /// Korean model gives syllables as separate words (`한`, `강`,
+    /// `베이커리`) while its text keeps the printed spacing (`한강베이커리`).
+    pub fn read_spaced_with(
+        &mut self,
+        model: &str,
+        image: &GrayImage,
+        mode: SegMode,
+    ) -> Result<Vec<Word>, OcrError> {
+        let api = match self.models.iter_mut().find(|(n, _)| n == model) {
+            Some((_, api)) => api,
+            None => &mut self.api,
+        };
+        let words = read_with_api(api, image, mode)?;
+        if words.is_empty() {
+            return Ok(words);
+        }
+        let text = api
+            .get_utf8_text()
+            .map_err(|_| OcrError::Output("no UTF-8 text".to_owned()))?;
+        let text = text
+            .as_ref()
+            .to_str()
+            .map_err(|e| OcrError::Output(e.to_string()))?;
+        Ok(join_unspaced(words, text))
+    }
+}
+
+/// Joins consecutive words of one line that `text` (the same recognition's
+/// text) writes without a space between them: texts concatenated, boxes
+/// united, confidences averaged by characters. When the words cannot be
+/// followed through the text, they are given back as they are.
+fn join_unspaced(words: Vec<Word>, text: &str) -> Vec<Word> {
+    let mut rest = text.chars().peekable();
+    let mut joined: Vec<(Word, usize)> = Vec::with_capacity(words.len());
+    for word in &words {
+        let mut spaced = false;
+        while let Some(c) = rest.peek() {
+            if !c.is_whitespace() {
+                break;
+            }
+            spaced = true;
+            rest.next();
+        }
+        for expected in word.text.chars() {
+            // Text outside the words (a character TSV trimmed) gives up.
+            if rest.next() != Some(expected) {
+                return words;
+            }
+        }
+        let chars = word.text.chars().count();
+        match joined.last_mut() {
+            Some((last, last_chars)) if !spaced && last.line == word.line => {
+                last.text.push_str(&word.text);
+                last.rect = last.rect.union(&word.rect);
+                last.conf = (last.conf * *last_chars as f32 + word.conf * chars as f32)
+                    / (*last_chars + chars) as f32;
+                *last_chars += chars;
+            }
+            _ => joined.push((word.clone(), chars)),
+        }
+    }
+    joined.into_iter().map(|(word, _)| word).collect()
 }
 
 fn read_with_api(
@@ -259,6 +336,36 @@ pub fn omp_thread_limit_is_set() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_the_text_writes_together_are_joined() {
+        let word = |text: &str, x: i32, line: u32| Word {
+            text: text.to_owned(),
+            conf: 0.5 + 0.1 * text.chars().count() as f32,
+            rect: Rect::new(x, 10 * line as i32, 10, 10),
+            line: (1, 1, line),
+        };
+        let words = vec![
+            word("상호", 0, 1),
+            word(":", 30, 1),
+            word("한", 40, 1),
+            word("강", 52, 1),
+            word("베이커리", 64, 1),
+            word("신규", 0, 2),
+        ];
+        let joined = join_unspaced(words.clone(), "상호 : 한강베이커리\n신규\n");
+        let texts: Vec<&str> = joined.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["상호", ":", "한강베이커리", "신규"]);
+        assert_eq!(joined[2].rect, Rect::new(40, 10, 34, 10));
+        assert!((joined[2].conf - (0.6 + 0.6 + 0.9 * 4.0) / 6.0).abs() < 1e-6);
+        // Spaced text keeps the words; text that does not follow them
+        // leaves them alone.
+        assert_eq!(
+            join_unspaced(words.clone(), "상호 : 한 강 베이커리 X").len(),
+            6
+        );
+        assert_eq!(join_unspaced(words, "전혀 다른 글").len(), 6);
+    }
 
     #[test]
     fn parses_words_from_tsv() {

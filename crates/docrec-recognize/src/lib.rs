@@ -6,13 +6,16 @@
 //! functions of the image: no HTTP, no database, no logging of values.
 //!
 //! - [`credit_card`]: card number groups, the full number and the expiry.
+//! - [`business`]: the keys of a business registration certificate.
 //! - [`api`]: the JSON shapes of API.md (boxes, `{value, conf}` fields).
 //! - [`text`]: turning OCR words into lines and digit strings.
 
 pub mod api;
+pub mod business;
 pub mod credit_card;
 pub mod text;
 
+pub use business::{recognize_business, BusinessCertificate, BusinessError};
 pub use credit_card::{recognize_credit_card, CardError, CreditCard};
 
 use docrec_ocr::engine::EmbeddedModel;
@@ -26,4 +29,10 @@ pub fn engine_models() -> Vec<EmbeddedModel> {
         // Trained by models/train-card-digits.sh; see models/README.md.
         data: include_bytes!("../../../models/carddigits.traineddata"),
     }]
+}
+
+/// The system languages the recognizers read with besides the engines'
+/// default (`eng`); pass them in [`docrec_ocr::EngineConfig::extra_languages`].
+pub fn engine_languages() -> Vec<String> {
+    vec![business::LANGUAGE.to_owned()]
 }

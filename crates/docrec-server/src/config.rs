@@ -92,6 +92,7 @@ impl Config {
                 tessdata_dir: var("DOCREC_TESSDATA_DIR").map(PathBuf::from),
                 languages: "eng".to_owned(),
                 models: docrec_recognize::engine_models(),
+                extra_languages: docrec_recognize::engine_languages(),
             },
             bootstrap,
             natural_http_status,

@@ -1,10 +1,14 @@
 //! `docrec eval DIR [--workers N] [--json] [--failures]`: accuracy per
 //! field and per level, and latency, over a folder that `docrec synth`
-//! wrote (images plus `truth.jsonl`).
+//! wrote (images plus `truth.jsonl`). The kind of document is told from the
+//! truth file.
 //!
-//! A document counts as right when the full card number and the expiry are
-//! both exact. "Wrong ≥ 0.9" counts answers whose number is wrong although
-//! every group's conf is at least 0.9: the failures a client cannot catch.
+//! Credit cards: a document counts as right when the full card number and
+//! the expiry are both exact. "Wrong ≥ 0.9" counts answers whose number is
+//! wrong although every group's conf is at least 0.9: the failures a client
+//! cannot catch. Business registrations: see [`business`].
+
+mod business;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -92,57 +96,24 @@ fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
     sorted_ms[rank - 1]
 }
 
-pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let truths: Vec<docrec_synth::CardTruth> =
-        docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
-            .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
-    let workers = args.workers.max(1);
-    let recognizer = super::recognizer(Some(workers))?;
-    let bar = progress_bar(truths.len());
+/// Recognises every item with `workers` threads (`recognize` gives the
+/// outcome of one); gives the outcomes in the order they finished and the
+/// wall time.
+fn run_parallel<T: Sync, O: Send>(
+    items: &[T],
+    workers: usize,
+    recognize: impl Fn(&T) -> O + Sync,
+) -> (Vec<O>, Duration) {
+    let bar = progress_bar(items.len());
     let next = AtomicUsize::new(0);
-    let outcomes = Mutex::new(Vec::with_capacity(truths.len()));
+    let outcomes = Mutex::new(Vec::with_capacity(items.len()));
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(truth) = truths.get(i) else { break };
-                let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
-                let t0 = Instant::now();
-                let answer = recognizer.credit_card(&bytes);
-                let elapsed = t0.elapsed();
-                let outcome = match answer {
-                    Ok(r) => {
-                        let number_ok = r.total_card_num == truth.total_card_num;
-                        let groups: Vec<&str> =
-                            r.card_nums.iter().map(|g| g.value.as_str()).collect();
-                        let min_conf = r.card_nums.iter().map(|g| g.conf).fold(1.0f32, f32::min);
-                        Outcome {
-                            number_ok,
-                            expiry_ok: r.valid_thru.value == truth.valid_thru,
-                            groups_ok: groups == truth.card_nums,
-                            confident_wrong: !number_ok && min_conf >= 0.9,
-                            code: 0,
-                            read: format!(
-                                "{} {} (conf {min_conf:.2})",
-                                groups.join(" "),
-                                r.valid_thru.value
-                            ),
-                            truth: truth.clone(),
-                            elapsed,
-                        }
-                    }
-                    Err(code) => Outcome {
-                        number_ok: false,
-                        expiry_ok: false,
-                        groups_ok: false,
-                        confident_wrong: false,
-                        code: code.code(),
-                        read: code.key().to_owned(),
-                        truth: truth.clone(),
-                        elapsed,
-                    },
-                };
+                let Some(item) = items.get(i) else { break };
+                let outcome = recognize(item);
                 outcomes
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -153,7 +124,75 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     });
     let wall = started.elapsed();
     bar.finish_and_clear();
-    let outcomes = outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
+    (
+        outcomes.into_inner().unwrap_or_else(|p| p.into_inner()),
+        wall,
+    )
+}
+
+/// p50, p95 and mean of latencies, in milliseconds.
+fn latency_summary(mut latencies: Vec<f64>) -> (f64, f64, f64) {
+    latencies.sort_by(f64::total_cmp);
+    (
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.95),
+        latencies.iter().sum::<f64>() / latencies.len().max(1) as f64,
+    )
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let truth_path = args.dir.join("truth.jsonl");
+    let first_line = std::fs::read_to_string(&truth_path)
+        .with_context(|| format!("reading {}", truth_path.display()))?
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if first_line.contains("\"keyValues\"") {
+        return business::run(args);
+    }
+    let truths: Vec<docrec_synth::CardTruth> =
+        docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
+            .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
+    let workers = args.workers.max(1);
+    let recognizer = super::recognizer(Some(workers))?;
+    let (outcomes, wall) = run_parallel(&truths, workers, |truth| {
+        let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
+        let t0 = Instant::now();
+        let answer = recognizer.credit_card(&bytes);
+        let elapsed = t0.elapsed();
+        match answer {
+            Ok(r) => {
+                let number_ok = r.total_card_num == truth.total_card_num;
+                let groups: Vec<&str> = r.card_nums.iter().map(|g| g.value.as_str()).collect();
+                let min_conf = r.card_nums.iter().map(|g| g.conf).fold(1.0f32, f32::min);
+                Outcome {
+                    number_ok,
+                    expiry_ok: r.valid_thru.value == truth.valid_thru,
+                    groups_ok: groups == truth.card_nums,
+                    confident_wrong: !number_ok && min_conf >= 0.9,
+                    code: 0,
+                    read: format!(
+                        "{} {} (conf {min_conf:.2})",
+                        groups.join(" "),
+                        r.valid_thru.value
+                    ),
+                    truth: truth.clone(),
+                    elapsed,
+                }
+            }
+            Err(code) => Outcome {
+                number_ok: false,
+                expiry_ok: false,
+                groups_ok: false,
+                confident_wrong: false,
+                code: code.code(),
+                read: code.key().to_owned(),
+                truth: truth.clone(),
+                elapsed,
+            },
+        }
+    });
 
     let mut levels = BTreeMap::new();
     for level in Level::ALL {
@@ -162,18 +201,19 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             levels.insert(level.as_str().to_owned(), tally(&of_level));
         }
     }
-    let mut latencies: Vec<f64> = outcomes
-        .iter()
-        .map(|o| o.elapsed.as_secs_f64() * 1000.0)
-        .collect();
-    latencies.sort_by(f64::total_cmp);
+    let (p50, p95, mean) = latency_summary(
+        outcomes
+            .iter()
+            .map(|o| o.elapsed.as_secs_f64() * 1000.0)
+            .collect(),
+    );
     let report = Report {
         workers,
         levels,
         all: tally(&outcomes.iter().collect::<Vec<_>>()),
-        latency_ms_p50: percentile(&latencies, 0.50),
-        latency_ms_p95: percentile(&latencies, 0.95),
-        latency_ms_mean: latencies.iter().sum::<f64>() / latencies.len().max(1) as f64,
+        latency_ms_p50: p50,
+        latency_ms_p95: p95,
+        latency_ms_mean: mean,
         documents_per_second: outcomes.len() as f64 / wall.as_secs_f64().max(1e-9),
     };
 

@@ -1,0 +1,904 @@
+//! Business registration certificates (사업자등록증): the keys of API.md
+//! §4.1.
+//!
+//! Takes a grayscale upload (EXIF orientation applied) and an OCR engine;
+//! gives a [`BusinessCertificate`] (each key's value, confidence and box in
+//! the upload's pixels, and the box of every text line), or a
+//! [`BusinessError`].
+//!
+//! The steps:
+//! 1. find the page's outline and rectify it to a view 1240 pixels across
+//!    (A4 at 150 dpi), the way it lies; without an outline (a scan), the
+//!    whole upload is scaled so;
+//! 2. read the view with Tesseract's Korean model as one block of text
+//!    (its lines are the certificate's rows), after flattening the paper's
+//!    shading; a sideways view is turned upright, and a view with no
+//!    certificate on it is tried upside down and turned the other way;
+//! 3. find the labels at the start of the rows, however they are spaced
+//!    (`상 호`, `상          호`, `상호`) and when OCR misread a letter of a
+//!    long one, and the labels inside a row (`생년월일` after the name,
+//!    `법인등록번호` after the opening date, `업태` and `종목`);
+//! 4. take each label's value up to the next label, with the rows that
+//!    continue it (a wrapped address), and the taxpayer kind, the issue date
+//!    and the issuing office from the lines that carry them;
+//! 5. check what the rules allow: the registration number's and the
+//!    corporate number's check digits and shapes, dates that exist; a value
+//!    that fails keeps its reading at a lower `conf`.
+
+use std::sync::LazyLock;
+
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
+use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
+use image::imageops::FilterType;
+use image::{GrayImage, Luma};
+use regex::Regex;
+use serde::Serialize;
+
+use crate::api::{round_conf, BoxCorners, Resolution};
+use docrec_rules::business_number::{
+    corporate_number_passes, format_registration_number, registration_number_passes,
+};
+
+/// The Tesseract language certificates are read with (Debian's
+/// `tesseract-ocr-kor`): Korean alone reads Hangul better than `kor+eng`,
+/// which takes Latin guesses for Hangul words it is unsure of.
+pub const LANGUAGE: &str = "kor";
+/// The recommended upload size for business registrations (API.md §1).
+pub const RECOMMENDED_SIZE: (u32, u32) = (1280, 720);
+/// The width the page is read at: A4 at 150 dpi, where body text is
+/// 25-32 pixels high.
+const VIEW_SHORT_SIDE: u32 = 1240;
+/// ISO 216: a page's long side over its short side.
+const PAGE_ASPECT: f32 = std::f32::consts::SQRT_2;
+
+/// A recognised key: its value, confidence and box in the upload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyValue {
+    pub key: &'static str,
+    pub value: String,
+    pub conf: f32,
+    pub quad: Quad,
+}
+
+/// What a certificate shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusinessCertificate {
+    /// The keys found, in the order of API.md §4.1.
+    pub key_values: Vec<KeyValue>,
+    /// Every text line read, in reading order.
+    pub lines: Vec<Quad>,
+}
+
+impl BusinessCertificate {
+    /// The value read for `key`, if any.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.key_values
+            .iter()
+            .find(|kv| kv.key == key)
+            .map(|kv| kv.value.as_str())
+    }
+}
+
+/// Why a certificate could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BusinessError {
+    #[error("the OCR engine failed: {0}")]
+    Engine(#[from] OcrError),
+    #[error("no text was found in the image")]
+    NoText,
+    #[error("the document is a business registration certificate but its registration number could not be read")]
+    NoNumber,
+    #[error("the document is not a business registration certificate")]
+    NotACertificate,
+}
+
+impl ToErrorCode for BusinessError {
+    fn error_code(&self) -> ErrorCode {
+        match self {
+            BusinessError::Engine(_) => ErrorCode::OcrDocumentBusinessApiFail,
+            BusinessError::NoText => ErrorCode::OcrDocumentBusinessApiReturnEmpty,
+            BusinessError::NoNumber => ErrorCode::OcrDocumentBusinessRecognitionFail,
+            BusinessError::NotACertificate => ErrorCode::InvalidBusinessRegistrationFormat,
+        }
+    }
+}
+
+/// One key of the API's `keyValues`.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyValueResult {
+    pub key: String,
+    pub value: String,
+    pub conf: f32,
+    pub bbox: BoxCorners,
+}
+
+/// The `result` of the business API (API.md §4.1).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessResult {
+    pub file_type: String,
+    /// `pixel` for images.
+    pub unit_type: &'static str,
+    pub resolution: Resolution,
+    pub key_values: Vec<KeyValueResult>,
+    pub boxes: Vec<BoxCorners>,
+}
+
+impl BusinessCertificate {
+    /// The API's `result` for this certificate read from an image.
+    pub fn to_result(&self, file_type: &str, resolution: Resolution) -> BusinessResult {
+        BusinessResult {
+            file_type: file_type.to_owned(),
+            unit_type: "pixel",
+            resolution,
+            key_values: self
+                .key_values
+                .iter()
+                .map(|kv| KeyValueResult {
+                    key: kv.key.to_owned(),
+                    value: kv.value.clone(),
+                    conf: round_conf(kv.conf),
+                    bbox: kv.quad.into(),
+                })
+                .collect(),
+            boxes: self.lines.iter().map(|q| (*q).into()).collect(),
+        }
+    }
+}
+
+/// The keys of API.md §4.1 in the API's order.
+pub const KEYS: [&str; 14] = [
+    "구분",
+    "등록번호",
+    "상호",
+    "대표자",
+    "생년월일",
+    "개업연월일",
+    "법인등록번호",
+    "사업장소재지",
+    "본점소재지",
+    "업태",
+    "종목",
+    "발급사유",
+    "발급일자",
+    "발급기관",
+];
+
+/// Reads a business registration certificate.
+pub fn recognize_business(
+    image: &GrayImage,
+    engine: &mut Engine,
+) -> Result<BusinessCertificate, BusinessError> {
+    let quad = find_quad(image, PAGE_ASPECT);
+    let view = rectify_as_found(image, quad, VIEW_SHORT_SIDE);
+    // A page lies upright, upside down or sideways; the likelier way first.
+    let ways = if view.image.width() > view.image.height() {
+        [view.rotated_quarter(true), view.rotated_quarter(false)]
+    } else {
+        [view.clone(), view.rotated_180()]
+    };
+    let mut any_text = false;
+    for view in &ways {
+        let words = read_page(view, engine)?;
+        if words.is_empty() {
+            break;
+        }
+        any_text = true;
+        if let Some(certificate) = read_certificate(&rows_of(&words), view) {
+            return certificate;
+        }
+    }
+    if any_text {
+        Err(BusinessError::NotACertificate)
+    } else {
+        Err(BusinessError::NoText)
+    }
+}
+
+/// The view with the paper's shading removed, read as one block.
+fn read_page(view: &Rectified, engine: &mut Engine) -> Result<Vec<Word>, BusinessError> {
+    let flat = flatten_paper(&view.image);
+    Ok(engine.read_spaced_with(LANGUAGE, &flat, SegMode::Block)?)
+}
+
+/// Divides each pixel by the paper's brightness around it (estimated at an
+/// eighth of the size, where text is too thin to count), so that a
+/// watermark, a shadow or uneven light leaves white paper and dark text.
+fn flatten_paper(page: &GrayImage) -> GrayImage {
+    const FACTOR: u32 = 8;
+    let (w, h) = page.dimensions();
+    let (sw, sh) = ((w / FACTOR).max(1), (h / FACTOR).max(1));
+    let small = image::imageops::resize(page, sw, sh, FilterType::Triangle);
+    // The paper is the bright part: the local maximum over a few cells.
+    let paper_small = imageproc::filter::gaussian_blur_f32(
+        &imageproc::morphology::grayscale_dilate(&small, &imageproc::morphology::Mask::square(2)),
+        2.0,
+    );
+    let paper = image::imageops::resize(&paper_small, w, h, FilterType::Triangle);
+    let mut out = page.clone();
+    for (p, b) in out.pixels_mut().zip(paper.pixels()) {
+        let level = (p[0] as f32 * 255.0 / b[0].max(24) as f32).min(255.0);
+        *p = Luma([level as u8]);
+    }
+    out
+}
+
+/// One row of text as Tesseract read it: words left to right.
+#[derive(Debug, Clone)]
+struct Row {
+    words: Vec<Word>,
+}
+
+impl Row {
+    fn rect(&self) -> Rect {
+        self.words
+            .iter()
+            .map(|w| w.rect)
+            .reduce(|a, b| a.union(&b))
+            .unwrap_or_default()
+    }
+
+    fn height(&self) -> u32 {
+        let mut heights: Vec<u32> = self.words.iter().map(|w| w.rect.height).collect();
+        heights.sort_unstable();
+        heights.get(heights.len() / 2).copied().unwrap_or(0)
+    }
+
+    /// The row's text without spaces.
+    fn compact(&self) -> String {
+        self.words.iter().map(|w| w.text.as_str()).collect()
+    }
+}
+
+/// Words grouped into Tesseract's lines, top to bottom.
+fn rows_of(words: &[Word]) -> Vec<Row> {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut keys: Vec<(u32, u32, u32)> = Vec::new();
+    for word in words {
+        match keys.iter().position(|k| *k == word.line) {
+            Some(i) => rows[i].words.push(word.clone()),
+            None => {
+                keys.push(word.line);
+                rows.push(Row {
+                    words: vec![word.clone()],
+                });
+            }
+        }
+    }
+    for row in &mut rows {
+        row.words.sort_by_key(|w| w.rect.x);
+    }
+    rows.sort_by_key(|r| r.rect().y);
+    rows
+}
+
+/// What a label introduces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelTarget {
+    Key(&'static str),
+    /// `사업의 종류`: its value holds the `업태` and `종목` labels.
+    KindOfBusiness,
+    /// A label of no key (`발급번호`, `공동사업자`, the e-mail line): it ends
+    /// the value before it and its own value is not taken.
+    Other,
+}
+
+/// The labels a certificate prints, without spaces, and what each
+/// introduces. Longer labels first: `법인등록번호` before `등록번호`.
+const LABELS: &[(&str, LabelTarget)] = &[
+    ("법인등록번호", LabelTarget::Key("법인등록번호")),
+    ("등록번호", LabelTarget::Key("등록번호")),
+    ("법인명(단체명)", LabelTarget::Key("상호")),
+    ("법인명", LabelTarget::Key("상호")),
+    ("상호", LabelTarget::Key("상호")),
+    ("대표자", LabelTarget::Key("대표자")),
+    ("성명", LabelTarget::Key("대표자")),
+    ("생년월일", LabelTarget::Key("생년월일")),
+    ("개업연월일", LabelTarget::Key("개업연월일")),
+    ("사업장소재지", LabelTarget::Key("사업장소재지")),
+    ("본점소재지", LabelTarget::Key("본점소재지")),
+    ("사업의종류", LabelTarget::KindOfBusiness),
+    ("업태", LabelTarget::Key("업태")),
+    ("종목", LabelTarget::Key("종목")),
+    ("발급사유", LabelTarget::Key("발급사유")),
+    ("발급번호", LabelTarget::Other),
+    ("공동사업자", LabelTarget::Other),
+    ("사업자단위과세적용사업자여부", LabelTarget::Other),
+    ("전자세금계산서전용전자우편주소", LabelTarget::Other),
+];
+
+/// Characters printed or read between a label and its value.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        ':' | '：' | ';' | '|' | '.' | ',' | '『' | '」' | '「' | '』'
+    )
+}
+
+/// Edit distance between two strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(ca != cb))
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// How many misread characters a label of `len` characters may have and
+/// still be recognised: none for two-character labels (`상호` is also a
+/// word of trade names), one up to five, two beyond.
+fn allowed_errors(len: usize) -> usize {
+    match len {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// A label found at word `start` of a row, spanning `words` words; the value
+/// begins at word `start + words` (and after `skip_chars` characters of it,
+/// when the label or its colon was glued to the value).
+#[derive(Debug, Clone, Copy)]
+struct LabelAt {
+    target: LabelTarget,
+    start: usize,
+    words: usize,
+    /// Characters of the word after the label's last word that belong to
+    /// it (a colon glued to the value).
+    value_skip: usize,
+    errors: usize,
+}
+
+/// The label that the words of `row` from `start` spell, if any: the words
+/// joined without spaces, with a trailing separator dropped, within the
+/// label's allowed errors. A label whose last character is glued to the
+/// start of the value (`생년월일:1978`) is found too.
+fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
+    let mut best: Option<LabelAt> = None;
+    let mut joined = String::new();
+    for end in start..row.words.len().min(start + 16) {
+        joined.push_str(&row.words[end].text);
+        let bare: String = joined.trim_end_matches(is_separator).to_owned();
+        // The word may hold the label and a glued colon and value: try every
+        // split of the last word.
+        let last = &row.words[end].text;
+        let before_last: String = joined[..joined.len() - last.len()].to_owned();
+        let mut splits: Vec<(String, usize)> = vec![(bare.clone(), 0)];
+        for (index, c) in last.char_indices() {
+            if is_separator(c) && index > 0 {
+                let head = format!("{before_last}{}", &last[..index]);
+                let value_skip = last[..index + c.len_utf8()].chars().count();
+                let rest = &last[index + c.len_utf8()..];
+                if !rest.is_empty() {
+                    splits.push((head, value_skip));
+                }
+            }
+        }
+        for (text, value_skip) in splits {
+            let text = text.trim_start_matches(is_separator);
+            let length = text.chars().count();
+            for (label, target) in LABELS {
+                let label_len = label.chars().count();
+                if length + 2 < label_len || length > label_len + 2 {
+                    continue;
+                }
+                let errors = edit_distance(text, label);
+                if errors > allowed_errors(label_len) {
+                    continue;
+                }
+                let words = if value_skip > 0 {
+                    end - start
+                } else {
+                    end - start + 1
+                };
+                let found = LabelAt {
+                    target: *target,
+                    start,
+                    words,
+                    value_skip,
+                    errors,
+                };
+                let better = match best {
+                    None => true,
+                    // Fewer errors, then the longer label.
+                    Some(b) => errors < b.errors || (errors == b.errors && found.words > b.words),
+                };
+                if better {
+                    best = Some(found);
+                }
+            }
+        }
+        if joined.chars().count() > 20 {
+            break;
+        }
+    }
+    best
+}
+
+/// Labels that follow a value on the same row: the birth date after the
+/// name, the corporate number after the opening date, `업태` and `종목`.
+fn may_share_a_row(target: LabelTarget) -> bool {
+    matches!(
+        target,
+        LabelTarget::Key("생년월일" | "법인등록번호" | "업태" | "종목")
+    )
+}
+
+/// The labels of a row, left to right, not overlapping: one at its start
+/// (its first or second word: a stray mark may come first), then those
+/// that may share a row. A row whose start is no label has none (`상호`
+/// inside `상호 변경`, a reason of issue, is no label).
+fn labels_in(row: &Row) -> Vec<LabelAt> {
+    let Some(first) =
+        (0..row.words.len().min(2)).find_map(|start| best_label_from(row, start, |_| true))
+    else {
+        return Vec::new();
+    };
+    let mut found = vec![first];
+    let mut start = first.start + first.words.max(1);
+    while start < row.words.len() {
+        match best_label_from(row, start, may_share_a_row) {
+            Some(label) => {
+                start = label.start + label.words.max(1);
+                found.push(label);
+            }
+            None => start += 1,
+        }
+    }
+    found
+}
+
+/// The label starting at word `start`, unless one starting a word later
+/// reads with fewer errors (`준 생년월일:` is the name's last syllable, then
+/// the label).
+fn best_label_from(
+    row: &Row,
+    start: usize,
+    allowed: impl Fn(LabelTarget) -> bool,
+) -> Option<LabelAt> {
+    let here = label_at(row, start).filter(|l| allowed(l.target))?;
+    match label_at(row, start + 1).filter(|l| allowed(l.target)) {
+        Some(next) if next.errors < here.errors => Some(next),
+        _ => Some(here),
+    }
+}
+
+/// A value as read: its words (and characters to skip at the front of the
+/// first) and the row it starts on.
+#[derive(Debug, Clone)]
+struct RawValue {
+    key: &'static str,
+    words: Vec<Word>,
+    errors: usize,
+}
+
+impl RawValue {
+    fn text(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn conf(&self) -> f32 {
+        if self.words.is_empty() {
+            return 0.0;
+        }
+        let mean = self.words.iter().map(|w| w.conf).sum::<f32>() / self.words.len() as f32;
+        mean * 0.9f32.powi(self.errors as i32)
+    }
+
+    fn rect(&self) -> Rect {
+        self.words
+            .iter()
+            .map(|w| w.rect)
+            .reduce(|a, b| a.union(&b))
+            .unwrap_or_default()
+    }
+}
+
+/// The words of `row` from word `from` (skipping `skip` characters of it)
+/// to word `to`, without the separators before the value (`:` read as its
+/// own word or glued to the value's first word).
+fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
+    let mut words: Vec<Word> = row.words[from.min(to)..to].to_vec();
+    if let Some(first) = words.first_mut() {
+        if skip > 0 {
+            first.text = first.text.chars().skip(skip).collect();
+        }
+    }
+    while let Some(first) = words.first_mut() {
+        first.text = first.text.trim_start_matches(is_separator).to_owned();
+        if !first.text.is_empty() {
+            break;
+        }
+        words.remove(0);
+    }
+    words
+}
+
+/// The kinds the subtitle names (the `구분` key).
+const TAXPAYER_KINDS: [&str; 4] = ["일반과세자", "간이과세자", "면세사업자", "법인사업자"];
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*[년난넌]\s*(\d{1,2})\s*[월윌원]\s*(\d{1,2})\s*[일잎월]?").expect("valid")
+});
+
+/// Reads the fields of a certificate from its rows, or `None` when the rows
+/// are not a certificate's (no title and fewer than three labels).
+fn read_certificate(
+    rows: &[Row],
+    view: &Rectified,
+) -> Option<Result<BusinessCertificate, BusinessError>> {
+    let title_row = rows.iter().position(|r| {
+        let compact = r.compact();
+        compact.contains("등록증") || edit_distance(&compact, "사업자등록증") <= 2
+    });
+    let mut values: Vec<RawValue> = Vec::new();
+    let mut label_rows = 0;
+    // The value that a row without labels may continue, and where it began.
+    let mut open: Option<(usize, i32)> = None;
+    let mut last_label_row = None;
+    for (index, row) in rows.iter().enumerate() {
+        let labels = labels_in(row);
+        if labels.is_empty() {
+            // A continuation: close below the row before, starting in the
+            // value column.
+            if let Some((value_index, value_x)) = open {
+                let previous = &rows[index - 1];
+                let gap = row.rect().y - previous.rect().bottom();
+                let continues = gap < (previous.height() as i32).max(8)
+                    && row.rect().x + 8 >= value_x
+                    && DATE.find(&row.compact()).is_none();
+                if continues {
+                    values[value_index].words.extend(row.words.iter().cloned());
+                    continue;
+                }
+            }
+            open = None;
+            continue;
+        }
+        label_rows += 1;
+        last_label_row = Some(index);
+        open = None;
+        for (n, label) in labels.iter().enumerate() {
+            let from = label.start + label.words;
+            let to = labels.get(n + 1).map_or(row.words.len(), |next| next.start);
+            let words = value_words(row, from, label.value_skip, to);
+            match label.target {
+                LabelTarget::Key(key) => {
+                    if values.iter().any(|v| v.key == key) {
+                        continue;
+                    }
+                    let value_x = words.first().map_or(i32::MAX, |w| w.rect.x);
+                    values.push(RawValue {
+                        key,
+                        words,
+                        errors: label.errors,
+                    });
+                    if matches!(
+                        key,
+                        "상호" | "사업장소재지" | "본점소재지" | "종목" | "업태"
+                    ) {
+                        open = Some((values.len() - 1, value_x));
+                    }
+                }
+                LabelTarget::KindOfBusiness | LabelTarget::Other => {}
+            }
+        }
+    }
+    if title_row.is_none() && label_rows < 3 {
+        return None;
+    }
+
+    let mut key_values: Vec<KeyValue> = Vec::new();
+    let to_quad = |rect: Rect| view.to_original(rect);
+    // 구분: the subtitle, among the rows above the first key's label.
+    let first_label_row = rows.iter().position(|r| {
+        labels_in(r)
+            .iter()
+            .any(|l| matches!(l.target, LabelTarget::Key(_)))
+    });
+    let head = &rows[..first_label_row.unwrap_or(rows.len()).min(rows.len())];
+    if let Some((row, kind, errors)) = head
+        .iter()
+        .filter_map(|row| {
+            let bare: String = row
+                .compact()
+                .chars()
+                .filter(|c| !matches!(c, '(' | ')' | '[' | ']' | '{' | '}'))
+                .collect();
+            TAXPAYER_KINDS
+                .iter()
+                .map(|kind| (row, *kind, edit_distance(&bare, kind)))
+                .min_by_key(|(_, _, e)| *e)
+        })
+        .filter(|(_, _, errors)| *errors <= 1)
+        .min_by_key(|(_, _, errors)| *errors)
+    {
+        let conf = mean_conf(&row.words) * if errors == 0 { 1.0 } else { 0.7 };
+        key_values.push(KeyValue {
+            key: "구분",
+            value: kind.to_owned(),
+            conf,
+            quad: to_quad(row.rect()),
+        });
+    }
+    for raw in &values {
+        if raw.words.is_empty() {
+            continue;
+        }
+        if let Some(kv) = checked_value(raw, &to_quad) {
+            key_values.push(kv);
+        }
+    }
+    // 발급일자 and 발급기관: below the labelled rows, a date and the office.
+    let tail_start = last_label_row.map_or(0, |i| i + 1);
+    for row in &rows[tail_start..] {
+        let compact = row.compact();
+        if !key_values.iter().any(|kv| kv.key == "발급일자") {
+            if let Some(date) = korean_date(
+                &row.words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ) {
+                let conf = mean_conf(&row.words) * date.1;
+                key_values.push(KeyValue {
+                    key: "발급일자",
+                    value: date.0,
+                    conf,
+                    quad: to_quad(row.rect()),
+                });
+                continue;
+            }
+        }
+        if !key_values.iter().any(|kv| kv.key == "발급기관") {
+            if let Some(office) = issuing_office(&compact) {
+                key_values.push(KeyValue {
+                    key: "발급기관",
+                    value: office,
+                    conf: mean_conf(&row.words),
+                    quad: to_quad(row.rect()),
+                });
+            }
+        }
+    }
+    key_values.sort_by_key(|kv| KEYS.iter().position(|k| *k == kv.key));
+    let lines = rows.iter().map(|r| to_quad(r.rect())).collect();
+    if !key_values.iter().any(|kv| kv.key == "등록번호") {
+        return Some(Err(BusinessError::NoNumber));
+    }
+    Some(Ok(BusinessCertificate { key_values, lines }))
+}
+
+fn mean_conf(words: &[Word]) -> f32 {
+    if words.is_empty() {
+        0.0
+    } else {
+        words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32
+    }
+}
+
+/// `YYYY 년 MM 월 DD 일` from a reading, with a confidence factor: 1 for a
+/// date that exists, 0.5 for one that does not.
+fn korean_date(text: &str) -> Option<(String, f32)> {
+    let caps = DATE.captures(text)?;
+    let year: u32 = caps[1].parse().ok()?;
+    let month: u32 = caps[2].parse().ok()?;
+    let day: u32 = caps[3].parse().ok()?;
+    let exists = (1900..=2100).contains(&year) && date_exists(year, month, day);
+    Some((
+        format!("{year} 년 {month:02} 월 {day:02} 일"),
+        if exists { 1.0 } else { 0.5 },
+    ))
+}
+
+/// Whether the Gregorian date exists.
+pub(crate) fn date_exists(year: u32, month: u32, day: u32) -> bool {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// The issuing office (`…세무서장`) a line names, without spaces.
+fn issuing_office(compact: &str) -> Option<String> {
+    let bare: String = compact
+        .chars()
+        .filter(|c| !c.is_ascii_punctuation() && !c.is_whitespace())
+        .collect();
+    let end = bare.find("세무서장")?;
+    let office = &bare[..end + "세무서장".len()];
+    (office.chars().count() >= 5).then(|| office.to_owned())
+}
+
+/// A key's value from its raw reading, formatted as the API gives it, with
+/// the rules' checks in its confidence.
+fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> Option<KeyValue> {
+    let text = raw.text();
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let mut conf = raw.conf();
+    let value = match raw.key {
+        "등록번호" => {
+            let value = format_registration_number(&digits)?;
+            if !registration_number_passes(&value) {
+                conf *= 0.4;
+            }
+            value
+        }
+        "법인등록번호" => {
+            if digits.len() != 13 {
+                return None;
+            }
+            if !corporate_number_passes(&digits) {
+                conf *= 0.4;
+            }
+            format!("{}-{}", &digits[..6], &digits[6..])
+        }
+        "생년월일" | "개업연월일" => {
+            let (value, factor) = korean_date(&text)?;
+            conf *= factor;
+            value
+        }
+        // Names are printed without spaces.
+        "대표자" => text.split_whitespace().collect(),
+        _ => text.split_whitespace().collect::<Vec<_>>().join(" "),
+    };
+    if value.is_empty() {
+        return None;
+    }
+    Some(KeyValue {
+        key: raw.key,
+        value,
+        conf,
+        quad: to_quad(raw.rect()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, x: i32, line: u32) -> Word {
+        Word {
+            text: text.to_owned(),
+            conf: 0.9,
+            rect: Rect::new(x, 100 * line as i32, 20 * text.chars().count() as u32, 30),
+            line: (1, 1, line),
+        }
+    }
+
+    fn row(texts: &[&str]) -> Row {
+        let mut x = 0;
+        Row {
+            words: texts
+                .iter()
+                .map(|t| {
+                    let w = word(t, x, 1);
+                    x += w.rect.width as i32 + 10;
+                    w
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn labels_are_found_however_they_are_spaced() {
+        for texts in [
+            &["상", "호", ":", "한빛상사"][..],
+            &["상호", ":", "한빛상사"],
+            &["상호:", "한빛상사"],
+            &["상호:한빛상사"],
+        ] {
+            let r = row(texts);
+            let labels = labels_in(&r);
+            assert_eq!(labels.len(), 1, "{texts:?}");
+            let label = labels[0];
+            assert_eq!(label.target, LabelTarget::Key("상호"));
+            let words = value_words(
+                &r,
+                label.start + label.words,
+                label.value_skip,
+                r.words.len(),
+            );
+            let value: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            assert_eq!(value, ["한빛상사"], "{texts:?}");
+        }
+    }
+
+    #[test]
+    fn a_misread_long_label_is_still_a_label_but_a_short_one_is_not() {
+        let r = row(&["사엽장소재지", ":", "서울특별시"]);
+        assert_eq!(labels_in(&r)[0].target, LabelTarget::Key("사업장소재지"));
+        assert!(labels_in(&row(&["상오", ":", "한빛"])).is_empty());
+    }
+
+    #[test]
+    fn a_second_label_ends_the_first_value() {
+        let r = row(&[
+            "성",
+            "명",
+            ":",
+            "홍길동",
+            "생년월일",
+            ":",
+            "1980",
+            "년",
+            "01",
+            "월",
+            "01",
+            "일",
+        ]);
+        let labels = labels_in(&r);
+        let targets: Vec<LabelTarget> = labels.iter().map(|l| l.target).collect();
+        assert_eq!(
+            targets,
+            [LabelTarget::Key("대표자"), LabelTarget::Key("생년월일")]
+        );
+        let first = value_words(&r, labels[0].start + labels[0].words, 0, labels[1].start);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].text, "홍길동");
+    }
+
+    #[test]
+    fn dates_are_given_as_printed_and_checked() {
+        assert_eq!(
+            korean_date("2015 년 03 월 02 일"),
+            Some(("2015 년 03 월 02 일".to_owned(), 1.0))
+        );
+        assert_eq!(
+            korean_date("2015년 3월 2일"),
+            Some(("2015 년 03 월 02 일".to_owned(), 1.0))
+        );
+        assert_eq!(korean_date("2015 년 02 월 30 일").map(|d| d.1), Some(0.5));
+        assert_eq!(korean_date("신규"), None);
+    }
+
+    #[test]
+    fn the_issuing_office_is_the_line_ending_in_its_title() {
+        assert_eq!(
+            issuing_office("종로세무서장").as_deref(),
+            Some("종로세무서장")
+        );
+        assert_eq!(
+            issuing_office("종로세무서장(인)").as_deref(),
+            Some("종로세무서장")
+        );
+        assert_eq!(issuing_office("세무서장"), None);
+    }
+
+    #[test]
+    fn a_wrong_check_digit_lowers_conf_but_keeps_the_reading() {
+        let quad = |r: Rect| r.to_quad();
+        let good = RawValue {
+            key: "등록번호",
+            words: vec![word("123-45-67891", 0, 1)],
+            errors: 0,
+        };
+        let bad = RawValue {
+            words: vec![word("123-45-67890", 0, 1)],
+            ..good.clone()
+        };
+        let good = checked_value(&good, &quad).unwrap();
+        let bad = checked_value(&bad, &quad).unwrap();
+        assert_eq!(bad.value, "123-45-67890");
+        assert!(bad.conf < good.conf / 2.0);
+    }
+}

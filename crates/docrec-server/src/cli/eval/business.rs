@@ -1,0 +1,266 @@
+//! `docrec eval` over business registration certificates.
+//!
+//! A document counts as right when 등록번호, 상호, 대표자 and 개업연월일 are
+//! all exact (the measure); "all keys" when every key the
+//! certificate prints is exact and no other key is answered. Addresses,
+//! 업태 and 종목 are also scored by character error rate: edit distance over
+//! the truth's length, a missing value counting as all wrong.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use docrec_synth::{BusinessTruth, Level};
+use serde::Serialize;
+
+use super::{latency_summary, run_parallel, EvalArgs};
+
+/// The keys that must all be exact for a document to count as right.
+const CORE_KEYS: [&str; 4] = ["등록번호", "상호", "대표자", "개업연월일"];
+/// The keys scored by character error rate.
+const CER_KEYS: [&str; 4] = ["사업장소재지", "본점소재지", "업태", "종목"];
+
+/// How one document went.
+struct Outcome {
+    truth: BusinessTruth,
+    elapsed: Duration,
+    code: i64,
+    /// The answer's keys and values (empty on failure).
+    read: Vec<(String, String)>,
+}
+
+impl Outcome {
+    fn value(&self, key: &str) -> Option<&str> {
+        self.read
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn exact(&self, key: &str) -> bool {
+        truth_value(&self.truth, key) == self.value(key)
+    }
+
+    fn core_ok(&self) -> bool {
+        CORE_KEYS.iter().all(|k| self.exact(k))
+    }
+
+    fn all_ok(&self) -> bool {
+        self.truth.key_values.iter().all(|kv| self.exact(&kv.key))
+            && self
+                .read
+                .iter()
+                .all(|(k, _)| truth_value(&self.truth, k).is_some())
+    }
+}
+
+fn truth_value<'a>(truth: &'a BusinessTruth, key: &str) -> Option<&'a str> {
+    truth
+        .key_values
+        .iter()
+        .find(|kv| kv.key == key)
+        .map(|kv| kv.value.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(ca != cb))
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// Counts for one level (or all).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tally {
+    documents: usize,
+    /// 등록번호, 상호, 대표자 and 개업연월일 all exact.
+    document: f64,
+    all_keys: f64,
+    /// Exact share per key, over the documents that print it.
+    keys: BTreeMap<String, f64>,
+    /// Character error rate of addresses, 업태 and 종목.
+    cer: f64,
+}
+
+fn tally(outcomes: &[&Outcome]) -> Tally {
+    let n = outcomes.len().max(1) as f64;
+    let share = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count() as f64 / n;
+    let mut keys = BTreeMap::new();
+    for key in docrec_recognize::business::KEYS {
+        let printed: Vec<&&Outcome> = outcomes
+            .iter()
+            .filter(|o| truth_value(&o.truth, key).is_some())
+            .collect();
+        if !printed.is_empty() {
+            let exact = printed.iter().filter(|o| o.exact(key)).count();
+            keys.insert(key.to_owned(), exact as f64 / printed.len() as f64);
+        }
+    }
+    let (mut errors, mut chars) = (0usize, 0usize);
+    for o in outcomes {
+        for key in CER_KEYS {
+            if let Some(truth) = truth_value(&o.truth, key) {
+                chars += truth.chars().count();
+                errors += match o.value(key) {
+                    Some(read) => edit_distance(truth, read),
+                    None => truth.chars().count(),
+                };
+            }
+        }
+    }
+    Tally {
+        documents: outcomes.len(),
+        document: share(&|o| o.core_ok()),
+        all_keys: share(&|o| o.all_ok()),
+        keys,
+        cer: errors as f64 / chars.max(1) as f64,
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    workers: usize,
+    levels: BTreeMap<String, Tally>,
+    all: Tally,
+    latency_ms_p50: f64,
+    latency_ms_p95: f64,
+    latency_ms_mean: f64,
+    documents_per_second: f64,
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let truths: Vec<BusinessTruth> = docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
+        .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
+    let workers = args.workers.max(1);
+    let recognizer = super::super::recognizer(Some(workers))?;
+    let (outcomes, wall) = run_parallel(&truths, workers, |truth| {
+        let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
+        let t0 = Instant::now();
+        let answer = recognizer.business(&bytes);
+        let elapsed = t0.elapsed();
+        let (code, read) = match answer {
+            Ok(r) => (
+                0,
+                r.key_values
+                    .into_iter()
+                    .map(|kv| (kv.key, kv.value))
+                    .collect(),
+            ),
+            Err(code) => (code.code(), Vec::new()),
+        };
+        Outcome {
+            truth: truth.clone(),
+            elapsed,
+            code,
+            read,
+        }
+    });
+
+    let mut levels = BTreeMap::new();
+    for level in Level::ALL {
+        let of_level: Vec<&Outcome> = outcomes.iter().filter(|o| o.truth.level == level).collect();
+        if !of_level.is_empty() {
+            levels.insert(level.as_str().to_owned(), tally(&of_level));
+        }
+    }
+    let (p50, p95, mean) = latency_summary(
+        outcomes
+            .iter()
+            .map(|o| o.elapsed.as_secs_f64() * 1000.0)
+            .collect(),
+    );
+    let report = Report {
+        workers,
+        levels,
+        all: tally(&outcomes.iter().collect::<Vec<_>>()),
+        latency_ms_p50: p50,
+        latency_ms_p95: p95,
+        latency_ms_mean: mean,
+        documents_per_second: outcomes.len() as f64 / wall.as_secs_f64().max(1e-9),
+    };
+    if args.failures {
+        for o in outcomes.iter().filter(|o| !o.all_ok()) {
+            let wrong: Vec<String> = docrec_recognize::business::KEYS
+                .iter()
+                .filter(|k| !o.exact(k))
+                .map(|k| {
+                    format!(
+                        "{k}: {:?} read {:?}",
+                        truth_value(&o.truth, k).unwrap_or("-"),
+                        o.value(k).unwrap_or("-")
+                    )
+                })
+                .collect();
+            eprintln!(
+                "{}\t{}\t{}\t[{}]\t{}",
+                o.truth.file,
+                o.truth.level.as_str(),
+                o.truth.font,
+                o.code,
+                wrong.join("; ")
+            );
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_table(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(report: &Report) {
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let rows: Vec<(&str, &Tally)> = report
+        .levels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v))
+        .chain([("all", &report.all)])
+        .collect();
+    println!(
+        "{:<7} {:>5} {:>9} {:>9} {:>7}",
+        "level", "docs", "document", "allKeys", "CER"
+    );
+    for (name, t) in &rows {
+        println!(
+            "{:<7} {:>5} {:>9} {:>9} {:>7}",
+            name,
+            t.documents,
+            pct(t.document),
+            pct(t.all_keys),
+            format!("{:.2}%", t.cer * 100.0)
+        );
+    }
+    println!();
+    print!("{:<10}", "key");
+    for (name, _) in &rows {
+        print!(" {name:>7}");
+    }
+    println!();
+    for key in docrec_recognize::business::KEYS {
+        print!("{key:<10}");
+        for (_, t) in &rows {
+            match t.keys.get(key) {
+                Some(share) => print!(" {:>7}", pct(*share)),
+                None => print!(" {:>7}", "-"),
+            }
+        }
+        println!();
+    }
+    println!(
+        "latency per document: p50 {:.0} ms, p95 {:.0} ms, mean {:.0} ms; {:.2} documents/s with {} worker(s)",
+        report.latency_ms_p50, report.latency_ms_p95, report.latency_ms_mean, report.documents_per_second, report.workers
+    );
+}
