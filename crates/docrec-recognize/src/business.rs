@@ -363,7 +363,7 @@ struct LabelAt {
 /// label's allowed errors. A label whose last character is glued to the
 /// start of the value (`생년월일:1978`) is found too.
 fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
-    let mut best: Option<LabelAt> = None;
+    let mut best: Option<(LabelAt, i32)> = None;
     let mut joined = String::new();
     for end in start..row.words.len().min(start + 16) {
         joined.push_str(&row.words[end].text);
@@ -372,18 +372,23 @@ fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
         // split of the last word.
         let last = &row.words[end].text;
         let before_last: String = joined[..joined.len() - last.len()].to_owned();
-        let mut splits: Vec<(String, usize)> = vec![(bare.clone(), 0)];
-        for (index, c) in last.char_indices() {
-            if is_separator(c) && index > 0 {
-                let head = format!("{before_last}{}", &last[..index]);
-                let value_skip = last[..index + c.len_utf8()].chars().count();
-                let rest = &last[index + c.len_utf8()..];
-                if !rest.is_empty() {
-                    splits.push((head, value_skip));
-                }
+        // The last word may hold the end of the label and the start of the
+        // value (`생년월일:1978`, `)유한회사`): try every split of it.
+        // A split not at a separator must give the label exactly: `법인`
+        // of `법인사업자` is no `법인명`.
+        let mut splits: Vec<(String, usize, bool)> = vec![(bare.clone(), 0, true)];
+        for (index, _) in last.char_indices().skip(1) {
+            let head = &last[..index];
+            let tail = &last[index..];
+            let value = tail.trim_start_matches(is_separator);
+            if !value.is_empty() {
+                let at_separator = value.len() < tail.len() || head.ends_with(is_separator);
+                let value_skip = last.chars().count() - value.chars().count();
+                let head = format!("{before_last}{}", head.trim_end_matches(is_separator));
+                splits.push((head, value_skip, at_separator));
             }
         }
-        for (text, value_skip) in splits {
+        for (text, value_skip, at_separator) in splits {
             let text = text.trim_start_matches(is_separator);
             let length = text.chars().count();
             for (label, target) in LABELS {
@@ -392,7 +397,7 @@ fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
                     continue;
                 }
                 let errors = edit_distance(text, label);
-                if errors > allowed_errors(label_len) {
+                if errors > allowed_errors(label_len) || (errors > 0 && !at_separator) {
                     continue;
                 }
                 let words = if value_skip > 0 {
@@ -407,13 +412,18 @@ fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
                     value_skip,
                     errors,
                 };
+                // The most characters matched, an error costing two (so
+                // `법인명(단체명` is the long label read with one error, not
+                // `법인명` and a stray `(단체명`), then more words.
+                let score = label_len as i32 - 2 * errors as i32;
                 let better = match best {
                     None => true,
-                    // Fewer errors, then the longer label.
-                    Some(b) => errors < b.errors || (errors == b.errors && found.words > b.words),
+                    Some((b, b_score)) => {
+                        score > b_score || (score == b_score && found.words > b.words)
+                    }
                 };
                 if better {
-                    best = Some(found);
+                    best = Some((found, score));
                 }
             }
         }
@@ -421,7 +431,7 @@ fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
             break;
         }
     }
-    best
+    best.map(|(label, _)| label)
 }
 
 /// Labels that follow a value on the same row: the birth date after the
@@ -508,8 +518,9 @@ impl RawValue {
 }
 
 /// The words of `row` from word `from` (skipping `skip` characters of it)
-/// to word `to`, without the separators before the value (`:` read as its
-/// own word or glued to the value's first word).
+/// to word `to`, without what OCR made of the colon and the marks around
+/// the value: up to a colon among its first two words (`ㆍ :`, `_ :`), and
+/// stray marks at either end (`정정 |`, `박예나-`).
 fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
     let mut words: Vec<Word> = row.words[from.min(to)..to].to_vec();
     if let Some(first) = words.first_mut() {
@@ -517,14 +528,56 @@ fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
             first.text = first.text.chars().skip(skip).collect();
         }
     }
+    if let Some(colon) = words
+        .iter()
+        .take(2)
+        .rposition(|w| w.text.ends_with([':', '：']))
+    {
+        words.drain(..=colon);
+    }
+    let stray = |c: char| is_separator(c) || is_stray_mark(c);
     while let Some(first) = words.first_mut() {
-        first.text = first.text.trim_start_matches(is_separator).to_owned();
+        first.text = first.text.trim_start_matches(stray).to_owned();
         if !first.text.is_empty() {
             break;
         }
         words.remove(0);
     }
+    while let Some(last) = words.last_mut() {
+        last.text = last.text.trim_end_matches(is_stray_mark).to_owned();
+        if !last.text.is_empty() {
+            break;
+        }
+        words.pop();
+    }
     words
+}
+
+/// Marks OCR reads from specks, the seal's ring or a misread colon, which
+/// no value starts or ends with.
+fn is_stray_mark(c: char) -> bool {
+    matches!(
+        c,
+        '|' | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '-'
+            | '_'
+            | '~'
+            | '。'
+            | '”'
+            | '“'
+            | '"'
+            | '\''
+            | '*'
+            | '＊'
+            | 'ㆍ'
+            | '·'
+            | '•'
+            | '`'
+            | '^'
+    )
 }
 
 /// The kinds the subtitle names (the `구분` key).

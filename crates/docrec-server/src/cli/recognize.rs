@@ -1,19 +1,24 @@
-//! `docrec recognize credit-card FILE... [--json]`: for each file, the
+//! `docrec recognize credit-card|business FILE... [--json]`: for each file, the
 //! envelope the API would answer for it, one line per file in the order
 //! given. Values are printed in plaintext: the command line is the
 //! operator's own tool.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use docrec_errors::{Envelope, ErrorCode};
+use docrec_recognize::business::BusinessResult;
+use docrec_recognize::credit_card::CreditCardResult;
+use serde::Serialize;
 
 use super::progress_bar;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Kind {
     CreditCard,
+    /// Business registration certificates (사업자등록증).
+    Business,
 }
 
 #[derive(Debug, Args)]
@@ -28,41 +33,71 @@ pub struct RecognizeArgs {
     json: bool,
 }
 
+/// One file's line: the envelope JSON, or the file name and `summary` of
+/// the result (or the error).
+fn answer_line<R: Serialize>(
+    file: &Path,
+    answer: &Result<R, ErrorCode>,
+    json: bool,
+    summary: impl Fn(&R) -> String,
+) -> anyhow::Result<String> {
+    Ok(if json {
+        match answer {
+            Ok(result) => serde_json::to_string(&Envelope::success(result))?,
+            Err(code) => serde_json::to_string(&Envelope::<()>::failure(*code))?,
+        }
+    } else {
+        match answer {
+            Ok(result) => format!("{}\t{}", file.display(), summary(result)),
+            Err(code) => format!("{}\t{}", file.display(), code),
+        }
+    })
+}
+
 pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
     let recognizer = super::recognizer(Some(1))?;
     let bar = progress_bar(args.files.len());
     let mut failures = 0;
     for file in &args.files {
-        let answer = match std::fs::read(file) {
-            Ok(bytes) => match args.kind {
-                Kind::CreditCard => recognizer.credit_card(&bytes),
-            },
-            Err(_) => Err(ErrorCode::FileReadFail),
+        let bytes = std::fs::read(file).map_err(|_| ErrorCode::FileReadFail);
+        let (failed, line) = match args.kind {
+            Kind::CreditCard => {
+                let answer = bytes.and_then(|b| recognizer.credit_card(&b));
+                let summary = |r: &CreditCardResult| {
+                    format!(
+                        "{}\t{}\t{}",
+                        r.card_nums
+                            .iter()
+                            .map(|g| g.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        r.valid_thru.value,
+                        r.card_nums.iter().map(|g| g.conf).fold(1.0f32, f32::min)
+                    )
+                };
+                (
+                    answer.is_err(),
+                    answer_line(file, &answer, args.json, summary)?,
+                )
+            }
+            Kind::Business => {
+                let answer = bytes.and_then(|b| recognizer.business(&b));
+                let summary = |r: &BusinessResult| {
+                    r.key_values
+                        .iter()
+                        .map(|kv| format!("{}={} ({:.2})", kv.key, kv.value, kv.conf))
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                };
+                (
+                    answer.is_err(),
+                    answer_line(file, &answer, args.json, summary)?,
+                )
+            }
         };
-        if answer.is_err() {
+        if failed {
             failures += 1;
         }
-        let line = if args.json {
-            match &answer {
-                Ok(result) => serde_json::to_string(&Envelope::success(result))?,
-                Err(code) => serde_json::to_string(&Envelope::<()>::failure(*code))?,
-            }
-        } else {
-            match &answer {
-                Ok(r) => format!(
-                    "{}\t{}\t{}\t{}",
-                    file.display(),
-                    r.card_nums
-                        .iter()
-                        .map(|g| g.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    r.valid_thru.value,
-                    r.card_nums.iter().map(|g| g.conf).fold(1.0f32, f32::min)
-                ),
-                Err(code) => format!("{}\t{}", file.display(), code),
-            }
-        };
         bar.suspend(|| println!("{line}"));
         bar.inc(1);
     }
