@@ -29,6 +29,7 @@ use std::sync::LazyLock;
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
+use docrec_ocr::preprocess::scale_to_height;
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::imageops::FilterType;
 use image::{GrayImage, Luma};
@@ -170,7 +171,7 @@ pub fn recognize_business(
     image: &GrayImage,
     engine: &mut Engine,
 ) -> Result<BusinessCertificate, BusinessError> {
-    let quad = find_quad(image, PAGE_ASPECT);
+    let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
     let view = rectify_as_found(image, quad, VIEW_SHORT_SIDE);
     // A page lies upright, upside down or sideways; the likelier way first.
     let ways = if view.image.width() > view.image.height() {
@@ -180,12 +181,14 @@ pub fn recognize_business(
     };
     let mut any_text = false;
     for view in &ways {
-        let words = read_page(view, engine)?;
+        let flat = flatten_paper(&view.image);
+        let words = engine.read_spaced_with(LANGUAGE, &flat, SegMode::Block)?;
         if words.is_empty() {
             break;
         }
         any_text = true;
-        if let Some(certificate) = read_certificate(&rows_of(&words), view) {
+        let page = Page { view, flat: &flat };
+        if let Some(certificate) = read_certificate(&rows_of(&words), &page, engine) {
             return certificate;
         }
     }
@@ -196,10 +199,21 @@ pub fn recognize_business(
     }
 }
 
-/// The view with the paper's shading removed, read as one block.
-fn read_page(view: &Rectified, engine: &mut Engine) -> Result<Vec<Word>, BusinessError> {
-    let flat = flatten_paper(&view.image);
-    Ok(engine.read_spaced_with(LANGUAGE, &flat, SegMode::Block)?)
+/// Whether an outline can be the page: shaped like A4 (within a fifth)
+/// and a quarter of the upload or more. A frame printed on a scanned page,
+/// or a box of it, is not the page.
+fn is_page_outline(quad: &Quad, image: &GrayImage) -> bool {
+    let across = (quad.side(0) + quad.side(2)) / 2.0;
+    let down = (quad.side(1) + quad.side(3)) / 2.0;
+    let ratio = across.max(down) / across.min(down).max(1.0);
+    let image_area = image.width() as f32 * image.height() as f32;
+    (PAGE_ASPECT * 0.8..=PAGE_ASPECT * 1.2).contains(&ratio) && quad.area() >= 0.25 * image_area
+}
+
+/// A view of the page and the same view flattened (what OCR reads).
+struct Page<'a> {
+    view: &'a Rectified,
+    flat: &'a GrayImage,
 }
 
 /// Divides each pixel by the paper's brightness around it (estimated at an
@@ -591,8 +605,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// are not a certificate's (no title and fewer than three labels).
 fn read_certificate(
     rows: &[Row],
-    view: &Rectified,
+    page: &Page,
+    engine: &mut Engine,
 ) -> Option<Result<BusinessCertificate, BusinessError>> {
+    let view = page.view;
     let title_row = rows.iter().position(|r| {
         let compact = r.compact();
         compact.contains("등록증") || edit_distance(&compact, "사업자등록증") <= 2
@@ -691,7 +707,21 @@ fn read_certificate(
         if raw.words.is_empty() {
             continue;
         }
-        if let Some(kv) = checked_value(raw, &to_quad) {
+        let mut raw = raw.clone();
+        if raw.key == "등록번호" && !registration_number_passes(&raw.text()) {
+            match reread_registration_number(engine, page.flat, raw.rect()) {
+                Ok(Some(number)) => {
+                    raw.words = vec![Word {
+                        text: number,
+                        conf: raw.conf() * REREAD_CONF,
+                        ..raw.words[0].clone()
+                    }];
+                }
+                Ok(None) => {}
+                Err(e) => return Some(Err(e.into())),
+            }
+        }
+        if let Some(kv) = checked_value(&raw, &to_quad) {
             key_values.push(kv);
         }
     }
@@ -743,6 +773,44 @@ fn mean_conf(words: &[Word]) -> f32 {
         words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32
     }
 }
+
+/// How much a value read again (because the first reading failed its
+/// check) keeps of the first reading's confidence.
+const REREAD_CONF: f32 = 0.9;
+
+/// Reads a registration number's box again, cut from the page and scaled
+/// up, as one line with the Korean and the English models: OCR of the
+/// whole page sometimes adds a digit (`128-58-3611713`). Gives the first
+/// reading of ten digits whose check digit is right.
+fn reread_registration_number(
+    engine: &mut Engine,
+    page: &GrayImage,
+    rect: Rect,
+) -> Result<Option<String>, OcrError> {
+    let pad = (rect.height / 2) as i32;
+    let cut = rect.padded_within(pad, pad / 2, page.width(), page.height());
+    if cut.width < 8 || cut.height < 8 {
+        return Ok(None);
+    }
+    let crop = image::imageops::crop_imm(page, cut.x as u32, cut.y as u32, cut.width, cut.height)
+        .to_image();
+    let (line, _) = scale_to_height(&crop, REREAD_HEIGHT);
+    for model in [LANGUAGE, ENGLISH] {
+        let words = engine.read_with(model, &line, SegMode::Line)?;
+        let text: String = words.iter().map(|w| w.text.as_str()).collect();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if registration_number_passes(&digits) {
+            return Ok(Some(digits));
+        }
+    }
+    Ok(None)
+}
+
+/// The engines' default language, read with when no model of another name
+/// is asked for.
+const ENGLISH: &str = "eng";
+/// The height a value's cut is scaled to for a second reading.
+const REREAD_HEIGHT: u32 = 56;
 
 /// `YYYY 년 MM 월 DD 일` from a reading, with a confidence factor: 1 for a
 /// date that exists, 0.5 for one that does not.
