@@ -182,3 +182,57 @@ fn eval_prints_a_table_per_level() {
     let all = text.lines().find(|l| l.starts_with("all")).unwrap();
     assert_eq!(all.split_whitespace().nth(1), Some("3"), "{all}");
 }
+
+#[test]
+fn business_certificates_are_made_recognised_and_evaluated() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().to_str().unwrap();
+    let made = run(&[
+        "synth",
+        "business",
+        "--n",
+        "2",
+        "--out",
+        out,
+        "--levels",
+        "clean,photo",
+    ]);
+    assert_ok(&made);
+    let truth = std::fs::read_to_string(dir.path().join("truth.jsonl")).expect("truth.jsonl");
+    let truths: Vec<Value> = truth
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(truths.len(), 2);
+    let file = dir.path().join(truths[0]["file"].as_str().unwrap());
+    let output = run(&["recognize", "business", "--json", file.to_str().unwrap()]);
+    let envelope: Value = serde_json::from_str(stdout(&output).trim()).expect("one envelope");
+    let code = envelope["header"]["resultCode"].as_i64().expect("a code");
+    if code == 0 {
+        let result = &envelope["result"];
+        for key in ["fileType", "unitType", "resolution", "keyValues", "boxes"] {
+            assert!(result.get(key).is_some(), "{key} missing in {envelope}");
+        }
+    } else {
+        assert_eq!(envelope, failure_envelope(code));
+    }
+
+    let output = run(&["eval", out]);
+    assert_ok(&output);
+    let text = stdout(&output);
+    let first_words: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for row in [
+        "level",
+        "clean",
+        "photo",
+        "all",
+        "등록번호",
+        "발급기관",
+        "latency",
+    ] {
+        assert!(first_words.contains(&row), "no {row} row in:\n{text}");
+    }
+}

@@ -371,6 +371,23 @@ impl Server {
     pub fn post_image(&self, bytes: &[u8], file_name: &str) -> Answer {
         self.post_card(image_form(bytes, file_name))
     }
+
+    /// POSTs `form` to the business route of `app_key`, with
+    /// `Authorization: secret` when a secret is given.
+    pub fn post_business_as(&self, app_key: &str, secret: Option<&str>, form: Multipart) -> Answer {
+        let url = self.url(&format!("/v1.0/appkeys/{app_key}/business"));
+        let mut request = self.client.post(url);
+        if let Some(secret) = secret {
+            request = request.header("Authorization", secret);
+        }
+        self.send(form.attach(request))
+    }
+
+    /// POSTs one file as the `image` part to the business route with the
+    /// test appKey and secret.
+    pub fn post_business(&self, bytes: &[u8], file_name: &str) -> Answer {
+        self.post_business_as(APP_KEY, Some(SECRET), image_form(bytes, file_name))
+    }
 }
 
 impl Drop for Server {

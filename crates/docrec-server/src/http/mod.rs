@@ -5,7 +5,7 @@
 //! layer's own failures: unknown route (404), wrong method (405).
 
 mod auth;
-mod credit_card;
+mod documents;
 mod linger;
 mod reply;
 
@@ -40,7 +40,11 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route(
             "/v1.0/appkeys/{app_key}/credit-card",
-            post(credit_card::recognize_v1),
+            post(documents::credit_card_v1),
+        )
+        .route(
+            "/v1.0/appkeys/{app_key}/business",
+            post(documents::business_v1),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -1,0 +1,75 @@
+//! The document endpoints of API.md §4: `POST
+//! /v1.0/appkeys/{appKey}/credit-card` (§4.2) and `POST
+//! /v1.0/appkeys/{appKey}/business` (§4.1).
+
+use axum::extract::{Path, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::Response;
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_upload::{boundary_from_content_type, read_image_part, UploadError};
+use serde::Serialize;
+
+use super::reply::success;
+use super::{auth, ApiError, AppState};
+use crate::recognition::Recognizer;
+
+/// Reads a credit card.
+pub async fn credit_card_v1(
+    state: State<AppState>,
+    app_key: Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    recognize_upload(
+        state,
+        app_key,
+        request,
+        ErrorCode::OcrDocumentCreditCardApiFail,
+        Recognizer::credit_card,
+    )
+    .await
+}
+
+/// Reads a business registration certificate.
+pub async fn business_v1(
+    state: State<AppState>,
+    app_key: Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    recognize_upload(
+        state,
+        app_key,
+        request,
+        ErrorCode::OcrDocumentBusinessApiFail,
+        Recognizer::business,
+    )
+    .await
+}
+
+/// Authenticates, streams the `image` part in under the size limit, and
+/// recognises it with `recognize` on a blocking thread with an engine from
+/// the pool; a recognition thread that dies answers `engine_failure`.
+async fn recognize_upload<R: Serialize + Send + 'static>(
+    State(state): State<AppState>,
+    Path(app_key): Path<String>,
+    request: Request,
+    engine_failure: ErrorCode,
+    recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
+) -> Result<Response, ApiError> {
+    auth::require_secret(&state.store, &app_key, request.headers()).await?;
+    let boundary = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(boundary_from_content_type)
+        .ok_or(ApiError(UploadError::NotMultipart.error_code()))?;
+    let body = request.into_body().into_data_stream();
+    let upload = read_image_part(body, &boundary, &state.recognizer.limits)
+        .await
+        .map_err(|e| ApiError(e.error_code()))?;
+    let recognizer = state.recognizer.clone();
+    let result = tokio::task::spawn_blocking(move || recognize(&recognizer, &upload.bytes))
+        .await
+        .map_err(|_| ApiError(engine_failure))?
+        .map_err(ApiError)?;
+    Ok(success(result))
+}
