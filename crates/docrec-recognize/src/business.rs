@@ -172,19 +172,36 @@ pub fn recognize_business(
     engine: &mut Engine,
 ) -> Result<BusinessCertificate, BusinessError> {
     let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
-    let view = rectify_as_found(image, quad, VIEW_SHORT_SIDE);
-    // A page lies upright, upside down or sideways; the likelier way first.
-    let ways = if view.image.width() > view.image.height() {
-        [view.rotated_quarter(true), view.rotated_quarter(false)]
-    } else {
-        [view.clone(), view.rotated_180()]
+    // A page lies upright, upside down or sideways: the likelier way first.
+    let ways = |view: Rectified| {
+        if view.image.width() > view.image.height() {
+            [view.rotated_quarter(true), view.rotated_quarter(false)]
+        } else {
+            [view.rotated_180(), view]
+        }
+        .into_iter()
+        .rev()
     };
+    // The outline found, if any, then the whole upload (an outline that was
+    // a box on the page, not the page).
+    let mut views: Vec<Rectified> = Vec::new();
+    let whole = ways(rectify_as_found(image, None, VIEW_SHORT_SIDE));
+    match quad {
+        Some(quad) => {
+            let outlined = ways(rectify_as_found(image, Some(quad), VIEW_SHORT_SIDE));
+            for (a, b) in outlined.zip(whole) {
+                views.push(a);
+                views.push(b);
+            }
+        }
+        None => views.extend(whole),
+    }
     let mut any_text = false;
-    for view in &ways {
+    for view in &views {
         let flat = flatten_paper(&view.image);
         let words = engine.read_spaced_with(LANGUAGE, &flat, SegMode::Block)?;
         if words.is_empty() {
-            break;
+            continue;
         }
         any_text = true;
         let page = Page { view, flat: &flat };
@@ -199,15 +216,15 @@ pub fn recognize_business(
     }
 }
 
-/// Whether an outline can be the page: shaped like A4 (within a fifth)
-/// and a quarter of the upload or more. A frame printed on a scanned page,
+/// Whether an outline can be the page: shaped like A4 (within a tenth)
+/// and two fifths of the upload or more. A frame printed on a scanned page,
 /// or a box of it, is not the page.
 fn is_page_outline(quad: &Quad, image: &GrayImage) -> bool {
     let across = (quad.side(0) + quad.side(2)) / 2.0;
     let down = (quad.side(1) + quad.side(3)) / 2.0;
     let ratio = across.max(down) / across.min(down).max(1.0);
     let image_area = image.width() as f32 * image.height() as f32;
-    (PAGE_ASPECT * 0.8..=PAGE_ASPECT * 1.2).contains(&ratio) && quad.area() >= 0.25 * image_area
+    (PAGE_ASPECT * 0.9..=PAGE_ASPECT * 1.1).contains(&ratio) && quad.area() >= 0.4 * image_area
 }
 
 /// A view of the page and the same view flattened (what OCR reads).
@@ -503,6 +520,8 @@ struct RawValue {
     key: &'static str,
     words: Vec<Word>,
     errors: usize,
+    /// The row its label is on.
+    row: usize,
 }
 
 impl RawValue {
@@ -549,7 +568,9 @@ fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
     {
         words.drain(..=colon);
     }
-    let stray = |c: char| is_separator(c) || is_stray_mark(c);
+    // A closing bracket left of the corporate label (`(단체명)`) may start
+    // what was read; no value starts with one.
+    let stray = |c: char| is_separator(c) || is_stray_mark(c) || matches!(c, ')' | '}' | ']');
     while let Some(first) = words.first_mut() {
         first.text = first.text.trim_start_matches(stray).to_owned();
         if !first.text.is_empty() {
@@ -618,6 +639,9 @@ fn read_certificate(
     // The value that a row without labels may continue, and where it began.
     let mut open: Option<(usize, i32)> = None;
     let mut last_label_row = None;
+    // Rows with a colon near their start but no label read: (row, the
+    // colon's word).
+    let mut unlabelled: Vec<(usize, usize)> = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         let labels = labels_in(row);
         if labels.is_empty() {
@@ -635,6 +659,14 @@ fn read_certificate(
                 }
             }
             open = None;
+            if let Some(colon) = row
+                .words
+                .iter()
+                .take(4)
+                .position(|w| w.text.contains([':', '：']))
+            {
+                unlabelled.push((index, colon));
+            }
             continue;
         }
         label_rows += 1;
@@ -654,6 +686,7 @@ fn read_certificate(
                         key,
                         words,
                         errors: label.errors,
+                        row: index,
                     });
                     if matches!(
                         key,
@@ -668,6 +701,9 @@ fn read_certificate(
     }
     if title_row.is_none() && label_rows < 3 {
         return None;
+    }
+    if let Some(name) = unlabelled_trade_name(rows, &values, &unlabelled) {
+        values.push(name);
     }
 
     let mut key_values: Vec<KeyValue> = Vec::new();
@@ -764,6 +800,34 @@ fn read_certificate(
         return Some(Err(BusinessError::NoNumber));
     }
     Some(Ok(BusinessCertificate { key_values, lines }))
+}
+
+/// The trade name when its label was misread (`성때` for `상호`; a
+/// two-letter label must read exactly): the value of the first row with a
+/// colon but no label between the registration number and the
+/// representative, at a lower confidence.
+fn unlabelled_trade_name(
+    rows: &[Row],
+    values: &[RawValue],
+    unlabelled: &[(usize, usize)],
+) -> Option<RawValue> {
+    if values.iter().any(|v| v.key == "상호") {
+        return None;
+    }
+    let row_of = |key: &str| values.iter().find(|v| v.key == key).map(|v| v.row);
+    let after = row_of("등록번호")?;
+    let before = row_of("대표자").unwrap_or(after + 2);
+    let (row, colon) = unlabelled
+        .iter()
+        .copied()
+        .find(|(row, _)| (after + 1..before).contains(row))?;
+    let words = value_words(&rows[row], colon, 0, rows[row].words.len());
+    (!words.is_empty()).then_some(RawValue {
+        key: "상호",
+        words,
+        errors: 2,
+        row,
+    })
 }
 
 fn mean_conf(words: &[Word]) -> f32 {
@@ -1012,6 +1076,7 @@ mod tests {
             key: "등록번호",
             words: vec![word("123-45-67891", 0, 1)],
             errors: 0,
+            row: 0,
         };
         let bad = RawValue {
             words: vec![word("123-45-67890", 0, 1)],
