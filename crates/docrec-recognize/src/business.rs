@@ -652,7 +652,8 @@ fn read_certificate(
                 let gap = row.rect().y - previous.rect().bottom();
                 let continues = gap < (previous.height() as i32).max(8)
                     && row.rect().x + 8 >= value_x
-                    && DATE.find(&row.compact()).is_none();
+                    && DATE.find(&row.compact()).is_none()
+                    && is_confident_text(row);
                 if continues {
                     values[value_index].words.extend(row.words.iter().cloned());
                     continue;
@@ -702,8 +703,13 @@ fn read_certificate(
     if title_row.is_none() && label_rows < 3 {
         return None;
     }
-    if let Some(name) = unlabelled_trade_name(rows, &values, &unlabelled) {
-        values.push(name);
+    for (key, after, before) in [
+        ("상호", "등록번호", "대표자"),
+        ("대표자", "상호", "개업연월일"),
+    ] {
+        if let Some(value) = unlabelled_value(rows, &values, &unlabelled, key, (after, before)) {
+            values.push(value);
+        }
     }
 
     let mut key_values: Vec<KeyValue> = Vec::new();
@@ -802,28 +808,41 @@ fn read_certificate(
     Some(Ok(BusinessCertificate { key_values, lines }))
 }
 
-/// The trade name when its label was misread (`성때` for `상호`; a
-/// two-letter label must read exactly): the value of the first row with a
-/// colon but no label between the registration number and the
-/// representative, at a lower confidence.
-fn unlabelled_trade_name(
+/// Whether a row reads as text rather than specks: two letters or digits
+/// or more, at a mean confidence of 0.6 or more.
+fn is_confident_text(row: &Row) -> bool {
+    let letters = row
+        .words
+        .iter()
+        .flat_map(|w| w.text.chars())
+        .filter(|c| c.is_alphanumeric())
+        .count();
+    letters >= 2 && mean_conf(&row.words) >= 0.6
+}
+
+/// The value of `key` when its label was misread (`성때` for `상호`; a
+/// two-letter label must read exactly): the first row with a colon but no
+/// label between the rows of the keys `between`, at a lower confidence.
+fn unlabelled_value(
     rows: &[Row],
     values: &[RawValue],
     unlabelled: &[(usize, usize)],
+    key: &'static str,
+    between: (&str, &str),
 ) -> Option<RawValue> {
-    if values.iter().any(|v| v.key == "상호") {
+    if values.iter().any(|v| v.key == key) {
         return None;
     }
     let row_of = |key: &str| values.iter().find(|v| v.key == key).map(|v| v.row);
-    let after = row_of("등록번호")?;
-    let before = row_of("대표자").unwrap_or(after + 2);
+    let after = row_of(between.0)?;
+    let before = row_of(between.1).unwrap_or(after + 2);
     let (row, colon) = unlabelled
         .iter()
         .copied()
         .find(|(row, _)| (after + 1..before).contains(row))?;
     let words = value_words(&rows[row], colon, 0, rows[row].words.len());
     (!words.is_empty()).then_some(RawValue {
-        key: "상호",
+        key,
         words,
         errors: 2,
         row,
@@ -918,6 +937,11 @@ fn issuing_office(compact: &str) -> Option<String> {
 /// the rules' checks in its confidence.
 fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> Option<KeyValue> {
     let text = raw.text();
+    // Marks read at either end (a row of specks taken as a value's
+    // continuation, a seal's ring).
+    let text = text
+        .trim_matches(|c: char| c.is_whitespace() || is_stray_mark(c))
+        .to_owned();
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let mut conf = raw.conf();
     let value = match raw.key {
