@@ -282,6 +282,40 @@ impl Row {
     }
 }
 
+/// Splits a word that holds a label that may share a row after the start
+/// of the word (`심주재생년월일:1979년…`, the name read without the space
+/// before the label): the box is shared by characters.
+fn split_glued_labels(words: Vec<Word>) -> Vec<Word> {
+    const SHAREABLE: [&str; 4] = ["생년월일", "법인등록번호", "업태", "종목"];
+    let mut out = Vec::with_capacity(words.len());
+    for word in words {
+        let cut = SHAREABLE
+            .iter()
+            .filter_map(|label| word.text.find(label))
+            .filter(|at| *at > 0)
+            .min();
+        match cut {
+            Some(at) => {
+                let (head, tail) = word.text.split_at(at);
+                let total = word.text.chars().count().max(1) as f32;
+                let head_width =
+                    (word.rect.width as f32 * head.chars().count() as f32 / total).round() as u32;
+                let mut first = word.clone();
+                first.text = head.to_owned();
+                first.rect.width = head_width;
+                let mut second = word.clone();
+                second.text = tail.to_owned();
+                second.rect.x += head_width as i32;
+                second.rect.width = word.rect.width.saturating_sub(head_width);
+                out.push(first);
+                out.push(second);
+            }
+            None => out.push(word),
+        }
+    }
+    out
+}
+
 /// Words grouped into Tesseract's lines, top to bottom.
 fn rows_of(words: &[Word]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
@@ -299,6 +333,7 @@ fn rows_of(words: &[Word]) -> Vec<Row> {
     }
     for row in &mut rows {
         row.words.sort_by_key(|w| w.rect.x);
+        row.words = split_glued_labels(std::mem::take(&mut row.words));
     }
     rows.sort_by_key(|r| r.rect().y);
     rows
@@ -446,11 +481,13 @@ fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
                 // The most characters matched, an error costing two (so
                 // `법인명(단체명` is the long label read with one error, not
                 // `법인명` and a stray `(단체명`), then more words.
+                // On a tie, the split that gives the label more of the word
+                // (`대표.자:` rather than `대표`, leaving `자:` to the value).
                 let score = label_len as i32 - 2 * errors as i32;
                 let better = match best {
                     None => true,
                     Some((b, b_score)) => {
-                        score > b_score || (score == b_score && found.words > b.words)
+                        (score, found.words, found.value_skip) > (b_score, b.words, b.value_skip)
                     }
                 };
                 if better {
@@ -612,6 +649,9 @@ fn is_stray_mark(c: char) -> bool {
             | '•'
             | '`'
             | '^'
+            | '!'
+            | '['
+            | '…'
     )
 }
 
@@ -1037,6 +1077,15 @@ mod tests {
         let r = row(&["사엽장소재지", ":", "서울특별시"]);
         assert_eq!(labels_in(&r)[0].target, LabelTarget::Key("사업장소재지"));
         assert!(labels_in(&row(&["상오", ":", "한빛"])).is_empty());
+    }
+
+    #[test]
+    fn a_label_glued_to_the_value_before_it_is_split_off() {
+        let words = split_glued_labels(vec![word("홍길동생년월일:1980", 0, 1)]);
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["홍길동", "생년월일:1980"]);
+        assert_eq!(words[0].rect.width + words[1].rect.width, 20 * 12);
+        assert_eq!(words[1].rect.x, words[0].rect.right());
     }
 
     #[test]
