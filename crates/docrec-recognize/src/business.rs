@@ -803,6 +803,11 @@ fn read_certificate(
                 Err(e) => return Some(Err(e.into())),
             }
         }
+        if matches!(raw.key, "상호" | "대표자") {
+            if let Err(e) = surer_name(engine, page.flat, &mut raw) {
+                return Some(Err(e.into()));
+            }
+        }
         if let Some(kv) = checked_value(&raw, &to_quad) {
             key_values.push(kv);
         }
@@ -910,14 +915,9 @@ fn reread_registration_number(
     page: &GrayImage,
     rect: Rect,
 ) -> Result<Option<String>, OcrError> {
-    let pad = (rect.height / 2) as i32;
-    let cut = rect.padded_within(pad, pad / 2, page.width(), page.height());
-    if cut.width < 8 || cut.height < 8 {
+    let Some(line) = value_cut(page, rect) else {
         return Ok(None);
-    }
-    let crop = image::imageops::crop_imm(page, cut.x as u32, cut.y as u32, cut.width, cut.height)
-        .to_image();
-    let (line, _) = scale_to_height(&crop, REREAD_HEIGHT);
+    };
     for model in [LANGUAGE, ENGLISH] {
         let words = engine.read_with(model, &line, SegMode::Line)?;
         let text: String = words.iter().map(|w| w.text.as_str()).collect();
@@ -927,6 +927,54 @@ fn reread_registration_number(
         }
     }
     Ok(None)
+}
+
+/// A value's box cut from the page with a margin (half its height across,
+/// a quarter up and down), scaled up for a second reading as one line.
+fn value_cut(page: &GrayImage, rect: Rect) -> Option<GrayImage> {
+    let pad = (rect.height / 2) as i32;
+    let cut = rect.padded_within(pad, pad / 2, page.width(), page.height());
+    if cut.width < 8 || cut.height < 8 {
+        return None;
+    }
+    let crop = image::imageops::crop_imm(page, cut.x as u32, cut.y as u32, cut.width, cut.height)
+        .to_image();
+    Some(scale_to_height(&crop, REREAD_HEIGHT).0)
+}
+
+/// Reads a name's box (a trade name, a representative) again as one line
+/// and keeps the surer of the two readings: the page's reading confuses
+/// look-alike syllables (`으듬` for `으뜸`) more than a line cut to size.
+fn surer_name(engine: &mut Engine, page: &GrayImage, raw: &mut RawValue) -> Result<(), OcrError> {
+    let Some(line) = value_cut(page, raw.rect()) else {
+        return Ok(());
+    };
+    let mut words = engine.read_spaced_with(LANGUAGE, &line, SegMode::Line)?;
+    let junk = |w: &Word| w.text.chars().all(|c| is_separator(c) || is_stray_mark(c));
+    while words.first().is_some_and(junk) {
+        words.remove(0);
+    }
+    while words.last().is_some_and(junk) {
+        words.pop();
+    }
+    let again = mean_conf(&words) * 0.9f32.powi(raw.errors as i32);
+    if !words.is_empty() && again > raw.conf() {
+        let text: String = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let first = raw.words[0].clone();
+        raw.words = vec![Word {
+            text: text
+                .trim_matches(|c: char| c.is_whitespace() || is_stray_mark(c) || is_separator(c))
+                .to_owned(),
+            conf: mean_conf(&words),
+            rect: raw.rect(),
+            ..first
+        }];
+    }
+    Ok(())
 }
 
 /// The engines' default language, read with when no model of another name
