@@ -26,6 +26,7 @@
 //!    that fails keeps its reading at a lower `conf`.
 
 use std::sync::LazyLock;
+use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
@@ -182,22 +183,29 @@ pub fn recognize_business(
         .into_iter()
         .rev()
     };
-    // The outline found, if any, then the whole upload (an outline that was
-    // a box on the page, not the page).
+    // The outline found, if any, then the whole upload when what surrounds
+    // the outline is light (a box on a scanned page taken for the page; on
+    // a photo's table the whole upload holds nothing more, and its texture
+    // is slow to read).
     let mut views: Vec<Rectified> = Vec::new();
     let whole = ways(rectify_as_found(image, None, VIEW_SHORT_SIDE));
     match quad {
-        Some(quad) => {
+        Some(quad) if has_light_surround(image) => {
             let outlined = ways(rectify_as_found(image, Some(quad), VIEW_SHORT_SIDE));
             for (a, b) in outlined.zip(whole) {
                 views.push(a);
                 views.push(b);
             }
         }
+        Some(quad) => views.extend(ways(rectify_as_found(image, Some(quad), VIEW_SHORT_SIDE))),
         None => views.extend(whole),
     }
+    let started = Instant::now();
     let mut any_text = false;
     for view in &views {
+        if started.elapsed() > PAGE_READ_BUDGET {
+            break;
+        }
         let flat = flatten_paper(&view.image);
         let words = engine.read_spaced_with(LANGUAGE, &flat, SegMode::Block)?;
         if words.is_empty() {
@@ -216,15 +224,36 @@ pub fn recognize_business(
     }
 }
 
+/// No other way of the page is read once this much time has gone on
+/// reading it: a photo that shows no certificate is answered in seconds,
+/// whatever it shows.
+const PAGE_READ_BUDGET: Duration = Duration::from_secs(3);
+
+/// Whether the upload's edges are light (a scanner's bed, the page's own
+/// margin) rather than a photo's table: the mean of the outer twentieth
+/// on each side is 170 or more.
+fn has_light_surround(image: &GrayImage) -> bool {
+    let (w, h) = image.dimensions();
+    let (bx, by) = ((w / 20).max(1), (h / 20).max(1));
+    let (mut sum, mut count) = (0u64, 0u64);
+    for (x, y, p) in image.enumerate_pixels() {
+        if x < bx || x >= w - bx || y < by || y >= h - by {
+            sum += u64::from(p[0]);
+            count += 1;
+        }
+    }
+    count > 0 && sum >= 170 * count
+}
+
 /// Whether an outline can be the page: shaped like A4 (within a tenth)
-/// and two fifths of the upload or more. A frame printed on a scanned page,
+/// and a fifth of the upload or more. A frame printed on a scanned page,
 /// or a box of it, is not the page.
 fn is_page_outline(quad: &Quad, image: &GrayImage) -> bool {
     let across = (quad.side(0) + quad.side(2)) / 2.0;
     let down = (quad.side(1) + quad.side(3)) / 2.0;
     let ratio = across.max(down) / across.min(down).max(1.0);
     let image_area = image.width() as f32 * image.height() as f32;
-    (PAGE_ASPECT * 0.9..=PAGE_ASPECT * 1.1).contains(&ratio) && quad.area() >= 0.4 * image_area
+    (PAGE_ASPECT * 0.9..=PAGE_ASPECT * 1.1).contains(&ratio) && quad.area() >= 0.2 * image_area
 }
 
 /// A view of the page and the same view flattened (what OCR reads).
@@ -605,11 +634,8 @@ fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
     {
         words.drain(..=colon);
     }
-    // A closing bracket left of the corporate label (`(단체명)`) may start
-    // what was read; no value starts with one.
-    let stray = |c: char| is_separator(c) || is_stray_mark(c) || matches!(c, ')' | '}' | ']');
     while let Some(first) = words.first_mut() {
-        first.text = first.text.trim_start_matches(stray).to_owned();
+        first.text = first.text.trim_start_matches(is_leading_stray).to_owned();
         if !first.text.is_empty() {
             break;
         }
@@ -623,6 +649,12 @@ fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
         words.pop();
     }
     words
+}
+
+/// What OCR may read before a value that no value starts with: separators,
+/// stray marks, and the closing bracket of the corporate label (`(단체명)`).
+fn is_leading_stray(c: char) -> bool {
+    is_separator(c) || is_stray_mark(c) || matches!(c, ')' | '}' | ']')
 }
 
 /// Marks OCR reads from specks, the seal's ring or a misread colon, which
@@ -951,7 +983,10 @@ fn surer_name(engine: &mut Engine, page: &GrayImage, raw: &mut RawValue) -> Resu
     };
     let mut words = engine.read_spaced_with(LANGUAGE, &line, SegMode::Line)?;
     let junk = |w: &Word| w.text.chars().all(|c| is_separator(c) || is_stray_mark(c));
-    while words.first().is_some_and(junk) {
+    while words
+        .first()
+        .is_some_and(|w| w.text.chars().all(is_leading_stray))
+    {
         words.remove(0);
     }
     while words.last().is_some_and(junk) {
@@ -967,7 +1002,8 @@ fn surer_name(engine: &mut Engine, page: &GrayImage, raw: &mut RawValue) -> Resu
         let first = raw.words[0].clone();
         raw.words = vec![Word {
             text: text
-                .trim_matches(|c: char| c.is_whitespace() || is_stray_mark(c) || is_separator(c))
+                .trim_start_matches(|c: char| c.is_whitespace() || is_leading_stray(c))
+                .trim_end_matches(|c: char| c.is_whitespace() || is_stray_mark(c))
                 .to_owned(),
             conf: mean_conf(&words),
             rect: raw.rect(),
