@@ -484,7 +484,13 @@ fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
             }
         }
         for (text, value_skip, at_separator) in splits {
-            let text = text.trim_start_matches(is_separator);
+            // Specks read between a label's letters (`대. .표' ㆍ 자`) are
+            // not part of it.
+            let text: String = text
+                .chars()
+                .filter(|c| !is_separator(*c) && !is_stray_mark(*c))
+                .collect();
+            let text = text.as_str();
             let length = text.chars().count();
             for (label, target) in LABELS {
                 let label_len = label.chars().count();
