@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages docrec builds and runs with: the C
 # toolchain and libclang (for the Tesseract bindings), Tesseract with its
-# English and Korean data, and the fonts the synthetic generator draws with.
+# English and Korean data, Poppler's PDF tools (pdftotext, pdftoppm: PDF
+# uploads), and the fonts the synthetic generator draws with.
 # Idempotent: does nothing when every package is already installed.
 set -euo pipefail
 
@@ -9,7 +10,7 @@ packages=(
   build-essential pkg-config libclang-dev
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-ocr-a fonts-ocr-b fonts-nanum
-  sqlite3 curl ca-certificates
+  poppler-utils sqlite3 curl ca-certificates
 )
 
 missing=()

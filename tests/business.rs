@@ -8,7 +8,7 @@ mod common;
 use std::io::Cursor;
 
 use common::{image_form, shared, Answer, Multipart};
-use docrec_synth::{Level, SyntheticCertificate};
+use docrec_synth::{CertificateFormat, Level, SyntheticCertificate};
 use image::{ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
 
@@ -37,17 +37,25 @@ fn assert_box(value: &Value, width: u32, height: u32) {
     }
 }
 
+/// A4 in points, with a margin for a scan's bed.
+const PDF_PAGE_POINTS: (u32, u32) = (660, 900);
+
 /// Asserts that `answer` gives every key of `certificate` exactly, in the
-/// API's order, with boxes inside the image and confidences in [0, 1].
+/// API's order, with boxes inside the image (or, for a PDF, the page in
+/// points) and confidences in [0, 1].
 #[track_caller]
 fn assert_certificate_read(answer: &Answer, certificate: &SyntheticCertificate) {
     let truth = &certificate.truth;
     let what = format!("{} {}", truth.level, truth.file);
     let result = answer.assert_success();
-    let image = image::load_from_memory(&certificate.encoded).expect("decodes");
-    let (width, height) = (image.width(), image.height());
+    let (width, height, unit) = if certificate.extension == "pdf" {
+        (PDF_PAGE_POINTS.0, PDF_PAGE_POINTS.1, "point")
+    } else {
+        let image = image::load_from_memory(&certificate.encoded).expect("decodes");
+        (image.width(), image.height(), "pixel")
+    };
     assert_eq!(result["fileType"], certificate.extension, "{what}");
-    assert_eq!(result["unitType"], "pixel", "{what}");
+    assert_eq!(result["unitType"], unit, "{what}");
     assert_eq!(result["resolution"], "normal", "{what}");
     let read: Vec<(&str, &str)> = result["keyValues"]
         .as_array()
@@ -94,6 +102,82 @@ fn a_photographed_certificate_is_read_right() {
     assert_eq!(certificate.extension, "jpg");
     let answer = server.post_business(&certificate.encoded, "photo.jpg");
     assert_certificate_read(&answer, &certificate);
+}
+
+#[test]
+fn a_born_digital_pdf_is_read_from_its_text_layer() {
+    let server = shared();
+    for seed in [1, 2, 3] {
+        let certificate =
+            docrec_synth::business_certificate_as(seed, Level::Clean, CertificateFormat::TextPdf)
+                .expect("a certificate");
+        let answer = server.post_business(&certificate.encoded, "certificate.pdf");
+        assert_certificate_read(&answer, &certificate);
+        // Read, not recognised: every value is sure.
+        for kv in answer.assert_success()["keyValues"].as_array().unwrap() {
+            assert_eq!(kv["conf"], 1.0, "{kv}");
+        }
+    }
+}
+
+#[test]
+fn a_scanned_pdf_is_rendered_and_recognised() {
+    let server = shared();
+    let certificate =
+        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::ScannedPdf)
+            .expect("a certificate");
+    let answer = server.post_business(&certificate.encoded, "scan.pdf");
+    assert_certificate_read(&answer, &certificate);
+}
+
+#[test]
+fn a_password_protected_pdf_answers_4000103() {
+    let server = shared();
+    let certificate =
+        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::ProtectedPdf)
+            .expect("a certificate");
+    server
+        .post_business(&certificate.encoded, "protected.pdf")
+        .assert_failure(4000103);
+    // The file is really encrypted: with its password, Poppler renders it.
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("protected.pdf");
+    std::fs::write(&path, &certificate.encoded).unwrap();
+    let rendered = std::process::Command::new("pdftoppm")
+        .args([
+            "-upw",
+            docrec_synth::PROTECTED_PDF_PASSWORD,
+            "-singlefile",
+            "-tiff",
+        ])
+        .arg(&path)
+        .arg(dir.path().join("page"))
+        .status()
+        .expect("pdftoppm runs");
+    assert!(rendered.success());
+    let page = image::open(dir.path().join("page.tif")).expect("a rendered page");
+    assert!(page.width() > 500);
+}
+
+#[test]
+fn a_truncated_pdf_answers_5000005() {
+    let server = shared();
+    let certificate =
+        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::TextPdf)
+            .expect("a certificate");
+    let cut = &certificate.encoded[..certificate.encoded.len() / 3];
+    server.post_business(cut, "cut.pdf").assert_failure(5000005);
+}
+
+#[test]
+fn a_pdf_is_no_card() {
+    let server = shared();
+    let certificate =
+        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::TextPdf)
+            .expect("a certificate");
+    server
+        .post_image(&certificate.encoded, "certificate.pdf")
+        .assert_failure(4000003);
 }
 
 #[test]

@@ -62,12 +62,54 @@ pub fn spec_table() -> Vec<(i64, String, String)> {
     rows
 }
 
-/// The spec's message for `code`.
+/// The extension codes `shared/spec/API.md` names, as it writes them:
+/// ``4000103 `PDF_PASSWORD_PROTECTED` "PDF file is password protected."``.
+pub fn api_extension_codes() -> Vec<(i64, String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/API.md");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut codes = Vec::new();
+    for (at, _) in text.match_indices(" `") {
+        let before = &text[..at];
+        let digits: String = before
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let Ok(code) = digits.parse::<i64>() else {
+            continue;
+        };
+        let rest = &text[at + 2..];
+        let Some(key_end) = rest.find('`') else {
+            continue;
+        };
+        let key = &rest[..key_end];
+        let Some(message) = rest[key_end + 1..]
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|m| m.split('"').next())
+        else {
+            continue;
+        };
+        if digits.len() == 7 && key.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+            // Markdown wraps a message over lines; it reads as one line.
+            let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            codes.push((code, key.to_owned(), message));
+        }
+    }
+    codes
+}
+
+/// The spec's message for `code`: the error table's, or an extension
+/// code's as API.md names it.
 pub fn spec_message(code: i64) -> String {
     spec_table()
         .into_iter()
+        .chain(api_extension_codes())
         .find(|row| row.0 == code)
-        .unwrap_or_else(|| panic!("code {code} is not in the spec table"))
+        .unwrap_or_else(|| panic!("code {code} is neither in the spec table nor in API.md"))
         .2
 }
 

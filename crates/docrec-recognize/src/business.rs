@@ -38,6 +38,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{round_conf, BoxCorners, Resolution};
+use crate::text::group_lines;
 use docrec_rules::business_number::{
     corporate_number_passes, format_registration_number, registration_number_passes,
 };
@@ -120,7 +121,7 @@ pub struct KeyValueResult {
 #[serde(rename_all = "camelCase")]
 pub struct BusinessResult {
     pub file_type: String,
-    /// `pixel` for images.
+    /// `pixel` for images, `point` for PDFs.
     pub unit_type: &'static str,
     pub resolution: Resolution,
     pub key_values: Vec<KeyValueResult>,
@@ -128,11 +129,25 @@ pub struct BusinessResult {
 }
 
 impl BusinessCertificate {
-    /// The API's `result` for this certificate read from an image.
-    pub fn to_result(&self, file_type: &str, resolution: Resolution) -> BusinessResult {
+    /// The same certificate with every box scaled by `factor` (pixels of a
+    /// rendered PDF page to its points).
+    pub fn scaled(mut self, factor: f32) -> BusinessCertificate {
+        let scale = |quad: &mut Quad| {
+            quad.corners = quad.corners.map(|(x, y)| (x * factor, y * factor));
+        };
+        self.key_values
+            .iter_mut()
+            .for_each(|kv| scale(&mut kv.quad));
+        self.lines.iter_mut().for_each(scale);
+        self
+    }
+
+    /// The API's `result` for this certificate; `unit` says what its boxes
+    /// are in.
+    pub fn to_result(&self, file_type: &str, unit: Unit, resolution: Resolution) -> BusinessResult {
         BusinessResult {
             file_type: file_type.to_owned(),
-            unit_type: "pixel",
+            unit_type: unit.api_name(),
             resolution,
             key_values: self
                 .key_values
@@ -145,6 +160,25 @@ impl BusinessCertificate {
                 })
                 .collect(),
             boxes: self.lines.iter().map(|q| (*q).into()).collect(),
+        }
+    }
+}
+
+/// What a certificate's boxes are measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Pixels of an uploaded image.
+    Pixel,
+    /// Points of an uploaded PDF.
+    Point,
+}
+
+impl Unit {
+    /// The API's `unitType`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Unit::Pixel => "pixel",
+            Unit::Point => "point",
         }
     }
 }
@@ -212,8 +246,12 @@ pub fn recognize_business(
             continue;
         }
         any_text = true;
-        let page = Page { view, flat: &flat };
-        if let Some(certificate) = read_certificate(&rows_of(&words), &page, engine) {
+        let mut page = Page::Scanned {
+            view,
+            flat: &flat,
+            engine: &mut *engine,
+        };
+        if let Some(certificate) = read_certificate(&rows_of(&words), &mut page) {
             return certificate;
         }
     }
@@ -228,6 +266,47 @@ pub fn recognize_business(
 /// reading it: a photo that shows no certificate is answered in seconds,
 /// whatever it shows.
 const PAGE_READ_BUDGET: Duration = Duration::from_secs(3);
+
+/// Reads a certificate from a PDF's text layer: each word with its box in
+/// points from the page's top-left corner. Nothing is recognised: the
+/// words are grouped into rows and read as OCR's rows are, at confidence 1
+/// (less where a check fails); boxes are in points.
+pub fn recognize_business_text(
+    words: &[(String, [f32; 4])],
+) -> Result<BusinessCertificate, BusinessError> {
+    let unit = TEXT_LAYER_POINTS_PER_UNIT;
+    let words: Vec<Word> = words
+        .iter()
+        .map(|(text, [x0, y0, x1, y1])| Word {
+            text: text.clone(),
+            conf: 1.0,
+            rect: Rect::new(
+                (x0 / unit).round() as i32,
+                (y0 / unit).round() as i32,
+                ((x1 - x0) / unit).round().max(1.0) as u32,
+                ((y1 - y0) / unit).round().max(1.0) as u32,
+            ),
+            line: (0, 0, 0),
+        })
+        .collect();
+    if words.is_empty() {
+        return Err(BusinessError::NoText);
+    }
+    let rows: Vec<Row> = group_lines(&words)
+        .into_iter()
+        .map(|line| Row {
+            words: split_glued_labels(line.words),
+        })
+        .collect();
+    let mut page = Page::TextLayer {
+        points_per_unit: unit,
+    };
+    read_certificate(&rows, &mut page).unwrap_or(Err(BusinessError::NotACertificate))
+}
+
+/// A text layer is read in units of 1/150 inch, the size OCR reads a page
+/// at, so that the rules on gaps and heights hold for both.
+const TEXT_LAYER_POINTS_PER_UNIT: f32 = 72.0 / 150.0;
 
 /// Whether the upload's edges are light (a scanner's bed, the page's own
 /// margin) rather than a photo's table: the mean of the outer twentieth
@@ -256,10 +335,34 @@ fn is_page_outline(quad: &Quad, image: &GrayImage) -> bool {
     (PAGE_ASPECT * 0.9..=PAGE_ASPECT * 1.1).contains(&ratio) && quad.area() >= 0.2 * image_area
 }
 
-/// A view of the page and the same view flattened (what OCR reads).
-struct Page<'a> {
-    view: &'a Rectified,
-    flat: &'a GrayImage,
+/// Where the rows of a certificate came from, and so how their values can
+/// be read again and where their boxes lie in the upload.
+enum Page<'a> {
+    /// OCR of a view: `flat` is what OCR read, to cut values from for a
+    /// second reading.
+    Scanned {
+        view: &'a Rectified,
+        flat: &'a GrayImage,
+        engine: &'a mut Engine,
+    },
+    /// A PDF's text layer, its coordinates `points_per_unit` points each:
+    /// nothing to read again.
+    TextLayer { points_per_unit: f32 },
+}
+
+impl Page<'_> {
+    fn to_quad(&self, rect: Rect) -> Quad {
+        match self {
+            Page::Scanned { view, .. } => view.to_original(rect),
+            Page::TextLayer { points_per_unit } => {
+                let corners = rect
+                    .to_quad()
+                    .corners
+                    .map(|(x, y)| (x * points_per_unit, y * points_per_unit));
+                Quad::new(corners)
+            }
+        }
+    }
 }
 
 /// Divides each pixel by the paper's brightness around it (estimated at an
@@ -704,10 +807,8 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// are not a certificate's (no title and fewer than three labels).
 fn read_certificate(
     rows: &[Row],
-    page: &Page,
-    engine: &mut Engine,
+    page: &mut Page,
 ) -> Option<Result<BusinessCertificate, BusinessError>> {
-    let view = page.view;
     let title_row = rows.iter().position(|r| {
         let compact = r.compact();
         compact.contains("등록증") || edit_distance(&compact, "사업자등록증") <= 2
@@ -791,7 +892,7 @@ fn read_certificate(
     }
 
     let mut key_values: Vec<KeyValue> = Vec::new();
-    let to_quad = |rect: Rect| view.to_original(rect);
+
     // 구분: the subtitle, among the rows above the first key's label.
     let first_label_row = rows.iter().position(|r| {
         labels_in(r)
@@ -820,7 +921,7 @@ fn read_certificate(
             key: "구분",
             value: kind.to_owned(),
             conf,
-            quad: to_quad(row.rect()),
+            quad: page.to_quad(row.rect()),
         });
     }
     for raw in &values {
@@ -828,25 +929,27 @@ fn read_certificate(
             continue;
         }
         let mut raw = raw.clone();
-        if raw.key == "등록번호" && !registration_number_passes(&raw.text()) {
-            match reread_registration_number(engine, page.flat, raw.rect()) {
-                Ok(Some(number)) => {
-                    raw.words = vec![Word {
-                        text: number,
-                        conf: raw.conf() * REREAD_CONF,
-                        ..raw.words[0].clone()
-                    }];
+        if let Page::Scanned { flat, engine, .. } = page {
+            if raw.key == "등록번호" && !registration_number_passes(&raw.text()) {
+                match reread_registration_number(engine, flat, raw.rect()) {
+                    Ok(Some(number)) => {
+                        raw.words = vec![Word {
+                            text: number,
+                            conf: raw.conf() * REREAD_CONF,
+                            ..raw.words[0].clone()
+                        }];
+                    }
+                    Ok(None) => {}
+                    Err(e) => return Some(Err(e.into())),
                 }
-                Ok(None) => {}
-                Err(e) => return Some(Err(e.into())),
+            }
+            if matches!(raw.key, "상호" | "대표자") {
+                if let Err(e) = surer_name(engine, flat, &mut raw) {
+                    return Some(Err(e.into()));
+                }
             }
         }
-        if matches!(raw.key, "상호" | "대표자") {
-            if let Err(e) = surer_name(engine, page.flat, &mut raw) {
-                return Some(Err(e.into()));
-            }
-        }
-        if let Some(kv) = checked_value(&raw, &to_quad) {
+        if let Some(kv) = checked_value(&raw, &|rect| page.to_quad(rect)) {
             key_values.push(kv);
         }
     }
@@ -867,7 +970,7 @@ fn read_certificate(
                     key: "발급일자",
                     value: date.0,
                     conf,
-                    quad: to_quad(row.rect()),
+                    quad: page.to_quad(row.rect()),
                 });
                 continue;
             }
@@ -878,13 +981,13 @@ fn read_certificate(
                     key: "발급기관",
                     value: office,
                     conf: mean_conf(&row.words),
-                    quad: to_quad(row.rect()),
+                    quad: page.to_quad(row.rect()),
                 });
             }
         }
     }
     key_values.sort_by_key(|kv| KEYS.iter().position(|k| *k == kv.key));
-    let lines = rows.iter().map(|r| to_quad(r.rect())).collect();
+    let lines = rows.iter().map(|r| page.to_quad(r.rect())).collect();
     if !key_values.iter().any(|kv| kv.key == "등록번호") {
         return Some(Err(BusinessError::NoNumber));
     }

@@ -15,7 +15,9 @@ pub mod business;
 pub mod credit_card;
 pub mod text;
 
-pub use business::{recognize_business, BusinessCertificate, BusinessError};
+pub use business::{
+    recognize_business, recognize_business_text, BusinessCertificate, BusinessError,
+};
 pub use credit_card::{recognize_credit_card, CardError, CreditCard};
 
 use docrec_ocr::engine::EmbeddedModel;

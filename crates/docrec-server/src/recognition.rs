@@ -7,10 +7,16 @@ use std::sync::Arc;
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::EnginePool;
 use docrec_recognize::api::Resolution;
-use docrec_recognize::business::{self, BusinessResult};
+use docrec_recognize::business::{self, BusinessResult, Unit};
 use docrec_recognize::credit_card::{self, CreditCardResult};
-use docrec_recognize::{recognize_business, recognize_credit_card, BusinessError, CardError};
-use docrec_upload::{decode_image, FileType, UploadLimits};
+use docrec_recognize::{
+    recognize_business, recognize_business_text, recognize_credit_card, BusinessCertificate,
+    BusinessError, CardError,
+};
+use docrec_upload::{
+    check_type, decode_image, read_pdf_first_page, FileType, PdfFirstPage, UploadLimits,
+};
+use image::GrayImage;
 
 /// What the recognizers need: engines and the upload limits.
 #[derive(Clone)]
@@ -21,8 +27,8 @@ pub struct Recognizer {
 
 /// Types a card upload may be (API.md §3).
 const CARD_TYPES: &[FileType] = &[FileType::Jpeg, FileType::Png];
-/// Types a business registration upload may be as an image.
-const BUSINESS_IMAGE_TYPES: &[FileType] = &[FileType::Jpeg, FileType::Png];
+/// Types a business registration upload may be.
+const BUSINESS_TYPES: &[FileType] = &[FileType::Jpeg, FileType::Png, FileType::Pdf];
 
 impl Recognizer {
     /// Reads a credit card from an upload's bytes. Blocking: call it from a
@@ -42,21 +48,49 @@ impl Recognizer {
         ))
     }
 
-    /// Reads a business registration certificate from an upload's bytes.
-    /// Blocking: call it from a blocking thread.
+    /// Reads a business registration certificate from an upload's bytes: an
+    /// image, or a PDF's first page (its text layer, or rendered when it
+    /// has none). Blocking: call it from a blocking thread.
     pub fn business(&self, bytes: &[u8]) -> Result<BusinessResult, ErrorCode> {
+        if check_type(bytes, BUSINESS_TYPES).map_err(|e| e.error_code())? == FileType::Pdf {
+            return self.business_pdf(bytes);
+        }
         let decoded =
-            decode_image(bytes, BUSINESS_IMAGE_TYPES, &self.limits).map_err(|e| e.error_code())?;
+            decode_image(bytes, BUSINESS_TYPES, &self.limits).map_err(|e| e.error_code())?;
         let gray = decoded.image.to_luma8();
         drop(decoded.image);
+        let certificate = self.business_image(&gray)?;
+        Ok(certificate.to_result(
+            decoded.file_type.api_name(),
+            Unit::Pixel,
+            Resolution::of(decoded.width, decoded.height, business::RECOMMENDED_SIZE),
+        ))
+    }
+
+    fn business_pdf(&self, bytes: &[u8]) -> Result<BusinessResult, ErrorCode> {
+        let page = read_pdf_first_page(bytes, &self.limits).map_err(|e| e.error_code())?;
+        let certificate = match page {
+            PdfFirstPage::Text { words, .. } => {
+                let words: Vec<(String, [f32; 4])> = words
+                    .into_iter()
+                    .map(|w| (w.text, [w.x_min, w.y_min, w.x_max, w.y_max]))
+                    .collect();
+                recognize_business_text(&words).map_err(|e| e.error_code())?
+            }
+            PdfFirstPage::Rendered {
+                image,
+                points_per_pixel,
+            } => self.business_image(&image)?.scaled(points_per_pixel),
+        };
+        // A PDF's page is vector or rendered at the size OCR wants.
+        Ok(certificate.to_result(FileType::Pdf.api_name(), Unit::Point, Resolution::Normal))
+    }
+
+    fn business_image(&self, gray: &GrayImage) -> Result<BusinessCertificate, ErrorCode> {
         let mut engine = self
             .pool
             .get()
             .map_err(|e| BusinessError::Engine(e).error_code())?;
-        let certificate = recognize_business(&gray, &mut engine).map_err(|e| e.error_code())?;
-        Ok(certificate.to_result(
-            decoded.file_type.api_name(),
-            Resolution::of(decoded.width, decoded.height, business::RECOMMENDED_SIZE),
-        ))
+        recognize_business(gray, &mut engine).map_err(|e| e.error_code())
     }
 }

@@ -16,6 +16,8 @@
 //! the seal beside the issuer. Long addresses and business items wrap onto
 //! the next line, under the value's first line.
 
+use std::cell::RefCell;
+
 use ab_glyph::{FontArc, PxScale};
 use image::{Rgb, RgbImage, RgbaImage};
 use rand::Rng;
@@ -76,6 +78,22 @@ pub struct RenderedCertificate {
     pub content: CertificateContent,
     /// The body font's family name.
     pub font: &'static str,
+    /// Every run of text drawn, in page pixels: what a born-digital PDF of
+    /// the page holds in its text layer (the seal's letters are part of
+    /// its picture, not text).
+    pub text_runs: Vec<TextRun>,
+}
+
+/// A run of text as drawn: where its baseline starts, in page pixels, at
+/// what [`PxScale`] and letter spacing, in which face.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    pub text: String,
+    pub x: f32,
+    pub baseline: f32,
+    pub scale: f32,
+    pub tracking: f32,
+    pub face: Face,
 }
 
 fn pick<'a, T: ?Sized>(rng: &mut impl Rng, items: &'a [&'a T]) -> &'a T {
@@ -458,14 +476,17 @@ enum LabelStyle {
     Plain,
 }
 
-/// A face at a size, drawing in one colour.
-struct Pen {
+/// A face at a size, drawing in one colour; every run drawn is written
+/// down in `runs`.
+struct Pen<'a> {
     font: FontArc,
+    face: Face,
     size: f32,
     color: Rgbf,
+    runs: &'a RefCell<Vec<TextRun>>,
 }
 
-impl Pen {
+impl Pen<'_> {
     fn scale(&self) -> PxScale {
         PxScale::from(self.size)
     }
@@ -479,6 +500,14 @@ impl Pen {
         let (glyphs, width) = layout_line(&self.font, self.scale(), text, x, baseline, tracking);
         let (mask, _): (Mask, Vec<BoxF>) = Mask::text(&self.font, self.scale(), &glyphs);
         mask.paint(page, 0.0, 0.0, 0.95, self.color);
+        self.runs.borrow_mut().push(TextRun {
+            text: text.to_owned(),
+            x,
+            baseline,
+            scale: self.size,
+            tracking,
+            face: self.face,
+        });
         width
     }
 
@@ -599,7 +628,7 @@ fn frame(page: &mut RgbImage, inset: f32, thickness: f32, color: Rgbf) {
 }
 
 /// The seal: a red ring with the office's name inside.
-fn seal(page: &mut RgbImage, center: (f32, f32), radius: f32, font: &FontArc) {
+fn seal(page: &mut RgbImage, center: (f32, f32), radius: f32, font: &FontArc, face: Face) {
     let red = rgb(200, 40, 40);
     fill_ellipse(page, center, (radius, radius), 0.0, 0.75, red);
     fill_ellipse(
@@ -610,10 +639,14 @@ fn seal(page: &mut RgbImage, center: (f32, f32), radius: f32, font: &FontArc) {
         0.9,
         rgb(250, 235, 235),
     );
+    // Its letters are part of the seal's picture, not of the text.
+    let picture = RefCell::new(Vec::new());
     let pen = Pen {
         font: font.clone(),
+        face,
         size: radius * 0.55,
         color: red,
+        runs: &picture,
     };
     pen.draw_centered(page, "세무", center.0, center.1 - radius * 0.05, 0.0);
     pen.draw_centered(page, "서인", center.0, center.1 + radius * 0.5, 0.0);
@@ -634,20 +667,27 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
         let v = rng.gen_range(0.0..40.0f32);
         [v, v, v + rng.gen_range(0.0..20.0f32)]
     };
+    let runs = RefCell::new(Vec::new());
     let body = Pen {
         font: body_font.clone(),
+        face: body_face,
         size: rng.gen_range(25.0..32.0),
         color: ink,
+        runs: &runs,
     };
     let title = Pen {
         font: bold_font.clone(),
+        face: bold_face,
         size: rng.gen_range(52.0..68.0),
         color: ink,
+        runs: &runs,
     };
     let number_pen = Pen {
         font: bold_font.clone(),
+        face: bold_face,
         size: body.size * rng.gen_range(1.1..1.3),
         color: ink,
+        runs: &runs,
     };
     let mut page = paper(rng);
     let (w, _) = PAGE_SIZE;
@@ -666,8 +706,10 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
     if rng.gen_bool(0.5) {
         let small = Pen {
             font: body_font.clone(),
+            face: body_face,
             size: body.size * 0.75,
             color: ink,
+            runs: &runs,
         };
         let issue_number = format!(
             "발급번호 : {}-{}-{}",
@@ -846,8 +888,10 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
     y += body.size * rng.gen_range(2.5..3.5);
     let issuer_pen = Pen {
         font: bold_font.clone(),
+        face: bold_face,
         size: body.size * rng.gen_range(1.3..1.7),
         color: ink,
+        runs: &runs,
     };
     let issuer = value("발급기관");
     issuer_pen.draw_centered(&mut page, &issuer, w / 2.0, y, issuer_pen.size * 0.15);
@@ -861,12 +905,15 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
         ),
         radius,
         &bold_font,
+        bold_face,
     );
     if rng.gen_bool(0.5) {
         let small = Pen {
             font: body_font,
+            face: body_face,
             size: body.size * 0.7,
             color: ink,
+            runs: &runs,
         };
         small.draw_centered(
             &mut page,
@@ -882,6 +929,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
         image,
         content,
         font: body_face.family(),
+        text_runs: runs.into_inner(),
     })
 }
 

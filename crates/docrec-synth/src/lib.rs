@@ -15,6 +15,7 @@
 //! * [`card_number`]: brands, Luhn, grouping, expiry.
 //! * [`credit_card`](mod@credit_card): drawing the upright card.
 //! * [`business`]: what a certificate says and drawing its page.
+//! * [`pdf`]: one-page PDFs, born digital (a text layer) or scanned.
 //! * [`degrade`]: document-agnostic scan / phone-photo simulation.
 //! * [`truth`]: [`CardTruth`], [`Level`], JSON lines.
 //!
@@ -34,6 +35,7 @@ pub mod credit_card;
 pub mod degrade;
 mod draw;
 pub mod fonts;
+pub mod pdf;
 pub mod truth;
 
 use std::path::{Path, PathBuf};
@@ -202,9 +204,38 @@ pub struct SyntheticCertificate {
     pub extension: &'static str,
 }
 
-/// Draws one certificate. Deterministic for `(seed, level)`; what it says
-/// depends only on `seed`. `truth.file` is `business-{seed:05}.{extension}`.
+/// What file a certificate comes as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CertificateFormat {
+    /// A JPEG or PNG scan or photo, as the level says.
+    Image,
+    /// A born-digital PDF: the page's text as a text layer (the level is
+    /// not used: nothing is scanned).
+    TextPdf,
+    /// A PDF of a scan: the level's picture of the page as a JPEG, no text.
+    ScannedPdf,
+    /// [`CertificateFormat::ScannedPdf`] encrypted under the user password
+    /// [`PROTECTED_PDF_PASSWORD`].
+    ProtectedPdf,
+}
+
+/// The user password of [`CertificateFormat::ProtectedPdf`] files.
+pub const PROTECTED_PDF_PASSWORD: &str = "docrec-synth";
+
+/// Draws one certificate as an image. Deterministic for `(seed, level)`;
+/// what it says depends only on `seed`. `truth.file` is
+/// `business-{seed:05}.{extension}`.
 pub fn business_certificate(seed: u64, level: Level) -> Result<SyntheticCertificate, SynthError> {
+    business_certificate_as(seed, level, CertificateFormat::Image)
+}
+
+/// Draws one certificate in `format`; as [`business_certificate`], with
+/// the extension `pdf` for the PDF formats.
+pub fn business_certificate_as(
+    seed: u64,
+    level: Level,
+    format: CertificateFormat,
+) -> Result<SyntheticCertificate, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let page = business::render(&mut rng)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -222,8 +253,37 @@ pub fn business_certificate(seed: u64, level: Level) -> Result<SyntheticCertific
             &mut rng,
         ),
     };
-    let encoded = out.encoding.encode(&out.image)?;
-    let extension = out.encoding.extension();
+    let (encoded, extension, rotation) = match format {
+        CertificateFormat::Image => (
+            out.encoding.encode(&out.image)?,
+            out.encoding.extension(),
+            out.rotation,
+        ),
+        CertificateFormat::TextPdf => (
+            pdf::text_layer_pdf(&page.text_runs, page.image.dimensions())?,
+            "pdf",
+            0,
+        ),
+        CertificateFormat::ScannedPdf => {
+            let jpeg = degrade::Encoding::Jpeg(90).encode(&out.image)?;
+            (
+                pdf::image_pdf(&jpeg, out.image.dimensions()),
+                "pdf",
+                out.rotation,
+            )
+        }
+        CertificateFormat::ProtectedPdf => {
+            let jpeg = degrade::Encoding::Jpeg(90).encode(&out.image)?;
+            let id: [u8; 16] = rand::Rng::gen(&mut rng);
+            let bytes = pdf::password_protected_image_pdf(
+                &jpeg,
+                out.image.dimensions(),
+                PROTECTED_PDF_PASSWORD,
+                id,
+            );
+            (bytes, "pdf", out.rotation)
+        }
+    };
     let truth = BusinessTruth {
         file: format!("business-{seed:05}.{extension}"),
         level,
@@ -243,7 +303,7 @@ pub fn business_certificate(seed: u64, level: Level) -> Result<SyntheticCertific
                 value,
             })
             .collect(),
-        rotation: out.rotation,
+        rotation,
     };
     Ok(SyntheticCertificate {
         truth,
@@ -252,16 +312,18 @@ pub fn business_certificate(seed: u64, level: Level) -> Result<SyntheticCertific
     })
 }
 
-/// Writes `n` certificates to `out_dir` as `business-00000.{png,jpg}`, …
-/// plus `truth.jsonl`, as [`write_credit_cards`] does for cards.
+/// Writes `n` certificates in `format` to `out_dir` as
+/// `business-00000.{png,jpg,pdf}`, … plus `truth.jsonl`, as
+/// [`write_credit_cards`] does for cards.
 pub fn write_business_certificates(
     out_dir: &Path,
     n: usize,
     seed: u64,
     levels: &[Level],
+    format: CertificateFormat,
 ) -> Result<Vec<BusinessTruth>, SynthError> {
     write_set(out_dir, n, seed, levels, |i, seed, level| {
-        let certificate = business_certificate(seed, level)?;
+        let certificate = business_certificate_as(seed, level, format)?;
         let mut truth = certificate.truth;
         truth.file = format!("business-{i:05}.{}", certificate.extension);
         Ok((truth.file.clone(), certificate.encoded, truth))

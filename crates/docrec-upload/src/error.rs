@@ -34,6 +34,12 @@ pub enum UploadError {
     /// The bytes claim an accepted type but do not decode (truncated or corrupt).
     #[error("the image could not be decoded")]
     Undecodable,
+    /// The PDF cannot be opened without a password.
+    #[error("the PDF is password protected")]
+    PdfPasswordProtected,
+    /// The PDF tools (Poppler's `pdftotext`, `pdftoppm`) could not be run.
+    #[error("the PDF reader could not be started")]
+    PdfReaderUnavailable,
 }
 
 impl ToErrorCode for UploadError {
@@ -61,6 +67,8 @@ impl ToErrorCode for UploadError {
             UploadError::TooLarge => ErrorCode::MaxUploadSizeExceeded,
             UploadError::InvalidType => ErrorCode::InvalidFileType,
             UploadError::TooManyPixels | UploadError::Undecodable => ErrorCode::FileReadFail,
+            UploadError::PdfPasswordProtected => ErrorCode::PdfPasswordProtected,
+            UploadError::PdfReaderUnavailable => ErrorCode::InternalApiFail,
         }
     }
 }
@@ -80,6 +88,8 @@ mod tests {
             (UploadError::InvalidType, 4000003),
             (UploadError::TooManyPixels, 5000005),
             (UploadError::Undecodable, 5000005),
+            (UploadError::PdfPasswordProtected, 4000103),
+            (UploadError::PdfReaderUnavailable, 5000001),
         ];
         for (error, code) in expected {
             assert_eq!(error.error_code().code(), code, "{error:?}");

@@ -19,9 +19,11 @@
 //!    *before* any pixel is decoded (decompression bombs), the image is decoded
 //!    with `image`'s memory limits and the EXIF orientation is applied.
 //!
-//! The limits of all three live in [`UploadLimits`]. PDF is sniffed here but
-//! not rasterised: a caller that accepts PDF routes [`FileType::Pdf`] to the
-//! PDF reader before calling [`decode_image`].
+//! 4. [`read_pdf_first_page`] (`pdf`): a PDF's first page, as the words of
+//!    its text layer or, for a scan, rendered to pixels.
+//!
+//! The limits live in [`UploadLimits`]. A caller that accepts PDF routes
+//! [`FileType::Pdf`] to [`read_pdf_first_page`] instead of [`decode_image`].
 //!
 //! This crate knows nothing of HTTP frameworks: it takes any
 //! `Stream<Item = Result<Bytes, E>>`, so axum's `Body::into_data_stream()`
@@ -32,10 +34,12 @@ mod error;
 mod jpeg;
 mod limits;
 mod multipart;
+mod pdf;
 mod sniff;
 
 pub use decode::{check_type, decode_image, DecodedImage};
 pub use error::UploadError;
 pub use limits::UploadLimits;
 pub use multipart::{boundary_from_content_type, read_image_part, Upload, MULTIPART_OVERHEAD};
+pub use pdf::{pdf_tools_installed, read_pdf_first_page, PdfFirstPage, PdfWord};
 pub use sniff::{sniff, FileType};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use docrec_synth::Level;
+use docrec_synth::{CertificateFormat, Level};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Kind {
@@ -29,6 +29,19 @@ pub struct SynthArgs {
     /// Levels to cycle through: clean, photo, hard (default all three).
     #[arg(long, value_delimiter = ',')]
     levels: Vec<Level>,
+    /// Certificates only: image (JPEG/PNG), pdf-text (born digital, a
+    /// text layer), pdf-scan (a scan in a PDF) or pdf-protected (that scan
+    /// under the user password `docrec-synth`).
+    #[arg(long, value_enum, default_value_t = Format::Image)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Image,
+    PdfText,
+    PdfScan,
+    PdfProtected,
 }
 
 pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
@@ -43,11 +56,18 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
             );
         }
         Kind::Business => {
+            let format = match args.format {
+                Format::Image => CertificateFormat::Image,
+                Format::PdfText => CertificateFormat::TextPdf,
+                Format::PdfScan => CertificateFormat::ScannedPdf,
+                Format::PdfProtected => CertificateFormat::ProtectedPdf,
+            };
             let truths = docrec_synth::write_business_certificates(
                 &args.out,
                 args.n,
                 args.seed,
                 &args.levels,
+                format,
             )?;
             eprintln!(
                 "wrote {} certificates and truth.jsonl to {}",

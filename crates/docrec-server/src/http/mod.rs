@@ -117,6 +117,11 @@ pub fn serve() -> anyhow::Result<std::process::ExitCode> {
             "OMP_THREAD_LIMIT=1 is not set: every OCR call will be several times slower"
         );
     }
+    if !docrec_upload::pdf_tools_installed() {
+        tracing::warn!(
+            "pdftotext and pdftoppm (Debian's poppler-utils) are not on PATH: PDF uploads will answer 5000001"
+        );
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(config.workers * 4)
