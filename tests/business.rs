@@ -233,3 +233,82 @@ fn bad_uploads_get_their_codes_on_the_business_route() {
     );
     answer.assert_failure(405);
 }
+
+// --- the business status lookup (API.md §4.6) ------------------------------
+
+/// POSTs `body` (JSON text) to the status route with the test key.
+fn post_status(server: &common::Server, body: &str) -> Answer {
+    let url = server.url(&format!(
+        "/v1.0/appkeys/{}/business/status",
+        common::APP_KEY
+    ));
+    server.send(
+        server
+            .client
+            .post(url)
+            .header("Authorization", common::SECRET)
+            .header("Content-Type", "application/json")
+            .body(body.to_owned()),
+    )
+}
+
+/// Runs `docrec admin import-business-status` on `csv` against the
+/// server's database.
+fn import_status(server: &common::Server, csv: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("status.csv");
+    std::fs::write(&file, csv).unwrap();
+    common::docrec()
+        .args(["admin", "import-business-status"])
+        .arg(&file)
+        .env("DOCREC_DATA_DIR", server.data_dir())
+        .output()
+        .expect("docrec runs")
+}
+
+#[test]
+fn business_status_is_answered_from_the_imported_table() {
+    let server = shared();
+    let imported = import_status(
+        &server,
+        "business_number,status_code,status_message\n123-45-67891,01,\n2208162517,06,closed in 2024\n",
+    );
+    assert!(imported.status.success(), "{imported:?}");
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("imported 2"));
+
+    let result = post_status(&server, r#"{"businessNumber": "1234567891"}"#);
+    assert_eq!(
+        result.assert_success(),
+        &serde_json::json!({"statusCode": "01", "statusMessage": "부가가치세 일반과세자 입니다."})
+    );
+    let result = post_status(&server, r#"{"businessNumber": "2208162517"}"#);
+    assert_eq!(result.assert_success()["statusMessage"], "closed in 2024");
+    post_status(&server, r#"{"businessNumber": "1111111119"}"#).assert_failure(4000102);
+
+    // A file with one bad row imports nothing.
+    let refused = import_status(&server, "3333333333,01\n4444,01\n");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 2"));
+    post_status(&server, r#"{"businessNumber": "3333333333"}"#).assert_failure(4000102);
+}
+
+#[test]
+fn a_bad_status_request_answers_its_code() {
+    let server = shared();
+    post_status(&server, "not json").assert_failure(4000001);
+    post_status(&server, r#"{"number": "1234567891"}"#).assert_failure(4000001);
+    post_status(&server, r#"{"businessNumber": "123-45-67891"}"#).assert_failure(4000001);
+    post_status(&server, r#"{"businessNumber": 1234567891}"#).assert_failure(4000001);
+    let url = server.url(&format!(
+        "/v1.0/appkeys/{}/business/status",
+        common::APP_KEY
+    ));
+    server
+        .send(
+            server
+                .client
+                .post(url)
+                .body(r#"{"businessNumber": "1234567891"}"#),
+        )
+        .assert_failure(4000005);
+}

@@ -249,7 +249,7 @@ pub struct Server {
     pub client: reqwest::blocking::Client,
     stdout: Arc<Mutex<Vec<String>>>,
     stderr: Arc<Mutex<Vec<String>>>,
-    _data_dir: tempfile::TempDir,
+    data_dir: tempfile::TempDir,
 }
 
 /// One server shared by the tests of a binary that are running at the same
@@ -342,7 +342,7 @@ impl Server {
             client,
             stdout,
             stderr,
-            _data_dir: data_dir,
+            data_dir,
         };
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
@@ -382,6 +382,12 @@ impl Server {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .join("\n")
+    }
+
+    /// The server's data directory (its SQLite database), for `docrec
+    /// admin` commands run beside it.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
     }
 
     /// The credit-card route of `app_key`.

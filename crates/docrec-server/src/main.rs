@@ -2,10 +2,12 @@
 //!
 //! Subcommands: `serve` (the HTTP API), `recognize` (the same answers on the
 //! command line), `synth` (labelled synthetic documents), `eval` (accuracy
-//! and latency over a labelled folder) and `error-codes` (the error table).
+//! and latency over a labelled folder), `admin` (an operator's commands on
+//! the data directory) and `error-codes` (the error table).
 //! Configuration comes from `DOCREC_*` environment variables (see
 //! [`config`]).
 
+mod business_status;
 mod cli;
 mod config;
 mod http;
@@ -34,6 +36,9 @@ enum Command {
     Synth(cli::synth::SynthArgs),
     /// Measure accuracy and latency over a folder with a truth.jsonl.
     Eval(cli::eval::EvalArgs),
+    /// An operator's commands on the data directory.
+    #[command(subcommand)]
+    Admin(cli::admin::AdminCommand),
     /// Print the error table.
     ErrorCodes {
         /// As JSON: [{"resultCode", "resultKey", "resultMessage"}, ...].
@@ -49,6 +54,7 @@ fn main() -> std::process::ExitCode {
         Command::Recognize(a) => cli::recognize::run(a),
         Command::Synth(a) => cli::synth::run(a),
         Command::Eval(a) => cli::eval::run(a),
+        Command::Admin(c) => cli::admin::run(c),
         Command::ErrorCodes { json } => cli::error_codes(json),
     };
     match result {

@@ -5,8 +5,10 @@
 //! rest of docrec needs on appKeys: bootstrap a configured key
 //! ([`Store::ensure_app_key`]), mint a new one ([`Store::create_app_key`]),
 //! check a secretKey in constant time ([`Store::verify_secret`]) and ask
-//! whether a [`Service`] is enabled ([`Store::service_enabled`]). Every
-//! failure is a [`StoreError`], which answers `DATABASE_FAIL` (5000003).
+//! whether a [`Service`] is enabled ([`Store::service_enabled`]); and the
+//! business status table ([`Store::import_business_status`],
+//! [`Store::business_status`]). Every failure is a [`StoreError`], which
+//! answers `DATABASE_FAIL` (5000003).
 //!
 //! Decisions:
 //!
@@ -34,6 +36,7 @@
 //!   appears in an error or a log line.
 
 mod app_keys;
+mod business_status;
 mod error;
 mod secret;
 mod service;
@@ -45,6 +48,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use business_status::BusinessStatus;
 pub use error::StoreError;
 pub use service::Service;
 

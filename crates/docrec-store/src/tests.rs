@@ -241,3 +241,43 @@ async fn a_data_dir_that_cannot_be_created_is_an_error() {
     assert!(matches!(error, StoreError::CreateDataDir { .. }), "{error}");
     assert_eq!(error.error_code().code(), 5000003);
 }
+
+#[tokio::test]
+async fn business_status_rows_are_imported_replaced_and_found() {
+    use crate::BusinessStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let row = |number: &str, code: &str, message: &str| BusinessStatus {
+        business_number: number.to_owned(),
+        status_code: code.to_owned(),
+        status_message: message.to_owned(),
+    };
+    let written = store
+        .import_business_status(&[
+            row("1234567891", "01", "general"),
+            row("2208162517", "06", "closed"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(written, 2);
+    assert_eq!(
+        store.business_status("1234567891").await.unwrap(),
+        Some(row("1234567891", "01", "general"))
+    );
+    assert_eq!(store.business_status("0000000000").await.unwrap(), None);
+    // A second import replaces a number's row and keeps the others.
+    store
+        .import_business_status(&[row("1234567891", "05", "suspended")])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .business_status("1234567891")
+            .await
+            .unwrap()
+            .unwrap()
+            .status_code,
+        "05"
+    );
+    assert!(store.business_status("2208162517").await.unwrap().is_some());
+}

@@ -5,6 +5,7 @@
 //! layer's own failures: unknown route (404), wrong method (405).
 
 mod auth;
+mod business_status;
 mod documents;
 mod linger;
 mod reply;
@@ -45,6 +46,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1.0/appkeys/{app_key}/business",
             post(documents::business_v1),
+        )
+        .route(
+            "/v1.0/appkeys/{app_key}/business/status",
+            post(business_status::status_v1),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
