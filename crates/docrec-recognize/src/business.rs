@@ -38,10 +38,11 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{round_conf, BoxCorners, Resolution};
-use crate::text::group_lines;
+use crate::text::{edit_distance, group_lines};
 use docrec_rules::business_number::{
     corporate_number_passes, format_registration_number, registration_number_passes,
 };
+use docrec_rules::date_exists;
 
 /// The Tesseract language certificates are read with (Debian's
 /// `tesseract-ocr-kor`): Korean alone reads Hangul better than `kor+eng`,
@@ -512,23 +513,6 @@ fn is_separator(c: char) -> bool {
         c,
         ':' | '：' | ';' | '|' | '.' | ',' | '『' | '」' | '「' | '』'
     )
-}
-
-/// Edit distance between two strings, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(ca != cb))
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// How many misread characters a label of `len` characters may have and
@@ -1140,19 +1124,6 @@ fn korean_date(text: &str) -> Option<(String, f32)> {
         format!("{year} 년 {month:02} 월 {day:02} 일"),
         if exists { 1.0 } else { 0.5 },
     ))
-}
-
-/// Whether the Gregorian date exists.
-pub(crate) fn date_exists(year: u32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
 }
 
 /// The issuing office (`…세무서장`) a line names, without spaces.

@@ -5,6 +5,7 @@
 //! takes one word and, when it is mostly digits, gives the digits it most
 //! likely shows, mapping the letters OCR confuses with digits (`O`→`0`,
 //! `l`→`1`, `S`→`5`, …) and counting how many it had to map.
+//! [`edit_distance`] counts the characters two readings differ by.
 
 use docrec_ocr::{Rect, Word};
 
@@ -130,6 +131,23 @@ pub fn map_lookalikes(text: &str) -> String {
     text.chars().map(|c| as_digit(c).unwrap_or(c)).collect()
 }
 
+/// Edit distance between two strings, in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(ca != cb))
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +159,13 @@ mod tests {
             rect: Rect::new(x, y, 10 * text.len() as u32, h),
             line: (0, 0, 0),
         }
+    }
+
+    #[test]
+    fn edit_distance_counts_characters_not_bytes() {
+        assert_eq!(edit_distance("사업장소재지", "사엽장소재지"), 1);
+        assert_eq!(edit_distance("상호", ""), 2);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

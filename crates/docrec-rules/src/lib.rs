@@ -6,6 +6,24 @@
 //! - [`payment_card`]: payment card numbers: the Luhn check and check
 //!   digit, the brands' prefixes, lengths and printed groupings.
 //! - [`business_number`]: business and corporate registration numbers.
+//! - [`resident_number`]: resident registration numbers.
+//! - [`driver_license`]: driver's licence numbers, regions and classes.
+//! - [`date_exists`]: whether a Gregorian date exists.
 
 pub mod business_number;
+pub mod driver_license;
 pub mod payment_card;
+pub mod resident_number;
+
+/// Whether the Gregorian date exists.
+pub fn date_exists(year: u32, month: u32, day: u32) -> bool {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}

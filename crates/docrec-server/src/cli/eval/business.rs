@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use docrec_recognize::text::edit_distance;
 use docrec_synth::{BusinessTruth, Level};
 use serde::Serialize;
 
@@ -61,22 +62,6 @@ fn truth_value<'a>(truth: &'a BusinessTruth, key: &str) -> Option<&'a str> {
         .iter()
         .find(|kv| kv.key == key)
         .map(|kv| kv.value.as_str())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(ca != cb))
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// Counts for one level (or all).
