@@ -236,3 +236,31 @@ fn business_certificates_are_made_recognised_and_evaluated() {
         assert!(first_words.contains(&row), "no {row} row in:\n{text}");
     }
 }
+
+#[test]
+fn synth_writes_id_cards_with_the_api_keys() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().to_str().unwrap();
+    assert_ok(&run(&[
+        "synth", "id-card", "--n", "4", "--out", out, "--seed", "3",
+    ]));
+    let truth = std::fs::read_to_string(dir.path().join("truth.jsonl")).expect("truth.jsonl");
+    for line in truth.lines() {
+        let truth: Value = serde_json::from_str(line).expect("a JSON line");
+        let keys: Vec<&str> = truth["keyValues"]
+            .as_array()
+            .expect("keyValues")
+            .iter()
+            .map(|kv| kv["key"].as_str().unwrap())
+            .collect();
+        match truth["idType"].as_str() {
+            Some("resident") => {
+                assert_eq!(keys, ["name", "residentNumber", "issueDate", "issuer"])
+            }
+            Some("driver") => assert_eq!(keys.len(), 8, "{keys:?}"),
+            other => panic!("idType {other:?}"),
+        }
+        let bytes = std::fs::read(dir.path().join(truth["file"].as_str().unwrap())).unwrap();
+        image::load_from_memory(&bytes).expect("a decodable image");
+    }
+}

@@ -8,7 +8,9 @@
 //!   (one [`CardTruth`] per line);
 //! * business registration certificates (API.md §4.1):
 //!   [`business_certificate()`] and [`write_business_certificates`], with
-//!   [`BusinessTruth`] lines.
+//!   [`BusinessTruth`] lines;
+//! * Korean ID cards (API.md §4.4): [`id_card()`] and [`write_id_cards`],
+//!   with [`IdCardTruth`] lines.
 //!
 //! Modules:
 //! * [`fonts`]: system fonts loaded at run time (nothing embedded).
@@ -16,6 +18,8 @@
 //! * [`credit_card`](mod@credit_card): drawing the upright card.
 //! * [`business`]: what a certificate says and drawing its page.
 //! * [`pdf`]: one-page PDFs, born digital (a text layer) or scanned.
+//! * [`id_card`](mod@id_card): resident registration cards and driver's
+//!   licences.
 //! * [`degrade`]: document-agnostic scan / phone-photo simulation.
 //! * [`truth`]: [`CardTruth`], [`Level`], JSON lines.
 //!
@@ -35,6 +39,7 @@ pub mod credit_card;
 pub mod degrade;
 mod draw;
 pub mod fonts;
+pub mod id_card;
 pub mod pdf;
 pub mod truth;
 
@@ -46,7 +51,7 @@ use rand_chacha::ChaCha8Rng;
 pub use card_number::CardNumber;
 pub use credit_card::Style;
 pub use degrade::Quad;
-pub use truth::{BusinessTruth, CardTruth, Level, TruthKeyValue};
+pub use truth::{BusinessTruth, CardTruth, IdCardTruth, Level, TruthKeyValue};
 
 /// Everything that can go wrong while generating.
 #[derive(Debug, thiserror::Error)]
@@ -327,6 +332,71 @@ pub fn write_business_certificates(
         let mut truth = certificate.truth;
         truth.file = format!("business-{i:05}.{}", certificate.extension);
         Ok((truth.file.clone(), certificate.encoded, truth))
+    })
+}
+
+/// One generated ID card.
+#[derive(Debug, Clone)]
+pub struct SyntheticIdCard {
+    pub truth: IdCardTruth,
+    /// The image file's bytes (PNG or JPEG).
+    pub encoded: Vec<u8>,
+    /// `"jpg"` or `"png"`.
+    pub extension: &'static str,
+}
+
+/// Draws one ID card, scanned or photographed as `level` says (as credit
+/// cards are). Deterministic for `(seed, level)`; what it says depends only
+/// on `seed`. `truth.file` is `id-card-{seed:05}.{extension}`.
+pub fn id_card(seed: u64, level: Level) -> Result<SyntheticIdCard, SynthError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let card = id_card::render(&mut rng)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(level_stream(level));
+    let out = match level {
+        Level::Clean => degrade::scan(&card.image, &degrade::ScanParams::default(), &mut rng),
+        Level::Photo => degrade::photograph(&card.image, &degrade::PhotoParams::photo(), &mut rng),
+        Level::Hard => degrade::photograph(&card.image, &degrade::PhotoParams::hard(), &mut rng),
+    };
+    let encoded = out.encoding.encode(&out.image)?;
+    let extension = out.encoding.extension();
+    let truth = IdCardTruth {
+        file: format!("id-card-{seed:05}.{extension}"),
+        level,
+        id_type: card.content.id_type.api_name().to_owned(),
+        legacy_region: card.content.legacy_region,
+        font: card.font.to_owned(),
+        key_values: card
+            .content
+            .fields
+            .into_iter()
+            .map(|(key, value)| TruthKeyValue {
+                key: key.to_owned(),
+                value,
+            })
+            .collect(),
+        rotation: out.rotation,
+    };
+    Ok(SyntheticIdCard {
+        truth,
+        encoded,
+        extension,
+    })
+}
+
+/// Writes `n` ID cards to `out_dir` as `id-card-00000.{png,jpg}`, … plus
+/// `truth.jsonl`, as [`write_credit_cards`] does for cards.
+pub fn write_id_cards(
+    out_dir: &Path,
+    n: usize,
+    seed: u64,
+    levels: &[Level],
+) -> Result<Vec<IdCardTruth>, SynthError> {
+    write_set(out_dir, n, seed, levels, |i, seed, level| {
+        let card = id_card(seed, level)?;
+        let mut truth = card.truth;
+        truth.file = format!("id-card-{i:05}.{}", card.extension);
+        Ok((truth.file.clone(), card.encoded, truth))
     })
 }
 

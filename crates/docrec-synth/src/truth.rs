@@ -1,7 +1,7 @@
 //! Ground truth records and the `truth.jsonl` file.
 //!
 //! Takes: the facts the generator chose for an image.
-//! Gives: [`CardTruth`] and [`BusinessTruth`] (serde, camelCase, one JSON
+//! Gives: [`CardTruth`], [`BusinessTruth`] and [`IdCardTruth`] (serde, camelCase, one JSON
 //! object per line of `truth.jsonl`), the difficulty [`Level`], and helpers
 //! to write and read JSON-lines files.
 
@@ -108,6 +108,26 @@ pub struct BusinessTruth {
     /// The keys of API.md §4.1 the certificate prints, in the API's order.
     pub key_values: Vec<TruthKeyValue>,
     /// Clockwise quarter turn applied to the upright page (0, 90, 180, 270).
+    pub rotation: u32,
+}
+
+/// The truth for one synthetic ID card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdCardTruth {
+    /// File name relative to the output directory, e.g. `id-card-00012.jpg`.
+    pub file: String,
+    pub level: Level,
+    /// The API's `idType`: `resident` or `driver`.
+    pub id_type: String,
+    /// A licence printing its region as a name (`서울-19-…`).
+    pub legacy_region: bool,
+    /// The face the text is drawn in.
+    pub font: String,
+    /// The keys of API.md §4.4 for the type, in its order, as the API gives
+    /// them.
+    pub key_values: Vec<TruthKeyValue>,
+    /// Clockwise quarter turn applied to the upright card (0, 90, 180, 270).
     pub rotation: u32,
 }
 

@@ -1,4 +1,4 @@
-//! `docrec synth credit-card|business --n N --out DIR [--seed S] [--levels …]`:
+//! `docrec synth credit-card|business|id-card --n N --out DIR [--seed S] [--levels …]`:
 //! labelled synthetic documents and their `truth.jsonl`.
 
 use std::path::PathBuf;
@@ -12,6 +12,8 @@ pub enum Kind {
     CreditCard,
     /// Business registration certificates (사업자등록증).
     Business,
+    /// Resident registration cards and driver's licences.
+    IdCard,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +73,14 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
             )?;
             eprintln!(
                 "wrote {} certificates and truth.jsonl to {}",
+                truths.len(),
+                args.out.display()
+            );
+        }
+        Kind::IdCard => {
+            let truths = docrec_synth::write_id_cards(&args.out, args.n, args.seed, &args.levels)?;
+            eprintln!(
+                "wrote {} ID cards and truth.jsonl to {}",
                 truths.len(),
                 args.out.display()
             );
