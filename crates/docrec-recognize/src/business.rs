@@ -38,7 +38,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{round_conf, BoxCorners, Resolution};
-use crate::text::{edit_distance, group_lines};
+use crate::text::{edit_distance, group_lines, words_rect};
 use docrec_rules::business_number::{
     corporate_number_passes, format_registration_number, registration_number_passes,
 };
@@ -396,11 +396,7 @@ struct Row {
 
 impl Row {
     fn rect(&self) -> Rect {
-        self.words
-            .iter()
-            .map(|w| w.rect)
-            .reduce(|a, b| a.union(&b))
-            .unwrap_or_default()
+        words_rect(&self.words)
     }
 
     fn height(&self) -> u32 {
@@ -701,11 +697,7 @@ impl RawValue {
     }
 
     fn rect(&self) -> Rect {
-        self.words
-            .iter()
-            .map(|w| w.rect)
-            .reduce(|a, b| a.union(&b))
-            .unwrap_or_default()
+        words_rect(&self.words)
     }
 }
 

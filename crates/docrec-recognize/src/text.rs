@@ -15,14 +15,19 @@ pub struct Line {
     pub words: Vec<Word>,
 }
 
+/// The box around every word (empty for no word).
+pub fn words_rect(words: &[Word]) -> Rect {
+    words
+        .iter()
+        .map(|w| w.rect)
+        .reduce(|a, b| a.union(&b))
+        .unwrap_or_default()
+}
+
 impl Line {
     /// The box around every word of the line.
     pub fn rect(&self) -> Rect {
-        self.words
-            .iter()
-            .map(|w| w.rect)
-            .reduce(|a, b| a.union(&b))
-            .unwrap_or_default()
+        words_rect(&self.words)
     }
 
     /// The words' texts joined with spaces.

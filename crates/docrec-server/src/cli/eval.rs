@@ -63,16 +63,52 @@ struct Tally {
     wrong_number_conf_at_least_0_9: f64,
 }
 
+/// A run's report: `T` tallies per level and over all documents, latency
+/// and throughput.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Report {
+struct Report<T> {
     workers: usize,
-    levels: BTreeMap<String, Tally>,
-    all: Tally,
+    levels: BTreeMap<String, T>,
+    all: T,
     latency_ms_p50: f64,
     latency_ms_p95: f64,
     latency_ms_mean: f64,
     documents_per_second: f64,
+}
+
+/// The report of `outcomes` (each one document's, with its level and the
+/// time it took), tallied by `tally`, for a run of `workers` that took
+/// `wall`.
+fn report<O, T>(
+    outcomes: &[O],
+    workers: usize,
+    wall: Duration,
+    level_of: impl Fn(&O) -> Level,
+    elapsed_of: impl Fn(&O) -> Duration,
+    tally: impl Fn(&[&O]) -> T,
+) -> Report<T> {
+    let mut levels = BTreeMap::new();
+    for level in Level::ALL {
+        let of_level: Vec<&O> = outcomes.iter().filter(|o| level_of(o) == level).collect();
+        if !of_level.is_empty() {
+            levels.insert(level.as_str().to_owned(), tally(&of_level));
+        }
+    }
+    let mut latencies: Vec<f64> = outcomes
+        .iter()
+        .map(|o| elapsed_of(o).as_secs_f64() * 1000.0)
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    Report {
+        workers,
+        levels,
+        all: tally(&outcomes.iter().collect::<Vec<_>>()),
+        latency_ms_p50: percentile(&latencies, 0.50),
+        latency_ms_p95: percentile(&latencies, 0.95),
+        latency_ms_mean: latencies.iter().sum::<f64>() / latencies.len().max(1) as f64,
+        documents_per_second: outcomes.len() as f64 / wall.as_secs_f64().max(1e-9),
+    }
 }
 
 fn tally(outcomes: &[&Outcome]) -> Tally {
@@ -130,16 +166,6 @@ fn run_parallel<T: Sync, O: Send>(
     )
 }
 
-/// p50, p95 and mean of latencies, in milliseconds.
-fn latency_summary(mut latencies: Vec<f64>) -> (f64, f64, f64) {
-    latencies.sort_by(f64::total_cmp);
-    (
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.95),
-        latencies.iter().sum::<f64>() / latencies.len().max(1) as f64,
-    )
-}
-
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let truth_path = args.dir.join("truth.jsonl");
     let first_line = std::fs::read_to_string(&truth_path)
@@ -194,28 +220,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         }
     });
 
-    let mut levels = BTreeMap::new();
-    for level in Level::ALL {
-        let of_level: Vec<&Outcome> = outcomes.iter().filter(|o| o.truth.level == level).collect();
-        if !of_level.is_empty() {
-            levels.insert(level.as_str().to_owned(), tally(&of_level));
-        }
-    }
-    let (p50, p95, mean) = latency_summary(
-        outcomes
-            .iter()
-            .map(|o| o.elapsed.as_secs_f64() * 1000.0)
-            .collect(),
-    );
-    let report = Report {
+    let report = report(
+        &outcomes,
         workers,
-        levels,
-        all: tally(&outcomes.iter().collect::<Vec<_>>()),
-        latency_ms_p50: p50,
-        latency_ms_p95: p95,
-        latency_ms_mean: mean,
-        documents_per_second: outcomes.len() as f64 / wall.as_secs_f64().max(1e-9),
-    };
+        wall,
+        |o| o.truth.level,
+        |o| o.elapsed,
+        tally,
+    );
 
     if args.failures {
         for o in outcomes.iter().filter(|o| !(o.number_ok && o.expiry_ok)) {
@@ -239,7 +251,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(report: &Report) {
+fn print_table(report: &Report<Tally>) {
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
     println!(
         "{:<7} {:>5} {:>13} {:>10} {:>9} {:>9} {:>10}",

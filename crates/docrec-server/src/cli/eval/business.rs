@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use docrec_recognize::text::edit_distance;
-use docrec_synth::{BusinessTruth, Level};
+use docrec_synth::BusinessTruth;
 use serde::Serialize;
 
-use super::{latency_summary, run_parallel, EvalArgs};
+use super::{report, run_parallel, EvalArgs, Report};
 
 /// The keys that must all be exact for a document to count as right.
 const CORE_KEYS: [&str; 4] = ["등록번호", "상호", "대표자", "개업연월일"];
@@ -113,18 +113,6 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
     }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Report {
-    workers: usize,
-    levels: BTreeMap<String, Tally>,
-    all: Tally,
-    latency_ms_p50: f64,
-    latency_ms_p95: f64,
-    latency_ms_mean: f64,
-    documents_per_second: f64,
-}
-
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let truths: Vec<BusinessTruth> = docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
         .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
@@ -153,28 +141,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         }
     });
 
-    let mut levels = BTreeMap::new();
-    for level in Level::ALL {
-        let of_level: Vec<&Outcome> = outcomes.iter().filter(|o| o.truth.level == level).collect();
-        if !of_level.is_empty() {
-            levels.insert(level.as_str().to_owned(), tally(&of_level));
-        }
-    }
-    let (p50, p95, mean) = latency_summary(
-        outcomes
-            .iter()
-            .map(|o| o.elapsed.as_secs_f64() * 1000.0)
-            .collect(),
-    );
-    let report = Report {
+    let report = report(
+        &outcomes,
         workers,
-        levels,
-        all: tally(&outcomes.iter().collect::<Vec<_>>()),
-        latency_ms_p50: p50,
-        latency_ms_p95: p95,
-        latency_ms_mean: mean,
-        documents_per_second: outcomes.len() as f64 / wall.as_secs_f64().max(1e-9),
-    };
+        wall,
+        |o| o.truth.level,
+        |o| o.elapsed,
+        tally,
+    );
     if args.failures {
         for o in outcomes.iter().filter(|o| !o.all_ok()) {
             let wrong: Vec<String> = docrec_recognize::business::KEYS
@@ -206,7 +180,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(report: &Report) {
+fn print_table(report: &Report<Tally>) {
     let pct = |x: f64| format!("{:.1}%", x * 100.0);
     let rows: Vec<(&str, &Tally)> = report
         .levels
