@@ -1,9 +1,11 @@
 //! Business registration certificates (사업자등록증): the keys of API.md
 //! §4.1.
 //!
-//! Takes a grayscale upload (EXIF orientation applied) and an OCR engine;
-//! gives a [`BusinessCertificate`] (each key's value, confidence and box in
-//! the upload's pixels, and the box of every text line), or a
+//! Takes a grayscale upload (EXIF orientation applied) and an OCR engine
+//! ([`recognize_business`]), or the words of a PDF's text layer with their
+//! boxes in points ([`recognize_business_text`]); gives a
+//! [`BusinessCertificate`] (each key's value, confidence and box in the
+//! upload's pixels or points, and the box of every text line), or a
 //! [`BusinessError`].
 //!
 //! The steps:
@@ -13,7 +15,9 @@
 //! 2. read the view with Tesseract's Korean model as one block of text
 //!    (its lines are the certificate's rows), after flattening the paper's
 //!    shading; a sideways view is turned upright, and a view with no
-//!    certificate on it is tried upside down and turned the other way;
+//!    certificate on it is tried upside down and turned the other way, then
+//!    (when the outline found may be a box on a scanned page) the whole
+//!    upload, within a time budget;
 //! 3. find the labels at the start of the rows, however they are spaced
 //!    (`상 호`, `상          호`, `상호`) and when OCR misread a letter of a
 //!    long one, and the labels inside a row (`생년월일` after the name,
@@ -72,16 +76,6 @@ pub struct BusinessCertificate {
     pub key_values: Vec<KeyValue>,
     /// Every text line read, in reading order.
     pub lines: Vec<Quad>,
-}
-
-impl BusinessCertificate {
-    /// The value read for `key`, if any.
-    pub fn value(&self, key: &str) -> Option<&str> {
-        self.key_values
-            .iter()
-            .find(|kv| kv.key == key)
-            .map(|kv| kv.value.as_str())
-    }
 }
 
 /// Why a certificate could not be read.
