@@ -67,10 +67,18 @@ impl Recognizer {
         ))
     }
 
+    /// A PDF's first page. An engine is taken from the pool before Poppler
+    /// runs, even for a text layer that needs none, so that PDFs, like
+    /// images, are read at most `DOCREC_WORKERS` at a time.
     fn business_pdf(&self, bytes: &[u8]) -> Result<BusinessResult, ErrorCode> {
+        let mut engine = self
+            .pool
+            .get()
+            .map_err(|e| BusinessError::Engine(e).error_code())?;
         let page = read_pdf_first_page(bytes, &self.limits).map_err(|e| e.error_code())?;
         let certificate = match page {
             PdfFirstPage::Text { words, .. } => {
+                drop(engine);
                 let words: Vec<(String, [f32; 4])> = words
                     .into_iter()
                     .map(|w| (w.text, [w.x_min, w.y_min, w.x_max, w.y_max]))
@@ -80,7 +88,9 @@ impl Recognizer {
             PdfFirstPage::Rendered {
                 image,
                 points_per_pixel,
-            } => self.business_image(&image)?.scaled(points_per_pixel),
+            } => recognize_business(&image, &mut engine)
+                .map_err(|e| e.error_code())?
+                .scaled(points_per_pixel),
         };
         // A PDF's page is vector or rendered at the size OCR wants.
         Ok(certificate.to_result(FileType::Pdf.api_name(), Unit::Point, Resolution::Normal))

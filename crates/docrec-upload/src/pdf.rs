@@ -16,8 +16,9 @@
 //! pdf_oxide and others) are young and hayro opens no encrypted file;
 //! `lopdf` parses but neither renders nor places text. The price is a process per PDF (about
 //! 20 ms) and a package at run time; each tool runs on a private copy of the
-//! bytes, on the first page only, with a time limit, and its rendering is
-//! bounded in pixels whatever the page size says.
+//! bytes (in a temporary directory deleted once the page is read), on the
+//! first page only, with a time limit, and its rendering is bounded in
+//! pixels whatever the page size says.
 
 use std::io::Read;
 use std::path::Path;
