@@ -516,10 +516,16 @@ pub fn rectify(image: &GrayImage, quad: Option<Quad>, width: u32, aspect: f32) -
         corners.rotate_left(1);
     }
     let height = ((width as f32 / aspect).round() as u32).max(1);
+    warp_to(image, corners, width, height)
+}
+
+/// The part of `image` inside `corners` (clockwise, the first becoming the
+/// view's top-left) warped to a `width` × `height` view. Degenerate corners
+/// (three in a line) fall back to a plain resize of the whole image.
+fn warp_to(image: &GrayImage, corners: [(f32, f32); 4], width: u32, height: u32) -> Rectified {
     let (w, h) = (width as f32, height as f32);
     let target = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
-    let to_output = Projection::from_control_points(corners, target);
-    match to_output {
+    match Projection::from_control_points(corners, target) {
         Some(projection) => {
             let mut out = GrayImage::new(width, height);
             warp_into(
@@ -534,7 +540,6 @@ pub fn rectify(image: &GrayImage, quad: Option<Quad>, width: u32, aspect: f32) -
                 to_original: projection.invert(),
             }
         }
-        // Degenerate corners (three in a line): fall back to a plain resize.
         None => {
             let out = image::imageops::resize(image, width, height, FilterType::Triangle);
             let sx = image.width() as f32 / w;
@@ -562,31 +567,7 @@ pub fn rectify_as_found(image: &GrayImage, quad: Option<Quad>, short_side: u32) 
         ((across * scale).round() as u32).max(1),
         ((down * scale).round() as u32).max(1),
     );
-    let (tw, th) = (width as f32, height as f32);
-    let target = [(0.0, 0.0), (tw, 0.0), (tw, th), (0.0, th)];
-    match Projection::from_control_points(quad.corners, target) {
-        Some(projection) => {
-            let mut out = GrayImage::new(width, height);
-            warp_into(
-                image,
-                projection,
-                Interpolation::Bilinear,
-                Border::Replicate,
-                &mut out,
-            );
-            Rectified {
-                image: out,
-                to_original: projection.invert(),
-            }
-        }
-        None => {
-            let out = image::imageops::resize(image, width, height, FilterType::Triangle);
-            Rectified {
-                image: out,
-                to_original: Projection::scale(w / tw, h / th),
-            }
-        }
-    }
+    warp_to(image, quad.corners, width, height)
 }
 
 /// The rows a line of text really covers, near `rect` (a line as OCR

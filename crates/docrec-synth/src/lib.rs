@@ -118,6 +118,37 @@ pub struct SyntheticCard {
     pub geometry: CardGeometry,
 }
 
+/// What is captured: a card (landscape, photographed as cards are) or a
+/// page (portrait, photographed larger in the frame).
+#[derive(Clone, Copy)]
+enum Shape {
+    Card,
+    Page,
+}
+
+/// The scan or photo of `document` that `level` says, from the random
+/// stream of `(seed, level)`, so that the level changes how a document is
+/// captured and never what it says.
+fn capture(
+    document: &image::RgbaImage,
+    seed: u64,
+    level: Level,
+    shape: Shape,
+) -> degrade::Degraded {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(level_stream(level));
+    let photo = |params: degrade::PhotoParams, rng: &mut ChaCha8Rng| {
+        degrade::photograph(document, &params, rng)
+    };
+    match (level, shape) {
+        (Level::Clean, _) => degrade::scan(document, &degrade::ScanParams::default(), &mut rng),
+        (Level::Photo, Shape::Card) => photo(degrade::PhotoParams::photo(), &mut rng),
+        (Level::Hard, Shape::Card) => photo(degrade::PhotoParams::hard(), &mut rng),
+        (Level::Photo, Shape::Page) => photo(degrade::PhotoParams::document_photo(), &mut rng),
+        (Level::Hard, Shape::Page) => photo(degrade::PhotoParams::document_hard(), &mut rng),
+    }
+}
+
 fn level_stream(level: Level) -> u64 {
     match level {
         Level::Clean => 1,
@@ -132,13 +163,7 @@ fn level_stream(level: Level) -> u64 {
 pub fn credit_card(seed: u64, level: Level) -> Result<SyntheticCard, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let card = credit_card::render(&mut rng)?;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(level_stream(level));
-    let out = match level {
-        Level::Clean => degrade::scan(&card.image, &degrade::ScanParams::default(), &mut rng),
-        Level::Photo => degrade::photograph(&card.image, &degrade::PhotoParams::photo(), &mut rng),
-        Level::Hard => degrade::photograph(&card.image, &degrade::PhotoParams::hard(), &mut rng),
-    };
+    let out = capture(&card.image, seed, level, Shape::Card);
     let encoded = out.encoding.encode(&out.image)?;
     let extension = out.encoding.extension();
     let (w, h) = (card.image.width() as f32, card.image.height() as f32);
@@ -243,21 +268,7 @@ pub fn business_certificate_as(
 ) -> Result<SyntheticCertificate, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let page = business::render(&mut rng)?;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(level_stream(level));
-    let out = match level {
-        Level::Clean => degrade::scan(&page.image, &degrade::ScanParams::default(), &mut rng),
-        Level::Photo => degrade::photograph(
-            &page.image,
-            &degrade::PhotoParams::document_photo(),
-            &mut rng,
-        ),
-        Level::Hard => degrade::photograph(
-            &page.image,
-            &degrade::PhotoParams::document_hard(),
-            &mut rng,
-        ),
-    };
+    let out = capture(&page.image, seed, level, Shape::Page);
     let (encoded, extension, rotation) = match format {
         CertificateFormat::Image => (
             out.encoding.encode(&out.image)?,
@@ -351,13 +362,7 @@ pub struct SyntheticIdCard {
 pub fn id_card(seed: u64, level: Level) -> Result<SyntheticIdCard, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let card = id_card::render(&mut rng)?;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(level_stream(level));
-    let out = match level {
-        Level::Clean => degrade::scan(&card.image, &degrade::ScanParams::default(), &mut rng),
-        Level::Photo => degrade::photograph(&card.image, &degrade::PhotoParams::photo(), &mut rng),
-        Level::Hard => degrade::photograph(&card.image, &degrade::PhotoParams::hard(), &mut rng),
-    };
+    let out = capture(&card.image, seed, level, Shape::Card);
     let encoded = out.encoding.encode(&out.image)?;
     let extension = out.encoding.extension();
     let truth = IdCardTruth {

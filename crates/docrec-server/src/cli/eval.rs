@@ -274,8 +274,15 @@ fn print_table(report: &Report<Tally>) {
             pct(t.wrong_number_conf_at_least_0_9)
         );
     }
-    println!(
-        "latency per document: p50 {:.0} ms, p95 {:.0} ms, mean {:.0} ms; {:.2} documents/s with {} worker(s)",
-        report.latency_ms_p50, report.latency_ms_p95, report.latency_ms_mean, report.documents_per_second, report.workers
-    );
+    report.print_latency();
+}
+
+impl<T> Report<T> {
+    /// The last line of the table: latency and throughput.
+    fn print_latency(&self) {
+        println!(
+            "latency per document: p50 {:.0} ms, p95 {:.0} ms, mean {:.0} ms; {:.2} documents/s with {} worker(s)",
+            self.latency_ms_p50, self.latency_ms_p95, self.latency_ms_mean, self.documents_per_second, self.workers
+        );
+    }
 }

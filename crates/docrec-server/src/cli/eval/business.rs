@@ -218,8 +218,5 @@ fn print_table(report: &Report<Tally>) {
         }
         println!();
     }
-    println!(
-        "latency per document: p50 {:.0} ms, p95 {:.0} ms, mean {:.0} ms; {:.2} documents/s with {} worker(s)",
-        report.latency_ms_p50, report.latency_ms_p95, report.latency_ms_mean, report.documents_per_second, report.workers
-    );
+    report.print_latency();
 }
