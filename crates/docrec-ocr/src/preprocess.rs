@@ -6,6 +6,8 @@ use image::imageops::FilterType;
 use image::{GrayImage, Luma};
 use imageproc::filter::gaussian_blur_f32;
 
+use crate::Rect;
+
 /// Scales `image` so that its height is `target_height` (aspect kept).
 /// Returns the image and the scale factor applied.
 pub fn scale_to_height(image: &GrayImage, target_height: u32) -> (GrayImage, f32) {
@@ -94,6 +96,42 @@ pub fn dark_text_on_light(image: &GrayImage) -> GrayImage {
     } else {
         image.clone()
     }
+}
+
+/// Divides each pixel by the paper's brightness around it (estimated at an
+/// eighth of the size, where text is too thin to count), so that a
+/// watermark, a shadow or uneven light leaves white paper and dark text.
+pub fn flatten_paper(page: &GrayImage) -> GrayImage {
+    const FACTOR: u32 = 8;
+    let (w, h) = page.dimensions();
+    let (sw, sh) = ((w / FACTOR).max(1), (h / FACTOR).max(1));
+    let small = image::imageops::resize(page, sw, sh, FilterType::Triangle);
+    // The paper is the bright part: the local maximum over a few cells.
+    let paper_small = gaussian_blur_f32(
+        &imageproc::morphology::grayscale_dilate(&small, &imageproc::morphology::Mask::square(2)),
+        2.0,
+    );
+    let paper = image::imageops::resize(&paper_small, w, h, FilterType::Triangle);
+    let mut out = page.clone();
+    for (p, b) in out.pixels_mut().zip(paper.pixels()) {
+        let level = (p[0] as f32 * 255.0 / b[0].max(24) as f32).min(255.0);
+        *p = Luma([level as u8]);
+    }
+    out
+}
+
+/// A line's box cut from `image` with a margin (half its height across, a
+/// quarter up and down) and scaled to `height` pixels, for a second reading
+/// as one line; `None` when the cut is too small to read.
+pub fn line_cut(image: &GrayImage, rect: Rect, height: u32) -> Option<GrayImage> {
+    let pad = (rect.height / 2) as i32;
+    let cut = rect.padded_within(pad, pad / 2, image.width(), image.height());
+    if cut.width < 8 || cut.height < 8 {
+        return None;
+    }
+    let crop = image::imageops::crop_imm(image, cut.x as u32, cut.y as u32, cut.width, cut.height)
+        .to_image();
+    Some(scale_to_height(&crop, height).0)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The JSON shapes of API.md shared by every recognizer: boxes as four
-//! clockwise corners and `{value, conf}` fields.
+//! clockwise corners, `{value, conf}` fields and `{key, value, conf, bbox}`
+//! key values.
 
 use docrec_ocr::Quad;
 use serde::Serialize;
@@ -38,6 +39,36 @@ impl From<Quad> for BoxCorners {
 pub struct ValueConf {
     pub value: String,
     pub conf: f32,
+}
+
+/// A recognised key of a document: its value, confidence and box in the
+/// upload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyValue {
+    pub key: &'static str,
+    pub value: String,
+    pub conf: f32,
+    pub quad: Quad,
+}
+
+/// One entry of an answer's `keyValues`: `{key, value, conf, bbox}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyValueResult {
+    pub key: String,
+    pub value: String,
+    pub conf: f32,
+    pub bbox: BoxCorners,
+}
+
+impl From<&KeyValue> for KeyValueResult {
+    fn from(kv: &KeyValue) -> Self {
+        KeyValueResult {
+            key: kv.key.to_owned(),
+            value: kv.value.clone(),
+            conf: round_conf(kv.conf),
+            bbox: kv.quad.into(),
+        }
+    }
 }
 
 /// `"normal"` when an image meets the recommended size, else `"low"`.

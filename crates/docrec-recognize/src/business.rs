@@ -34,14 +34,13 @@ use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
-use docrec_ocr::preprocess::scale_to_height;
+use docrec_ocr::preprocess::{flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
-use image::imageops::FilterType;
-use image::{GrayImage, Luma};
+use image::GrayImage;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::api::{round_conf, BoxCorners, Resolution};
+use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::text::{edit_distance, group_lines, words_rect};
 use docrec_rules::business_number::{
     corporate_number_passes, format_registration_number, registration_number_passes,
@@ -59,15 +58,6 @@ pub const RECOMMENDED_SIZE: (u32, u32) = (1280, 720);
 const VIEW_SHORT_SIDE: u32 = 1240;
 /// ISO 216: a page's long side over its short side.
 const PAGE_ASPECT: f32 = std::f32::consts::SQRT_2;
-
-/// A recognised key: its value, confidence and box in the upload.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KeyValue {
-    pub key: &'static str,
-    pub value: String,
-    pub conf: f32,
-    pub quad: Quad,
-}
 
 /// What a certificate shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,15 +90,6 @@ impl ToErrorCode for BusinessError {
             BusinessError::NotACertificate => ErrorCode::InvalidBusinessRegistrationFormat,
         }
     }
-}
-
-/// One key of the API's `keyValues`.
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyValueResult {
-    pub key: String,
-    pub value: String,
-    pub conf: f32,
-    pub bbox: BoxCorners,
 }
 
 /// The `result` of the business API (API.md §4.1).
@@ -144,16 +125,7 @@ impl BusinessCertificate {
             file_type: file_type.to_owned(),
             unit_type: unit.api_name(),
             resolution,
-            key_values: self
-                .key_values
-                .iter()
-                .map(|kv| KeyValueResult {
-                    key: kv.key.to_owned(),
-                    value: kv.value.clone(),
-                    conf: round_conf(kv.conf),
-                    bbox: kv.quad.into(),
-                })
-                .collect(),
+            key_values: self.key_values.iter().map(KeyValueResult::from).collect(),
             boxes: self.lines.iter().map(|q| (*q).into()).collect(),
         }
     }
@@ -358,28 +330,6 @@ impl Page<'_> {
             }
         }
     }
-}
-
-/// Divides each pixel by the paper's brightness around it (estimated at an
-/// eighth of the size, where text is too thin to count), so that a
-/// watermark, a shadow or uneven light leaves white paper and dark text.
-fn flatten_paper(page: &GrayImage) -> GrayImage {
-    const FACTOR: u32 = 8;
-    let (w, h) = page.dimensions();
-    let (sw, sh) = ((w / FACTOR).max(1), (h / FACTOR).max(1));
-    let small = image::imageops::resize(page, sw, sh, FilterType::Triangle);
-    // The paper is the bright part: the local maximum over a few cells.
-    let paper_small = imageproc::filter::gaussian_blur_f32(
-        &imageproc::morphology::grayscale_dilate(&small, &imageproc::morphology::Mask::square(2)),
-        2.0,
-    );
-    let paper = image::imageops::resize(&paper_small, w, h, FilterType::Triangle);
-    let mut out = page.clone();
-    for (p, b) in out.pixels_mut().zip(paper.pixels()) {
-        let level = (p[0] as f32 * 255.0 / b[0].max(24) as f32).min(255.0);
-        *p = Luma([level as u8]);
-    }
-    out
 }
 
 /// One row of text as Tesseract read it: words left to right.
@@ -1026,7 +976,7 @@ fn reread_registration_number(
     page: &GrayImage,
     rect: Rect,
 ) -> Result<Option<String>, OcrError> {
-    let Some(line) = value_cut(page, rect) else {
+    let Some(line) = line_cut(page, rect, REREAD_HEIGHT) else {
         return Ok(None);
     };
     for model in [LANGUAGE, ENGLISH] {
@@ -1040,24 +990,11 @@ fn reread_registration_number(
     Ok(None)
 }
 
-/// A value's box cut from the page with a margin (half its height across,
-/// a quarter up and down), scaled up for a second reading as one line.
-fn value_cut(page: &GrayImage, rect: Rect) -> Option<GrayImage> {
-    let pad = (rect.height / 2) as i32;
-    let cut = rect.padded_within(pad, pad / 2, page.width(), page.height());
-    if cut.width < 8 || cut.height < 8 {
-        return None;
-    }
-    let crop = image::imageops::crop_imm(page, cut.x as u32, cut.y as u32, cut.width, cut.height)
-        .to_image();
-    Some(scale_to_height(&crop, REREAD_HEIGHT).0)
-}
-
 /// Reads a name's box (a trade name, a representative) again as one line
 /// and keeps the surer of the two readings: the page's reading confuses
 /// look-alike syllables (`으듬` for `으뜸`) more than a line cut to size.
 fn surer_name(engine: &mut Engine, page: &GrayImage, raw: &mut RawValue) -> Result<(), OcrError> {
-    let Some(line) = value_cut(page, raw.rect()) else {
+    let Some(line) = line_cut(page, raw.rect(), REREAD_HEIGHT) else {
         return Ok(());
     };
     let mut words = engine.read_spaced_with(LANGUAGE, &line, SegMode::Line)?;

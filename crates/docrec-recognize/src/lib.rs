@@ -7,18 +7,21 @@
 //!
 //! - [`credit_card`]: card number groups, the full number and the expiry.
 //! - [`business`]: the keys of a business registration certificate.
+//! - [`id_card`]: resident registration cards and driver's licences.
 //! - [`api`]: the JSON shapes of API.md (boxes, `{value, conf}` fields).
 //! - [`text`]: turning OCR words into lines and digit strings.
 
 pub mod api;
 pub mod business;
 pub mod credit_card;
+pub mod id_card;
 pub mod text;
 
 pub use business::{
     recognize_business, recognize_business_text, BusinessCertificate, BusinessError,
 };
 pub use credit_card::{recognize_credit_card, CardError, CreditCard};
+pub use id_card::{recognize_id_card, IdCard, IdCardError};
 
 use docrec_ocr::engine::EmbeddedModel;
 

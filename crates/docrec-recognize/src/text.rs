@@ -136,6 +136,11 @@ pub fn map_lookalikes(text: &str) -> String {
     text.chars().map(|c| as_digit(c).unwrap_or(c)).collect()
 }
 
+/// Whether `c` is a Hangul syllable (가-힣).
+pub fn is_hangul(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
 /// Edit distance between two strings, in characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();

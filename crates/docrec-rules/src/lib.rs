@@ -8,11 +8,13 @@
 //! - [`business_number`]: business and corporate registration numbers.
 //! - [`resident_number`]: resident registration numbers.
 //! - [`driver_license`]: driver's licence numbers, regions and classes.
+//! - [`province`]: the first-level divisions issuers and addresses name.
 //! - [`date_exists`]: whether a Gregorian date exists.
 
 pub mod business_number;
 pub mod driver_license;
 pub mod payment_card;
+pub mod province;
 pub mod resident_number;
 
 /// Whether the Gregorian date exists.

@@ -9,9 +9,10 @@ use docrec_ocr::EnginePool;
 use docrec_recognize::api::Resolution;
 use docrec_recognize::business::{self, BusinessResult, Unit};
 use docrec_recognize::credit_card::{self, CreditCardResult};
+use docrec_recognize::id_card::{self, IdCardResult};
 use docrec_recognize::{
-    recognize_business, recognize_business_text, recognize_credit_card, BusinessCertificate,
-    BusinessError, CardError,
+    recognize_business, recognize_business_text, recognize_credit_card, recognize_id_card,
+    BusinessCertificate, BusinessError, CardError, IdCardError,
 };
 use docrec_upload::{
     check_type, decode_image, read_pdf_first_page, FileType, PdfFirstPage, UploadLimits,
@@ -45,6 +46,24 @@ impl Recognizer {
         Ok(card.to_result(
             decoded.file_type.api_name(),
             Resolution::of(decoded.width, decoded.height, credit_card::RECOMMENDED_SIZE),
+        ))
+    }
+
+    /// Reads a Korean ID card (a resident registration card or a driver's
+    /// licence) from an upload's bytes. Blocking: call it from a blocking
+    /// thread.
+    pub fn id_card(&self, bytes: &[u8]) -> Result<IdCardResult, ErrorCode> {
+        let decoded = decode_image(bytes, CARD_TYPES, &self.limits).map_err(|e| e.error_code())?;
+        let gray = decoded.image.to_luma8();
+        drop(decoded.image);
+        let mut engine = self
+            .pool
+            .get()
+            .map_err(|e| IdCardError::Engine(e).error_code())?;
+        let card = recognize_id_card(&gray, &mut engine).map_err(|e| e.error_code())?;
+        Ok(card.to_result(
+            decoded.file_type.api_name(),
+            Resolution::of(decoded.width, decoded.height, id_card::RECOMMENDED_SIZE),
         ))
     }
 

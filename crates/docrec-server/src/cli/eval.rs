@@ -6,9 +6,11 @@
 //! Credit cards: a document counts as right when the full card number and
 //! the expiry are both exact. "Wrong ≥ 0.9" counts answers whose number is
 //! wrong although every group's conf is at least 0.9: the failures a client
-//! cannot catch. Business registrations: see [`business`].
+//! cannot catch. Business registrations: see [`business`]; ID cards: see
+//! [`id_card`].
 
 mod business;
+mod id_card;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -174,6 +176,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         .next()
         .unwrap_or_default()
         .to_owned();
+    if first_line.contains("\"idType\"") {
+        return id_card::run(args);
+    }
     if first_line.contains("\"keyValues\"") {
         return business::run(args);
     }

@@ -1,4 +1,4 @@
-//! `docrec recognize credit-card|business FILE... [--json]`: for each file, the
+//! `docrec recognize credit-card|business|id-card FILE... [--json]`: for each file, the
 //! envelope the API would answer for it, one line per file in the order
 //! given. Values are printed in plaintext: the command line is the
 //! operator's own tool.
@@ -8,8 +8,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use docrec_errors::{Envelope, ErrorCode};
+use docrec_recognize::api::KeyValueResult;
 use docrec_recognize::business::BusinessResult;
 use docrec_recognize::credit_card::CreditCardResult;
+use docrec_recognize::id_card::IdCardResult;
 use serde::Serialize;
 
 use super::progress_bar;
@@ -19,6 +21,9 @@ pub enum Kind {
     CreditCard,
     /// Business registration certificates (사업자등록증).
     Business,
+    /// Resident registration cards (주민등록증) and driver's licences
+    /// (자동차운전면허증).
+    IdCard,
 }
 
 #[derive(Debug, Args)]
@@ -54,6 +59,15 @@ fn answer_line<R: Serialize>(
     })
 }
 
+/// `key=value (conf)` for each key, tab-separated.
+fn key_values_summary(key_values: &[KeyValueResult]) -> String {
+    key_values
+        .iter()
+        .map(|kv| format!("{}={} ({:.2})", kv.key, kv.value, kv.conf))
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
 pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
     let recognizer = super::recognizer(Some(1))?;
     let bar = progress_bar(args.files.len());
@@ -82,12 +96,20 @@ pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
             }
             Kind::Business => {
                 let answer = bytes.and_then(|b| recognizer.business(&b));
-                let summary = |r: &BusinessResult| {
-                    r.key_values
-                        .iter()
-                        .map(|kv| format!("{}={} ({:.2})", kv.key, kv.value, kv.conf))
-                        .collect::<Vec<_>>()
-                        .join("\t")
+                let summary = |r: &BusinessResult| key_values_summary(&r.key_values);
+                (
+                    answer.is_err(),
+                    answer_line(file, &answer, args.json, summary)?,
+                )
+            }
+            Kind::IdCard => {
+                let answer = bytes.and_then(|b| recognizer.id_card(&b));
+                let summary = |r: &IdCardResult| {
+                    format!(
+                        "{}\t{}",
+                        r.id_type.api_name(),
+                        key_values_summary(&r.key_values)
+                    )
                 };
                 (
                     answer.is_err(),

@@ -1,0 +1,804 @@
+//! Korean ID cards: resident registration cards (주민등록증) and driver's
+//! licences (자동차운전면허증), the keys of API.md §4.4.
+//!
+//! Takes a grayscale upload (EXIF orientation applied) and an OCR engine;
+//! gives an [`IdCard`] (the card's type and every key of its type in the
+//! API's order, each with its value, confidence and box in the upload's
+//! pixels, and the box of every text segment), or an [`IdCardError`].
+//!
+//! The steps:
+//! 1. find the card's outline and rectify it to a view 1000 pixels across,
+//!    upright, then upside down; without an outline, the whole upload;
+//! 2. flatten the card's background (tints, guilloche rings) and read the
+//!    view with Tesseract's Korean model as one block; lines are split
+//!    where a wide gap parts their words (a serial number printed beside
+//!    the condition, marks on the photo);
+//! 3. tell the card by its title (`주민등록증`, `자동차운전면허증`, with a
+//!    letter or two misread) or, without one, by the numbers it prints;
+//! 4. read each segment that is mostly not Hangul again, cut out and
+//!    scaled, with the English model: the Korean model reads digits and
+//!    Latin letters poorly (`911101=2..686헤1`);
+//! 5. find each key by its shape (a resident number, a licence number, a
+//!    date, a serial) or its place (the name above the resident number, the
+//!    condition after `조건`, the issuer's title), map a licence's printed
+//!    region name to its code and strip the Hanja after a name;
+//! 6. check what the rules allow (the resident number's check digit and
+//!    birth date, the licence's region code, that dates exist): a value
+//!    that fails keeps its reading at a lower `conf`.
+//!
+//! A key the card's type has but that could not be read is given with an
+//! empty value and `conf` 0, so that every answer has the same keys.
+
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_ocr::detect::{find_quad, rectify, Rectified};
+use docrec_ocr::preprocess::{flatten_paper, line_cut};
+use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
+use image::GrayImage;
+use regex::Regex;
+use serde::Serialize;
+
+use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
+use crate::credit_card::CARD_ASPECT;
+use crate::text::{edit_distance, group_lines, is_hangul, words_rect, Line};
+use docrec_rules::date_exists;
+use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
+use docrec_rules::province::split_province;
+use docrec_rules::resident_number::{self, birth_date, check_digit_passes};
+
+/// The language the card is read with first (Hangul: titles, names,
+/// classes, issuers).
+const KOREAN: &str = "kor";
+/// The language digits and Latin letters are read again with (the engines'
+/// default).
+const ENGLISH: &str = "eng";
+/// The width the card is read at: text is 22-64 pixels high.
+const VIEW_WIDTH: u32 = 1000;
+/// The height a segment's cut is scaled to for a second reading (its text
+/// about 37 pixels high).
+const REREAD_HEIGHT: u32 = 56;
+/// No other view of the upload is read once this much time has gone on
+/// reading it.
+const READ_BUDGET: Duration = Duration::from_secs(2);
+/// The recommended upload size for ID cards, as for every card (API.md §1).
+pub const RECOMMENDED_SIZE: (u32, u32) = crate::credit_card::RECOMMENDED_SIZE;
+
+/// Which ID card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdType {
+    /// 주민등록증.
+    Resident,
+    /// 자동차운전면허증.
+    Driver,
+}
+
+/// The keys of a resident registration card, in the API's order.
+pub const RESIDENT_KEYS: [&str; 4] = ["name", "residentNumber", "issueDate", "issuer"];
+/// The keys of a driver's licence, in the API's order.
+pub const DRIVER_KEYS: [&str; 8] = [
+    "driverLicenseNumber",
+    "licenseType",
+    "name",
+    "residentNumber",
+    "condition",
+    "serialNum",
+    "issueDate",
+    "issuer",
+];
+
+impl IdType {
+    /// The API's `idType`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            IdType::Resident => "resident",
+            IdType::Driver => "driver",
+        }
+    }
+
+    /// The keys of API.md §4.4 for this type, in its order.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            IdType::Resident => &RESIDENT_KEYS,
+            IdType::Driver => &DRIVER_KEYS,
+        }
+    }
+}
+
+/// What an ID card shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdCard {
+    pub id_type: IdType,
+    /// Every key of the type, in the API's order; a key that could not be
+    /// read has an empty value and conf 0.
+    pub key_values: Vec<KeyValue>,
+    /// Every text segment read, in reading order.
+    pub lines: Vec<Quad>,
+}
+
+/// Why an ID card could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum IdCardError {
+    #[error("the OCR engine failed: {0}")]
+    Engine(#[from] OcrError),
+    #[error("no text was found in the image")]
+    NoText,
+    #[error("the image shows an ID card but its resident number could not be read")]
+    NoNumber,
+    #[error("the image does not show a Korean ID card")]
+    NotAnIdCard,
+}
+
+impl ToErrorCode for IdCardError {
+    fn error_code(&self) -> ErrorCode {
+        match self {
+            IdCardError::Engine(_) => ErrorCode::OcrDocumentIdCardApiFail,
+            IdCardError::NoText => ErrorCode::OcrDocumentIdCardApiReturnEmpty,
+            IdCardError::NoNumber => ErrorCode::OcrDocumentIdCardRecognitionFail,
+            IdCardError::NotAnIdCard => ErrorCode::IdCardInfoNotFound,
+        }
+    }
+}
+
+/// The `result` of the ID-card API (API.md §4.4).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdCardResult {
+    pub file_type: String,
+    pub resolution: Resolution,
+    pub id_type: IdType,
+    pub key_values: Vec<KeyValueResult>,
+    pub boxes: Vec<BoxCorners>,
+}
+
+impl IdCard {
+    /// The API's `result` for this card.
+    pub fn to_result(&self, file_type: &str, resolution: Resolution) -> IdCardResult {
+        IdCardResult {
+            file_type: file_type.to_owned(),
+            resolution,
+            id_type: self.id_type,
+            key_values: self.key_values.iter().map(KeyValueResult::from).collect(),
+            boxes: self.lines.iter().map(|q| (*q).into()).collect(),
+        }
+    }
+}
+
+/// Reads a Korean ID card.
+pub fn recognize_id_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardError> {
+    let outline = find_quad(image, CARD_ASPECT);
+    let mut quads = Vec::with_capacity(2);
+    if outline.is_some() {
+        quads.push(outline);
+    }
+    quads.push(None);
+    let started = Instant::now();
+    let mut best: Option<ViewReading> = None;
+    let mut any_text = false;
+    'views: for quad in quads {
+        let upright = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
+        for view in [upright.rotated_180(), upright].into_iter().rev() {
+            if best.is_some() && started.elapsed() > READ_BUDGET {
+                break 'views;
+            }
+            let reading = read_view(&view, engine)?;
+            any_text |= reading.word_count > 0;
+            let settled = reading.settled();
+            if best.as_ref().is_none_or(|b| reading.score() > b.score()) {
+                best = Some(reading);
+            }
+            if settled {
+                break 'views;
+            }
+        }
+    }
+    match best {
+        Some(reading) if reading.id_type.is_some() => reading.into_card(),
+        _ if any_text => Err(IdCardError::NotAnIdCard),
+        _ => Err(IdCardError::NoText),
+    }
+}
+
+/// One run of words on a line, with no wide gap inside it, as both models
+/// read it.
+#[derive(Debug, Clone)]
+struct Segment {
+    /// The Korean model's words, left to right.
+    words: Vec<Word>,
+    rect: Rect,
+    /// The English model's reading of the segment cut out, when it was read
+    /// again: its text and mean confidence.
+    english: Option<(String, f32)>,
+}
+
+impl Segment {
+    fn korean(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The Korean reading without white space.
+    fn compact(&self) -> String {
+        self.korean()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+
+    /// Only the Hangul syllables of the Korean reading.
+    fn hangul(&self) -> String {
+        self.korean().chars().filter(|c| is_hangul(*c)).collect()
+    }
+
+    fn korean_conf(&self) -> f32 {
+        mean_conf(&self.words)
+    }
+
+    /// The English reading without white space, and its confidence.
+    fn english_compact(&self) -> Option<(String, f32)> {
+        self.english
+            .as_ref()
+            .map(|(text, conf)| (text.chars().filter(|c| !c.is_whitespace()).collect(), *conf))
+    }
+
+    /// Whether the segment is mostly something other than Hangul (digits,
+    /// Latin letters, marks), so worth reading with the English model.
+    fn mostly_not_hangul(&self) -> bool {
+        let text = self.compact();
+        let hangul = text.chars().filter(|c| is_hangul(*c)).count();
+        let other = text.chars().count() - hangul;
+        other >= hangul.max(1)
+    }
+}
+
+fn mean_conf(words: &[Word]) -> f32 {
+    let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
+    if chars == 0 {
+        return 0.0;
+    }
+    words
+        .iter()
+        .map(|w| w.conf * w.text.chars().count() as f32)
+        .sum::<f32>()
+        / chars as f32
+}
+
+/// Splits each line where the gap between two words is wider than twice
+/// the line's height.
+fn segments_of(lines: Vec<Line>) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    for line in lines {
+        let height = line.rect().height as i32;
+        let mut current: Vec<Word> = Vec::new();
+        for word in line.words {
+            if let Some(last) = current.last() {
+                if word.rect.x - last.rect.right() > 2 * height {
+                    segments.push(std::mem::take(&mut current));
+                }
+            }
+            current.push(word);
+        }
+        segments.push(current);
+    }
+    segments
+        .into_iter()
+        .filter(|words| !words.is_empty())
+        .map(|words| Segment {
+            rect: words_rect(&words),
+            words,
+            english: None,
+        })
+        .collect()
+}
+
+/// What one view of the upload gave.
+struct ViewReading {
+    view: Rectified,
+    segments: Vec<Segment>,
+    word_count: usize,
+    id_type: Option<IdType>,
+    titled: bool,
+    fields: Vec<(&'static str, Option<Found>)>,
+}
+
+/// A key's value as read: the value as the API gives it, its confidence
+/// and its box in the view.
+#[derive(Debug, Clone, PartialEq)]
+struct Found {
+    value: String,
+    conf: f32,
+    rect: Rect,
+}
+
+impl ViewReading {
+    fn found(&self, key: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|(k, found)| *k == key && found.is_some())
+    }
+
+    /// Whether no other view need be read: the title and the resident
+    /// number were both found.
+    fn settled(&self) -> bool {
+        self.titled && self.found("residentNumber")
+    }
+
+    fn score(&self) -> usize {
+        usize::from(self.titled) * 2
+            + usize::from(self.id_type.is_some())
+            + self.fields.iter().filter(|(_, f)| f.is_some()).count()
+    }
+
+    fn into_card(self) -> Result<IdCard, IdCardError> {
+        let id_type = self.id_type.ok_or(IdCardError::NotAnIdCard)?;
+        if !self.found("residentNumber") {
+            return Err(IdCardError::NoNumber);
+        }
+        let view = &self.view;
+        let key_values = self
+            .fields
+            .into_iter()
+            .map(|(key, found)| match found {
+                Some(found) => KeyValue {
+                    key,
+                    value: found.value,
+                    conf: found.conf,
+                    quad: view.to_original(found.rect),
+                },
+                None => KeyValue {
+                    key,
+                    value: String::new(),
+                    conf: 0.0,
+                    quad: Quad::new([(0.0, 0.0); 4]),
+                },
+            })
+            .collect();
+        Ok(IdCard {
+            id_type,
+            key_values,
+            lines: self
+                .segments
+                .iter()
+                .map(|s| view.to_original(s.rect))
+                .collect(),
+        })
+    }
+}
+
+/// Reads one view: the Korean block, the type, the English re-readings and
+/// the keys.
+fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, OcrError> {
+    let flat = flatten_paper(&view.image);
+    let words = engine.read_spaced_with(KOREAN, &flat, SegMode::Block)?;
+    let word_count = words.len();
+    let mut segments = segments_of(group_lines(&words));
+    let title = segments.iter().position(|s| title_type(s).is_some());
+    for (i, segment) in segments.iter_mut().enumerate() {
+        if Some(i) != title && segment.mostly_not_hangul() && is_readable(&segment.rect) {
+            let cut = line_cut(&flat, segment.rect, REREAD_HEIGHT);
+            if let Some(cut) = cut {
+                let words = engine.read_with(ENGLISH, &cut, SegMode::Line)?;
+                let text = words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                segment.english = Some((text, mean_conf(&words)));
+            }
+        }
+    }
+    let titled_type = title.and_then(|i| title_type(&segments[i]));
+    let licence = find_licence_number(&segments);
+    let resident = find_resident_number(&segments);
+    let id_type = titled_type.or(match (&licence, &resident) {
+        (Some(_), _) => Some(IdType::Driver),
+        (None, Some(_)) => Some(IdType::Resident),
+        (None, None) => None,
+    });
+    let fields = match id_type {
+        None => Vec::new(),
+        Some(id_type) => {
+            let mut card = CardText {
+                segments: &segments,
+                flat: &flat,
+                engine,
+                title,
+                resident: resident.clone(),
+            };
+            let mut fields = Vec::with_capacity(id_type.keys().len());
+            for key in id_type.keys() {
+                let found = card.find(key, licence.as_ref().map(|(_, f)| f.clone()))?;
+                fields.push((*key, found));
+            }
+            fields
+        }
+    };
+    Ok(ViewReading {
+        view: view.clone(),
+        segments,
+        word_count,
+        id_type,
+        titled: titled_type.is_some(),
+        fields,
+    })
+}
+
+/// Whether a segment is big enough to be read again: text at least 10
+/// pixels high and twice as wide.
+fn is_readable(rect: &Rect) -> bool {
+    rect.height >= 10 && rect.width >= 2 * rect.height
+}
+
+/// The type a title segment names: `주민등록증` or `자동차운전면허증`
+/// (also `운전면허증`), one letter of five or two of eight misread.
+fn title_type(segment: &Segment) -> Option<IdType> {
+    let hangul = segment.hangul();
+    if hangul.is_empty() {
+        return None;
+    }
+    let near = |title: &str, errors: usize| {
+        hangul.contains(title) || edit_distance(&hangul, title) <= errors
+    };
+    if near("주민등록증", 1) {
+        Some(IdType::Resident)
+    } else if near("자동차운전면허증", 2) || near("운전면허증", 1) {
+        Some(IdType::Driver)
+    } else {
+        None
+    }
+}
+
+static RESIDENT_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{6})[^\d]?(\d{7})").expect("valid regex"));
+static LICENCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{2})-?(\d{2})-?(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex")
+});
+/// A licence number after a region's printed name: the digits the English
+/// model reads after whatever it made of the Hangul.
+static LEGACY_LICENCE_DIGITS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{2})-(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex"));
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d{2})[.,]+(\d{1,2})[.,]+(\d{1,2})").expect("valid regex")
+});
+
+/// The resident number a segment's English reading shows: the index of
+/// the segment and the number, checked.
+fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
+    segments.iter().enumerate().find_map(|(i, segment)| {
+        let (text, conf) = segment.english_compact()?;
+        let caps = RESIDENT_NUMBER.captures(&text)?;
+        let value = resident_number::format(&format!("{}{}", &caps[1], &caps[2]))?;
+        let mut conf = conf;
+        if birth_date(&value).is_none() {
+            conf *= 0.5;
+        }
+        if !check_digit_passes(&value) {
+            // Numbers assigned since 2020-10 have no check digit.
+            conf *= 0.7;
+        }
+        Some((
+            i,
+            Found {
+                value,
+                conf,
+                rect: segment.rect,
+            },
+        ))
+    })
+}
+
+/// The licence number a segment shows: twelve digits in the English
+/// reading, or a region's name in the Korean one followed by ten digits in
+/// the English one (`서울-19-123456-01` → `11-19-123456-01`).
+fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
+    segments.iter().enumerate().find_map(|(i, segment)| {
+        let (text, conf) = segment.english_compact()?;
+        let leading_hangul: String = segment
+            .compact()
+            .chars()
+            .take_while(|c| is_hangul(*c))
+            .collect();
+        let (digits, mut conf) = if leading_hangul.chars().count() >= 2 {
+            let caps = LEGACY_LICENCE_DIGITS.captures(&text)?;
+            let (code, errors) = region_code_of(&leading_hangul)?;
+            let conf = conf.min(segment.korean_conf()) * 0.9f32.powi(errors as i32);
+            (format!("{code}{}{}{}", &caps[1], &caps[2], &caps[3]), conf)
+        } else {
+            let caps = LICENCE_NUMBER.captures(&text)?;
+            (
+                format!("{}{}{}{}", &caps[1], &caps[2], &caps[3], &caps[4]),
+                conf,
+            )
+        };
+        let value = driver_license::format(&digits)?;
+        if !digits[..2].parse().is_ok_and(is_region_code) {
+            conf *= 0.5;
+        }
+        Some((
+            i,
+            Found {
+                value,
+                conf,
+                rect: segment.rect,
+            },
+        ))
+    })
+}
+
+/// The code of the region a licence prints by name, with the letters OCR
+/// misread (one at most, and only when no other region is as near).
+fn region_code_of(name: &str) -> Option<(u32, usize)> {
+    let mut by_distance: Vec<(usize, u32)> = REGIONS
+        .iter()
+        .map(|(code, region)| (edit_distance(name, region), *code))
+        .collect();
+    by_distance.sort_unstable();
+    match by_distance.as_slice() {
+        [(0, code), ..] => Some((*code, 0)),
+        [(1, code), (second, _), ..] if *second > 1 && name.chars().count() >= 2 => {
+            Some((*code, 1))
+        }
+        _ => None,
+    }
+}
+
+/// A card's segments and what is needed to read a part of one again.
+struct CardText<'s, 'e> {
+    segments: &'s [Segment],
+    flat: &'s GrayImage,
+    engine: &'e mut Engine,
+    /// The title's segment.
+    title: Option<usize>,
+    resident: Option<(usize, Found)>,
+}
+
+impl CardText<'_, '_> {
+    fn find(&mut self, key: &str, licence: Option<Found>) -> Result<Option<Found>, OcrError> {
+        Ok(match key {
+            "name" => self.name(),
+            "residentNumber" => self.resident.as_ref().map(|(_, f)| f.clone()),
+            "issueDate" => self.issue_date(),
+            "issuer" => self.issuer(),
+            "driverLicenseNumber" => licence,
+            "licenseType" => self.license_type(),
+            "condition" => self.condition()?,
+            "serialNum" => self.serial(),
+            _ => None,
+        })
+    }
+
+    /// The name: the Hangul at the start of the nearest segment above the
+    /// resident number (two to five syllables), without the Hanja in
+    /// parentheses after it.
+    fn name(&self) -> Option<Found> {
+        let (below, _) = self.resident.as_ref()?;
+        let number_rect = self.segments[*below].rect;
+        self.segments[..*below]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, s)| {
+                Some(*i) != self.title && s.rect.bottom() <= number_rect.center_y() as i32
+            })
+            .find_map(|(_, segment)| {
+                let first = segment.words.first()?;
+                let name: String = first.text.chars().take_while(|c| is_hangul(*c)).collect();
+                let syllables = name.chars().count();
+                if !(2..=5).contains(&syllables)
+                    || CLASSES.iter().any(|c| first.text.contains(c))
+                    || region_code_of(&name).is_some_and(|_| first.text.contains('-'))
+                {
+                    return None;
+                }
+                let total = first.text.chars().count().max(1);
+                let width = first.rect.width * syllables as u32 / total as u32;
+                Some(Found {
+                    value: name,
+                    conf: first.conf,
+                    rect: Rect::new(first.rect.x, first.rect.y, width.max(1), first.rect.height),
+                })
+            })
+    }
+
+    /// The issue date: the lowest segment whose English reading is a date
+    /// (`2019. 5. 13.` on resident cards, `2019.05.13` on licences).
+    fn issue_date(&self) -> Option<Found> {
+        self.segments.iter().rev().find_map(|segment| {
+            let (text, conf) = segment.english_compact()?;
+            let caps = DATE.captures(&text)?;
+            let year: u32 = caps[1].parse().ok()?;
+            let month: u32 = caps[2].parse().ok()?;
+            let day: u32 = caps[3].parse().ok()?;
+            let conf = if date_exists(year, month, day) {
+                conf
+            } else {
+                conf * 0.5
+            };
+            Some(Found {
+                value: format!("{year}.{month:02}.{day:02}"),
+                conf,
+                rect: segment.rect,
+            })
+        })
+    }
+
+    /// The issuer: the lowest segment naming an office that issues cards
+    /// (`…청장`, `…시장`, `…군수`, `…경찰청장`, `도로교통공단`), cut after
+    /// the office's title (a seal may follow it). A resident card's issuer
+    /// keeps one space after its province (`서울특별시 종로구청장`).
+    fn issuer(&self) -> Option<Found> {
+        const TITLES: [&str; 4] = ["도로교통공단", "청장", "시장", "군수"];
+        self.segments
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, _)| Some(*i) != self.title)
+            .find_map(|(_, segment)| {
+                let compact: String = segment
+                    .compact()
+                    .chars()
+                    .filter(|c| is_hangul(*c))
+                    .collect();
+                let end = TITLES
+                    .iter()
+                    .filter_map(|t| compact.find(t).map(|at| at + t.len()))
+                    .min()?;
+                let office = &compact[..end];
+                if office.chars().count() < 4 {
+                    return None;
+                }
+                let value = match split_province(office) {
+                    Some((province, rest)) if !office.ends_with("경찰청장") => {
+                        format!("{province} {rest}")
+                    }
+                    _ => office.to_owned(),
+                };
+                Some(Found {
+                    value,
+                    conf: segment.korean_conf(),
+                    rect: segment.rect,
+                })
+            })
+    }
+
+    /// The licence classes: the segment printing the most class names,
+    /// joined by `/` in the order printed.
+    fn license_type(&self) -> Option<Found> {
+        self.segments
+            .iter()
+            .filter_map(|segment| {
+                let (classes, errors) = classes_in(&segment.korean());
+                (!classes.is_empty()).then_some((classes, errors, segment))
+            })
+            .max_by_key(|(classes, _, _)| classes.len())
+            .map(|(classes, errors, segment)| Found {
+                value: classes.join("/"),
+                conf: segment.korean_conf() * 0.9f32.powi(errors as i32),
+                rect: segment.rect,
+            })
+    }
+
+    /// The serial (암호일련번호): a segment the English model reads as five
+    /// or six capital letters and digits, the surest such.
+    fn serial(&self) -> Option<Found> {
+        self.segments
+            .iter()
+            .filter_map(|segment| {
+                let (text, conf) = segment.english_compact()?;
+                let text = text.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+                let shaped = (5..=6).contains(&text.len())
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                shaped.then(|| Found {
+                    value: text.to_owned(),
+                    conf,
+                    rect: segment.rect,
+                })
+            })
+            .max_by(|a, b| a.conf.total_cmp(&b.conf))
+    }
+
+    /// The condition: what follows the label `조건`, read with the English
+    /// model (codes such as `A`, `A, B`); `none` when nothing follows it.
+    fn condition(&mut self) -> Result<Option<Found>, OcrError> {
+        let Some(segment) = self
+            .segments
+            .iter()
+            .find(|s| s.compact().starts_with("조건"))
+        else {
+            return Ok(None);
+        };
+        let label = &segment.words[0];
+        // The label's two syllables are about as wide as they are high.
+        let label_right = if label.text == "조건" {
+            label.rect.right()
+        } else {
+            label.rect.x + (2.2 * label.rect.height as f32) as i32
+        };
+        let height = segment.rect.height;
+        let rest = Rect::new(
+            label_right + (height / 4) as i32,
+            segment.rect.y,
+            (segment.rect.right() - label_right).max(0) as u32,
+            height,
+        );
+        let none = Found {
+            value: "none".to_owned(),
+            conf: segment.korean_conf(),
+            rect: segment.rect,
+        };
+        if rest.width < height / 2 {
+            return Ok(Some(none));
+        }
+        let Some(cut) = line_cut(self.flat, rest, REREAD_HEIGHT) else {
+            return Ok(Some(none));
+        };
+        let words = self.engine.read_with(ENGLISH, &cut, SegMode::Line)?;
+        let text: String = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let codes: Vec<&str> = text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_uppercase()))
+            .collect();
+        Ok(Some(if codes.is_empty() {
+            none
+        } else {
+            Found {
+                value: codes.join(", "),
+                conf: mean_conf(&words),
+                rect: rest,
+            }
+        }))
+    }
+}
+
+/// The licence classes a line prints, in order, and how many letters had
+/// to be corrected: each word is a class, or several glued together, or a
+/// class with one letter misread.
+fn classes_in(text: &str) -> (Vec<&'static str>, usize) {
+    let mut classes = Vec::new();
+    let mut errors = 0;
+    for word in text.split_whitespace() {
+        let word: String = word
+            .chars()
+            .filter(|c| is_hangul(*c) || c.is_ascii_digit())
+            .collect();
+        if let Some(glued) = glued_classes(&word) {
+            classes.extend(glued);
+            continue;
+        }
+        if word.chars().count() >= 3 {
+            let nearest = CLASSES.iter().map(|c| (edit_distance(&word, c), *c)).min();
+            if let Some((1, class)) = nearest {
+                classes.push(class);
+                errors += 1;
+            }
+        }
+    }
+    (classes, errors)
+}
+
+/// `word` as whole class names one after another, longest names first
+/// (`2종보통2종원동기`).
+fn glued_classes(word: &str) -> Option<Vec<&'static str>> {
+    let mut rest = word;
+    let mut classes = Vec::new();
+    while !rest.is_empty() {
+        let class = CLASSES
+            .iter()
+            .filter(|c| rest.starts_with(*c))
+            .max_by_key(|c| c.len())?;
+        classes.push(*class);
+        rest = &rest[class.len()..];
+    }
+    (!classes.is_empty()).then_some(classes)
+}

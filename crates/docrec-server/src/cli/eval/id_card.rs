@@ -1,0 +1,225 @@
+//! `docrec eval` over Korean ID cards.
+//!
+//! A document counts as right when its `idType` and every key of its type
+//! are exact (the measure). "Wrong ≥ 0.9" counts the values
+//! answered that are wrong although their conf is at least 0.9, over all
+//! values answered: the errors a client cannot catch.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use docrec_recognize::id_card::DRIVER_KEYS;
+use docrec_synth::IdCardTruth;
+use serde::Serialize;
+
+use super::{report, run_parallel, EvalArgs, Report};
+
+/// How one card went.
+struct Outcome {
+    truth: IdCardTruth,
+    elapsed: Duration,
+    code: i64,
+    /// The answer's `idType` (empty on failure).
+    id_type: String,
+    /// The answer's keys, values and confidences (empty on failure).
+    read: Vec<(String, String, f32)>,
+}
+
+impl Outcome {
+    fn value(&self, key: &str) -> Option<&str> {
+        self.read
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, v, _)| v.as_str())
+    }
+
+    fn truth_value(&self, key: &str) -> Option<&str> {
+        self.truth
+            .key_values
+            .iter()
+            .find(|kv| kv.key == key)
+            .map(|kv| kv.value.as_str())
+    }
+
+    fn exact(&self, key: &str) -> bool {
+        self.truth_value(key) == self.value(key)
+    }
+
+    fn all_ok(&self) -> bool {
+        self.id_type == self.truth.id_type
+            && self.truth.key_values.iter().all(|kv| self.exact(&kv.key))
+            && self.read.len() == self.truth.key_values.len()
+    }
+
+    /// Values answered, and those wrong at conf ≥ 0.9.
+    fn confident_wrong(&self) -> (usize, usize) {
+        let wrong = self
+            .read
+            .iter()
+            .filter(|(k, v, conf)| *conf >= 0.9 && self.truth_value(k) != Some(v.as_str()))
+            .count();
+        (self.read.len(), wrong)
+    }
+}
+
+/// Counts for one level (or all).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tally {
+    documents: usize,
+    /// `idType` and every key exact.
+    document: f64,
+    id_type: f64,
+    /// Exact share per key, over the cards of the types that have it.
+    keys: BTreeMap<String, f64>,
+    wrong_value_conf_at_least_0_9: f64,
+}
+
+fn tally(outcomes: &[&Outcome]) -> Tally {
+    let n = outcomes.len().max(1) as f64;
+    let share = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count() as f64 / n;
+    let mut keys = BTreeMap::new();
+    for key in DRIVER_KEYS {
+        let having: Vec<&&Outcome> = outcomes
+            .iter()
+            .filter(|o| o.truth_value(key).is_some())
+            .collect();
+        if !having.is_empty() {
+            let exact = having.iter().filter(|o| o.exact(key)).count();
+            keys.insert(key.to_owned(), exact as f64 / having.len() as f64);
+        }
+    }
+    let (answered, wrong) = outcomes
+        .iter()
+        .map(|o| o.confident_wrong())
+        .fold((0, 0), |(a, w), (oa, ow)| (a + oa, w + ow));
+    Tally {
+        documents: outcomes.len(),
+        document: share(&|o| o.all_ok()),
+        id_type: share(&|o| o.id_type == o.truth.id_type),
+        keys,
+        wrong_value_conf_at_least_0_9: wrong as f64 / answered.max(1) as f64,
+    }
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let truths: Vec<IdCardTruth> =
+        docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))
+            .with_context(|| format!("reading {}/truth.jsonl", args.dir.display()))?;
+    let workers = args.workers.max(1);
+    let recognizer = super::super::recognizer(Some(workers))?;
+    let (outcomes, wall) = run_parallel(&truths, workers, |truth| {
+        let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
+        let t0 = Instant::now();
+        let answer = recognizer.id_card(&bytes);
+        let elapsed = t0.elapsed();
+        let (code, id_type, read) = match answer {
+            Ok(r) => (
+                0,
+                r.id_type.api_name().to_owned(),
+                r.key_values
+                    .into_iter()
+                    .map(|kv| (kv.key, kv.value, kv.conf))
+                    .collect(),
+            ),
+            Err(code) => (code.code(), String::new(), Vec::new()),
+        };
+        Outcome {
+            truth: truth.clone(),
+            elapsed,
+            code,
+            id_type,
+            read,
+        }
+    });
+
+    let report = report(
+        &outcomes,
+        workers,
+        wall,
+        |o| o.truth.level,
+        |o| o.elapsed,
+        tally,
+    );
+    if args.failures {
+        for o in outcomes.iter().filter(|o| !o.all_ok()) {
+            let wrong: Vec<String> = o
+                .truth
+                .key_values
+                .iter()
+                .filter(|kv| !o.exact(&kv.key))
+                .map(|kv| {
+                    format!(
+                        "{}: {:?} read {:?}",
+                        kv.key,
+                        kv.value,
+                        o.value(&kv.key).unwrap_or("-")
+                    )
+                })
+                .collect();
+            eprintln!(
+                "{}\t{}\t{}\t{}{}\t[{}]\t{}",
+                o.truth.file,
+                o.truth.level.as_str(),
+                o.truth.font,
+                o.truth.id_type,
+                if o.truth.legacy_region {
+                    " (legacy)"
+                } else {
+                    ""
+                },
+                o.code,
+                wrong.join("; ")
+            );
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_table(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(report: &Report<Tally>) {
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    let rows: Vec<(&str, &Tally)> = report
+        .levels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v))
+        .chain([("all", &report.all)])
+        .collect();
+    println!(
+        "{:<7} {:>5} {:>9} {:>8} {:>10}",
+        "level", "docs", "document", "idType", "wrong≥0.9"
+    );
+    for (name, t) in &rows {
+        println!(
+            "{:<7} {:>5} {:>9} {:>8} {:>10}",
+            name,
+            t.documents,
+            pct(t.document),
+            pct(t.id_type),
+            pct(t.wrong_value_conf_at_least_0_9)
+        );
+    }
+    println!();
+    print!("{:<20}", "key");
+    for (name, _) in &rows {
+        print!(" {name:>7}");
+    }
+    println!();
+    for key in DRIVER_KEYS {
+        print!("{key:<20}");
+        for (_, t) in &rows {
+            match t.keys.get(key) {
+                Some(share) => print!(" {:>7}", pct(*share)),
+                None => print!(" {:>7}", "-"),
+            }
+        }
+        println!();
+    }
+    report.print_latency();
+}
