@@ -3,7 +3,7 @@
 //! decides what a document is.
 
 use image::imageops::FilterType;
-use image::{GrayImage, Luma};
+use image::{DynamicImage, GrayImage, Luma};
 use imageproc::filter::gaussian_blur_f32;
 
 use crate::Rect;
@@ -96,6 +96,17 @@ pub fn dark_text_on_light(image: &GrayImage) -> GrayImage {
     } else {
         image.clone()
     }
+}
+
+/// Grey levels from the brightest of each pixel's channels: dark ink stays
+/// dark while coloured print (the red seal stamped over an ID card's
+/// issuer) turns light and no longer hides the text under it.
+pub fn brightest_channel(image: &DynamicImage) -> GrayImage {
+    let rgb = image.to_rgb8();
+    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        let [r, g, b] = rgb.get_pixel(x, y).0;
+        Luma([r.max(g).max(b)])
+    })
 }
 
 /// Divides each pixel by the paper's brightness around it (estimated at an

@@ -1,7 +1,9 @@
 //! Korean ID cards: resident registration cards (주민등록증) and driver's
 //! licences (자동차운전면허증), the keys of API.md §4.4.
 //!
-//! Takes a grayscale upload (EXIF orientation applied) and an OCR engine;
+//! Takes a grayscale upload (EXIF orientation applied; made with
+//! [`docrec_ocr::preprocess::brightest_channel`], the red seal over the
+//! issuer's name fades) and an OCR engine;
 //! gives an [`IdCard`] (the card's type and every key of its type in the
 //! API's order, each with its value, confidence and box in the upload's
 //! pixels, and the box of every text segment), or an [`IdCardError`].
@@ -208,9 +210,10 @@ struct Segment {
     /// The Korean model's words, left to right.
     words: Vec<Word>,
     rect: Rect,
-    /// The English model's reading of the segment cut out, when it was read
-    /// again: its text and mean confidence.
-    english: Option<(String, f32)>,
+    /// The English model's readings of the segment cut out, when it was
+    /// read again: each text and its mean confidence, the first reading
+    /// first.
+    english: Vec<(String, f32)>,
 }
 
 impl Segment {
@@ -239,10 +242,10 @@ impl Segment {
         mean_conf(&self.words)
     }
 
-    /// The English reading without white space, and its confidence.
-    fn english_compact(&self) -> Option<(String, f32)> {
+    /// The English readings without white space, with their confidences.
+    fn english_compact(&self) -> impl Iterator<Item = (String, f32)> + '_ {
         self.english
-            .as_ref()
+            .iter()
             .map(|(text, conf)| (text.chars().filter(|c| !c.is_whitespace()).collect(), *conf))
     }
 
@@ -285,15 +288,46 @@ fn segments_of(lines: Vec<Line>) -> Vec<Segment> {
         }
         segments.push(current);
     }
+    let mut segments: Vec<Vec<Word>> = segments.into_iter().filter(|w| !w.is_empty()).collect();
+    join_row_neighbours(&mut segments);
     segments
         .into_iter()
-        .filter(|words| !words.is_empty())
         .map(|words| Segment {
             rect: words_rect(&words),
             words,
-            english: None,
+            english: Vec::new(),
         })
         .collect()
+}
+
+/// Joins segments that OCR put on different lines although they are side by
+/// side on one row, less than twice the smaller one's height apart: a
+/// seal drawn over the end of an issuer's name makes its line taller than
+/// the start of the name.
+fn join_row_neighbours(segments: &mut Vec<Vec<Word>>) {
+    let mut i = 0;
+    while i < segments.len() {
+        let a = words_rect(&segments[i]);
+        let partner = (0..segments.len()).find(|&j| {
+            let b = words_rect(&segments[j]);
+            let height = a.height.min(b.height) as i32;
+            j != i
+                && b.x > a.x
+                && b.x - a.right() < 2 * height
+                && b.x - a.right() > -height
+                && (a.center_y() - b.center_y()).abs() < height as f32 / 2.0
+        });
+        match partner {
+            Some(j) => {
+                let right = segments.remove(j);
+                let at = if j < i { i - 1 } else { i };
+                segments[at].extend(right);
+                segments[at].sort_by_key(|w| w.rect.x);
+                i = 0;
+            }
+            None => i += 1,
+        }
+    }
 }
 
 /// What one view of the upload gave.
@@ -322,10 +356,10 @@ impl ViewReading {
             .any(|(k, found)| *k == key && found.is_some())
     }
 
-    /// Whether no other view need be read: the title and the resident
-    /// number were both found.
+    /// Whether no other view need be read: the title and every key were
+    /// found.
     fn settled(&self) -> bool {
-        self.titled && self.found("residentNumber")
+        self.titled && self.fields.iter().all(|(_, found)| found.is_some())
     }
 
     fn score(&self) -> usize {
@@ -380,16 +414,12 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, OcrEr
     let title = segments.iter().position(|s| title_type(s).is_some());
     for (i, segment) in segments.iter_mut().enumerate() {
         if Some(i) != title && segment.mostly_not_hangul() && is_readable(&segment.rect) {
-            let cut = line_cut(&flat, segment.rect, REREAD_HEIGHT);
-            if let Some(cut) = cut {
-                let words = engine.read_with(ENGLISH, &cut, SegMode::Line)?;
-                let text = words
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                segment.english = Some((text, mean_conf(&words)));
-            }
+            read_in_english(engine, &flat, segment)?;
+        }
+    }
+    if std::env::var_os("DOCREC_DEBUG_ID").is_some() {
+        for s in &segments {
+            eprintln!("{:?} {:?} | {:?}", s.rect, s.korean(), s.english);
         }
     }
     let titled_type = title.and_then(|i| title_type(&segments[i]));
@@ -426,6 +456,64 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, OcrEr
         titled: titled_type.is_some(),
         fields,
     })
+}
+
+/// The heights a segment's cut is scaled to, in turn, until the English
+/// model's reading has the shape of a key: the model's readings of digits
+/// and dots change with the scale (`2020-10524` at one, `2020. 10. 21.` at
+/// another).
+const REREAD_HEIGHTS: [u32; 3] = [56, 72, 40];
+
+/// Reads `segment` cut out of `flat` with the English model, at each of
+/// [`REREAD_HEIGHTS`] until a reading has the shape of a key.
+fn read_in_english(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    segment: &mut Segment,
+) -> Result<(), OcrError> {
+    for height in REREAD_HEIGHTS {
+        let Some(cut) = line_cut(flat, segment.rect, height) else {
+            return Ok(());
+        };
+        let words = engine.read_with(ENGLISH, &cut, SegMode::Line)?;
+        let text = words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let shaped = has_a_key_shape(&text);
+        segment.english.push((text, mean_conf(&words)));
+        if shaped {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Whether an English reading has the shape of a key read in English: a
+/// resident number, a licence number, a date or a serial.
+fn has_a_key_shape(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        &RESIDENT_NUMBER,
+        &LICENCE_NUMBER,
+        &LEGACY_LICENCE_DIGITS,
+        &DATE,
+    ]
+    .iter()
+    .any(|pattern| pattern.is_match(&compact))
+        || serial_shape(&compact).is_some()
+}
+
+/// The serial a reading shows: five or six capital letters and digits,
+/// marks at either end dropped.
+fn serial_shape(compact: &str) -> Option<&str> {
+    let text = compact.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    ((5..=6).contains(&text.len())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+    .then_some(text)
 }
 
 /// Whether a segment is big enough to be read again: text at least 10
@@ -470,10 +558,13 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// the segment and the number, checked.
 fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
     segments.iter().enumerate().find_map(|(i, segment)| {
-        let (text, conf) = segment.english_compact()?;
-        let caps = RESIDENT_NUMBER.captures(&text)?;
-        let value = resident_number::format(&format!("{}{}", &caps[1], &caps[2]))?;
-        let mut conf = conf;
+        let (value, mut conf) = segment.english_compact().find_map(|(text, conf)| {
+            let caps = RESIDENT_NUMBER.captures(&text)?;
+            Some((
+                resident_number::format(&format!("{}{}", &caps[1], &caps[2]))?,
+                conf,
+            ))
+        })?;
         if birth_date(&value).is_none() {
             conf *= 0.5;
         }
@@ -497,24 +588,25 @@ fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
 /// the English one (`서울-19-123456-01` → `11-19-123456-01`).
 fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
     segments.iter().enumerate().find_map(|(i, segment)| {
-        let (text, conf) = segment.english_compact()?;
         let leading_hangul: String = segment
             .compact()
             .chars()
             .take_while(|c| is_hangul(*c))
             .collect();
-        let (digits, mut conf) = if leading_hangul.chars().count() >= 2 {
-            let caps = LEGACY_LICENCE_DIGITS.captures(&text)?;
-            let (code, errors) = region_code_of(&leading_hangul)?;
-            let conf = conf.min(segment.korean_conf()) * 0.9f32.powi(errors as i32);
-            (format!("{code}{}{}{}", &caps[1], &caps[2], &caps[3]), conf)
-        } else {
-            let caps = LICENCE_NUMBER.captures(&text)?;
-            (
-                format!("{}{}{}{}", &caps[1], &caps[2], &caps[3], &caps[4]),
-                conf,
-            )
-        };
+        let (digits, mut conf) = segment.english_compact().find_map(|(text, conf)| {
+            if leading_hangul.chars().count() >= 2 {
+                let caps = LEGACY_LICENCE_DIGITS.captures(&text)?;
+                let (code, errors) = region_code_of(&leading_hangul)?;
+                let conf = conf.min(segment.korean_conf()) * 0.9f32.powi(errors as i32);
+                Some((format!("{code}{}{}{}", &caps[1], &caps[2], &caps[3]), conf))
+            } else {
+                let caps = LICENCE_NUMBER.captures(&text)?;
+                Some((
+                    format!("{}{}{}{}", &caps[1], &caps[2], &caps[3], &caps[4]),
+                    conf,
+                ))
+            }
+        })?;
         let value = driver_license::format(&digits)?;
         if !digits[..2].parse().is_ok_and(is_region_code) {
             conf *= 0.5;
@@ -560,10 +652,10 @@ struct CardText<'s, 'e> {
 impl CardText<'_, '_> {
     fn find(&mut self, key: &str, licence: Option<Found>) -> Result<Option<Found>, OcrError> {
         Ok(match key {
-            "name" => self.name(),
+            "name" => self.name()?,
             "residentNumber" => self.resident.as_ref().map(|(_, f)| f.clone()),
             "issueDate" => self.issue_date(),
-            "issuer" => self.issuer(),
+            "issuer" => self.issuer()?,
             "driverLicenseNumber" => licence,
             "licenseType" => self.license_type(),
             "condition" => self.condition()?,
@@ -573,97 +665,165 @@ impl CardText<'_, '_> {
     }
 
     /// The name: the Hangul at the start of the nearest segment above the
-    /// resident number (two to five syllables), without the Hanja in
-    /// parentheses after it.
-    fn name(&self) -> Option<Found> {
-        let (below, _) = self.resident.as_ref()?;
-        let number_rect = self.segments[*below].rect;
-        self.segments[..*below]
+    /// resident number and in line with it (two to five syllables),
+    /// without the Hanja in parentheses after it. A reading that is not
+    /// sure is checked by reading the segment again as a line; the surer
+    /// reading wins.
+    fn name(&mut self) -> Result<Option<Found>, OcrError> {
+        let Some((below, _)) = self.resident.as_ref() else {
+            return Ok(None);
+        };
+        let number = self.segments[*below].rect;
+        let Some(segment) = self.segments[..*below]
             .iter()
             .enumerate()
             .rev()
-            .filter(|(i, s)| {
-                Some(*i) != self.title && s.rect.bottom() <= number_rect.center_y() as i32
+            .find(|(i, s)| {
+                Some(*i) != self.title
+                    && s.rect.bottom() <= number.center_y() as i32
+                    && (s.rect.x - number.x).abs() < 3 * number.height as i32
+                    && 2 * s.rect.height >= number.height
             })
-            .find_map(|(_, segment)| {
-                let first = segment.words.first()?;
-                let name: String = first.text.chars().take_while(|c| is_hangul(*c)).collect();
-                let syllables = name.chars().count();
-                if !(2..=5).contains(&syllables)
-                    || CLASSES.iter().any(|c| first.text.contains(c))
-                    || region_code_of(&name).is_some_and(|_| first.text.contains('-'))
-                {
-                    return None;
-                }
-                let total = first.text.chars().count().max(1);
-                let width = first.rect.width * syllables as u32 / total as u32;
-                Some(Found {
-                    value: name,
-                    conf: first.conf,
-                    rect: Rect::new(first.rect.x, first.rect.y, width.max(1), first.rect.height),
-                })
-            })
+            .map(|(_, s)| s.clone())
+        else {
+            return Ok(None);
+        };
+        let from_block = name_in(&segment.words);
+        if from_block.as_ref().is_some_and(|(_, conf)| *conf >= SURE) {
+            return Ok(from_block.map(|(value, conf)| name_found(&segment, value, conf)));
+        }
+        let again = name_in(&self.read_in_korean(segment.rect)?);
+        Ok(surer(from_block, again).map(|(value, conf)| name_found(&segment, value, conf)))
+    }
+
+    /// Reads `rect` of the view again, cut out, as one line of Korean.
+    fn read_in_korean(&mut self, rect: Rect) -> Result<Vec<Word>, OcrError> {
+        match line_cut(self.flat, rect, REREAD_HEIGHT) {
+            Some(cut) => self.engine.read_spaced_with(KOREAN, &cut, SegMode::Line),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The issue date: the lowest segment whose English reading is a date
     /// (`2019. 5. 13.` on resident cards, `2019.05.13` on licences).
     fn issue_date(&self) -> Option<Found> {
         self.segments.iter().rev().find_map(|segment| {
-            let (text, conf) = segment.english_compact()?;
-            let caps = DATE.captures(&text)?;
-            let year: u32 = caps[1].parse().ok()?;
-            let month: u32 = caps[2].parse().ok()?;
-            let day: u32 = caps[3].parse().ok()?;
-            let conf = if date_exists(year, month, day) {
-                conf
-            } else {
-                conf * 0.5
-            };
-            Some(Found {
-                value: format!("{year}.{month:02}.{day:02}"),
-                conf,
-                rect: segment.rect,
+            segment.english_compact().find_map(|(text, conf)| {
+                let caps = DATE.captures(&text)?;
+                let year: u32 = caps[1].parse().ok()?;
+                let month: u32 = caps[2].parse().ok()?;
+                let day: u32 = caps[3].parse().ok()?;
+                let conf = if date_exists(year, month, day) {
+                    conf
+                } else {
+                    conf * 0.5
+                };
+                Some(Found {
+                    value: format!("{year}.{month:02}.{day:02}"),
+                    conf,
+                    rect: segment.rect,
+                })
             })
         })
     }
 
     /// The issuer: the lowest segment naming an office that issues cards
-    /// (`…청장`, `…시장`, `…군수`, `…경찰청장`, `도로교통공단`), cut after
-    /// the office's title (a seal may follow it). A resident card's issuer
-    /// keeps one space after its province (`서울특별시 종로구청장`).
-    fn issuer(&self) -> Option<Found> {
-        const TITLES: [&str; 4] = ["도로교통공단", "청장", "시장", "군수"];
-        self.segments
+    /// (`…청장`, `…시장`, `…군수`, `…경찰청장`, `도로교통공단`). A reading
+    /// that is not sure, or none, is checked by reading the row again as a
+    /// line (the office's row, or else the lowest rows): a seal printed
+    /// over the end of the name makes OCR of the block part it or misread
+    /// it.
+    fn issuer(&mut self) -> Result<Option<Found>, OcrError> {
+        let from_block = self
+            .segments
             .iter()
             .enumerate()
             .rev()
             .filter(|(i, _)| Some(*i) != self.title)
-            .find_map(|(_, segment)| {
-                let compact: String = segment
-                    .compact()
-                    .chars()
-                    .filter(|c| is_hangul(*c))
-                    .collect();
-                let end = TITLES
-                    .iter()
-                    .filter_map(|t| compact.find(t).map(|at| at + t.len()))
-                    .min()?;
-                let office = &compact[..end];
-                if office.chars().count() < 4 {
-                    return None;
+            .find_map(|(i, segment)| {
+                office_in(&segment.korean()).map(|(value, _)| (i, value, segment.korean_conf()))
+            });
+        if let Some((i, value, conf)) = &from_block {
+            if *conf >= SURE {
+                return Ok(Some(Found {
+                    value: value.clone(),
+                    conf: *conf,
+                    rect: self.segments[*i].rect,
+                }));
+            }
+        }
+        let rows = match &from_block {
+            Some((i, _, _)) => vec![self.row_of(*i)],
+            None => self.lowest_rows(2),
+        };
+        let mut best = from_block.map(|(i, value, conf)| Found {
+            value,
+            conf,
+            rect: self.segments[i].rect,
+        });
+        for row in rows {
+            let words = self.read_in_korean(row)?;
+            let text = words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if std::env::var_os("DOCREC_DEBUG_ID").is_some() {
+                eprintln!("issuer row {row:?}: {text:?} {}", mean_conf(&words));
+            }
+            if let Some((value, _)) = office_in(&text) {
+                let conf = mean_conf(&words);
+                if best.as_ref().is_none_or(|b| conf > b.conf) {
+                    best = Some(Found {
+                        value,
+                        conf,
+                        rect: row,
+                    });
                 }
-                let value = match split_province(office) {
-                    Some((province, rest)) if !office.ends_with("경찰청장") => {
-                        format!("{province} {rest}")
-                    }
-                    _ => office.to_owned(),
-                };
-                Some(Found {
-                    value,
-                    conf: segment.korean_conf(),
-                    rect: segment.rect,
-                })
+            }
+        }
+        Ok(best)
+    }
+
+    /// The box around segment `i` and every segment beside it on its row.
+    fn row_of(&self, i: usize) -> Rect {
+        let rect = self.segments[i].rect;
+        self.segments
+            .iter()
+            .filter(|s| {
+                (s.rect.center_y() as i32) >= rect.y && (s.rect.center_y() as i32) <= rect.bottom()
             })
+            .fold(rect, |row, s| row.union(&s.rect))
+    }
+
+    /// The boxes of the lowest `n` rows below the resident number that hold
+    /// no date, lowest first.
+    fn lowest_rows(&self, n: usize) -> Vec<Rect> {
+        let floor = self
+            .resident
+            .as_ref()
+            .map_or(0, |(i, _)| self.segments[*i].rect.bottom());
+        let mut rows: Vec<Rect> = Vec::new();
+        let mut order: Vec<usize> = (0..self.segments.len()).collect();
+        order.sort_by_key(|i| std::cmp::Reverse(self.segments[*i].rect.bottom()));
+        for i in order {
+            let segment = &self.segments[i];
+            if segment.rect.y < floor || rows.iter().any(|r| r.union(&segment.rect) == *r) {
+                continue;
+            }
+            let row = self.row_of(i);
+            let has_date = self.segments.iter().any(|s| {
+                row.union(&s.rect) == row
+                    && s.english_compact().any(|(text, _)| DATE.is_match(&text))
+            });
+            if !has_date {
+                rows.push(row);
+            }
+            if rows.len() == n {
+                break;
+            }
+        }
+        rows
     }
 
     /// The licence classes: the segment printing the most class names,
@@ -689,16 +849,12 @@ impl CardText<'_, '_> {
         self.segments
             .iter()
             .filter_map(|segment| {
-                let (text, conf) = segment.english_compact()?;
-                let text = text.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-                let shaped = (5..=6).contains(&text.len())
-                    && text
-                        .chars()
-                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-                shaped.then(|| Found {
-                    value: text.to_owned(),
-                    conf,
-                    rect: segment.rect,
+                segment.english_compact().find_map(|(text, conf)| {
+                    Some(Found {
+                        value: serial_shape(&text)?.to_owned(),
+                        conf,
+                        rect: segment.rect,
+                    })
                 })
             })
             .max_by(|a, b| a.conf.total_cmp(&b.conf))
@@ -715,17 +871,23 @@ impl CardText<'_, '_> {
             return Ok(None);
         };
         let label = &segment.words[0];
-        // The label's two syllables are about as wide as they are high.
-        let label_right = if label.text == "조건" {
-            label.rect.right()
-        } else {
-            label.rect.x + (2.2 * label.rect.height as f32) as i32
-        };
+        // The label's two syllables are each about as wide as they are
+        // high; OCR's box of the label may take in a code printed close
+        // after it.
+        let label_right = label
+            .rect
+            .right()
+            .min(label.rect.x + (2.05 * label.rect.height as f32) as i32);
         let height = segment.rect.height;
+        // The cut for a second reading takes half a height more on each
+        // side: start it past the label.
         let rest = Rect::new(
-            label_right + (height / 4) as i32,
+            label_right + (height / 2) as i32 + 2,
             segment.rect.y,
-            (segment.rect.right() - label_right).max(0) as u32,
+            // A code OCR of the block left out is looked for as far as five
+            // heights past the label.
+            ((segment.rect.right() - label_right).max(5 * height as i32) as u32)
+                .min((self.flat.width() as i32 - label_right).max(0) as u32),
             height,
         );
         let none = Found {
@@ -739,6 +901,9 @@ impl CardText<'_, '_> {
         let Some(cut) = line_cut(self.flat, rest, REREAD_HEIGHT) else {
             return Ok(Some(none));
         };
+        if std::env::var_os("DOCREC_DEBUG_ID").is_some() {
+            let _ = cut.save("/tmp/cond.png");
+        }
         let words = self.engine.read_with(ENGLISH, &cut, SegMode::Line)?;
         let text: String = words
             .iter()
@@ -801,4 +966,68 @@ fn glued_classes(word: &str) -> Option<Vec<&'static str>> {
         rest = &rest[class.len()..];
     }
     (!classes.is_empty()).then_some(classes)
+}
+
+/// A reading at least this sure is not checked by a second reading.
+const SURE: f32 = 0.9;
+
+/// The surer of two readings (value, conf).
+fn surer(a: Option<(String, f32)>, b: Option<(String, f32)>) -> Option<(String, f32)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A name from the words of its segment: the Hangul syllables at the
+/// start of the first word (the Hanja in parentheses after them left out),
+/// two to five of them, and the word's confidence. Not a name: a licence
+/// class, a region's name before a licence number.
+fn name_in(words: &[Word]) -> Option<(String, f32)> {
+    let first = words.first()?;
+    let name: String = first.text.chars().take_while(|c| is_hangul(*c)).collect();
+    let syllables = name.chars().count();
+    let not_a_name = CLASSES.iter().any(|c| first.text.contains(c))
+        || region_code_of(&name).is_some_and(|_| first.text.contains('-'));
+    ((2..=5).contains(&syllables) && !not_a_name).then_some((name, first.conf))
+}
+
+/// A name's [`Found`]: its box is the part of the segment's first word its
+/// syllables take.
+fn name_found(segment: &Segment, value: String, conf: f32) -> Found {
+    let first = &segment.words[0];
+    let total = first.text.chars().count().max(1) as u32;
+    let syllables = (value.chars().count() as u32).min(total);
+    Found {
+        rect: Rect::new(
+            first.rect.x,
+            first.rect.y,
+            (first.rect.width * syllables / total).max(1),
+            first.rect.height,
+        ),
+        value,
+        conf,
+    }
+}
+
+/// The issuing office a line names, cut after its title (a seal may
+/// follow), and where the title ends. A resident card's issuer keeps one
+/// space after its province (`서울특별시 종로구청장`); a police agency's
+/// is one word (`서울특별시경찰청장`).
+fn office_in(text: &str) -> Option<(String, usize)> {
+    const TITLES: [&str; 4] = ["도로교통공단", "청장", "시장", "군수"];
+    let compact: String = text.chars().filter(|c| is_hangul(*c)).collect();
+    let end = TITLES
+        .iter()
+        .filter_map(|t| compact.find(t).map(|at| at + t.len()))
+        .min()?;
+    let office = &compact[..end];
+    if office.chars().count() < 4 {
+        return None;
+    }
+    let value = match split_province(office) {
+        Some((province, rest)) if !office.ends_with("경찰청장") => format!("{province} {rest}"),
+        _ => office.to_owned(),
+    };
+    Some((value, end))
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_ocr::preprocess::brightest_channel;
 use docrec_ocr::EnginePool;
 use docrec_recognize::api::Resolution;
 use docrec_recognize::business::{self, BusinessResult, Unit};
@@ -54,7 +55,7 @@ impl Recognizer {
     /// thread.
     pub fn id_card(&self, bytes: &[u8]) -> Result<IdCardResult, ErrorCode> {
         let decoded = decode_image(bytes, CARD_TYPES, &self.limits).map_err(|e| e.error_code())?;
-        let gray = decoded.image.to_luma8();
+        let gray = brightest_channel(&decoded.image);
         drop(decoded.image);
         let mut engine = self
             .pool
