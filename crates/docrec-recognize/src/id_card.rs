@@ -417,19 +417,18 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, OcrEr
             read_in_english(engine, &flat, segment)?;
         }
     }
-    if std::env::var_os("DOCREC_DEBUG_ID").is_some() {
-        for s in &segments {
-            eprintln!("{:?} {:?} | {:?}", s.rect, s.korean(), s.english);
-        }
-    }
     let titled_type = title.and_then(|i| title_type(&segments[i]));
     let licence = find_licence_number(&segments);
     let resident = find_resident_number(&segments);
-    let id_type = titled_type.or(match (&licence, &resident) {
-        (Some(_), _) => Some(IdType::Driver),
+    // Without a title, a card is told by a resident number that encodes a
+    // real birth date, and a licence number beside it.
+    let untitled_type = match (&licence, &resident) {
+        (_, Some((_, number))) if birth_date(&number.value).is_none() => None,
+        (Some(_), Some(_)) => Some(IdType::Driver),
         (None, Some(_)) => Some(IdType::Resident),
-        (None, None) => None,
-    });
+        (_, None) => None,
+    };
+    let id_type = titled_type.or(untitled_type);
     let fields = match id_type {
         None => Vec::new(),
         Some(id_type) => {
@@ -541,15 +540,18 @@ fn title_type(segment: &Segment) -> Option<IdType> {
     }
 }
 
+// The patterns are matched against readings without white space: each
+// stands alone, so that the digits of another document's number (a credit
+// card's sixteen) are not taken for one.
 static RESIDENT_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{6})[^\d]?(\d{7})").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?:^|\D)(\d{6})[^\d]?(\d{7})(?:\D|$)").expect("valid regex"));
 static LICENCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{2})-?(\d{2})-?(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex")
+    Regex::new(r"(?:^|\D)(\d{2})-?(\d{2})-?(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex")
 });
 /// A licence number after a region's printed name: the digits the English
 /// model reads after whatever it made of the Hangul.
 static LEGACY_LICENCE_DIGITS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{2})-(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?:^|\D)(\d{2})-(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex"));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)\d{2})[.,]+(\d{1,2})[.,]+(\d{1,2})").expect("valid regex")
 });
@@ -741,7 +743,7 @@ impl CardText<'_, '_> {
             .rev()
             .filter(|(i, _)| Some(*i) != self.title)
             .find_map(|(i, segment)| {
-                office_in(&segment.korean()).map(|(value, _)| (i, value, segment.korean_conf()))
+                office_in(&segment.korean()).map(|value| (i, value, segment.korean_conf()))
             });
         if let Some((i, value, conf)) = &from_block {
             if *conf >= SURE {
@@ -768,10 +770,7 @@ impl CardText<'_, '_> {
                 .map(|w| w.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if std::env::var_os("DOCREC_DEBUG_ID").is_some() {
-                eprintln!("issuer row {row:?}: {text:?} {}", mean_conf(&words));
-            }
-            if let Some((value, _)) = office_in(&text) {
+            if let Some(value) = office_in(&text) {
                 let conf = mean_conf(&words);
                 if best.as_ref().is_none_or(|b| conf > b.conf) {
                     best = Some(Found {
@@ -863,10 +862,15 @@ impl CardText<'_, '_> {
     /// The condition: what follows the label `조건`, read with the English
     /// model (codes such as `A`, `A, B`); `none` when nothing follows it.
     fn condition(&mut self) -> Result<Option<Found>, OcrError> {
-        let Some(segment) = self
-            .segments
+        let floor = self
+            .resident
+            .as_ref()
+            .map_or(0, |(i, _)| self.segments[*i].rect.bottom());
+        let below: Vec<&Segment> = self.segments.iter().filter(|s| s.rect.y >= floor).collect();
+        let Some(segment) = below
             .iter()
             .find(|s| s.compact().starts_with("조건"))
+            .or_else(|| below.iter().find(|s| is_condition_label(&s.compact())))
         else {
             return Ok(None);
         };
@@ -901,29 +905,48 @@ impl CardText<'_, '_> {
         let Some(cut) = line_cut(self.flat, rest, REREAD_HEIGHT) else {
             return Ok(Some(none));
         };
-        if std::env::var_os("DOCREC_DEBUG_ID").is_some() {
-            let _ = cut.save("/tmp/cond.png");
-        }
-        let words = self.engine.read_with(ENGLISH, &cut, SegMode::Line)?;
+        let mut words = self.engine.read_with(ENGLISH, &cut, SegMode::Line)?;
+        // Marks on the card read as letters are read unsurely.
+        words.retain(|w| w.conf >= CODE_CONF);
         let text: String = words
             .iter()
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let codes: Vec<&str> = text
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_uppercase()))
-            .collect();
+        let (codes, dropped) = condition_codes(&text);
         Ok(Some(if codes.is_empty() {
             none
         } else {
             Found {
                 value: codes.join(", "),
-                conf: mean_conf(&words),
+                conf: mean_conf(&words) * 0.8f32.powi(dropped as i32),
                 rect: rest,
             }
         }))
     }
+}
+
+/// The least confidence a word read after `조건` needs to count as a code.
+const CODE_CONF: f32 = 0.5;
+
+/// The condition codes a reading shows (single capital letters: `A`,
+/// `A, B`), and how many other characters were dropped around them (a
+/// mark beside a code read as a letter: `Cc`).
+fn condition_codes(text: &str) -> (Vec<String>, usize) {
+    let mut codes = Vec::new();
+    let mut dropped = 0;
+    for token in text.split(|c: char| c == ',' || c.is_whitespace()) {
+        let mut chars = token.chars();
+        match chars.next() {
+            Some(code) if code.is_ascii_uppercase() => {
+                codes.push(code.to_string());
+                dropped += chars.count();
+            }
+            Some(_) => dropped += token.chars().count(),
+            None => {}
+        }
+    }
+    (codes, dropped)
 }
 
 /// The licence classes a line prints, in order, and how many letters had
@@ -1011,10 +1034,10 @@ fn name_found(segment: &Segment, value: String, conf: f32) -> Found {
 }
 
 /// The issuing office a line names, cut after its title (a seal may
-/// follow), and where the title ends. A resident card's issuer keeps one
+/// follow). A resident card's issuer keeps one
 /// space after its province (`서울특별시 종로구청장`); a police agency's
 /// is one word (`서울특별시경찰청장`).
-fn office_in(text: &str) -> Option<(String, usize)> {
+fn office_in(text: &str) -> Option<String> {
     const TITLES: [&str; 4] = ["도로교통공단", "청장", "시장", "군수"];
     let compact: String = text.chars().filter(|c| is_hangul(*c)).collect();
     let end = TITLES
@@ -1029,5 +1052,166 @@ fn office_in(text: &str) -> Option<(String, usize)> {
         Some((province, rest)) if !office.ends_with("경찰청장") => format!("{province} {rest}"),
         _ => office.to_owned(),
     };
-    Some((value, end))
+    Some(value)
+}
+
+/// Whether a segment's reading starts like the label `조건` with one of its
+/// two syllables misread (`초건`).
+fn is_condition_label(compact: &str) -> bool {
+    let start: String = compact.chars().take(2).collect();
+    start.chars().count() == 2 && start.chars().all(is_hangul) && edit_distance(&start, "조건") <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, x: i32, y: i32, height: u32, conf: f32) -> Word {
+        Word {
+            text: text.to_owned(),
+            conf,
+            rect: Rect::new(x, y, height * text.chars().count() as u32, height),
+            line: (0, 0, 0),
+        }
+    }
+
+    fn segment(korean: &str, english: &[&str], y: i32) -> Segment {
+        let words: Vec<Word> = korean
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, w)| word(w, 60 + 200 * i as i32, y, 30, 0.95))
+            .collect();
+        Segment {
+            rect: words_rect(&words),
+            words,
+            english: english.iter().map(|t| (t.to_string(), 0.93)).collect(),
+        }
+    }
+
+    #[test]
+    fn titles_tell_the_type_with_a_letter_misread() {
+        let title = |text: &str| title_type(&segment(text, &[], 0));
+        assert_eq!(title("주민등록증"), Some(IdType::Resident));
+        assert_eq!(title("주민동록증"), Some(IdType::Resident));
+        assert_eq!(title("자동차운전면허증"), Some(IdType::Driver));
+        assert_eq!(title("자동차운전먼허증"), Some(IdType::Driver));
+        assert_eq!(title("사업자등록증"), None);
+        assert_eq!(title("VISA"), None);
+    }
+
+    #[test]
+    fn resident_numbers_are_checked_not_rewritten() {
+        let segments = [
+            segment("주민등록증", &[], 0),
+            segment("8001011234560", &["800101-1234560"], 100),
+        ];
+        let (at, found) = find_resident_number(&segments).expect("a number");
+        assert_eq!((at, found.value.as_str()), (1, "800101-1234560"));
+        assert!((found.conf - 0.93).abs() < 1e-6);
+        // A wrong check digit and a month 13: kept, at a lower conf.
+        let segments = [segment("x", &["801301-1234561"], 0)];
+        let (_, found) = find_resident_number(&segments).expect("a number");
+        assert_eq!(found.value, "801301-1234561");
+        assert!(found.conf < 0.4, "{}", found.conf);
+    }
+
+    #[test]
+    fn another_documents_digits_are_no_resident_or_licence_number() {
+        let segments = [segment("x", &["4492 5809 2444 2097"], 0)];
+        assert!(find_resident_number(&segments).is_none());
+        assert!(find_licence_number(&segments).is_none());
+    }
+
+    #[test]
+    fn licence_numbers_map_printed_region_names_to_codes() {
+        let numeric = [segment("x", &["11-19-123456-01"], 0)];
+        let (_, found) = find_licence_number(&numeric).expect("a number");
+        assert_eq!(found.value, "11-19-123456-01");
+        let legacy = [segment("서울-19-123456-01", &["MS-19-123456-01"], 0)];
+        let (_, found) = find_licence_number(&legacy).expect("a number");
+        assert_eq!(found.value, "11-19-123456-01");
+        // No region 27: kept, at a lower conf.
+        let unknown = [segment("x", &["27-19-123456-01"], 0)];
+        let (_, found) = find_licence_number(&unknown).expect("a number");
+        assert_eq!(found.value, "27-19-123456-01");
+        assert!(found.conf < 0.5);
+        assert_eq!(region_code_of("경기북부"), Some((28, 0)));
+        assert_eq!(region_code_of("부신"), Some((12, 1)));
+        assert_eq!(region_code_of("세종"), None);
+    }
+
+    #[test]
+    fn classes_are_read_spaced_glued_or_with_a_letter_misread() {
+        assert_eq!(
+            classes_in("1종보통  2종소형"),
+            (vec!["1종보통", "2종소형"], 0)
+        );
+        assert_eq!(
+            classes_in("2종보통2종원동기"),
+            (vec!["2종보통", "2종원동기"], 0)
+        );
+        assert_eq!(classes_in("1종대헝 구난"), (vec!["1종대형", "구난"], 1));
+        assert_eq!(classes_in("서울특별시 종로구"), (vec![], 0));
+    }
+
+    #[test]
+    fn names_leave_the_hanja_out() {
+        let name = |text: &str| name_in(&[word(text, 0, 0, 40, 0.9)]).map(|(v, _)| v);
+        assert_eq!(name("홍길동(洪吉童)").as_deref(), Some("홍길동"));
+        assert_eq!(name("남궁민수").as_deref(), Some("남궁민수"));
+        assert_eq!(name("김"), None);
+        assert_eq!(name("2종보통"), None);
+        assert_eq!(name("1234"), None);
+    }
+
+    #[test]
+    fn offices_are_cut_after_their_title() {
+        assert_eq!(
+            office_in("서울특별시종로구청장 6)").as_deref(),
+            Some("서울특별시 종로구청장")
+        );
+        assert_eq!(
+            office_in("서울특별시 경찰청장").as_deref(),
+            Some("서울특별시경찰청장")
+        );
+        assert_eq!(office_in("도로교통공단 @").as_deref(), Some("도로교통공단"));
+        assert_eq!(office_in("청장"), None);
+    }
+
+    #[test]
+    fn serials_conditions_and_dates_have_their_shapes() {
+        assert_eq!(serial_shape("'VCXRUU."), Some("VCXRUU"));
+        assert_eq!(serial_shape("vcxruu"), None);
+        assert_eq!(serial_shape("ABCDEFG"), None);
+        assert!(has_a_key_shape("2020. 10. 21."));
+        assert!(!has_a_key_shape("2020-10524"));
+        assert_eq!(condition_codes("A, B"), (vec!["A".into(), "B".into()], 0));
+        assert_eq!(condition_codes("Cc"), (vec!["C".into()], 1));
+        assert_eq!(condition_codes(""), (vec![], 0));
+        assert!(is_condition_label("초건C") && !is_condition_label("수원시"));
+    }
+
+    #[test]
+    fn segments_part_at_wide_gaps_and_join_row_neighbours() {
+        let line = Line {
+            words: vec![
+                word("조건", 60, 100, 20, 0.9),
+                word("C", 110, 100, 20, 0.9),
+                word("VCXRUU", 700, 98, 20, 0.9),
+            ],
+        };
+        let segments = segments_of(vec![line]);
+        let texts: Vec<String> = segments.iter().map(Segment::korean).collect();
+        assert_eq!(texts, ["조건 C", "VCXRUU"]);
+        // An issuer's name whose end a seal made a line of its own.
+        let start = Line {
+            words: vec![word("울산광역시", 250, 540, 27, 0.9)],
+        };
+        let end = Line {
+            words: vec![word("남구청장", 400, 520, 64, 0.9)],
+        };
+        let segments = segments_of(vec![start, end]);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(segments[0].korean(), "울산광역시 남구청장");
+    }
 }
