@@ -249,13 +249,15 @@ impl Segment {
             .map(|(text, conf)| (text.chars().filter(|c| !c.is_whitespace()).collect(), *conf))
     }
 
-    /// Whether the segment is mostly something other than Hangul (digits,
-    /// Latin letters, marks), so worth reading with the English model.
-    fn mostly_not_hangul(&self) -> bool {
+    /// Whether the segment may be digits or Latin letters, so worth
+    /// reading with the English model: it is mostly something other than
+    /// Hangul, or Hangul read unsurely (the Korean model reads Latin
+    /// capitals as syllables).
+    fn may_be_latin(&self) -> bool {
         let text = self.compact();
         let hangul = text.chars().filter(|c| is_hangul(*c)).count();
         let other = text.chars().count() - hangul;
-        other >= hangul.max(1)
+        other >= hangul.max(1) || self.korean_conf() < UNSURE_HANGUL
     }
 }
 
@@ -413,7 +415,7 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, OcrEr
     let mut segments = segments_of(group_lines(&words));
     let title = segments.iter().position(|s| title_type(s).is_some());
     for (i, segment) in segments.iter_mut().enumerate() {
-        if Some(i) != title && segment.mostly_not_hangul() && is_readable(&segment.rect) {
+        if Some(i) != title && segment.may_be_latin() && is_readable(&segment.rect) {
             read_in_english(engine, &flat, segment)?;
         }
     }
@@ -990,6 +992,9 @@ fn glued_classes(word: &str) -> Option<Vec<&'static str>> {
     }
     (!classes.is_empty()).then_some(classes)
 }
+
+/// Hangul read less surely than this may be Latin letters.
+const UNSURE_HANGUL: f32 = 0.6;
 
 /// A reading at least this sure is not checked by a second reading.
 const SURE: f32 = 0.9;
