@@ -187,12 +187,16 @@ pub fn recognize_id_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCar
             }
             let reading = read_view(&view, engine)?;
             any_text |= reading.word_count > 0;
-            let settled = reading.settled();
+            let (settled, titled) = (reading.settled(), reading.titled);
             if best.as_ref().is_none_or(|b| reading.score() > b.score()) {
                 best = Some(reading);
             }
             if settled {
                 break 'views;
+            }
+            if titled {
+                // The view is the right way up: its half turn holds nothing.
+                continue 'views;
             }
         }
     }
@@ -748,7 +752,9 @@ impl CardText<'_, '_> {
                 office_in(&segment.korean()).map(|value| (i, value, segment.korean_conf()))
             });
         if let Some((i, value, conf)) = &from_block {
-            if *conf >= SURE {
+            // Sure, and alone on its row (a part of the name OCR set apart
+            // is not left out).
+            if *conf >= SURE && self.row_of(*i) == self.segments[*i].rect {
                 return Ok(Some(Found {
                     value: value.clone(),
                     conf: *conf,
@@ -868,13 +874,22 @@ impl CardText<'_, '_> {
             .resident
             .as_ref()
             .map_or(0, |(i, _)| self.segments[*i].rect.bottom());
-        let below: Vec<&Segment> = self.segments.iter().filter(|s| s.rect.y >= floor).collect();
-        let Some(segment) = below
+        let below: Vec<Segment> = self
+            .segments
+            .iter()
+            .filter(|s| s.rect.y >= floor)
+            .cloned()
+            .collect();
+        let found = below
             .iter()
             .find(|s| s.compact().starts_with("조건"))
-            .or_else(|| below.iter().find(|s| is_condition_label(&s.compact())))
-        else {
-            return Ok(None);
+            .or_else(|| below.iter().find(|s| is_condition_label(&s.compact())));
+        let segment = match found {
+            Some(segment) => segment.clone(),
+            None => match self.unsure_condition_label(&below)? {
+                Some(segment) => segment,
+                None => return Ok(None),
+            },
         };
         let label = &segment.words[0];
         // The label's two syllables are each about as wide as they are
@@ -925,6 +940,30 @@ impl CardText<'_, '_> {
                 rect: rest,
             }
         }))
+    }
+}
+
+impl CardText<'_, '_> {
+    /// The label `조건` when OCR of the block misread it (`이`, `기`): a
+    /// short segment read unsurely, in line with the resident number, that
+    /// reads `조건` when read again as a line.
+    fn unsure_condition_label(&mut self, below: &[Segment]) -> Result<Option<Segment>, OcrError> {
+        let Some(number) = self.resident.as_ref().map(|(i, _)| self.segments[*i].rect) else {
+            return Ok(None);
+        };
+        for segment in below {
+            let short = segment.rect.width < 6 * segment.rect.height;
+            let in_line = (segment.rect.x - number.x).abs() < 3 * number.height as i32;
+            if !short || !in_line || segment.korean_conf() >= UNSURE_HANGUL {
+                continue;
+            }
+            let words = self.read_in_korean(segment.rect)?;
+            let text: String = words.iter().map(|w| w.text.as_str()).collect();
+            if is_condition_label(&text) {
+                return Ok(Some(segment.clone()));
+            }
+        }
+        Ok(None)
     }
 }
 
