@@ -255,13 +255,16 @@ impl Segment {
 
     /// Whether the segment may be digits or Latin letters, so worth
     /// reading with the English model: it is mostly something other than
-    /// Hangul, or Hangul read unsurely (the Korean model reads Latin
-    /// capitals as syllables).
+    /// Hangul, or Hangul read unsurely or wider than its syllables (the
+    /// Korean model reads Latin capitals as syllables).
     fn may_be_latin(&self) -> bool {
         let text = self.compact();
         let hangul = text.chars().filter(|c| is_hangul(*c)).count();
         let other = text.chars().count() - hangul;
-        other >= hangul.max(1) || self.korean_conf() < UNSURE_HANGUL
+        // Latin capitals read as fewer, wider syllables.
+        let too_wide =
+            self.rect.width as f32 > 1.6 * self.rect.height as f32 * text.chars().count() as f32;
+        other >= hangul.max(1) || self.korean_conf() < UNSURE_HANGUL || too_wide
     }
 }
 
@@ -511,20 +514,31 @@ fn has_a_key_shape(text: &str) -> bool {
 }
 
 /// The serial a reading shows: five or six capital letters and digits,
-/// marks at either end dropped.
-fn serial_shape(compact: &str) -> Option<&str> {
+/// marks at either end dropped. Serials print capitals only: a small
+/// letter read is its capital (`Ql48sy`), `l` the capital `I`.
+fn serial_shape(compact: &str) -> Option<String> {
     let text = compact.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    ((5..=6).contains(&text.len())
-        && text
+    let capitals: String = text
+        .chars()
+        .map(|c| {
+            if c == 'l' {
+                'I'
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect();
+    ((5..=6).contains(&capitals.len())
+        && capitals
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
-    .then_some(text)
+    .then_some(capitals)
 }
 
 /// Whether a segment is big enough to be read again: text at least 10
-/// pixels high and twice as wide.
+/// pixels high and as wide.
 fn is_readable(rect: &Rect) -> bool {
-    rect.height >= 10 && rect.width >= 2 * rect.height
+    rect.height >= 10 && rect.width >= rect.height
 }
 
 /// The type a title segment names: `주민등록증` or `자동차운전면허증`
@@ -667,7 +681,7 @@ impl CardText<'_, '_> {
             "driverLicenseNumber" => licence,
             "licenseType" => self.license_type(),
             "condition" => self.condition()?,
-            "serialNum" => self.serial(),
+            "serialNum" => self.serial()?,
             _ => None,
         })
     }
@@ -851,20 +865,33 @@ impl CardText<'_, '_> {
     }
 
     /// The serial (암호일련번호): a segment the English model reads as five
-    /// or six capital letters and digits, the surest such.
-    fn serial(&self) -> Option<Found> {
-        self.segments
+    /// or six capital letters and digits, the surest such. Serials mix
+    /// the letters `O` and `I` with the digits `0` and `1`, which the model
+    /// reads by context rather than by shape: each is told by its glyph's
+    /// width ([`settle_look_alikes`]), and as some cards print them alike,
+    /// each lowers the conf.
+    fn serial(&mut self) -> Result<Option<Found>, OcrError> {
+        let Some(mut found) = self
+            .segments
             .iter()
             .filter_map(|segment| {
                 segment.english_compact().find_map(|(text, conf)| {
                     Some(Found {
-                        value: serial_shape(&text)?.to_owned(),
+                        value: serial_shape(&text)?,
                         conf,
                         rect: segment.rect,
                     })
                 })
             })
             .max_by(|a, b| a.conf.total_cmp(&b.conf))
+        else {
+            return Ok(None);
+        };
+        let glyphs = glyph_shapes(self.flat, found.rect);
+        let (value, look_alikes) = settle_look_alikes(&found.value, &glyphs);
+        found.value = value;
+        found.conf *= 0.9f32.powi(look_alikes as i32);
+        Ok(Some(found))
     }
 
     /// The condition: what follows the label `조건`, read with the English
@@ -965,6 +992,91 @@ impl CardText<'_, '_> {
         }
         Ok(None)
     }
+}
+
+/// A glyph's width over its height from which `O` is read rather than `0`
+/// (sans-serif faces: `0` 0.62-0.74, `O` 0.84-0.95), and below which `I`
+/// is read rather than `1` (`I` 0.16-0.22, `1` 0.33-0.42).
+const ROUND_LETTER_RATIO: f32 = 0.79;
+const BAR_LETTER_RATIO: f32 = 0.27;
+
+/// How much larger than the view glyphs are measured.
+const GLYPH_ZOOM: u32 = 4;
+
+/// The width-over-height ratio of each glyph printed in `rect` of `view`,
+/// left to right: runs of columns holding ink, ink being darker than
+/// halfway between the darkest and the lightest twentieth of the box.
+fn glyph_shapes(view: &GrayImage, rect: Rect) -> Vec<f32> {
+    let cut = rect.padded_within(2, 2, view.width(), view.height());
+    if cut.width < 4 || cut.height < 4 {
+        return Vec::new();
+    }
+    // Measured four times as large, so that a pixel's worth of width (a
+    // sixteenth of the glyph's height) is not lost to rounding.
+    let crop = image::imageops::resize(
+        &image::imageops::crop_imm(view, cut.x as u32, cut.y as u32, cut.width, cut.height)
+            .to_image(),
+        cut.width * GLYPH_ZOOM,
+        cut.height * GLYPH_ZOOM,
+        image::imageops::FilterType::CatmullRom,
+    );
+    let mut levels: Vec<u8> = crop.pixels().map(|p| p[0]).collect();
+    levels.sort_unstable();
+    let ink = levels[levels.len() / 20];
+    let paper = levels[levels.len() - 1 - levels.len() / 20];
+    if paper <= ink.saturating_add(40) {
+        return Vec::new();
+    }
+    let threshold = ((ink as u16 + paper as u16) / 2) as u8;
+    let inked = |x: u32, y: u32| crop.get_pixel(x, y)[0] < threshold;
+    let column_has_ink: Vec<bool> = (0..crop.width())
+        .map(|x| (0..crop.height()).any(|y| inked(x, y)))
+        .collect();
+    let mut shapes = Vec::new();
+    let mut x = 0;
+    while x < crop.width() {
+        if !column_has_ink[x as usize] {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        while x < crop.width() && column_has_ink[x as usize] {
+            x += 1;
+        }
+        let rows: Vec<u32> = (0..crop.height())
+            .filter(|&y| (start..x).any(|cx| inked(cx, y)))
+            .collect();
+        if let (Some(top), Some(bottom)) = (rows.first(), rows.last()) {
+            shapes.push((x - start) as f32 / (bottom - top + 1) as f32);
+        }
+    }
+    shapes
+}
+
+/// `reading` with each `O`/`0` and `I`/`1` told by the shape of its glyph
+/// (when there is one glyph per character), and how many such characters
+/// it has.
+fn settle_look_alikes(reading: &str, glyphs: &[f32]) -> (String, usize) {
+    let chars: Vec<char> = reading.chars().collect();
+    let look_alikes = chars
+        .iter()
+        .filter(|c| matches!(c, 'O' | '0' | 'I' | '1'))
+        .count();
+    if glyphs.len() != chars.len() {
+        return (reading.to_owned(), look_alikes);
+    }
+    let settled = chars
+        .iter()
+        .zip(glyphs)
+        .map(|(c, ratio)| match c {
+            'O' | '0' if *ratio >= ROUND_LETTER_RATIO => 'O',
+            'O' | '0' => '0',
+            'I' | '1' if *ratio < BAR_LETTER_RATIO => 'I',
+            'I' | '1' => '1',
+            other => *other,
+        })
+        .collect();
+    (settled, look_alikes)
 }
 
 /// The least confidence a word read after `조건` needs to count as a code.
@@ -1224,9 +1336,10 @@ mod tests {
 
     #[test]
     fn serials_conditions_and_dates_have_their_shapes() {
-        assert_eq!(serial_shape("'VCXRUU."), Some("VCXRUU"));
-        assert_eq!(serial_shape("vcxruu"), None);
+        assert_eq!(serial_shape("'VCXRUU.").as_deref(), Some("VCXRUU"));
+        assert_eq!(serial_shape("Ql48sy").as_deref(), Some("QI48SY"));
         assert_eq!(serial_shape("ABCDEFG"), None);
+        assert_eq!(serial_shape("AB-CD"), None);
         assert!(has_a_key_shape("2020. 10. 21."));
         assert!(!has_a_key_shape("2020-10524"));
         assert_eq!(condition_codes("A, B"), (vec!["A".into(), "B".into()], 0));

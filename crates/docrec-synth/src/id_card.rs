@@ -279,7 +279,10 @@ fn content(rng: &mut impl Rng) -> (IdCardContent, Printed) {
             printed.condition = rng
                 .gen_bool(0.3)
                 .then(|| pick(rng, &["A", "B", "C", "E", "A, B"]).to_owned());
-            const SERIAL_CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+            // Serials print the letters O and I as well as the digits 0
+            // and 1 (a cardholder's account: "the last character is not
+            // the digit 1 but the letter I").
+            const SERIAL_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
             let serial_len = rng.gen_range(5..=6);
             printed.serial = (0..serial_len)
                 .map(|_| char::from(SERIAL_CHARS[rng.gen_range(0..SERIAL_CHARS.len())]))
