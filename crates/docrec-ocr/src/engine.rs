@@ -61,6 +61,8 @@ pub enum SegMode {
     Sparse,
     /// A single line as it is, without looking for text in it (PSM 13).
     RawLine,
+    /// A single character (PSM 10).
+    Char,
 }
 
 impl SegMode {
@@ -70,6 +72,7 @@ impl SegMode {
             SegMode::Line => PageSegMode::PsmSingleLine,
             SegMode::Sparse => PageSegMode::PsmSparseText,
             SegMode::RawLine => PageSegMode::PsmRawLine,
+            SegMode::Char => PageSegMode::PsmSingleChar,
         }
     }
 }

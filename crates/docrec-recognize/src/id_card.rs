@@ -38,13 +38,13 @@ use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, Rectified};
 use docrec_ocr::preprocess::{flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
-use image::GrayImage;
+use image::{GrayImage, Luma};
 use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::CARD_ASPECT;
-use crate::text::{edit_distance, group_lines, is_hangul, words_rect, Line};
+use crate::text::{digit_reading, edit_distance, group_lines, is_hangul, words_rect, Line};
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
 use docrec_rules::province::split_province;
@@ -572,8 +572,11 @@ static LICENCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// model reads after whatever it made of the Hangul.
 static LEGACY_LICENCE_DIGITS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|\D)(\d{2})-(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex"));
+/// A reading that starts with a year (`2015`, `2O1S`).
+static YEAR_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^0-9A-Za-z]?(?:19|20|2O)[0-9OSl]{2}").expect("valid regex"));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d{2})[.,]+(\d{1,2})[.,]+(\d{1,2})").expect("valid regex")
+    Regex::new(r"((?:19|20)\d{2})[.,;:]+(\d{1,2})[.,;:]+(\d{1,2})").expect("valid regex")
 });
 
 /// The resident number a segment's English reading shows: the index of
@@ -676,7 +679,7 @@ impl CardText<'_, '_> {
         Ok(match key {
             "name" => self.name()?,
             "residentNumber" => self.resident.as_ref().map(|(_, f)| f.clone()),
-            "issueDate" => self.issue_date(),
+            "issueDate" => self.issue_date()?,
             "issuer" => self.issuer()?,
             "driverLicenseNumber" => licence,
             "licenseType" => self.license_type(),
@@ -727,8 +730,101 @@ impl CardText<'_, '_> {
     }
 
     /// The issue date: the lowest segment whose English reading is a date
-    /// (`2019. 5. 13.` on resident cards, `2019.05.13` on licences).
-    fn issue_date(&self) -> Option<Found> {
+    /// (`2019. 5. 13.` on resident cards, `2019.05.13` on licences). A
+    /// reading that is not sure, or none, is checked by reading the lowest
+    /// segments that start with a year word by word
+    /// ([`CardText::read_word_by_word`]); the surer reading wins.
+    fn issue_date(&mut self) -> Result<Option<Found>, OcrError> {
+        let as_read = self.date_as_read();
+        if as_read.as_ref().is_some_and(|f| f.conf >= SURE) {
+            return Ok(as_read);
+        }
+        let starts_with_a_year = |segment: &Segment| {
+            segment
+                .english_compact()
+                .any(|(text, _)| YEAR_START.is_match(&text))
+        };
+        let candidates: Vec<Rect> = self
+            .segments
+            .iter()
+            .rev()
+            .filter(|s| starts_with_a_year(s))
+            .map(|s| s.rect)
+            .collect();
+        for rect in candidates {
+            let (words, conf) = self.read_word_by_word(rect)?;
+            if let [year, month, day] = words.as_slice() {
+                let (Ok(year), Ok(month), Ok(day)) = (
+                    year.parse::<u32>(),
+                    month.parse::<u32>(),
+                    day.parse::<u32>(),
+                ) else {
+                    continue;
+                };
+                if (1900..2100).contains(&year) && date_exists(year, month, day) {
+                    if as_read.as_ref().is_some_and(|f| f.conf >= conf) {
+                        break;
+                    }
+                    return Ok(Some(Found {
+                        value: format!("{year}.{month:02}.{day:02}"),
+                        conf,
+                        rect,
+                    }));
+                }
+            }
+        }
+        Ok(as_read)
+    }
+
+    /// Reads the digit words of `rect` one by one: the cut is parted at the
+    /// gaps between words (half a text height or wider) and each part is
+    /// read as a line, look-alike letters taken for digits. The English
+    /// model misreads a spaced date such as `2015. 5. 2.` as a whole
+    /// (`2015592`) but reads its words apart. Gives the words' digits and
+    /// their mean confidence.
+    fn read_word_by_word(&mut self, rect: Rect) -> Result<(Vec<String>, f32), OcrError> {
+        let Some(cut) = line_cut(self.flat, rect, REREAD_HEIGHT) else {
+            return Ok((Vec::new(), 0.0));
+        };
+        let mut digits = Vec::new();
+        let mut confs = Vec::new();
+        let (spans, text_height) = word_spans(&cut);
+        for (start, end) in spans {
+            let margin = REREAD_HEIGHT / 4;
+            let mut part =
+                GrayImage::from_pixel(end - start + 2 * margin, cut.height(), Luma([255]));
+            image::imageops::replace(
+                &mut part,
+                &image::imageops::crop_imm(&cut, start, 0, end - start, cut.height()).to_image(),
+                margin as i64,
+                0,
+            );
+            // A word of one digit is read as a character too.
+            let mut modes = vec![SegMode::Line];
+            if end - start < text_height {
+                modes.push(SegMode::Char);
+            }
+            let mut best: Option<(String, f32)> = None;
+            for mode in modes {
+                let words = self.engine.read_with(ENGLISH, &part, mode)?;
+                let text: String = words.iter().map(|w| w.text.as_str()).collect();
+                if let Some(reading) = digit_reading(&text) {
+                    let conf = mean_conf(&words) * 0.9f32.powi(reading.mapped as i32);
+                    if best.as_ref().is_none_or(|(_, c)| conf > *c) {
+                        best = Some((reading.digits, conf));
+                    }
+                }
+            }
+            if let Some((word, conf)) = best {
+                digits.push(word);
+                confs.push(conf);
+            }
+        }
+        let conf = confs.iter().sum::<f32>() / confs.len().max(1) as f32;
+        Ok((digits, conf))
+    }
+
+    fn date_as_read(&self) -> Option<Found> {
         self.segments.iter().rev().find_map(|segment| {
             segment.english_compact().find_map(|(text, conf)| {
                 let caps = DATE.captures(&text)?;
@@ -999,6 +1095,73 @@ impl CardText<'_, '_> {
 /// is read rather than `1` (`I` 0.16-0.22, `1` 0.33-0.42).
 const ROUND_LETTER_RATIO: f32 = 0.79;
 const BAR_LETTER_RATIO: f32 = 0.27;
+
+/// The column spans of the words in a line's cut, and the text's height:
+/// runs of columns holding ink (darker than halfway between the darkest
+/// and the lightest twentieth), parted where half the text's height or
+/// more is blank.
+fn word_spans(cut: &GrayImage) -> (Vec<(u32, u32)>, u32) {
+    let mut levels: Vec<u8> = cut.pixels().map(|p| p[0]).collect();
+    levels.sort_unstable();
+    if levels.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let ink = levels[levels.len() / 20];
+    let paper = levels[levels.len() - 1 - levels.len() / 20];
+    if paper <= ink.saturating_add(40) {
+        return (Vec::new(), 0);
+    }
+    let threshold = ((ink as u16 + paper as u16) / 2) as u8;
+    let inked: Vec<bool> = (0..cut.width())
+        .map(|x| (0..cut.height()).any(|y| cut.get_pixel(x, y)[0] < threshold))
+        .collect();
+    let inked_rows: Vec<u32> = (0..cut.height())
+        .filter(|&y| (0..cut.width()).any(|x| cut.get_pixel(x, y)[0] < threshold))
+        .collect();
+    let text_height = match (inked_rows.first(), inked_rows.last()) {
+        (Some(top), Some(bottom)) => bottom - top + 1,
+        _ => return (Vec::new(), 0),
+    };
+    let word_gap = (text_height / 2).max(1);
+    let top = inked_rows[0];
+    // A run of columns whose ink is all in the text's lower third is a dot.
+    let is_dot = |from: u32, to: u32| {
+        (0..cut.height())
+            .filter(|&y| (from..to).any(|x| cut.get_pixel(x, y)[0] < threshold))
+            .all(|y| y > top + text_height * 2 / 3)
+    };
+    // Each word's runs of inked columns: its glyphs and marks.
+    let mut words: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut x = 0;
+    while x < cut.width() {
+        if !inked[x as usize] {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        while x < cut.width() && inked[x as usize] {
+            x += 1;
+        }
+        match words.last_mut() {
+            Some(runs) if start - runs.last().map_or(0, |r| r.1) < word_gap => {
+                runs.push((start, x))
+            }
+            _ => words.push(vec![(start, x)]),
+        }
+    }
+    // A word's trailing dot is left out: a digit read with the dot after
+    // it comes out as letters.
+    let spans = words
+        .into_iter()
+        .filter_map(|mut runs| {
+            while runs.len() > 1 && runs.last().is_some_and(|&(a, b)| is_dot(a, b)) {
+                runs.pop();
+            }
+            Some((runs.first()?.0, runs.last()?.1))
+        })
+        .collect();
+    (spans, text_height)
+}
 
 /// How much larger than the view glyphs are measured.
 const GLYPH_ZOOM: u32 = 4;
