@@ -718,7 +718,27 @@ impl CardText<'_, '_> {
             return Ok(from_block.map(|(value, conf)| name_found(&segment, value, conf)));
         }
         let again = name_in(&self.read_in_korean(segment.rect)?);
-        Ok(surer(from_block, again).map(|(value, conf)| name_found(&segment, value, conf)))
+        let read = surer(from_block, again);
+        // OCR of the block may miss the name's line: read the room between
+        // the segment above and the number, when a line fits in it.
+        let room = number.y - segment.rect.bottom();
+        if read.is_none() && room > number.height as i32 {
+            let band = Rect::new(number.x, segment.rect.bottom(), number.width, room as u32);
+            if let Some((value, conf)) = name_in(&self.read_in_korean(band)?) {
+                let syllables = value.chars().count() as u32;
+                return Ok(Some(Found {
+                    rect: Rect::new(
+                        band.x,
+                        band.y,
+                        (band.height * syllables).min(band.width),
+                        band.height,
+                    ),
+                    value,
+                    conf,
+                }));
+            }
+        }
+        Ok(read.map(|(value, conf)| name_found(&segment, value, conf)))
     }
 
     /// Reads `rect` of the view again, cut out, as one line of Korean.
@@ -890,7 +910,13 @@ impl CardText<'_, '_> {
                 .join(" ");
             if let Some(value) = office_in(&text) {
                 let conf = mean_conf(&words);
-                if best.as_ref().is_none_or(|b| conf > b.conf) {
+                // The row's reading that holds the block's and more (the
+                // province OCR of the block set apart) wins.
+                let completes = best.as_ref().is_some_and(|b| {
+                    let (whole, part) = (value.replace(' ', ""), b.value.replace(' ', ""));
+                    whole.len() > part.len() && whole.ends_with(&part)
+                });
+                if completes || best.as_ref().is_none_or(|b| conf > b.conf) {
                     best = Some(Found {
                         value,
                         conf,
@@ -1077,7 +1103,7 @@ impl CardText<'_, '_> {
         for segment in below {
             let short = segment.rect.width < 6 * segment.rect.height;
             let in_line = (segment.rect.x - number.x).abs() < 3 * number.height as i32;
-            if !short || !in_line || segment.korean_conf() >= UNSURE_HANGUL {
+            if !short || !in_line || segment.korean_conf() >= SURE {
                 continue;
             }
             let words = self.read_in_korean(segment.rect)?;
