@@ -35,7 +35,7 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
-use docrec_ocr::detect::{find_quad, rectify, Rectified};
+use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::{GrayImage, Luma};
@@ -717,13 +717,29 @@ impl CardText<'_, '_> {
         if from_block.as_ref().is_some_and(|(_, conf)| *conf >= SURE) {
             return Ok(from_block.map(|(value, conf)| name_found(&segment, value, conf)));
         }
-        let again = name_in(&self.read_in_korean(segment.rect)?);
+        // OCR of the block may cut a line in two, top and bottom halves:
+        // the line is read again with the segments it overlaps.
+        let line = self
+            .segments
+            .iter()
+            .filter(|s| {
+                s.rect.y < segment.rect.bottom()
+                    && segment.rect.y < s.rect.bottom()
+                    && s.rect.x < segment.rect.right()
+                    && segment.rect.x < s.rect.right()
+            })
+            .fold(segment.rect, |line, s| line.union(&s.rect));
+        let again = name_in(&self.read_in_korean(line)?);
         let read = surer(from_block, again);
         // OCR of the block may miss the name's line: read the room between
         // the segment above and the number, when a line fits in it.
         let room = number.y - segment.rect.bottom();
         if read.is_none() && room > number.height as i32 {
-            let band = Rect::new(number.x, segment.rect.bottom(), number.width, room as u32);
+            let room = Rect::new(number.x, segment.rect.bottom(), number.width, room as u32);
+            let Some((top, height)) = text_band(self.flat, room) else {
+                return Ok(None);
+            };
+            let band = Rect::new(room.x, top, room.width, height);
             if let Some((value, conf)) = name_in(&self.read_in_korean(band)?) {
                 let syllables = value.chars().count() as u32;
                 return Ok(Some(Found {
