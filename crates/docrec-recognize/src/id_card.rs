@@ -253,6 +253,12 @@ impl Segment {
             .map(|(text, conf)| (text.chars().filter(|c| !c.is_whitespace()).collect(), *conf))
     }
 
+    /// Each English reading as read and then without white space (a stray
+    /// mark read as a digit before a number stays apart in the first).
+    fn english_both_ways(&self) -> impl Iterator<Item = (String, f32)> + '_ {
+        self.english.iter().cloned().chain(self.english_compact())
+    }
+
     /// Whether the segment may be digits or Latin letters, so worth
     /// reading with the English model: it is mostly something other than
     /// Hangul, or Hangul read unsurely or wider than its syllables (the
@@ -371,10 +377,13 @@ impl ViewReading {
         self.titled && self.fields.iter().all(|(_, found)| found.is_some())
     }
 
+    /// How much of a card the view shows: its title, its type, its keys,
+    /// the resident number counting most (without it there is no answer).
     fn score(&self) -> usize {
         usize::from(self.titled) * 2
             + usize::from(self.id_type.is_some())
             + self.fields.iter().filter(|(_, f)| f.is_some()).count()
+            + usize::from(self.found("residentNumber")) * 4
     }
 
     fn into_card(self) -> Result<IdCard, IdCardError> {
@@ -560,11 +569,12 @@ fn title_type(segment: &Segment) -> Option<IdType> {
     }
 }
 
-// The patterns are matched against readings without white space: each
-// stands alone, so that the digits of another document's number (a credit
-// card's sixteen) are not taken for one.
-static RESIDENT_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\D)(\d{6})[^\d]?(\d{7})(?:\D|$)").expect("valid regex"));
+// The patterns are matched against readings as read and without white
+// space: each stands alone, so that the digits of another document's
+// number (a credit card's sixteen) are not taken for one.
+static RESIDENT_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\D)(\d{6}) ?[^\d\s]? ?(\d{7})(?:\D|$)").expect("valid regex")
+});
 static LICENCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\D)(\d{2})-?(\d{2})-?(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex")
 });
@@ -583,7 +593,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// the segment and the number, checked.
 fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
     segments.iter().enumerate().find_map(|(i, segment)| {
-        let (value, mut conf) = segment.english_compact().find_map(|(text, conf)| {
+        let (value, mut conf) = segment.english_both_ways().find_map(|(text, conf)| {
             let caps = RESIDENT_NUMBER.captures(&text)?;
             Some((
                 resident_number::format(&format!("{}{}", &caps[1], &caps[2]))?,
@@ -618,7 +628,7 @@ fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
             .chars()
             .take_while(|c| is_hangul(*c))
             .collect();
-        let (digits, mut conf) = segment.english_compact().find_map(|(text, conf)| {
+        let (digits, mut conf) = segment.english_both_ways().find_map(|(text, conf)| {
             if leading_hangul.chars().count() >= 2 {
                 let caps = LEGACY_LICENCE_DIGITS.captures(&text)?;
                 let (code, errors) = region_code_of(&leading_hangul)?;
