@@ -264,3 +264,60 @@ fn synth_writes_id_cards_with_the_api_keys() {
         image::load_from_memory(&bytes).expect("a decodable image");
     }
 }
+
+#[test]
+fn id_cards_are_recognised_and_evaluated() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().to_str().unwrap();
+    assert_ok(&run(&[
+        "synth",
+        "id-card",
+        "--n",
+        "2",
+        "--out",
+        out,
+        "--levels",
+        "clean,photo",
+    ]));
+    let truth = std::fs::read_to_string(dir.path().join("truth.jsonl")).expect("truth.jsonl");
+    let first: Value = serde_json::from_str(truth.lines().next().unwrap()).expect("a JSON line");
+    let file = dir.path().join(first["file"].as_str().unwrap());
+    // The summary line of the clean card: file, idType, then key=value
+    // (conf) per key.
+    let output = run(&["recognize", "id-card", file.to_str().unwrap()]);
+    let line = stdout(&output);
+    assert_ok(&output);
+    let fields: Vec<&str> = line.trim_end().split('\t').collect();
+    assert_eq!(fields[1], first["idType"].as_str().unwrap(), "{line}");
+    let keys: Vec<&str> = fields[2..]
+        .iter()
+        .map(|f| f.split('=').next().unwrap())
+        .collect();
+    let expected: Vec<&str> = first["keyValues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|kv| kv["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, expected, "{line}");
+
+    let output = run(&["eval", out]);
+    assert_ok(&output);
+    let text = stdout(&output);
+    let first_words: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for row in [
+        "level",
+        "clean",
+        "photo",
+        "all",
+        "driverLicenseNumber",
+        "residentNumber",
+        "issuer",
+        "latency",
+    ] {
+        assert!(first_words.contains(&row), "no {row} row in:\n{text}");
+    }
+}
