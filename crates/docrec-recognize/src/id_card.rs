@@ -582,9 +582,9 @@ static LICENCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// model reads after whatever it made of the Hangul.
 static LEGACY_LICENCE_DIGITS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|\D)(\d{2})-(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex"));
-/// A reading that starts with a year (`2015`, `2O1S`).
+/// A reading that starts like a year (`2015`, `2O1S`, `20T`).
 static YEAR_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[^0-9A-Za-z]?(?:19|20|2O)[0-9OSl]{2}").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^[^0-9A-Za-z]?(?:19|20|2O)").expect("valid regex"));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)\d{2})[.,;:]+(\d{1,2})[.,;:]+(\d{1,2})").expect("valid regex")
 });
@@ -788,6 +788,7 @@ impl CardText<'_, '_> {
         let starts_with_a_year = |segment: &Segment| {
             segment
                 .english_compact()
+                .chain([(segment.compact(), 0.0)])
                 .any(|(text, _)| YEAR_START.is_match(&text))
         };
         let candidates: Vec<Rect> = self
@@ -1068,17 +1069,20 @@ impl CardText<'_, '_> {
         };
         let label = &segment.words[0];
         // The label's two syllables are each about as wide as they are
-        // high; OCR's box of the label may take in a code printed close
-        // after it.
+        // high. OCR's box of the label may take in a code printed close
+        // after it, read (`조건0`) or not: a Latin letter is taken to be
+        // about 0.6 of a syllable wide.
+        let extra = label.text.chars().count().saturating_sub(2) as f32;
         let label_right = label
             .rect
             .right()
-            .min(label.rect.x + (2.05 * label.rect.height as f32) as i32);
+            .min(label.rect.x + (2.05 * label.rect.height as f32) as i32)
+            .min(label.rect.x + (label.rect.width as f32 * 2.0 / (2.0 + 0.6 * extra)) as i32);
         let height = segment.rect.height;
         // The cut for a second reading takes half a height more on each
-        // side: start it past the label.
+        // side: it starts where the label ends.
         let rest = Rect::new(
-            label_right + (height / 2) as i32 + 2,
+            label_right + (height / 2) as i32,
             segment.rect.y,
             // A code OCR of the block left out is looked for as far as five
             // heights past the label.
@@ -1299,19 +1303,15 @@ const CODE_CONF: f32 = 0.5;
 
 /// The condition codes a reading shows (single capital letters: `A`,
 /// `A, B`), and how many other characters were dropped around them (a
-/// mark beside a code read as a letter: `Cc`).
+/// mark beside a code read as a letter or digit: `Cc`, `1A`).
 fn condition_codes(text: &str) -> (Vec<String>, usize) {
     let mut codes = Vec::new();
     let mut dropped = 0;
-    for token in text.split(|c: char| c == ',' || c.is_whitespace()) {
-        let mut chars = token.chars();
-        match chars.next() {
-            Some(code) if code.is_ascii_uppercase() => {
-                codes.push(code.to_string());
-                dropped += chars.count();
-            }
-            Some(_) => dropped += token.chars().count(),
-            None => {}
+    for c in text.chars().filter(|c| *c != ',' && !c.is_whitespace()) {
+        if c.is_ascii_uppercase() {
+            codes.push(c.to_string());
+        } else {
+            dropped += 1;
         }
     }
     (codes, dropped)
@@ -1559,6 +1559,7 @@ mod tests {
         assert!(!has_a_key_shape("2020-10524"));
         assert_eq!(condition_codes("A, B"), (vec!["A".into(), "B".into()], 0));
         assert_eq!(condition_codes("Cc"), (vec!["C".into()], 1));
+        assert_eq!(condition_codes("1A"), (vec!["A".into()], 1));
         assert_eq!(condition_codes(""), (vec![], 0));
         assert!(is_condition_label("초건C") && !is_condition_label("수원시"));
     }
