@@ -1036,11 +1036,38 @@ impl CardText<'_, '_> {
         else {
             return Ok(None);
         };
-        let glyphs = glyph_shapes(self.flat, found.rect);
+        let glyphs = glyphs_in(self.flat, found.rect);
+        if glyphs.len() == found.value.chars().count() {
+            found.value = self.reread_glyphs(&found.value, &glyphs)?;
+        }
         let (value, look_alikes) = settle_look_alikes(&found.value, &glyphs);
         found.value = value;
         found.conf *= 0.9f32.powi(look_alikes as i32);
         Ok(Some(found))
+    }
+
+    /// `reading` with each character the English model reads otherwise,
+    /// and surely, in its glyph cut out alone: in a line of capitals it
+    /// takes a digit for the letter it resembles (`9` for `S`).
+    fn reread_glyphs(&mut self, reading: &str, glyphs: &[Glyph]) -> Result<String, OcrError> {
+        let mut chars: Vec<char> = reading.chars().collect();
+        for (c, glyph) in chars.iter_mut().zip(glyphs) {
+            let cut = glyph_cut(self.flat, glyph.rect);
+            let words = self.engine.read_with(ENGLISH, &cut, SegMode::Char)?;
+            let text: String = words.iter().map(|w| w.text.as_str()).collect();
+            let mut read = text.chars().filter(|c| c.is_ascii_alphanumeric());
+            if let (Some(alone), None) = (read.next(), read.next()) {
+                let alone = if alone == 'l' {
+                    'I'
+                } else {
+                    alone.to_ascii_uppercase()
+                };
+                if alone != *c && mean_conf(&words) >= GLYPH_CONF {
+                    *c = alone;
+                }
+            }
+        }
+        Ok(chars.into_iter().collect())
     }
 
     /// The condition: what follows the label `조건`, read with the English
@@ -1219,13 +1246,42 @@ fn word_spans(cut: &GrayImage) -> (Vec<(u32, u32)>, u32) {
     (spans, text_height)
 }
 
+/// A glyph cut out of `view` alone, on white paper half its height wide on
+/// every side, scaled for reading.
+fn glyph_cut(view: &GrayImage, rect: Rect) -> GrayImage {
+    let margin = rect.height / 2;
+    let cut = rect.padded_within(0, (rect.height / 8) as i32, view.width(), view.height());
+    let mut cell =
+        GrayImage::from_pixel(cut.width + 2 * margin, cut.height + 2 * margin, Luma([255]));
+    image::imageops::replace(
+        &mut cell,
+        &image::imageops::crop_imm(view, cut.x as u32, cut.y as u32, cut.width, cut.height)
+            .to_image(),
+        margin as i64,
+        margin as i64,
+    );
+    docrec_ocr::preprocess::scale_to_height(&cell, REREAD_HEIGHT).0
+}
+
+/// The least confidence a glyph read alone needs to replace the line's
+/// reading of it.
+const GLYPH_CONF: f32 = 0.8;
+
 /// How much larger than the view glyphs are measured.
 const GLYPH_ZOOM: u32 = 4;
 
-/// The width-over-height ratio of each glyph printed in `rect` of `view`,
-/// left to right: runs of columns holding ink, ink being darker than
-/// halfway between the darkest and the lightest twentieth of the box.
-fn glyph_shapes(view: &GrayImage, rect: Rect) -> Vec<f32> {
+/// One glyph printed in a box: where it is in the view, and its width
+/// over its height.
+#[derive(Debug, Clone, Copy)]
+struct Glyph {
+    rect: Rect,
+    ratio: f32,
+}
+
+/// The glyphs printed in `rect` of `view`, left to right: runs of columns
+/// holding ink, ink being darker than halfway between the darkest and the
+/// lightest twentieth of the box.
+fn glyphs_in(view: &GrayImage, rect: Rect) -> Vec<Glyph> {
     let cut = rect.padded_within(2, 2, view.width(), view.height());
     if cut.width < 4 || cut.height < 4 {
         return Vec::new();
@@ -1266,7 +1322,16 @@ fn glyph_shapes(view: &GrayImage, rect: Rect) -> Vec<f32> {
             .filter(|&y| (start..x).any(|cx| inked(cx, y)))
             .collect();
         if let (Some(top), Some(bottom)) = (rows.first(), rows.last()) {
-            shapes.push((x - start) as f32 / (bottom - top + 1) as f32);
+            let zoom = GLYPH_ZOOM as i32;
+            shapes.push(Glyph {
+                rect: Rect::new(
+                    cut.x + start as i32 / zoom,
+                    cut.y + *top as i32 / zoom,
+                    ((x - start) / GLYPH_ZOOM).max(1),
+                    ((bottom - top + 1) / GLYPH_ZOOM).max(1),
+                ),
+                ratio: (x - start) as f32 / (bottom - top + 1) as f32,
+            });
         }
     }
     shapes
@@ -1275,7 +1340,7 @@ fn glyph_shapes(view: &GrayImage, rect: Rect) -> Vec<f32> {
 /// `reading` with each `O`/`0` and `I`/`1` told by the shape of its glyph
 /// (when there is one glyph per character), and how many such characters
 /// it has.
-fn settle_look_alikes(reading: &str, glyphs: &[f32]) -> (String, usize) {
+fn settle_look_alikes(reading: &str, glyphs: &[Glyph]) -> (String, usize) {
     let chars: Vec<char> = reading.chars().collect();
     let look_alikes = chars
         .iter()
@@ -1287,10 +1352,10 @@ fn settle_look_alikes(reading: &str, glyphs: &[f32]) -> (String, usize) {
     let settled = chars
         .iter()
         .zip(glyphs)
-        .map(|(c, ratio)| match c {
-            'O' | '0' if *ratio >= ROUND_LETTER_RATIO => 'O',
+        .map(|(c, glyph)| match c {
+            'O' | '0' if glyph.ratio >= ROUND_LETTER_RATIO => 'O',
             'O' | '0' => '0',
-            'I' | '1' if *ratio < BAR_LETTER_RATIO => 'I',
+            'I' | '1' if glyph.ratio < BAR_LETTER_RATIO => 'I',
             'I' | '1' => '1',
             other => *other,
         })
