@@ -1020,9 +1020,16 @@ impl CardText<'_, '_> {
     /// width ([`settle_look_alikes`]), and as some cards print them alike,
     /// each lowers the conf.
     fn serial(&mut self) -> Result<Option<Found>, OcrError> {
+        // Printed under the photo, below the top of the resident number
+        // (above it, `Driver's License` reads as `DRIVE`).
+        let floor = self
+            .resident
+            .as_ref()
+            .map_or(0, |(i, _)| self.segments[*i].rect.y);
         let Some(mut found) = self
             .segments
             .iter()
+            .filter(|segment| segment.rect.y >= floor)
             .filter_map(|segment| {
                 segment.english_compact().find_map(|(text, conf)| {
                     Some(Found {
