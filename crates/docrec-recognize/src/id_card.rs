@@ -921,7 +921,11 @@ impl CardText<'_, '_> {
         }
         let rows = match &from_block {
             Some((i, _, _)) => vec![self.row_of(*i)],
-            None => self.lowest_rows(2),
+            None => {
+                let mut rows = self.lowest_rows(2);
+                rows.extend(self.text_below_segments());
+                rows
+            }
         };
         let mut best = from_block.map(|(i, value, conf)| Found {
             value,
@@ -953,6 +957,23 @@ impl CardText<'_, '_> {
             }
         }
         Ok(best)
+    }
+
+    /// The text rows below every segment, when OCR of the block missed the
+    /// card's last line: the strongest row of strokes between the lowest
+    /// segment and the view's bottom.
+    fn text_below_segments(&self) -> Option<Rect> {
+        let lowest = self.segments.iter().map(|s| s.rect.bottom()).max()?;
+        let (width, height) = self.flat.dimensions();
+        let room = (height as i32 - lowest).max(0) as u32;
+        if room < 12 {
+            return None;
+        }
+        // Half the width either side of the middle: the issuer is printed
+        // there, the photo is not.
+        let below = Rect::new(width as i32 / 4, lowest, width / 2, room);
+        let (top, rows) = text_band(self.flat, below)?;
+        Some(Rect::new(below.x, top.max(lowest), below.width, rows))
     }
 
     /// The box around segment `i` and every segment beside it on its row.
