@@ -61,8 +61,8 @@ const VIEW_WIDTH: u32 = 1000;
 /// The height a segment's cut is scaled to for a second reading (its text
 /// about 37 pixels high).
 const REREAD_HEIGHT: u32 = 56;
-/// No other view of the upload is read once this much time has gone on
-/// reading it.
+/// No other view of the upload is read, and no more segments are read
+/// again in English, once this much time has gone on reading it.
 const READ_BUDGET: Duration = Duration::from_secs(2);
 /// The recommended upload size for ID cards, as for every card (API.md §1).
 pub const RECOMMENDED_SIZE: (u32, u32) = crate::credit_card::RECOMMENDED_SIZE;
@@ -185,7 +185,7 @@ pub fn recognize_id_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCar
             if best.is_some() && started.elapsed() > READ_BUDGET {
                 break 'views;
             }
-            let reading = read_view(&view, engine)?;
+            let reading = read_view(&view, engine, started + READ_BUDGET)?;
             any_text |= reading.word_count > 0;
             let (settled, titled) = (reading.settled(), reading.titled);
             if best.as_ref().is_none_or(|b| reading.score() > b.score()) {
@@ -423,8 +423,13 @@ impl ViewReading {
 }
 
 /// Reads one view: the Korean block, the type, the English re-readings and
-/// the keys.
-fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, OcrError> {
+/// the keys. Segments are read again in English until `deadline` (a noisy
+/// photo holds dozens of marks shaped like text).
+fn read_view(
+    view: &Rectified,
+    engine: &mut Engine,
+    deadline: Instant,
+) -> Result<ViewReading, OcrError> {
     let flat = flatten_paper(&view.image);
     let words = engine.read_spaced_with(KOREAN, &flat, SegMode::Block)?;
     let word_count = words.len();
@@ -432,6 +437,9 @@ fn read_view(view: &Rectified, engine: &mut Engine) -> Result<ViewReading, OcrEr
     let title = segments.iter().position(|s| title_type(s).is_some());
     for (i, segment) in segments.iter_mut().enumerate() {
         if Some(i) != title && segment.may_be_latin() && is_readable(&segment.rect) {
+            if Instant::now() > deadline {
+                break;
+            }
             read_in_english(engine, &flat, segment)?;
         }
     }
