@@ -1072,7 +1072,7 @@ impl CardText<'_, '_> {
         else {
             return Ok(None);
         };
-        let glyphs = glyphs_in(self.flat, found.rect);
+        let glyphs = glyphs_in(self.flat, found.rect, 20);
         if glyphs.len() == found.value.chars().count() {
             found.value = self.reread_glyphs(&found.value, &glyphs)?;
         }
@@ -1173,15 +1173,55 @@ impl CardText<'_, '_> {
             .collect::<Vec<_>>()
             .join(" ");
         let (codes, dropped) = condition_codes(&text);
+        if !codes.is_empty() {
+            return Ok(Some(Found {
+                value: codes.join(", "),
+                conf: mean_conf(&words) * 0.8f32.powi(dropped as i32),
+                rect: rest,
+            }));
+        }
+        // A lone code read as a line comes out unsure (`c` at 0.3 for `C`):
+        // each glyph as tall as a capital is read alone.
+        let after_label = Rect::new(label_right, rest.y, rest.width + height / 2, height);
+        let (codes, conf) = self.codes_glyph_by_glyph(after_label)?;
         Ok(Some(if codes.is_empty() {
             none
         } else {
             Found {
                 value: codes.join(", "),
-                conf: mean_conf(&words) * 0.8f32.powi(dropped as i32),
+                conf,
                 rect: rest,
             }
         }))
+    }
+
+    /// The capitals printed in `rect`, each glyph at least two thirds as
+    /// tall as the tallest (commas are shorter) read alone and kept when
+    /// read surely; a small letter shaped like its capital (`c`, `o`, `s`,
+    /// …) is that capital. Gives the codes and their mean confidence.
+    fn codes_glyph_by_glyph(&mut self, rect: Rect) -> Result<(Vec<String>, f32), OcrError> {
+        // A code or two take a small share of the box.
+        let glyphs = glyphs_in(self.flat, rect, 100);
+        let tallest = glyphs.iter().map(|g| g.rect.height).max().unwrap_or(0);
+        let mut codes = Vec::new();
+        let mut confs = Vec::new();
+        for glyph in glyphs.iter().filter(|g| 3 * g.rect.height >= 2 * tallest) {
+            let cut = glyph_cut(self.flat, glyph.rect);
+            let words = self.engine.read_with(ENGLISH, &cut, SegMode::Char)?;
+            let text: String = words.iter().map(|w| w.text.as_str()).collect();
+            let conf = mean_conf(&words);
+            let code = match text.chars().collect::<Vec<_>>()[..] {
+                [c] if c.is_ascii_uppercase() => Some(c),
+                [c] if "cosuvwxz".contains(c) => Some(c.to_ascii_uppercase()),
+                _ => None,
+            };
+            if let Some(code) = code.filter(|_| conf >= GLYPH_CONF) {
+                codes.push(code.to_string());
+                confs.push(conf);
+            }
+        }
+        let conf = confs.iter().sum::<f32>() / confs.len().max(1) as f32;
+        Ok((codes, conf))
     }
 }
 
@@ -1315,9 +1355,9 @@ struct Glyph {
 }
 
 /// The glyphs printed in `rect` of `view`, left to right: runs of columns
-/// holding ink, ink being darker than halfway between the darkest and the
-/// lightest twentieth of the box.
-fn glyphs_in(view: &GrayImage, rect: Rect) -> Vec<Glyph> {
+/// holding ink, ink being darker than halfway between the darkest
+/// `1/ink_share` of the box and its lightest twentieth.
+fn glyphs_in(view: &GrayImage, rect: Rect, ink_share: usize) -> Vec<Glyph> {
     let cut = rect.padded_within(2, 2, view.width(), view.height());
     if cut.width < 4 || cut.height < 4 {
         return Vec::new();
@@ -1333,7 +1373,7 @@ fn glyphs_in(view: &GrayImage, rect: Rect) -> Vec<Glyph> {
     );
     let mut levels: Vec<u8> = crop.pixels().map(|p| p[0]).collect();
     levels.sort_unstable();
-    let ink = levels[levels.len() / 20];
+    let ink = levels[levels.len() / ink_share];
     let paper = levels[levels.len() - 1 - levels.len() / 20];
     if paper <= ink.saturating_add(40) {
         return Vec::new();
