@@ -7,8 +7,9 @@
 //! The images are decoded before timing starts: this measures detection,
 //! rectification and OCR, the recognizer's own work.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
-use docrec_ocr::{Engine, EngineConfig};
 use docrec_recognize::{recognize_business, recognize_business_text};
 use docrec_synth::business::render;
 use docrec_synth::Level;
@@ -55,25 +56,18 @@ fn text_layer(seed: u64) -> Vec<(String, [f32; 4])> {
 }
 
 fn bench(c: &mut Criterion) {
-    let config = EngineConfig {
-        models: docrec_recognize::engine_models(),
-        extra_languages: docrec_recognize::engine_languages(),
-        ..EngineConfig::default()
-    };
-    let mut engine = Engine::new(&config).expect("eng and kor language data installed");
+    let mut engine = common::engine();
     let mut group = c.benchmark_group("business");
     group.sample_size(10);
     for level in [Level::Clean, Level::Photo] {
         let images = pages(level, 4);
-        let mut next = 0;
-        group.bench_function(level.as_str(), |b| {
-            b.iter(|| {
-                let image = &images[next % images.len()];
-                next += 1;
-                // Failures are part of the cost too; the result is not checked here.
-                let _ = recognize_business(image, &mut engine);
-            })
-        });
+        common::bench_images(
+            &mut group,
+            level.as_str(),
+            &images,
+            &mut engine,
+            recognize_business,
+        );
     }
     let layers: Vec<_> = (0..4).map(text_layer).collect();
     let mut next = 0;

@@ -6,9 +6,10 @@
 //! as the server does): this measures detection, rectification and OCR,
 //! the recognizer's own work.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use docrec_ocr::preprocess::brightest_channel;
-use docrec_ocr::{Engine, EngineConfig};
 use docrec_recognize::recognize_id_card;
 use docrec_synth::Level;
 
@@ -22,25 +23,18 @@ fn cards(level: Level, n: u64) -> Vec<image::GrayImage> {
 }
 
 fn bench(c: &mut Criterion) {
-    let config = EngineConfig {
-        models: docrec_recognize::engine_models(),
-        extra_languages: docrec_recognize::engine_languages(),
-        ..EngineConfig::default()
-    };
-    let mut engine = Engine::new(&config).expect("eng and kor language data installed");
+    let mut engine = common::engine();
     let mut group = c.benchmark_group("id_card");
     group.sample_size(20);
     for level in [Level::Clean, Level::Photo] {
         let images = cards(level, 8);
-        let mut next = 0;
-        group.bench_function(level.as_str(), |b| {
-            b.iter(|| {
-                let image = &images[next % images.len()];
-                next += 1;
-                // Failures are part of the cost too; the result is not checked here.
-                let _ = recognize_id_card(image, &mut engine);
-            })
-        });
+        common::bench_images(
+            &mut group,
+            level.as_str(),
+            &images,
+            &mut engine,
+            recognize_id_card,
+        );
     }
     group.finish();
 }

@@ -8,7 +8,7 @@ mod common;
 
 use std::io::Cursor;
 
-use common::{image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
+use common::{assert_box, image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
 use docrec_synth::{Level, SyntheticCard};
 use image::{ImageFormat, Rgb, RgbImage};
 use serde_json::Value;
@@ -289,21 +289,6 @@ fn centre_inside(answer_box: &Value, quad: &docrec_synth::Quad, margin: f32) -> 
     let (x0, x1) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(0.0, f32::max));
     let (y0, y1) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(0.0, f32::max));
     cx >= x0 - margin && cx <= x1 + margin && cy >= y0 - margin && cy <= y1 + margin
-}
-
-#[track_caller]
-fn assert_box(value: &Value, width: u32, height: u32) {
-    let object = value.as_object().unwrap_or_else(|| panic!("box {value}"));
-    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    assert_eq!(keys, ["x1", "x2", "x3", "x4", "y1", "y2", "y3", "y4"]);
-    for (key, corner) in object {
-        let v = corner
-            .as_i64()
-            .unwrap_or_else(|| panic!("{key} is not an integer: {value}"));
-        let side = if key.starts_with('x') { width } else { height };
-        assert!((0..=i64::from(side)).contains(&v), "{key}={v} outside");
-    }
 }
 
 #[track_caller]

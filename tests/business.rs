@@ -7,10 +7,9 @@ mod common;
 
 use std::io::Cursor;
 
-use common::{image_form, shared, Answer, Multipart};
+use common::{assert_box, image_form, shared, Answer, Multipart};
 use docrec_synth::{CertificateFormat, Level, SyntheticCertificate};
 use image::{ImageFormat, Rgb, RgbImage};
-use serde_json::Value;
 
 /// Seeds of clean synthetic certificates: 1 to 7 but 3 and 5. Left out
 /// because the recognizer misreads it today: 3 (`교육 서비스업` read
@@ -24,17 +23,6 @@ fn encode(image: &RgbImage, format: ImageFormat) -> Vec<u8> {
     let mut bytes = Cursor::new(Vec::new());
     image.write_to(&mut bytes, format).expect("encoding");
     bytes.into_inner()
-}
-
-#[track_caller]
-fn assert_box(value: &Value, width: u32, height: u32) {
-    let object = value.as_object().unwrap_or_else(|| panic!("box {value}"));
-    assert_eq!(object.len(), 8, "{value}");
-    for (key, corner) in object {
-        let v = corner.as_i64().unwrap_or_else(|| panic!("{key}: {value}"));
-        let side = if key.starts_with('x') { width } else { height };
-        assert!((0..=i64::from(side)).contains(&v), "{key}={v} outside");
-    }
 }
 
 /// A4 in points, with a margin for a scan's bed.

@@ -30,6 +30,23 @@ fn assert_ok(output: &Output) {
     );
 }
 
+/// Runs `docrec eval DIR` and asserts that its table has a row starting
+/// with each of `rows`; gives the table.
+#[track_caller]
+fn eval_table(dir: &str, rows: &[&str]) -> String {
+    let output = run(&["eval", dir]);
+    assert_ok(&output);
+    let text = stdout(&output);
+    let first_words: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for row in rows {
+        assert!(first_words.contains(row), "no {row} row in:\n{text}");
+    }
+    text
+}
+
 /// `docrec synth credit-card --n 3 --out DIR` (cycling clean, photo, hard).
 fn synth_three(dir: &Path) -> Vec<Value> {
     let out = dir.to_str().expect("a UTF-8 path");
@@ -169,16 +186,10 @@ fn recognize_a_text_file_prints_4000003_and_exits_1() {
 fn eval_prints_a_table_per_level() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     synth_three(dir.path());
-    let output = run(&["eval", dir.path().to_str().unwrap()]);
-    assert_ok(&output);
-    let text = stdout(&output);
-    let first_words: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    for level in ["level", "clean", "photo", "hard", "all", "latency"] {
-        assert!(first_words.contains(&level), "no {level} row in:\n{text}");
-    }
+    let text = eval_table(
+        dir.path().to_str().unwrap(),
+        &["level", "clean", "photo", "hard", "all", "latency"],
+    );
     let all = text.lines().find(|l| l.starts_with("all")).unwrap();
     assert_eq!(all.split_whitespace().nth(1), Some("3"), "{all}");
 }
@@ -217,24 +228,18 @@ fn business_certificates_are_made_recognised_and_evaluated() {
         assert_eq!(envelope, failure_envelope(code));
     }
 
-    let output = run(&["eval", out]);
-    assert_ok(&output);
-    let text = stdout(&output);
-    let first_words: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    for row in [
-        "level",
-        "clean",
-        "photo",
-        "all",
-        "등록번호",
-        "발급기관",
-        "latency",
-    ] {
-        assert!(first_words.contains(&row), "no {row} row in:\n{text}");
-    }
+    eval_table(
+        out,
+        &[
+            "level",
+            "clean",
+            "photo",
+            "all",
+            "등록번호",
+            "발급기관",
+            "latency",
+        ],
+    );
 }
 
 #[test]
@@ -301,23 +306,17 @@ fn id_cards_are_recognised_and_evaluated() {
         .collect();
     assert_eq!(keys, expected, "{line}");
 
-    let output = run(&["eval", out]);
-    assert_ok(&output);
-    let text = stdout(&output);
-    let first_words: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    for row in [
-        "level",
-        "clean",
-        "photo",
-        "all",
-        "driverLicenseNumber",
-        "residentNumber",
-        "issuer",
-        "latency",
-    ] {
-        assert!(first_words.contains(&row), "no {row} row in:\n{text}");
-    }
+    eval_table(
+        out,
+        &[
+            "level",
+            "clean",
+            "photo",
+            "all",
+            "driverLicenseNumber",
+            "residentNumber",
+            "issuer",
+            "latency",
+        ],
+    );
 }

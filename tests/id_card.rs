@@ -8,7 +8,7 @@ mod common;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use common::{docrec, failure_envelope};
+use common::{assert_box, docrec, failure_envelope};
 use docrec_synth::{Level, SyntheticIdCard};
 use image::{imageops::FilterType, ImageFormat};
 use serde_json::Value;
@@ -76,17 +76,6 @@ fn card_read_right(envelope: &Value, card: &SyntheticIdCard) -> Result<(), Strin
     let boxes = result["boxes"].as_array().expect("boxes");
     assert!(boxes.len() >= expected.len(), "{what}");
     Ok(())
-}
-
-#[track_caller]
-fn assert_box(value: &Value, width: u32, height: u32) {
-    let object = value.as_object().unwrap_or_else(|| panic!("box {value}"));
-    assert_eq!(object.len(), 8, "{value}");
-    for (key, corner) in object {
-        let v = corner.as_i64().unwrap_or_else(|| panic!("{key}: {value}"));
-        let side = i64::from(if key.starts_with('x') { width } else { height });
-        assert!((-2..=side + 2).contains(&v), "{key}={v} outside {value}");
-    }
 }
 
 /// Reads the cards of `seeds` at `level` in one run and asserts each.

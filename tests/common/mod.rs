@@ -102,6 +102,23 @@ pub fn api_extension_codes() -> Vec<(i64, String, String)> {
     codes
 }
 
+/// Asserts that `value` is a box of eight integer corners inside a
+/// `width` × `height` upload.
+#[track_caller]
+pub fn assert_box(value: &Value, width: u32, height: u32) {
+    let object = value.as_object().unwrap_or_else(|| panic!("box {value}"));
+    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["x1", "x2", "x3", "x4", "y1", "y2", "y3", "y4"]);
+    for (key, corner) in object {
+        let v = corner
+            .as_i64()
+            .unwrap_or_else(|| panic!("{key} is not an integer: {value}"));
+        let side = if key.starts_with('x') { width } else { height };
+        assert!((0..=i64::from(side)).contains(&v), "{key}={v} outside");
+    }
+}
+
 /// The spec's message for `code`: the error table's, or an extension
 /// code's as API.md names it.
 pub fn spec_message(code: i64) -> String {

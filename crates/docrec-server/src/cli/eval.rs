@@ -248,41 +248,85 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_table(&report);
-    }
+    print_report(&report, args.json, print_table)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// A share as a percentage with one decimal.
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// Prints `report` as JSON or, with `print_table`, as a table.
+fn print_report<T: Serialize>(
+    report: &Report<T>,
+    json: bool,
+    print_table: impl Fn(&Report<T>),
+) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
+    } else {
+        print_table(report);
+    }
+    Ok(())
+}
+
 fn print_table(report: &Report<Tally>) {
-    let pct = |x: f64| format!("{:.1}%", x * 100.0);
     println!(
         "{:<7} {:>5} {:>13} {:>10} {:>9} {:>9} {:>10}",
         "level", "docs", "totalCardNum", "validThru", "cardNums", "document", "wrong≥0.9"
     );
-    let rows = report
-        .levels
-        .iter()
-        .map(|(k, v)| (k.as_str(), v))
-        .chain([("all", &report.all)]);
-    for (name, t) in rows {
+    for (name, t) in report.rows() {
         println!(
             "{:<7} {:>5} {:>13} {:>10} {:>9} {:>9} {:>10}",
             name,
             t.documents,
-            pct(t.total_card_num),
-            pct(t.valid_thru),
-            pct(t.card_nums),
-            pct(t.document),
-            pct(t.wrong_number_conf_at_least_0_9)
+            percent(t.total_card_num),
+            percent(t.valid_thru),
+            percent(t.card_nums),
+            percent(t.document),
+            percent(t.wrong_number_conf_at_least_0_9)
         );
     }
     report.print_latency();
 }
 
 impl<T> Report<T> {
+    /// The tallies per level, then over all documents, as the table's rows.
+    fn rows(&self) -> Vec<(&str, &T)> {
+        self.levels
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain([("all", &self.all)])
+            .collect()
+    }
+
+    /// A row per key, `key_width` wide: the key's exact share at each level
+    /// and over all (`-` where no document has the key).
+    fn print_key_shares(
+        &self,
+        keys: &[&str],
+        key_width: usize,
+        shares: impl Fn(&T) -> &BTreeMap<String, f64>,
+    ) {
+        let rows = self.rows();
+        print!("{:<key_width$}", "key");
+        for (name, _) in &rows {
+            print!(" {name:>7}");
+        }
+        println!();
+        for key in keys {
+            print!("{key:<key_width$}");
+            for (_, t) in &rows {
+                match shares(t).get(*key) {
+                    Some(share) => print!(" {:>7}", percent(*share)),
+                    None => print!(" {:>7}", "-"),
+                }
+            }
+            println!();
+        }
+    }
+
     /// The last line of the table: latency and throughput.
     fn print_latency(&self) {
         println!(

@@ -15,7 +15,7 @@ use docrec_recognize::text::edit_distance;
 use docrec_synth::BusinessTruth;
 use serde::Serialize;
 
-use super::{report, run_parallel, EvalArgs, Report};
+use super::{percent, print_report, report, run_parallel, EvalArgs, Report};
 
 /// The keys that must all be exact for a document to count as right.
 const CORE_KEYS: [&str; 4] = ["등록번호", "상호", "대표자", "개업연월일"];
@@ -172,22 +172,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_table(&report);
-    }
+    print_report(&report, args.json, print_table)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_table(report: &Report<Tally>) {
-    let pct = |x: f64| format!("{:.1}%", x * 100.0);
-    let rows: Vec<(&str, &Tally)> = report
-        .levels
-        .iter()
-        .map(|(k, v)| (k.as_str(), v))
-        .chain([("all", &report.all)])
-        .collect();
+    let rows = report.rows();
     println!(
         "{:<7} {:>5} {:>9} {:>9} {:>7}",
         "level", "docs", "document", "allKeys", "CER"
@@ -197,26 +187,12 @@ fn print_table(report: &Report<Tally>) {
             "{:<7} {:>5} {:>9} {:>9} {:>7}",
             name,
             t.documents,
-            pct(t.document),
-            pct(t.all_keys),
+            percent(t.document),
+            percent(t.all_keys),
             format!("{:.2}%", t.cer * 100.0)
         );
     }
     println!();
-    print!("{:<10}", "key");
-    for (name, _) in &rows {
-        print!(" {name:>7}");
-    }
-    println!();
-    for key in docrec_recognize::business::KEYS {
-        print!("{key:<10}");
-        for (_, t) in &rows {
-            match t.keys.get(key) {
-                Some(share) => print!(" {:>7}", pct(*share)),
-                None => print!(" {:>7}", "-"),
-            }
-        }
-        println!();
-    }
+    report.print_key_shares(&docrec_recognize::business::KEYS, 10, |t| &t.keys);
     report.print_latency();
 }

@@ -14,7 +14,7 @@ use docrec_recognize::id_card::DRIVER_KEYS;
 use docrec_synth::IdCardTruth;
 use serde::Serialize;
 
-use super::{report, run_parallel, EvalArgs, Report};
+use super::{percent, print_report, report, run_parallel, EvalArgs, Report};
 
 /// How one card went.
 struct Outcome {
@@ -175,22 +175,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_table(&report);
-    }
+    print_report(&report, args.json, print_table)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_table(report: &Report<Tally>) {
-    let pct = |x: f64| format!("{:.1}%", x * 100.0);
-    let rows: Vec<(&str, &Tally)> = report
-        .levels
-        .iter()
-        .map(|(k, v)| (k.as_str(), v))
-        .chain([("all", &report.all)])
-        .collect();
+    let rows = report.rows();
     println!(
         "{:<7} {:>5} {:>9} {:>8} {:>10}",
         "level", "docs", "document", "idType", "wrong≥0.9"
@@ -200,26 +190,12 @@ fn print_table(report: &Report<Tally>) {
             "{:<7} {:>5} {:>9} {:>8} {:>10}",
             name,
             t.documents,
-            pct(t.document),
-            pct(t.id_type),
-            pct(t.wrong_value_conf_at_least_0_9)
+            percent(t.document),
+            percent(t.id_type),
+            percent(t.wrong_value_conf_at_least_0_9)
         );
     }
     println!();
-    print!("{:<20}", "key");
-    for (name, _) in &rows {
-        print!(" {name:>7}");
-    }
-    println!();
-    for key in DRIVER_KEYS {
-        print!("{key:<20}");
-        for (_, t) in &rows {
-            match t.keys.get(key) {
-                Some(share) => print!(" {:>7}", pct(*share)),
-                None => print!(" {:>7}", "-"),
-            }
-        }
-        println!();
-    }
+    report.print_key_shares(&DRIVER_KEYS, 20, |t| &t.keys);
     report.print_latency();
 }

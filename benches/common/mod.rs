@@ -1,0 +1,38 @@
+//! What the recognizer benchmarks share: an engine configured as the server
+//! configures its pool, and the timing of one recognizer over a few
+//! synthetic documents of a level, taken in turn.
+
+use criterion::measurement::WallTime;
+use criterion::BenchmarkGroup;
+use docrec_ocr::{Engine, EngineConfig};
+use image::GrayImage;
+
+/// An engine with docrec's models and languages.
+pub fn engine() -> Engine {
+    let config = EngineConfig {
+        models: docrec_recognize::engine_models(),
+        extra_languages: docrec_recognize::engine_languages(),
+        ..EngineConfig::default()
+    };
+    Engine::new(&config).expect("eng and kor language data installed")
+}
+
+/// Times `recognize` as `name` in `group`, each iteration reading the next
+/// of `images` (decoded before timing starts). Failures are part of the
+/// cost too; results are not checked here.
+pub fn bench_images<R>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    images: &[GrayImage],
+    engine: &mut Engine,
+    recognize: impl Fn(&GrayImage, &mut Engine) -> R,
+) {
+    let mut next = 0;
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            let image = &images[next % images.len()];
+            next += 1;
+            recognize(image, engine)
+        })
+    });
+}
