@@ -1072,7 +1072,7 @@ impl CardText<'_, '_> {
         else {
             return Ok(None);
         };
-        let glyphs = glyphs_in(self.flat, found.rect, 20);
+        let glyphs = glyphs_in(self.flat, found.rect, 20, found.value.chars().count());
         if glyphs.len() == found.value.chars().count() {
             found.value = self.reread_glyphs(&found.value, &glyphs)?;
         }
@@ -1201,7 +1201,7 @@ impl CardText<'_, '_> {
     /// …) is that capital. Gives the codes and their mean confidence.
     fn codes_glyph_by_glyph(&mut self, rect: Rect) -> Result<(Vec<String>, f32), OcrError> {
         // A code or two take a small share of the box.
-        let glyphs = glyphs_in(self.flat, rect, 100);
+        let glyphs = glyphs_in(self.flat, rect, 100, 0);
         let tallest = glyphs.iter().map(|g| g.rect.height).max().unwrap_or(0);
         let mut codes = Vec::new();
         let mut confs = Vec::new();
@@ -1357,7 +1357,12 @@ struct Glyph {
 /// The glyphs printed in `rect` of `view`, left to right: runs of columns
 /// holding ink, ink being darker than halfway between the darkest
 /// `1/ink_share` of the box and its lightest twentieth.
-fn glyphs_in(view: &GrayImage, rect: Rect, ink_share: usize) -> Vec<Glyph> {
+///
+/// With `expected` glyphs and fewer runs (a blurred photo runs glyphs
+/// together), the widest run, when wider than 1.2 times the text's height,
+/// is parted at its faintest column, within its middle half, until there
+/// are as many.
+fn glyphs_in(view: &GrayImage, rect: Rect, ink_share: usize, expected: usize) -> Vec<Glyph> {
     let cut = rect.padded_within(2, 2, view.width(), view.height());
     if cut.width < 4 || cut.height < 4 {
         return Vec::new();
@@ -1380,20 +1385,44 @@ fn glyphs_in(view: &GrayImage, rect: Rect, ink_share: usize) -> Vec<Glyph> {
     }
     let threshold = ((ink as u16 + paper as u16) / 2) as u8;
     let inked = |x: u32, y: u32| crop.get_pixel(x, y)[0] < threshold;
-    let column_has_ink: Vec<bool> = (0..crop.width())
-        .map(|x| (0..crop.height()).any(|y| inked(x, y)))
+    let column_ink: Vec<usize> = (0..crop.width())
+        .map(|x| (0..crop.height()).filter(|&y| inked(x, y)).count())
         .collect();
-    let mut shapes = Vec::new();
+    let mut runs: Vec<(u32, u32)> = Vec::new();
     let mut x = 0;
     while x < crop.width() {
-        if !column_has_ink[x as usize] {
+        if column_ink[x as usize] == 0 {
             x += 1;
             continue;
         }
         let start = x;
-        while x < crop.width() && column_has_ink[x as usize] {
+        while x < crop.width() && column_ink[x as usize] > 0 {
             x += 1;
         }
+        runs.push((start, x));
+    }
+    let ink_rows = (0..crop.height())
+        .filter(|&y| (0..crop.width()).any(|x| inked(x, y)))
+        .count() as u32;
+    while runs.len() < expected {
+        let Some((widest, &(start, end))) = runs.iter().enumerate().max_by_key(|(_, r)| r.1 - r.0)
+        else {
+            break;
+        };
+        // Two glyphs side by side are wider than the widest capital (`M`
+        // or `W`, about as wide as high).
+        if 5 * (end - start) < 6 * ink_rows {
+            break;
+        }
+        let quarter = (end - start) / 4;
+        let Some(cut_at) = (start + quarter..end - quarter).min_by_key(|&x| column_ink[x as usize])
+        else {
+            break;
+        };
+        runs.splice(widest..=widest, [(start, cut_at), (cut_at, end)]);
+    }
+    let mut shapes = Vec::new();
+    for (start, x) in runs {
         let rows: Vec<u32> = (0..crop.height())
             .filter(|&y| (start..x).any(|cx| inked(cx, y)))
             .collect();
