@@ -1,6 +1,7 @@
-//! Image preparation before OCR: contrast, shading, polarity and
-//! scaling. Each function takes an image and gives a new one; none
-//! decides what a document is.
+//! Image preparation before OCR: colour to grey, contrast, shading,
+//! polarity, scaling, and cutting a line out for a second reading. Each
+//! function takes an image (and, for a cut, a box in it) and gives a new
+//! one; none decides what a document is.
 
 use image::imageops::FilterType;
 use image::{DynamicImage, GrayImage, Luma};
