@@ -463,11 +463,12 @@ fn read_view(
                 flat: &flat,
                 engine,
                 title,
-                resident: resident.clone(),
+                resident,
+                licence: licence.map(|(_, found)| found),
             };
             let mut fields = Vec::with_capacity(id_type.keys().len());
             for key in id_type.keys() {
-                let found = card.find(key, licence.as_ref().map(|(_, f)| f.clone()))?;
+                let found = card.find(key)?;
                 fields.push((*key, found));
             }
             fields
@@ -689,17 +690,19 @@ struct CardText<'s, 'e> {
     engine: &'e mut Engine,
     /// The title's segment.
     title: Option<usize>,
+    /// The resident number's segment and reading.
     resident: Option<(usize, Found)>,
+    licence: Option<Found>,
 }
 
 impl CardText<'_, '_> {
-    fn find(&mut self, key: &str, licence: Option<Found>) -> Result<Option<Found>, OcrError> {
+    fn find(&mut self, key: &str) -> Result<Option<Found>, OcrError> {
         Ok(match key {
             "name" => self.name()?,
             "residentNumber" => self.resident.as_ref().map(|(_, f)| f.clone()),
             "issueDate" => self.issue_date()?,
             "issuer" => self.issuer()?,
-            "driverLicenseNumber" => licence,
+            "driverLicenseNumber" => self.licence.clone(),
             "licenseType" => self.license_type(),
             "condition" => self.condition()?,
             "serialNum" => self.serial()?,
@@ -1255,22 +1258,28 @@ impl CardText<'_, '_> {
 const ROUND_LETTER_RATIO: f32 = 0.79;
 const BAR_LETTER_RATIO: f32 = 0.27;
 
+/// The level below which a pixel of `image` is ink: halfway between its
+/// darkest `1/ink_share` and its lightest twentieth; `None` when the two
+/// are too close for the image to hold text.
+fn ink_threshold(image: &GrayImage, ink_share: usize) -> Option<u8> {
+    let mut levels: Vec<u8> = image.pixels().map(|p| p[0]).collect();
+    if levels.is_empty() {
+        return None;
+    }
+    levels.sort_unstable();
+    let ink = levels[levels.len() / ink_share];
+    let paper = levels[levels.len() - 1 - levels.len() / 20];
+    (paper > ink.saturating_add(40)).then_some(((ink as u16 + paper as u16) / 2) as u8)
+}
+
 /// The column spans of the words in a line's cut, and the text's height:
 /// runs of columns holding ink (darker than halfway between the darkest
 /// and the lightest twentieth), parted where half the text's height or
 /// more is blank.
 fn word_spans(cut: &GrayImage) -> (Vec<(u32, u32)>, u32) {
-    let mut levels: Vec<u8> = cut.pixels().map(|p| p[0]).collect();
-    levels.sort_unstable();
-    if levels.is_empty() {
+    let Some(threshold) = ink_threshold(cut, 20) else {
         return (Vec::new(), 0);
-    }
-    let ink = levels[levels.len() / 20];
-    let paper = levels[levels.len() - 1 - levels.len() / 20];
-    if paper <= ink.saturating_add(40) {
-        return (Vec::new(), 0);
-    }
-    let threshold = ((ink as u16 + paper as u16) / 2) as u8;
+    };
     let inked: Vec<bool> = (0..cut.width())
         .map(|x| (0..cut.height()).any(|y| cut.get_pixel(x, y)[0] < threshold))
         .collect();
@@ -1376,14 +1385,9 @@ fn glyphs_in(view: &GrayImage, rect: Rect, ink_share: usize, expected: usize) ->
         cut.height * GLYPH_ZOOM,
         image::imageops::FilterType::CatmullRom,
     );
-    let mut levels: Vec<u8> = crop.pixels().map(|p| p[0]).collect();
-    levels.sort_unstable();
-    let ink = levels[levels.len() / ink_share];
-    let paper = levels[levels.len() - 1 - levels.len() / 20];
-    if paper <= ink.saturating_add(40) {
+    let Some(threshold) = ink_threshold(&crop, ink_share) else {
         return Vec::new();
-    }
-    let threshold = ((ink as u16 + paper as u16) / 2) as u8;
+    };
     let inked = |x: u32, y: u32| crop.get_pixel(x, y)[0] < threshold;
     let column_ink: Vec<usize> = (0..crop.width())
         .map(|x| (0..crop.height()).filter(|&y| inked(x, y)).count())
