@@ -35,10 +35,11 @@
 //! a card in release mode (2000 cards: ~3 minutes, ~3300 lines).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use docrec_synth::credit_card::{self, Style};
 use docrec_synth::degrade::{self, PhotoParams, ScanParams};
+use docrec_synth::training::write_line;
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{warp_into_with, Border, Interpolation, Projection};
 use rand::{Rng, SeedableRng};
@@ -261,30 +262,4 @@ fn dark_on_light(mut g: GrayImage) -> GrayImage {
         }
     }
     g
-}
-
-/// Writes the image, its text and its box file; `line_box` is `[x0, y0, x1,
-/// y1]` in image pixels (top-left origin; box files count from the bottom).
-fn write_line(
-    dir: &Path,
-    name: &str,
-    img: &GrayImage,
-    text: &str,
-    line_box: [f32; 4],
-) -> std::io::Result<()> {
-    img.save(dir.join(format!("{name}.png")))
-        .map_err(std::io::Error::other)?;
-    std::fs::write(dir.join(format!("{name}.gt.txt")), format!("{text}\n"))?;
-    let h = img.height() as f32;
-    let (left, right) = (line_box[0].floor() as u32, line_box[2].ceil() as u32);
-    let (bottom, top) = (
-        (h - line_box[3]).floor() as u32,
-        (h - line_box[1]).ceil() as u32,
-    );
-    let mut boxes = String::new();
-    for ch in text.chars() {
-        let _ = writeln!(boxes, "{ch} {left} {bottom} {right} {top} 0");
-    }
-    let _ = writeln!(boxes, "\t {right} {top} {} {} 0", right + 1, top + 1);
-    std::fs::write(dir.join(format!("{name}.box")), boxes)
 }

@@ -286,6 +286,28 @@ pub fn layout_line(
     (out, pen - tracking - x)
 }
 
+/// Draws `text` at pixel size `size` with its baseline at `(x, baseline)`
+/// in `color`; gives the advance width and the box of the ink.
+pub fn paint_text(
+    page: &mut RgbImage,
+    font: &FontArc,
+    size: f32,
+    text: &str,
+    x: f32,
+    baseline: f32,
+    color: Rgbf,
+) -> (f32, BoxF) {
+    let scale = PxScale::from(size);
+    let (glyphs, width) = layout_line(font, scale, text, x, baseline, 0.0);
+    let (mask, boxes) = Mask::text(font, scale, &glyphs);
+    mask.paint(page, 0.0, 0.0, 0.95, color);
+    let ink = boxes
+        .into_iter()
+        .fold(None, |total, b| Some(union_box(total, b)))
+        .unwrap_or([x, baseline, x, baseline]);
+    (width, ink)
+}
+
 /// Advance width of a single character at a scale.
 pub fn advance(font: &FontArc, scale: PxScale, ch: char) -> f32 {
     let sf = font.as_scaled(scale);

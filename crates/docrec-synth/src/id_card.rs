@@ -15,11 +15,10 @@
 //! one to three classes, a condition or none, and a legacy region name in
 //! place of the region code (about a third).
 
-use ab_glyph::{FontArc, PxScale};
 use image::{Rgb, RgbImage, RgbaImage};
 use rand::Rng;
 
-use crate::draw::{fill_ellipse, fill_linear_gradient, layout_line, rgb, Mask, Rgbf};
+use crate::draw::{fill_ellipse, fill_linear_gradient, paint_text, rgb};
 use crate::fonts::{self, Face};
 use crate::SynthError;
 use docrec_rules::driver_license::{CLASSES, REGIONS};
@@ -337,24 +336,6 @@ struct Printed {
     serial: String,
 }
 
-/// Draws `text` at pixel size `size` with its baseline at `(x, baseline)`;
-/// gives the advance width.
-fn text(
-    page: &mut RgbImage,
-    font: &FontArc,
-    size: f32,
-    text: &str,
-    x: f32,
-    baseline: f32,
-    color: Rgbf,
-) -> f32 {
-    let scale = PxScale::from(size);
-    let (glyphs, width) = layout_line(font, scale, text, x, baseline, 0.0);
-    let (mask, _) = Mask::text(font, scale, &glyphs);
-    mask.paint(page, 0.0, 0.0, 0.95, color);
-    width
-}
-
 /// A pale card: a gradient, a faint ring pattern and a grey photo.
 fn card_background(rng: &mut impl Rng) -> RgbImage {
     let (w, h) = CARD_SIZE;
@@ -424,7 +405,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
     let left = jitter(rng, 60.0);
     match content.id_type {
         IdType::Resident => {
-            text(
+            paint_text(
                 &mut card,
                 &bold,
                 jitter(rng, 64.0),
@@ -434,7 +415,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 ink,
             );
             let name = format!("{}({})", printed.name, printed.hanja);
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 jitter(rng, 46.0),
@@ -443,7 +424,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 jitter(rng, 205.0),
                 ink,
             );
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 jitter(rng, 44.0),
@@ -454,13 +435,13 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
             );
             let size = jitter(rng, 30.0);
             let mut y = jitter(rng, 345.0);
-            text(&mut card, &font, size, &printed.address, left, y, ink);
+            paint_text(&mut card, &font, size, &printed.address, left, y, ink);
             if let Some(rest) = &printed.address_rest {
                 y += size * 1.4;
-                text(&mut card, &font, size, rest, left, y, ink);
+                paint_text(&mut card, &font, size, rest, left, y, ink);
             }
             let date_size = jitter(rng, 30.0);
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 date_size,
@@ -471,7 +452,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
             );
             let issuer_size = jitter(rng, 36.0);
             let baseline = jitter(rng, 560.0);
-            let width = text(
+            let (width, _) = paint_text(
                 &mut card,
                 &bold,
                 issuer_size,
@@ -490,7 +471,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
             );
         }
         IdType::Driver => {
-            text(
+            paint_text(
                 &mut card,
                 &bold,
                 jitter(rng, 54.0),
@@ -499,7 +480,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 jitter(rng, 90.0),
                 ink,
             );
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 22.0,
@@ -509,7 +490,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 ink,
             );
             let classes = printed.classes.join("  ");
-            text(
+            paint_text(
                 &mut card,
                 &bold,
                 jitter(rng, 34.0),
@@ -518,7 +499,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 jitter(rng, 180.0),
                 ink,
             );
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 jitter(rng, 40.0),
@@ -527,7 +508,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 jitter(rng, 235.0),
                 ink,
             );
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 jitter(rng, 40.0),
@@ -536,7 +517,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 jitter(rng, 290.0),
                 ink,
             );
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 jitter(rng, 36.0),
@@ -547,16 +528,16 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
             );
             let size = jitter(rng, 27.0);
             let mut y = jitter(rng, 395.0);
-            text(&mut card, &font, size, &printed.address, left, y, ink);
+            paint_text(&mut card, &font, size, &printed.address, left, y, ink);
             if let Some(rest) = &printed.address_rest {
                 y += size * 1.35;
-                text(&mut card, &font, size, rest, left, y, ink);
+                paint_text(&mut card, &font, size, rest, left, y, ink);
             }
             let condition = match &printed.condition {
                 Some(c) => format!("조건 {c}"),
                 None => "조건".to_owned(),
             };
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 26.0,
@@ -565,7 +546,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 jitter(rng, 490.0),
                 ink,
             );
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 24.0,
@@ -574,7 +555,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 jitter(rng, 470.0),
                 ink,
             );
-            text(
+            paint_text(
                 &mut card,
                 &font,
                 jitter(rng, 28.0),
@@ -584,7 +565,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
                 ink,
             );
             let baseline = jitter(rng, 590.0);
-            let width = text(
+            let (width, _) = paint_text(
                 &mut card,
                 &bold,
                 jitter(rng, 32.0),

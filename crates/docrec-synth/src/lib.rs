@@ -37,10 +37,11 @@ pub mod business;
 pub mod card_number;
 pub mod credit_card;
 pub mod degrade;
-mod draw;
+pub mod draw;
 pub mod fonts;
 pub mod id_card;
 pub mod pdf;
+pub mod training;
 pub mod truth;
 
 use std::path::{Path, PathBuf};
