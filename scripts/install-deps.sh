@@ -10,7 +10,7 @@ packages=(
   build-essential pkg-config libclang-dev
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-ocr-a fonts-ocr-b fonts-nanum
-  poppler-utils sqlite3 curl ca-certificates
+  poppler-utils sqlite3 curl ca-certificates openssl
 )
 
 missing=()

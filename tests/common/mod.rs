@@ -69,7 +69,8 @@ pub fn api_extension_codes() -> Vec<(i64, String, String)> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut codes = Vec::new();
     for (at, _) in text.match_indices(" `") {
-        let before = &text[..at];
+        // The code may end the line before its key.
+        let before = text[..at].trim_end();
         let digits: String = before
             .chars()
             .rev()

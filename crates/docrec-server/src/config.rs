@@ -11,6 +11,9 @@
 //! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
 //! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
 //! | `DOCREC_LOG` | `info` | log filter (tracing's `EnvFilter` syntax) |
+//! | `DOCREC_MASTER_KEY` | `DATA_DIR/master.key` | the master key sealing what is stored: 32 bytes as Base64 or hex; without it, a key file made (mode 0600) on first start |
+//! | `DOCREC_NEW_MASTER_KEY` | — | the next master key, for `docrec admin rotate-master-key` when the key is in the environment |
+//! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -20,7 +23,12 @@ use anyhow::{bail, Context};
 use docrec_ocr::EngineConfig;
 use docrec_upload::UploadLimits;
 
-/// Everything `docrec` reads from its environment.
+/// A rotated-out envelope key pair works for 7 days by default.
+const DEFAULT_KEY_GRACE_SECONDS: u64 = 7 * 24 * 3600;
+
+/// Everything `docrec` reads from its environment (but the master key,
+/// which [`crate::keys::MasterKeySource`] reads so that it is held in one
+/// place only).
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -32,6 +40,8 @@ pub struct Config {
     pub natural_http_status: bool,
     /// How long a request waits for a free OCR engine.
     pub engine_wait: Duration,
+    /// How long a rotated-out envelope key pair keeps working.
+    pub key_grace: Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -97,6 +107,9 @@ impl Config {
             bootstrap,
             natural_http_status,
             engine_wait: Duration::from_secs(30),
+            key_grace: Duration::from_secs(
+                parsed("DOCREC_KEY_GRACE_SECONDS")?.unwrap_or(DEFAULT_KEY_GRACE_SECONDS),
+            ),
         })
     }
 }

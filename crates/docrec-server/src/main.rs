@@ -11,6 +11,7 @@ mod business_status;
 mod cli;
 mod config;
 mod http;
+mod keys;
 mod recognition;
 
 use clap::{Parser, Subcommand};

@@ -28,6 +28,10 @@ pub enum StoreError {
     /// broken random source, not bad luck).
     #[error("could not draw an unused appKey")]
     AppKeyCollision,
+    /// The key ring gained or lost a version while it was being re-wrapped
+    /// under a new master key; nothing was changed.
+    #[error("the key ring changed while it was being re-wrapped; run the rotation again")]
+    KeyRingChanged,
 }
 
 impl ToErrorCode for StoreError {

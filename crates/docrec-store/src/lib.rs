@@ -7,7 +7,9 @@
 //! check a secretKey in constant time ([`Store::verify_secret`]) and ask
 //! whether a [`Service`] is enabled ([`Store::service_enabled`]); and the
 //! business status table ([`Store::import_business_status`],
-//! [`Store::business_status`]). Every failure is a [`StoreError`], which
+//! [`Store::business_status`]); the keys of the v2 envelope and of sealing
+//! at rest, kept as bytes ([`Store::key_ring`], [`Store::envelope_keys`]).
+//! Every failure is a [`StoreError`], which
 //! answers `DATABASE_FAIL` (5000003).
 //!
 //! Decisions:
@@ -37,6 +39,7 @@
 
 mod app_keys;
 mod business_status;
+mod envelope_keys;
 mod error;
 mod secret;
 mod service;
@@ -49,6 +52,7 @@ use sqlx::sqlite::{
 };
 
 pub use business_status::BusinessStatus;
+pub use envelope_keys::EnvelopeKey;
 pub use error::StoreError;
 pub use service::Service;
 

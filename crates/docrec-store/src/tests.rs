@@ -281,3 +281,80 @@ async fn business_status_rows_are_imported_replaced_and_found() {
     );
     assert!(store.business_status("2208162517").await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn the_key_ring_adds_versions_once_and_rewraps_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    assert!(store.key_ring().await.unwrap().is_empty());
+    assert!(store.add_key_ring_version(1, b"wrapped-1").await.unwrap());
+    assert!(!store.add_key_ring_version(1, b"other").await.unwrap());
+    assert!(store.add_key_ring_version(2, b"wrapped-2").await.unwrap());
+    assert_eq!(
+        store.key_ring().await.unwrap(),
+        [(1, b"wrapped-1".to_vec()), (2, b"wrapped-2".to_vec())]
+    );
+    // A rewrap that misses a version changes nothing.
+    assert!(matches!(
+        store.rewrap_key_ring(&[(1, b"new-1".to_vec())]).await,
+        Err(StoreError::KeyRingChanged)
+    ));
+    assert!(matches!(
+        store
+            .rewrap_key_ring(&[(1, b"new-1".to_vec()), (3, b"new-3".to_vec())])
+            .await,
+        Err(StoreError::KeyRingChanged)
+    ));
+    assert_eq!(store.key_ring().await.unwrap()[0].1, b"wrapped-1");
+    store
+        .rewrap_key_ring(&[(1, b"new-1".to_vec()), (2, b"new-2".to_vec())])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.key_ring().await.unwrap(),
+        [(1, b"new-1".to_vec()), (2, b"new-2".to_vec())]
+    );
+}
+
+#[tokio::test]
+async fn envelope_keys_are_versioned_per_app_key_and_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    store.ensure_app_key("team-a", "secret").await.unwrap();
+    assert!(store
+        .envelope_keys("team-a", Service::IdCard)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .add_envelope_key("team-a", Service::IdCard, 1, "pub-1", b"sealed-1")
+        .await
+        .unwrap());
+    // A second first version (another node, the same moment) loses.
+    assert!(!store
+        .add_envelope_key("team-a", Service::IdCard, 1, "pub-x", b"sealed-x")
+        .await
+        .unwrap());
+    assert!(store
+        .add_envelope_key("team-a", Service::IdCard, 2, "pub-2", b"sealed-2")
+        .await
+        .unwrap());
+    let keys = store
+        .envelope_keys("team-a", Service::IdCard)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!((keys[0].version, keys[0].public_key.as_str()), (2, "pub-2"));
+    assert_eq!(keys[0].retired_at, None);
+    assert_eq!(
+        (keys[1].version, keys[1].sealed_private_key.as_slice()),
+        (1, &b"sealed-1"[..])
+    );
+    assert!(keys[1].retired_at.is_some());
+    assert!(store
+        .envelope_keys("team-a", Service::CreditCard)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.app_keys().await.unwrap(), ["team-a"]);
+}

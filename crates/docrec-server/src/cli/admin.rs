@@ -4,16 +4,22 @@
 //! - `import-business-status FILE.csv`: loads the business status table
 //!   (API.md §4.6) from a CSV file (see [`parse_status_csv`]); all rows or
 //!   none.
+//! - `rotate-keys [--app-key K] [--service S]`: a new envelope key pair
+//!   version for each appKey and service; the previous version keeps
+//!   working for `DOCREC_KEY_GRACE_SECONDS`.
+//! - `rotate-master-key`: re-wraps the at-rest key ring under a new
+//!   master key (see [`crate::keys::rotate_master_key`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Subcommand;
-use docrec_store::Store;
+use docrec_store::{Service, Store};
 
 use crate::business_status::parse_status_csv;
 use crate::config::Config;
+use crate::keys::{rotate_master_key, Keys, MasterKeySource, ENVELOPE_SERVICES};
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -23,6 +29,22 @@ pub enum AdminCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Add a new envelope key pair version (API.md §4.3) for every appKey
+    /// and service, or the ones named; clients fetch the new public key,
+    /// and the previous version works for DOCREC_KEY_GRACE_SECONDS more.
+    RotateKeys {
+        /// Only this appKey.
+        #[arg(long)]
+        app_key: Option<String>,
+        /// Only this service: credit-card or id-card.
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Re-wrap the at-rest key ring under a new master key. With the key in
+    /// a file, a new random key replaces the file; with DOCREC_MASTER_KEY,
+    /// the new key is DOCREC_NEW_MASTER_KEY (set it as DOCREC_MASTER_KEY
+    /// afterwards). Sealed data is not touched.
+    RotateMasterKey,
 }
 
 pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -33,17 +55,68 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("reading {}", file.display()))?;
             let rows = parse_status_csv(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}; nothing imported", file.display()))?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            let written = runtime.block_on(async {
-                let store = Store::open_sqlite(&config.data_dir).await?;
-                let written = store.import_business_status(&rows).await;
-                store.close().await;
-                written
+            let written = with_store(&config, |store| async move {
+                Ok(store.import_business_status(&rows).await?)
             })?;
             println!("imported {written} business status rows");
         }
+        AdminCommand::RotateKeys { app_key, service } => {
+            let services = match service.as_deref() {
+                None => ENVELOPE_SERVICES.to_vec(),
+                Some(name) => vec![Service::from_name(name)
+                    .filter(|s| ENVELOPE_SERVICES.contains(s))
+                    .ok_or_else(|| anyhow::anyhow!("--service must be credit-card or id-card"))?],
+            };
+            let source = MasterKeySource::of(&config.data_dir);
+            let grace = config.key_grace;
+            with_store(&config, |store| async move {
+                let keys = Keys::open(&store, &source, grace).await?;
+                let app_keys = match app_key {
+                    Some(key) => vec![key],
+                    None => store.app_keys().await?,
+                };
+                for app_key in &app_keys {
+                    for service in &services {
+                        let version = keys
+                            .rotate(app_key, *service)
+                            .await
+                            .map_err(|code| anyhow::anyhow!("{app_key} {service}: {code}"))?;
+                        println!("{app_key} {service}: version {version}");
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        AdminCommand::RotateMasterKey => {
+            let source = MasterKeySource::of(&config.data_dir);
+            let count = with_store(&config, |store| async move {
+                rotate_master_key(&store, &source).await
+            })?;
+            let hint = match MasterKeySource::of(&config.data_dir) {
+                MasterKeySource::Environment => {
+                    "; set DOCREC_MASTER_KEY to DOCREC_NEW_MASTER_KEY's value before the next start"
+                }
+                MasterKeySource::File(_) => "",
+            };
+            println!("re-wrapped {count} data keys under the new master key{hint}");
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `work` with the store open, then closes it.
+fn with_store<T, F, Fut>(config: &Config, work: F) -> anyhow::Result<T>
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let store = Store::open_sqlite(&config.data_dir).await?;
+        let result = work(store.clone()).await;
+        store.close().await;
+        result
+    })
 }

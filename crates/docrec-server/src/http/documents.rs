@@ -6,7 +6,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
 use docrec_errors::{ErrorCode, ToErrorCode};
-use docrec_upload::{boundary_from_content_type, read_image_part, UploadError};
+use docrec_upload::{boundary_from_content_type, read_image_part, Upload, UploadError};
 use serde::Serialize;
 
 use super::reply::success;
@@ -56,6 +56,13 @@ async fn recognize_upload<R: Serialize + Send + 'static>(
     recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
 ) -> Result<Response, ApiError> {
     auth::require_secret(&state.store, &app_key, request.headers()).await?;
+    let upload = read_upload(&state, request).await?;
+    let result = recognize_blocking(&state, upload.bytes, engine_failure, recognize).await?;
+    Ok(success(result))
+}
+
+/// Streams the request's `image` part in under the size limit.
+pub async fn read_upload(state: &AppState, request: Request) -> Result<Upload, ApiError> {
     let boundary = request
         .headers()
         .get(CONTENT_TYPE)
@@ -63,13 +70,26 @@ async fn recognize_upload<R: Serialize + Send + 'static>(
         .and_then(boundary_from_content_type)
         .ok_or(ApiError(UploadError::NotMultipart.error_code()))?;
     let body = request.into_body().into_data_stream();
-    let upload = read_image_part(body, &boundary, &state.recognizer.limits)
+    read_image_part(body, &boundary, &state.recognizer.limits)
         .await
-        .map_err(|e| ApiError(e.error_code()))?;
+        .map_err(|e| ApiError(e.error_code()))
+}
+
+/// Runs `recognize` over `bytes` on a blocking thread; a thread that dies
+/// answers `engine_failure`.
+pub async fn recognize_blocking<B, R>(
+    state: &AppState,
+    bytes: B,
+    engine_failure: ErrorCode,
+    recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
+) -> Result<R, ApiError>
+where
+    B: AsRef<[u8]> + Send + 'static,
+    R: Send + 'static,
+{
     let recognizer = state.recognizer.clone();
-    let result = tokio::task::spawn_blocking(move || recognize(&recognizer, &upload.bytes))
+    tokio::task::spawn_blocking(move || recognize(&recognizer, bytes.as_ref()))
         .await
         .map_err(|_| ApiError(engine_failure))?
-        .map_err(ApiError)?;
-    Ok(success(result))
+        .map_err(ApiError)
 }

@@ -7,6 +7,7 @@
 mod auth;
 mod business_status;
 mod documents;
+mod envelope;
 mod linger;
 mod reply;
 
@@ -24,6 +25,7 @@ use docrec_ocr::EnginePool;
 use docrec_store::Store;
 
 use crate::config::Config;
+use crate::keys::{Keys, MasterKeySource};
 use crate::recognition::Recognizer;
 pub use reply::ApiError;
 
@@ -31,6 +33,7 @@ pub use reply::ApiError;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub keys: Keys,
     pub recognizer: Recognizer,
     pub natural_http_status: bool,
 }
@@ -50,6 +53,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1.0/appkeys/{app_key}/business/status",
             post(business_status::status_v1),
+        )
+        .route(
+            "/v2.0/appkeys/{app_key}/public-keys/{service_name}",
+            get(envelope::public_key_v2).post(envelope::public_key_v2),
+        )
+        .route(
+            "/v2.0/appkeys/{app_key}/credit-card",
+            post(envelope::credit_card_v2),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -140,6 +151,13 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
     ensure_app_key(&store, &config).await?;
+    let keys = Keys::open(
+        &store,
+        &MasterKeySource::of(&config.data_dir),
+        config.key_grace,
+    )
+    .await
+    .context("opening the key ring")?;
     let engine_config = config.engine.clone();
     let (workers, wait) = (config.workers, config.engine_wait);
     let pool = tokio::task::spawn_blocking(move || EnginePool::new(&engine_config, workers, wait))
@@ -147,6 +165,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .context("starting the OCR engines")?;
     let state = AppState {
         store: store.clone(),
+        keys,
         recognizer: Recognizer {
             pool: Arc::new(pool),
             limits: config.limits,

@@ -1,0 +1,126 @@
+//! The v2 envelope endpoints of API.md §4.3: `GET|POST
+//! /v2.0/appkeys/{appKey}/public-keys/{serviceName}` and `POST
+//! /v2.0/appkeys/{appKey}/credit-card`.
+//!
+//! A v2 request is checked in this order: the secretKey (4000005 /
+//! 4010001), the `X-Key-Version` and `Symmetric-Key` headers (4000005),
+//! the version (4000301), the unwrapped key (4000302), then the upload as
+//! in v1 and its decryption (4000303). The answer's sensitive values are
+//! encrypted with the same key, Base64.
+
+use axum::extract::{Path, Request, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use docrec_crypto::SymmetricKey;
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_recognize::credit_card::CreditCardResult;
+use docrec_store::Service;
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::documents::{read_upload, recognize_blocking};
+use super::reply::success;
+use super::{auth, ApiError, AppState};
+use crate::keys::ENVELOPE_SERVICES;
+use crate::recognition::Recognizer;
+
+/// The header naming the public key version the client wrapped K with.
+pub const KEY_VERSION_HEADER: &str = "X-Key-Version";
+/// The header carrying K, RSA-wrapped, Base64.
+pub const SYMMETRIC_KEY_HEADER: &str = "Symmetric-Key";
+
+/// `result` of the public key endpoint.
+#[derive(Debug, Serialize)]
+struct PublicKeyResult {
+    /// Base64 DER SubjectPublicKeyInfo of an RSA-2048 key.
+    key: String,
+    version: String,
+}
+
+/// The appKey's newest public key for `serviceName` (`credit-card` or
+/// `id-card`; another name is 4000001).
+pub async fn public_key_v2(
+    State(state): State<AppState>,
+    Path((app_key, service_name)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    auth::require_secret(&state.store, &app_key, &headers).await?;
+    let service = Service::from_name(&service_name)
+        .filter(|s| ENVELOPE_SERVICES.contains(s))
+        .ok_or(ApiError(ErrorCode::InvalidParameter))?;
+    let (key, version) = state.keys.public_key(&app_key, service).await?;
+    Ok(success(PublicKeyResult { key, version }))
+}
+
+/// Reads an encrypted credit card; the number groups, the full number and
+/// the expiry come back encrypted.
+pub async fn credit_card_v2(
+    State(state): State<AppState>,
+    Path(app_key): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    auth::require_secret(&state.store, &app_key, request.headers()).await?;
+    let key = request_key(&state, &app_key, Service::CreditCard, request.headers()).await?;
+    let image = decrypt_upload(&state, request, &key).await?;
+    let mut result = recognize_blocking(
+        &state,
+        image,
+        ErrorCode::OcrDocumentCreditCardApiFail,
+        Recognizer::credit_card,
+    )
+    .await?;
+    encrypt_credit_card(&mut result, &key);
+    Ok(success(result))
+}
+
+/// K, unwrapped with the key pair that `X-Key-Version` names.
+async fn request_key(
+    state: &AppState,
+    app_key: &str,
+    service: Service,
+    headers: &HeaderMap,
+) -> Result<SymmetricKey, ApiError> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| v.to_str().map(str::to_owned))
+            .ok_or(ApiError(ErrorCode::MissingRequiredHeader))
+    };
+    let version =
+        header(KEY_VERSION_HEADER)?.map_err(|_| ApiError(ErrorCode::InvalidKeyVersion))?;
+    let wrapped =
+        header(SYMMETRIC_KEY_HEADER)?.map_err(|_| ApiError(ErrorCode::InvalidSymmetricKey))?;
+    let pair = state.keys.key_pair(app_key, service, &version).await?;
+    // RSA decryption is milliseconds of constant-time arithmetic: off the
+    // async workers.
+    tokio::task::spawn_blocking(move || SymmetricKey::unwrap(&pair, &wrapped))
+        .await
+        .map_err(|_| ApiError(ErrorCode::DecryptFail))?
+        .map_err(|e| ApiError(e.error_code()))
+}
+
+/// The `image` part, read as in v1 and decrypted with K; an image that
+/// decrypts to nothing is empty (4000004).
+async fn decrypt_upload(
+    state: &AppState,
+    request: Request,
+    key: &SymmetricKey,
+) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+    let upload = read_upload(state, request).await?;
+    let image = key
+        .decrypt_upload(&upload.bytes)
+        .map_err(|e| ApiError(e.error_code()))?;
+    if image.is_empty() {
+        return Err(ApiError(ErrorCode::UploadedFileIsEmpty));
+    }
+    Ok(image)
+}
+
+/// Encrypts exactly the values API.md §4.3 lists for a credit card.
+fn encrypt_credit_card(result: &mut CreditCardResult, key: &SymmetricKey) {
+    for group in &mut result.card_nums {
+        group.value = key.encrypt_value(&group.value);
+    }
+    result.total_card_num = key.encrypt_value(&result.total_card_num);
+    result.valid_thru.value = key.encrypt_value(&result.valid_thru.value);
+}

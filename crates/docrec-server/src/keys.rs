@@ -1,0 +1,291 @@
+//! The keys the server holds: the at-rest key ring (opened once at start
+//! with the master key) and each appKey's envelope key pairs (made on
+//! first use, rotated by `docrec admin rotate-keys`).
+//!
+//! Takes: the store, the master key and the grace period. Gives: the
+//! public key a client fetches, the key pair a request's `X-Key-Version`
+//! names (or 4000301), sealing for other stored values, and rotation.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use docrec_crypto::{DataKey, KeyPair, KeyRing, MasterKey};
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_store::{EnvelopeKey, Service, Store};
+
+/// The envelope keys and the key ring. Cheap to clone.
+#[derive(Clone)]
+pub struct Keys {
+    store: Store,
+    ring: Arc<KeyRing>,
+    /// How long a retired key pair keeps opening envelopes.
+    grace: Duration,
+}
+
+/// The services that have envelope keys (API.md §4.3).
+pub const ENVELOPE_SERVICES: [Service; 2] = [Service::CreditCard, Service::IdCard];
+
+/// What seals a private key: bound to its appKey, service and version, so
+/// a sealed key copied to another row does not open.
+fn private_key_context(app_key: &str, service: Service, version: i64) -> String {
+    format!("envelope-key/{app_key}/{service}/{version}")
+}
+
+impl Keys {
+    /// Opens the key ring with the master key of `source` (making its
+    /// first data key on a new database) and gives the server's keys.
+    pub async fn open(
+        store: &Store,
+        source: &MasterKeySource,
+        grace: Duration,
+    ) -> anyhow::Result<Keys> {
+        let ring = open_key_ring_from(store, source).await?;
+        Ok(Keys {
+            store: store.clone(),
+            ring: Arc::new(ring),
+            grace,
+        })
+    }
+
+    /// The newest public key of the appKey for `service` (Base64 DER
+    /// SubjectPublicKeyInfo) and its version; the first use makes the
+    /// pair.
+    pub async fn public_key(
+        &self,
+        app_key: &str,
+        service: Service,
+    ) -> Result<(String, String), ErrorCode> {
+        let keys = self.envelope_keys(app_key, service).await?;
+        let newest = match keys.into_iter().next() {
+            Some(newest) => newest,
+            None => {
+                self.add_version(app_key, service, 1).await?;
+                self.envelope_keys(app_key, service)
+                    .await?
+                    .into_iter()
+                    .next()
+                    .ok_or(ErrorCode::DatabaseFail)?
+            }
+        };
+        Ok((newest.public_key, newest.version.to_string()))
+    }
+
+    /// The key pair that `version` (an `X-Key-Version` header) names:
+    /// the newest, or a retired one within its grace period; anything else
+    /// is 4000301.
+    pub async fn key_pair(
+        &self,
+        app_key: &str,
+        service: Service,
+        version: &str,
+    ) -> Result<KeyPair, ErrorCode> {
+        let version: i64 = version
+            .trim()
+            .parse()
+            .map_err(|_| ErrorCode::InvalidKeyVersion)?;
+        let now = unix_now();
+        let key = self
+            .envelope_keys(app_key, service)
+            .await?
+            .into_iter()
+            .find(|k| k.version == version)
+            .filter(|k| {
+                k.retired_at
+                    .is_none_or(|retired| now < retired.saturating_add(self.grace.as_secs() as i64))
+            })
+            .ok_or(ErrorCode::InvalidKeyVersion)?;
+        let context = private_key_context(app_key, service, version);
+        let der = self
+            .ring
+            .open(&key.sealed_private_key, &context)
+            .map_err(|e| e.error_code())?;
+        KeyPair::from_pkcs8_der(&der).map_err(|e| e.error_code())
+    }
+
+    /// Adds a new key pair version for the appKey and service; the one
+    /// before it keeps working for the grace period. Gives the new version.
+    pub async fn rotate(&self, app_key: &str, service: Service) -> Result<i64, ErrorCode> {
+        loop {
+            let newest = self
+                .envelope_keys(app_key, service)
+                .await?
+                .first()
+                .map_or(0, |k| k.version);
+            if self.add_version(app_key, service, newest + 1).await? {
+                return Ok(newest + 1);
+            }
+        }
+    }
+
+    async fn envelope_keys(
+        &self,
+        app_key: &str,
+        service: Service,
+    ) -> Result<Vec<EnvelopeKey>, ErrorCode> {
+        self.store
+            .envelope_keys(app_key, service)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
+    /// Makes and stores a pair as `version`; `false` when another request
+    /// or node stored that version first.
+    async fn add_version(
+        &self,
+        app_key: &str,
+        service: Service,
+        version: i64,
+    ) -> Result<bool, ErrorCode> {
+        let ring = self.ring.clone();
+        let context = private_key_context(app_key, service, version);
+        let (public_key, sealed) = tokio::task::spawn_blocking(move || {
+            let pair = KeyPair::generate().map_err(|_| ErrorCode::EncryptFail)?;
+            let der = pair.to_pkcs8_der().map_err(|_| ErrorCode::EncryptFail)?;
+            let sealed = ring
+                .seal(&der, &context)
+                .map_err(|_| ErrorCode::EncryptFail)?;
+            let public_key = pair
+                .public_key_base64()
+                .map_err(|_| ErrorCode::EncryptFail)?;
+            Ok::<_, ErrorCode>((public_key, sealed))
+        })
+        .await
+        .map_err(|_| ErrorCode::EncryptFail)??;
+        self.store
+            .add_envelope_key(app_key, service, version, &public_key, &sealed)
+            .await
+            .map_err(|e| e.error_code())
+    }
+}
+
+/// The environment variable holding the master key.
+pub const MASTER_KEY_ENV: &str = "DOCREC_MASTER_KEY";
+/// The environment variable holding the next master key, for
+/// `docrec admin rotate-master-key` when the key comes from the environment.
+pub const NEW_MASTER_KEY_ENV: &str = "DOCREC_NEW_MASTER_KEY";
+/// The master key file in the data dir, when the environment has none.
+pub const MASTER_KEY_FILE: &str = "master.key";
+/// The next master key file while a rotation is under way.
+const NEW_MASTER_KEY_FILE: &str = "master.key.new";
+
+/// Where the master key comes from.
+pub enum MasterKeySource {
+    /// `DOCREC_MASTER_KEY`.
+    Environment,
+    /// The data dir's key file (made, mode 0600, on first start).
+    File(std::path::PathBuf),
+}
+
+impl MasterKeySource {
+    /// The environment's key if it has one, else the data dir's file.
+    pub fn of(data_dir: &std::path::Path) -> MasterKeySource {
+        match std::env::var(MASTER_KEY_ENV) {
+            Ok(text) if !text.trim().is_empty() => MasterKeySource::Environment,
+            _ => MasterKeySource::File(data_dir.join(MASTER_KEY_FILE)),
+        }
+    }
+
+    /// The master key.
+    pub fn load(&self) -> anyhow::Result<MasterKey> {
+        match self {
+            MasterKeySource::Environment => env_master_key(MASTER_KEY_ENV),
+            MasterKeySource::File(path) => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                Ok(MasterKey::load_or_create(path)?)
+            }
+        }
+    }
+
+    /// The next key file, beside the key file.
+    fn new_file(path: &std::path::Path) -> std::path::PathBuf {
+        path.with_file_name(NEW_MASTER_KEY_FILE)
+    }
+}
+
+fn env_master_key(name: &str) -> anyhow::Result<MasterKey> {
+    let text = zeroize::Zeroizing::new(std::env::var(name).unwrap_or_default());
+    MasterKey::from_text(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+}
+
+/// Opens the key ring with the master key of `source`. A key file
+/// rotation that stopped after the database was re-wrapped but before the
+/// new file replaced the old one is finished here; one that stopped before
+/// the database changed is undone.
+pub async fn open_key_ring_from(
+    store: &Store,
+    source: &MasterKeySource,
+) -> anyhow::Result<KeyRing> {
+    let master = source.load()?;
+    let opened = open_key_ring(store, &master).await;
+    let MasterKeySource::File(path) = source else {
+        return opened;
+    };
+    let new_path = MasterKeySource::new_file(path);
+    if !new_path.exists() {
+        return opened;
+    }
+    if opened.is_ok() {
+        std::fs::remove_file(&new_path)?;
+        return opened;
+    }
+    let new_master = MasterKey::load_or_create(&new_path)?;
+    let ring = open_key_ring(store, &new_master).await?;
+    std::fs::rename(&new_path, path)?;
+    Ok(ring)
+}
+
+/// `docrec admin rotate-master-key`: re-wraps every data key of the ring
+/// under a new master key (the data they sealed is not touched), all or
+/// nothing. From a key file: a new random key replaces the file. From
+/// the environment: the new key is `DOCREC_NEW_MASTER_KEY`, which the
+/// operator then sets as `DOCREC_MASTER_KEY`. Gives the number of data keys.
+pub async fn rotate_master_key(store: &Store, source: &MasterKeySource) -> anyhow::Result<usize> {
+    let old = source.load()?;
+    let rows = store.key_ring().await?;
+    // The ring must open with the old key before anything changes.
+    open_key_ring(store, &old).await?;
+    let new = match source {
+        MasterKeySource::Environment => env_master_key(NEW_MASTER_KEY_ENV)?,
+        MasterKeySource::File(path) => {
+            let new_path = MasterKeySource::new_file(path);
+            let _ = std::fs::remove_file(&new_path);
+            MasterKey::load_or_create(&new_path)?
+        }
+    };
+    let mut rewrapped = Vec::with_capacity(rows.len());
+    for (version, wrapped) in &rows {
+        let v = u32::try_from(*version)?;
+        rewrapped.push((*version, new.wrap(v, &old.unwrap(v, wrapped)?)?));
+    }
+    store.rewrap_key_ring(&rewrapped).await?;
+    if let MasterKeySource::File(path) = source {
+        std::fs::rename(MasterKeySource::new_file(path), path)?;
+    }
+    Ok(rewrapped.len())
+}
+
+/// The ring of data keys, each unwrapped with `master`; a new database
+/// gets version 1 (when two nodes start at once, the second one's insert
+/// loses and it reads the first one's key).
+async fn open_key_ring(store: &Store, master: &MasterKey) -> anyhow::Result<KeyRing> {
+    let mut rows = store.key_ring().await?;
+    if rows.is_empty() {
+        let wrapped = master.wrap(1, &DataKey::generate()?)?;
+        store.add_key_ring_version(1, &wrapped).await?;
+        rows = store.key_ring().await?;
+    }
+    let mut keys = Vec::with_capacity(rows.len());
+    for (version, wrapped) in rows {
+        let version = u32::try_from(version)?;
+        keys.push((version, master.unwrap(version, &wrapped)?));
+    }
+    Ok(KeyRing::new(keys))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}

@@ -1,0 +1,408 @@
+//! Black-box tests of the v2 envelope (API.md §4.3) against a real
+//! `docrec serve`.
+//!
+//! The client here is written from API.md alone: OpenSSL's command line
+//! does its RSA (PKCS#1 v1.5 wrap of K) and AES (256-bit CBC, IV = K[0..16]),
+//! never docrec's own crypto code.
+
+mod common;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{docrec, image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
+use docrec_synth::Level;
+use serde_json::Value;
+
+/// A clean synthetic card that every version reads right.
+const CARD_SEED: u64 = 2;
+
+/// Runs `openssl ARGS` with `input` on stdin; gives stdout.
+fn openssl(args: &[&str], input: &[u8]) -> Vec<u8> {
+    let mut child = Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running openssl (Debian's openssl package)");
+    // Written from another thread: openssl writes while it reads, and a
+    // full stdout pipe would block it (and us) otherwise.
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("openssl's output");
+    writer
+        .join()
+        .expect("the writer thread")
+        .expect("writing to openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    String::from_utf8(openssl(&["base64", "-A"], bytes)).unwrap()
+}
+
+fn unbase64(text: &str) -> Vec<u8> {
+    openssl(&["base64", "-d", "-A"], text.as_bytes())
+}
+
+/// AES-256-CBC, PKCS#7 padding, IV = the key's first 16 bytes.
+fn aes(key: &[u8; 32], data: &[u8], decrypt: bool) -> Vec<u8> {
+    let (k, iv) = (hex(key), hex(&key[..16]));
+    let mut args = vec!["enc", "-aes-256-cbc", "-K", &k, "-iv", &iv];
+    if decrypt {
+        args.push("-d");
+    }
+    openssl(&args, data)
+}
+
+/// A client's view of one appKey's public key.
+struct PublicKey {
+    /// Base64 DER SubjectPublicKeyInfo.
+    spki: String,
+    version: String,
+}
+
+impl PublicKey {
+    /// Wraps `key` (any length, to test bad ones) with PKCS#1 v1.5: the
+    /// `Symmetric-Key` header.
+    fn wrap(&self, key: &[u8]) -> String {
+        let der = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(der.path(), unbase64(&self.spki)).unwrap();
+        let path = der.path().to_str().unwrap();
+        base64(&openssl(
+            &[
+                "pkeyutl",
+                "-encrypt",
+                "-pubin",
+                "-keyform",
+                "DER",
+                "-inkey",
+                path,
+                "-pkeyopt",
+                "rsa_padding_mode:pkcs1",
+            ],
+            key,
+        ))
+    }
+}
+
+fn public_key_url(server: &Server, app_key: &str, service: &str) -> String {
+    server.url(&format!("/v2.0/appkeys/{app_key}/public-keys/{service}"))
+}
+
+fn fetch_public_key(server: &Server, service: &str) -> PublicKey {
+    let answer = server.send(
+        server
+            .client
+            .get(public_key_url(server, APP_KEY, service))
+            .header("Authorization", SECRET),
+    );
+    let result = answer.assert_success();
+    PublicKey {
+        spki: result["key"].as_str().unwrap().to_owned(),
+        version: result["version"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// POSTs `form` to the v2 credit-card route with the given envelope headers.
+fn post_card_v2(
+    server: &Server,
+    version: Option<&str>,
+    symmetric_key: Option<&str>,
+    form: Multipart,
+) -> Answer {
+    let mut request = server
+        .client
+        .post(server.url(&format!("/v2.0/appkeys/{APP_KEY}/credit-card")))
+        .header("Authorization", SECRET);
+    if let Some(version) = version {
+        request = request.header("X-Key-Version", version);
+    }
+    if let Some(symmetric_key) = symmetric_key {
+        request = request.header("Symmetric-Key", symmetric_key);
+    }
+    server.send(form.attach(request))
+}
+
+/// The v2 answer with its encrypted values decrypted, for comparing with v1.
+fn decrypted_card(result: &Value, key: &[u8; 32]) -> Value {
+    let open = |v: &Value| {
+        let plain = aes(key, &unbase64(v.as_str().expect("a Base64 string")), true);
+        Value::String(String::from_utf8(plain).unwrap())
+    };
+    let mut result = result.clone();
+    for group in result["cardNums"].as_array_mut().unwrap() {
+        group["value"] = open(&group["value"]);
+    }
+    result["totalCardNum"] = open(&result["totalCardNum"]);
+    result["validThru"]["value"] = open(&result["validThru"]["value"]);
+    result
+}
+
+#[test]
+fn public_keys_are_rsa_2048_spki_per_service_by_get_or_post() {
+    let server = shared();
+    let card = fetch_public_key(&server, "credit-card");
+    let id = fetch_public_key(&server, "id-card");
+    assert_eq!(card.version, "1");
+    assert_ne!(card.spki, id.spki);
+    let text = openssl(
+        &["pkey", "-pubin", "-inform", "DER", "-noout", "-text"],
+        &unbase64(&card.spki),
+    );
+    assert!(
+        String::from_utf8_lossy(&text).contains("Public-Key: (2048 bit)"),
+        "{}",
+        String::from_utf8_lossy(&text)
+    );
+    // The same key again, and by POST.
+    let again = server.send(
+        server
+            .client
+            .post(public_key_url(&server, APP_KEY, "credit-card"))
+            .header("Authorization", SECRET),
+    );
+    assert_eq!(again.assert_success()["key"], card.spki.as_str());
+    assert_eq!(fetch_public_key(&server, "credit-card").spki, card.spki);
+
+    let get = |app_key: &str, service: &str, secret: Option<&str>| {
+        let mut request = server.client.get(public_key_url(&server, app_key, service));
+        if let Some(secret) = secret {
+            request = request.header("Authorization", secret);
+        }
+        server.send(request)
+    };
+    get(APP_KEY, "business", Some(SECRET)).assert_failure(4000001);
+    get(APP_KEY, "credit-card", None).assert_failure(4000005);
+    get(APP_KEY, "credit-card", Some("wrong")).assert_failure(4010001);
+    get("noSuchAppKey", "credit-card", Some(SECRET)).assert_failure(4010001);
+}
+
+#[test]
+fn an_encrypted_card_reads_as_v1_reads_it_with_exactly_the_listed_values_encrypted() {
+    let server = shared();
+    let card = docrec_synth::credit_card(CARD_SEED, Level::Clean).unwrap();
+    let plain = server.post_image(&card.encoded, &card.truth.file);
+    let expected = plain.assert_success();
+    assert_eq!(expected["totalCardNum"], card.truth.total_card_num);
+
+    let public = fetch_public_key(&server, "credit-card");
+    let key: [u8; 32] = *b"a client's own key: 32 bytes....";
+    let encrypted = aes(&key, &card.encoded, false);
+    // Raw bytes, and the same as Base64 text.
+    for body in [encrypted.clone(), base64(&encrypted).into_bytes()] {
+        let answer = post_card_v2(
+            &server,
+            Some(&public.version),
+            Some(&public.wrap(&key)),
+            image_form(&body, "card.bin"),
+        );
+        let result = answer.assert_success();
+        assert_ne!(result["totalCardNum"], card.truth.total_card_num);
+        assert_ne!(
+            result["cardNums"][0]["value"],
+            card.truth.card_nums[0].as_str()
+        );
+        assert_eq!(&decrypted_card(result, &key), expected);
+    }
+}
+
+#[test]
+fn every_envelope_error_has_its_code() {
+    let server = shared();
+    let card = docrec_synth::credit_card(CARD_SEED, Level::Clean).unwrap();
+    let public = fetch_public_key(&server, "credit-card");
+    let key = [7u8; 32];
+    let wrapped = public.wrap(&key);
+    let form = || image_form(&aes(&key, &card.encoded, false), "card.bin");
+
+    post_card_v2(&server, None, Some(&wrapped), form()).assert_failure(4000005);
+    post_card_v2(&server, Some(&public.version), None, form()).assert_failure(4000005);
+    post_card_v2(&server, Some("99"), Some(&wrapped), form()).assert_failure(4000301);
+    post_card_v2(&server, Some("latest"), Some(&wrapped), form()).assert_failure(4000301);
+    for bad_key in [
+        "not base64 at all".to_owned(),
+        base64(&[1u8; 256]),
+        public.wrap(&key[..16]),
+        public.wrap(&[7u8; 33]),
+    ] {
+        post_card_v2(&server, Some(&public.version), Some(&bad_key), form())
+            .assert_failure(4000302);
+    }
+    // Encrypted with another key, cut short, or not encrypted at all.
+    let other = aes(&[9u8; 32], &card.encoded, false);
+    let short = &aes(&key, &card.encoded, false)[..1000];
+    for body in [&other[..], short, &card.encoded[..]] {
+        post_card_v2(
+            &server,
+            Some(&public.version),
+            Some(&wrapped),
+            image_form(body, "card.bin"),
+        )
+        .assert_failure(4000303);
+    }
+    // Decrypts to nothing; decrypts to something that is not an image.
+    for (plain, code) in [(&b""[..], 4000004), (&b"plain text"[..], 4000003)] {
+        post_card_v2(
+            &server,
+            Some(&public.version),
+            Some(&wrapped),
+            image_form(&aes(&key, plain, false), "card.bin"),
+        )
+        .assert_failure(code);
+    }
+    // Authentication still comes first.
+    let answer = server.send(
+        form().attach(
+            server
+                .client
+                .post(server.url(&format!("/v2.0/appkeys/{APP_KEY}/credit-card")))
+                .header("X-Key-Version", &public.version)
+                .header("Symmetric-Key", &wrapped),
+        ),
+    );
+    answer.assert_failure(4000005);
+}
+
+/// Runs `docrec admin ARGS` on the server's data directory.
+fn admin(server: &Server, args: &[&str]) -> String {
+    let out = docrec()
+        .arg("admin")
+        .args(args)
+        .env("DOCREC_DATA_DIR", server.data_dir())
+        .output()
+        .expect("running docrec admin");
+    assert!(
+        out.status.success(),
+        "docrec admin {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn rotated_keys_keep_working_for_the_grace_period_and_survive_a_master_key_rotation() {
+    let server = Server::start(&[("DOCREC_KEY_GRACE_SECONDS", "3")]);
+    let card = docrec_synth::credit_card(CARD_SEED, Level::Clean).unwrap();
+    let key = [5u8; 32];
+    let form = || image_form(&aes(&key, &card.encoded, false), "card.bin");
+    let first = fetch_public_key(&server, "credit-card");
+
+    let printed = admin(&server, &["rotate-keys", "--service", "credit-card"]);
+    assert!(
+        printed.contains(&format!("{APP_KEY} credit-card: version 2")),
+        "{printed}"
+    );
+    let second = fetch_public_key(&server, "credit-card");
+    assert_eq!(second.version, "2");
+    assert_ne!(second.spki, first.spki);
+    // Both work during the grace period.
+    for public in [&first, &second] {
+        post_card_v2(
+            &server,
+            Some(&public.version),
+            Some(&public.wrap(&key)),
+            form(),
+        )
+        .assert_success();
+    }
+
+    // A new master key: the key file is replaced, the ring re-wrapped, and
+    // keys sealed before still open (a rotation run after it opens the
+    // ring with the new master key only).
+    let master = server.data_dir().join("master.key");
+    let before = std::fs::read(&master).unwrap();
+    let printed = admin(&server, &["rotate-master-key"]);
+    assert!(printed.contains("re-wrapped 1 data keys"), "{printed}");
+    assert_ne!(std::fs::read(&master).unwrap(), before);
+    assert!(!server.data_dir().join("master.key.new").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&master).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    admin(&server, &["rotate-keys", "--service", "credit-card"]);
+    let third = fetch_public_key(&server, "credit-card");
+    assert_eq!(third.version, "3");
+    post_card_v2(&server, Some("3"), Some(&third.wrap(&key)), form()).assert_success();
+
+    // After the grace period, only the newest works.
+    std::thread::sleep(Duration::from_secs(4));
+    post_card_v2(
+        &server,
+        Some(&first.version),
+        Some(&first.wrap(&key)),
+        form(),
+    )
+    .assert_failure(4000301);
+    post_card_v2(
+        &server,
+        Some(&second.version),
+        Some(&second.wrap(&key)),
+        form(),
+    )
+    .assert_failure(4000301);
+    post_card_v2(&server, Some("3"), Some(&third.wrap(&key)), form()).assert_success();
+}
+
+#[test]
+fn nothing_sensitive_is_stored_or_logged_in_plaintext() {
+    let server = Server::start(&[("DOCREC_LOG", "debug")]);
+    let card = docrec_synth::credit_card(CARD_SEED, Level::Clean).unwrap();
+    let public = fetch_public_key(&server, "credit-card");
+    let key = [3u8; 32];
+    post_card_v2(
+        &server,
+        Some(&public.version),
+        Some(&public.wrap(&key)),
+        image_form(&aes(&key, &card.encoded, false), "card.bin"),
+    )
+    .assert_success();
+    let number = card.truth.total_card_num.as_bytes();
+    let mut everything = Vec::new();
+    for entry in walk(server.data_dir()) {
+        everything.extend(std::fs::read(entry).unwrap());
+    }
+    everything.extend(server.stdout().join("\n").into_bytes());
+    everything.extend(server.stderr().into_bytes());
+    assert!(!everything.is_empty());
+    assert!(
+        !everything.windows(number.len()).any(|w| w == number),
+        "the card number is in the data dir or the logs"
+    );
+    // The private keys are sealed: the binary OID of rsaEncryption, which
+    // every DER RSA key carries, is nowhere (public keys are stored as
+    // Base64 text).
+    let rsa_encryption_oid = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    assert!(
+        !everything.windows(9).any(|w| w == rsa_encryption_oid),
+        "a DER RSA key is in the data dir or the logs"
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
