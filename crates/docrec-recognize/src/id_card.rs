@@ -56,6 +56,15 @@ const KOREAN: &str = "kor";
 /// The language digits and Latin letters are read again with (the engines'
 /// default).
 const ENGLISH: &str = "eng";
+
+/// The embedded model that reads serials (`models/idserial.traineddata`:
+/// `A-Z0-9` only, trained on random strings, so without the English
+/// model's habit of reading a digit among letters as a letter).
+pub const SERIAL_MODEL: &str = "idserial";
+
+/// The height a serial is cut to for [`SERIAL_MODEL`] (its training lines
+/// were 40-72 px).
+const SERIAL_CUT_HEIGHT: u32 = 48;
 /// The width the card is read at: text is 22-64 pixels high.
 const VIEW_WIDTH: u32 = 1000;
 /// The height a segment's cut is scaled to for a second reading (its text
@@ -1045,12 +1054,15 @@ impl CardText<'_, '_> {
             })
     }
 
-    /// The serial (암호일련번호): a segment the English model reads as five
-    /// or six capital letters and digits, the surest such. Serials mix
-    /// the letters `O` and `I` with the digits `0` and `1`, which the model
-    /// reads by context rather than by shape: each is told by its glyph's
-    /// width ([`settle_look_alikes`]), and as some cards print them alike,
-    /// each lowers the conf.
+    /// The serial (암호일련번호): found as the segment the English model
+    /// reads as five or six capital letters and digits (the surest such),
+    /// then read by [`SERIAL_MODEL`], which knows no words: the English
+    /// model takes a digit among capitals for the letter it resembles
+    /// (`5` for `S`, `9` for `S` or `0`). When the model's reading has no
+    /// serial's shape, the English reading is kept, each glyph read again
+    /// alone, and `O`/`0` and `I`/`1` told by the glyph's width
+    /// ([`settle_look_alikes`]); as some cards print those alike, each
+    /// lowers the conf.
     fn serial(&mut self) -> Result<Option<Found>, OcrError> {
         // Printed under the photo, below the top of the resident number
         // (above it, `Driver's License` reads as `DRIVE`).
@@ -1075,6 +1087,25 @@ impl CardText<'_, '_> {
         else {
             return Ok(None);
         };
+        // The rows of the glyphs only: OCR's box of a serial can take in the
+        // photo's edge above it, and the model wants the text at the height
+        // it was trained at.
+        let rows = text_band(self.flat, found.rect).map_or(found.rect, |(top, height)| {
+            Rect::new(found.rect.x, top, found.rect.width, height)
+        });
+        if let Some(cut) = line_cut(self.flat, rows, SERIAL_CUT_HEIGHT) {
+            let words = self
+                .engine
+                .read_with(SERIAL_MODEL, &cut, SegMode::RawLine)?;
+            let text: String = words.iter().map(|w| w.text.as_str()).collect();
+            if let Some(value) = serial_shape(&text) {
+                return Ok(Some(Found {
+                    value,
+                    conf: mean_conf(&words),
+                    rect: found.rect,
+                }));
+            }
+        }
         let glyphs = glyphs_in(self.flat, found.rect, 20, found.value.chars().count());
         if glyphs.len() == found.value.chars().count() {
             found.value = self.reread_glyphs(&found.value, &glyphs)?;

@@ -29,11 +29,18 @@ use docrec_ocr::engine::EmbeddedModel;
 /// pass them in the engines' [`docrec_ocr::EngineConfig::models`]. They are
 /// compiled into the binary, so a deployment is the one file.
 pub fn engine_models() -> Vec<EmbeddedModel> {
-    vec![EmbeddedModel {
-        name: credit_card::CARD_DIGITS_MODEL,
-        // Trained by models/train-card-digits.sh; see models/README.md.
-        data: include_bytes!("../../../models/carddigits.traineddata"),
-    }]
+    vec![
+        EmbeddedModel {
+            name: credit_card::CARD_DIGITS_MODEL,
+            // Trained by models/train-card-digits.sh; see models/README.md.
+            data: include_bytes!("../../../models/carddigits.traineddata"),
+        },
+        EmbeddedModel {
+            name: id_card::SERIAL_MODEL,
+            // Trained by models/train-id-serial.sh; see models/README.md.
+            data: include_bytes!("../../../models/idserial.traineddata"),
+        },
+    ]
 }
 
 /// The system languages the recognizers read with besides the engines'
