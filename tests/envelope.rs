@@ -406,3 +406,269 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+// --- ID cards (API.md §4.4, §4.5) ------------------------------------------
+
+/// Seeds of clean synthetic cards that docrec reads right (tests/id_card.rs).
+const ID_SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
+
+/// The first of [`ID_SEEDS`] whose card is of `id_type`.
+fn id_card_of(id_type: &str) -> docrec_synth::SyntheticIdCard {
+    ID_SEEDS
+        .iter()
+        .map(|seed| docrec_synth::id_card(*seed, Level::Clean).unwrap())
+        .find(|card| card.truth.id_type == id_type)
+        .unwrap_or_else(|| panic!("no {id_type} card among the seeds"))
+}
+
+fn truth_value<'a>(card: &'a docrec_synth::SyntheticIdCard, key: &str) -> &'a str {
+    card.truth
+        .key_values
+        .iter()
+        .find(|kv| kv.key == key)
+        .map(|kv| kv.value.as_str())
+        .unwrap()
+}
+
+/// POSTs to a v2 ID-card route (`id-card`, `id-card/stand-alone`) with the
+/// envelope; gives the answer and its Request-Key header.
+fn post_id_card(
+    server: &Server,
+    route: &str,
+    key: &[u8; 32],
+    image: &[u8],
+) -> (Answer, Option<String>) {
+    let public = fetch_public_key(server, "id-card");
+    let request = server
+        .client
+        .post(server.url(&format!("/v2.0/appkeys/{APP_KEY}/{route}")))
+        .header("Authorization", SECRET)
+        .header("X-Key-Version", &public.version)
+        .header("Symmetric-Key", public.wrap(key));
+    let response = image_form(&aes(key, image, false), "id.bin")
+        .attach(request)
+        .send()
+        .unwrap();
+    let request_key = response
+        .headers()
+        .get("Request-Key")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body: Value = serde_json::from_str(&response.text().unwrap()).unwrap();
+    (Answer { status: 200, body }, request_key)
+}
+
+/// An authenticity check: `fields` (key, plaintext value) are encrypted as
+/// API.md §4.5 says; `request_key` is sent when given.
+fn check_authenticity(
+    server: &Server,
+    id_type: &str,
+    fields: &[(&str, &str)],
+    request_key: Option<&str>,
+) -> Answer {
+    let public = fetch_public_key(server, "id-card");
+    let key = [11u8; 32];
+    let mut body = serde_json::json!({ "idType": id_type });
+    for (name, value) in fields {
+        body[*name] = Value::String(base64(&aes(&key, value.as_bytes(), false)));
+    }
+    let mut request = server
+        .client
+        .post(server.url(&format!("/v2.0/appkeys/{APP_KEY}/id-card/authenticity")))
+        .header("Authorization", SECRET)
+        .header("X-Key-Version", &public.version)
+        .header("Symmetric-Key", public.wrap(&key))
+        .header("Content-Type", "application/json")
+        .body(body.to_string());
+    if let Some(request_key) = request_key {
+        request = request.header("Request-Key", request_key);
+    }
+    server.send(request)
+}
+
+/// The ID card's answer with every value decrypted.
+fn decrypted_id_card(result: &Value, key: &[u8; 32]) -> Value {
+    let mut result = result.clone();
+    for kv in result["keyValues"].as_array_mut().unwrap() {
+        let plain = aes(key, &unbase64(kv["value"].as_str().unwrap()), true);
+        kv["value"] = Value::String(String::from_utf8(plain).unwrap());
+    }
+    result
+}
+
+#[test]
+fn an_encrypted_id_card_reads_as_the_cli_reads_it_and_only_id_card_gives_a_request_key() {
+    let server = shared();
+    let card = id_card_of("resident");
+    let file = tempfile::Builder::new()
+        .suffix(&format!(".{}", card.extension))
+        .tempfile()
+        .unwrap();
+    std::fs::write(file.path(), &card.encoded).unwrap();
+    let cli = docrec()
+        .args(["recognize", "id-card", "--json"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let expected = &cli["result"];
+    assert_eq!(
+        expected["keyValues"][1]["value"],
+        truth_value(&card, "residentNumber")
+    );
+
+    let key = [21u8; 32];
+    let (answer, request_key) = post_id_card(&server, "id-card", &key, &card.encoded);
+    let result = answer.assert_success();
+    assert_eq!(result["idType"], "resident");
+    for kv in result["keyValues"].as_array().unwrap() {
+        assert!(
+            !kv["value"]
+                .as_str()
+                .unwrap()
+                .contains(truth_value(&card, "name")),
+            "{kv}"
+        );
+    }
+    assert_eq!(&decrypted_id_card(result, &key), expected);
+    let request_key = request_key.expect("a Request-Key header");
+    assert!(
+        request_key.len() >= 32 && request_key.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{request_key}"
+    );
+
+    let (answer, request_key) = post_id_card(&server, "id-card/stand-alone", &key, &card.encoded);
+    assert_eq!(&decrypted_id_card(answer.assert_success(), &key), expected);
+    assert_eq!(request_key, None);
+}
+
+/// The registry file of one synthetic resident card, as an operator writes it.
+fn registry_csv(card: &docrec_synth::SyntheticIdCard) -> String {
+    format!(
+        "id_type,name,resident_number,issue_date,driver_license_number,serial_num\n\
+         resident,{},{},{},,\n",
+        truth_value(card, "name"),
+        truth_value(card, "residentNumber"),
+        truth_value(card, "issueDate"),
+    )
+}
+
+#[test]
+fn authenticity_checks_the_registry_once_per_request_key_and_locks_after_five_failures() {
+    let server = Server::start(&[]);
+    let card = id_card_of("resident");
+    let csv = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(csv.path(), registry_csv(&card)).unwrap();
+    let printed = admin(
+        &server,
+        &["import-id-registry", csv.path().to_str().unwrap()],
+    );
+    assert!(printed.contains("imported 1 documents"), "{printed}");
+
+    let name = truth_value(&card, "name");
+    let number: String = truth_value(&card, "residentNumber").replace('-', "");
+    let date: String = truth_value(&card, "issueDate").replace('.', "");
+    let key = [31u8; 32];
+    let new_request_key = || {
+        post_id_card(&server, "id-card", &key, &card.encoded)
+            .1
+            .expect("a Request-Key")
+    };
+    let right = [
+        ("name", name),
+        ("residentNumber", &number),
+        ("issueDate", &date),
+    ];
+
+    let request_key = new_request_key();
+    // A missing field or header is refused before the key is used.
+    check_authenticity(&server, "resident", &right[..2], Some(&request_key))
+        .assert_failure(4000001);
+    check_authenticity(&server, "resident", &right, None).assert_failure(4000005);
+    let answer = check_authenticity(&server, "resident", &right, Some(&request_key));
+    assert_eq!(
+        answer.assert_success(),
+        &serde_json::json!({"isAuthenticity": true})
+    );
+    // Used once.
+    check_authenticity(&server, "resident", &right, Some(&request_key)).assert_failure(4000122);
+    check_authenticity(&server, "resident", &right, Some("0123abcd")).assert_failure(4000122);
+    // Bound to the idType it was issued for.
+    let licence = [
+        ("name", name),
+        ("residentNumber", &number[..7]),
+        ("driverLicenseNumber", "111234567890"),
+    ];
+    check_authenticity(&server, "driver", &licence, Some(&new_request_key()))
+        .assert_failure(4000122);
+
+    // Five wrong issue dates lock the number, even for the right date.
+    let wrong = [
+        ("name", name),
+        ("residentNumber", &number),
+        ("issueDate", "19990101"),
+    ];
+    for _ in 0..5 {
+        let answer = check_authenticity(&server, "resident", &wrong, Some(&new_request_key()));
+        assert_eq!(
+            answer.assert_success(),
+            &serde_json::json!({"isAuthenticity": false})
+        );
+    }
+    check_authenticity(&server, "resident", &right, Some(&new_request_key()))
+        .assert_failure(4000123);
+
+    // Nothing of the card is in the data dir or the logs in plaintext.
+    let mut everything = Vec::new();
+    for entry in walk(server.data_dir()) {
+        everything.extend(std::fs::read(entry).unwrap());
+    }
+    everything.extend(server.stdout().join("\n").into_bytes());
+    everything.extend(server.stderr().into_bytes());
+    for secret in [
+        truth_value(&card, "residentNumber").as_bytes(),
+        number.as_bytes(),
+        name.as_bytes(),
+    ] {
+        assert!(
+            !everything.windows(secret.len()).any(|w| w == secret),
+            "{} is stored or logged in plaintext",
+            String::from_utf8_lossy(secret)
+        );
+    }
+}
+
+#[test]
+fn request_keys_expire() {
+    let server = Server::start(&[("DOCREC_REQUEST_KEY_TTL_SECONDS", "1")]);
+    let card = id_card_of("resident");
+    let (_, request_key) = post_id_card(&server, "id-card", &[41u8; 32], &card.encoded);
+    std::thread::sleep(Duration::from_secs(2));
+    let fields = [
+        ("name", truth_value(&card, "name")),
+        ("residentNumber", "9001011234568"),
+        ("issueDate", "20150502"),
+    ];
+    check_authenticity(&server, "resident", &fields, request_key.as_deref())
+        .assert_failure(4000122);
+}
+
+#[test]
+fn id_card_endpoints_need_the_id_card_service() {
+    let server = Server::start(&[]);
+    let database = server.data_dir().join("docrec.sqlite3");
+    let status = Command::new("sqlite3")
+        .arg(&database)
+        .arg("UPDATE app_key_services SET enabled = 0 WHERE service = 'id-card'")
+        .status()
+        .expect("running sqlite3 (Debian's sqlite3 package)");
+    assert!(status.success());
+    let card = id_card_of("resident");
+    for route in ["id-card", "id-card/stand-alone"] {
+        post_id_card(&server, route, &[1u8; 32], &card.encoded)
+            .0
+            .assert_failure(4000401);
+    }
+    check_authenticity(&server, "resident", &[], Some("0123")).assert_failure(4000401);
+    // The credit-card service is still on.
+    fetch_public_key(&server, "credit-card");
+}

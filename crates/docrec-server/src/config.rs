@@ -13,6 +13,8 @@
 //! | `DOCREC_LOG` | `info` | log filter (tracing's `EnvFilter` syntax) |
 //! | `DOCREC_MASTER_KEY` | `DATA_DIR/master.key` | the master key sealing what is stored: 32 bytes as Base64 or hex; without it, a key file made (mode 0600) on first start |
 //! | `DOCREC_NEW_MASTER_KEY` | — | the next master key, for `docrec admin rotate-master-key` when the key is in the environment |
+//! | `DOCREC_REQUEST_KEY_TTL_SECONDS` | 3600 | how long a Request-Key is valid |
+//! | `DOCREC_AUTH_LOCK_SECONDS` | 86 400 (a day) | how long five failed authenticity checks lock a resident number, from the last one |
 //! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
 
 use std::net::SocketAddr;
@@ -42,6 +44,10 @@ pub struct Config {
     pub engine_wait: Duration,
     /// How long a rotated-out envelope key pair keeps working.
     pub key_grace: Duration,
+    /// How long a Request-Key is valid.
+    pub request_key_ttl: Duration,
+    /// How long five failed authenticity checks lock a resident number.
+    pub authenticity_lock: Duration,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -109,6 +115,12 @@ impl Config {
             engine_wait: Duration::from_secs(30),
             key_grace: Duration::from_secs(
                 parsed("DOCREC_KEY_GRACE_SECONDS")?.unwrap_or(DEFAULT_KEY_GRACE_SECONDS),
+            ),
+            request_key_ttl: Duration::from_secs(
+                parsed("DOCREC_REQUEST_KEY_TTL_SECONDS")?.unwrap_or(3600),
+            ),
+            authenticity_lock: Duration::from_secs(
+                parsed("DOCREC_AUTH_LOCK_SECONDS")?.unwrap_or(24 * 3600),
             ),
         })
     }

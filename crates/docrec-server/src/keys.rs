@@ -117,6 +117,22 @@ impl Keys {
         }
     }
 
+    /// Seals `plaintext` for `context` with the key ring.
+    pub fn seal(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>, ErrorCode> {
+        self.ring
+            .seal(plaintext, context)
+            .map_err(|_| ErrorCode::EncryptFail)
+    }
+
+    /// Opens what [`Keys::seal`] sealed for `context`.
+    pub fn open_sealed(
+        &self,
+        sealed: &[u8],
+        context: &str,
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, ErrorCode> {
+        self.ring.open(sealed, context).map_err(|e| e.error_code())
+    }
+
     async fn envelope_keys(
         &self,
         app_key: &str,
@@ -284,7 +300,8 @@ async fn open_key_ring(store: &Store, master: &MasterKey) -> anyhow::Result<KeyR
     Ok(KeyRing::new(keys))
 }
 
-fn unix_now() -> i64 {
+/// Now, in Unix seconds.
+pub fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

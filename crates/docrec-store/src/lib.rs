@@ -8,7 +8,9 @@
 //! whether a [`Service`] is enabled ([`Store::service_enabled`]); and the
 //! business status table ([`Store::import_business_status`],
 //! [`Store::business_status`]); the keys of the v2 envelope and of sealing
-//! at rest, kept as bytes ([`Store::key_ring`], [`Store::envelope_keys`]).
+//! at rest, kept as bytes ([`Store::key_ring`], [`Store::envelope_keys`]);
+//! and what the ID-card endpoints keep, hashed or sealed (Request-Keys,
+//! the registry of issued documents, failed authenticity checks).
 //! Every failure is a [`StoreError`], which
 //! answers `DATABASE_FAIL` (5000003).
 //!
@@ -41,6 +43,7 @@ mod app_keys;
 mod business_status;
 mod envelope_keys;
 mod error;
+mod id_cards;
 mod secret;
 mod service;
 
@@ -54,6 +57,7 @@ use sqlx::sqlite::{
 pub use business_status::BusinessStatus;
 pub use envelope_keys::EnvelopeKey;
 pub use error::StoreError;
+pub use id_cards::{RegistryRecord, TakenRequestKey};
 pub use service::Service;
 
 /// The file name of the SQLite database inside the data directory.

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 
-use crate::{Service, Store, StoreError, SQLITE_FILE_NAME};
+use crate::{RegistryRecord, Service, Store, StoreError, TakenRequestKey, SQLITE_FILE_NAME};
 
 async fn open(dir: &tempfile::TempDir) -> Store {
     Store::open_sqlite(dir.path()).await.expect("open store")
@@ -357,4 +357,128 @@ async fn envelope_keys_are_versioned_per_app_key_and_service() {
         .unwrap()
         .is_empty());
     assert_eq!(store.app_keys().await.unwrap(), ["team-a"]);
+}
+
+#[tokio::test]
+async fn request_keys_are_taken_once_by_their_app_key_before_they_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    store.ensure_app_key("team-a", "secret").await.unwrap();
+    store.ensure_app_key("team-b", "secret").await.unwrap();
+    for (hash, expires_at) in [(b"hash-1", 1000), (b"hash-2", 1000), (b"hash-3", 500)] {
+        store
+            .add_request_key(hash, "team-a", "resident", b"sealed", expires_at)
+            .await
+            .unwrap();
+    }
+    // Another appKey's take finds nothing (and uses nothing up).
+    assert_eq!(
+        store
+            .take_request_key(b"hash-1", "team-b", 10)
+            .await
+            .unwrap(),
+        None
+    );
+    let taken = store
+        .take_request_key(b"hash-1", "team-a", 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        taken,
+        Some(TakenRequestKey {
+            id_type: "resident".to_owned(),
+            sealed_fields: b"sealed".to_vec()
+        })
+    );
+    assert_eq!(
+        store
+            .take_request_key(b"hash-1", "team-a", 10)
+            .await
+            .unwrap(),
+        None
+    );
+    // Expired: gone, and not given.
+    assert_eq!(
+        store
+            .take_request_key(b"hash-2", "team-a", 1000)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .take_request_key(b"hash-2", "team-a", 10)
+            .await
+            .unwrap(),
+        None
+    );
+    // The sweeper deletes what expired.
+    assert_eq!(store.sweep_request_keys(600).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .take_request_key(b"hash-3", "team-a", 10)
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn the_registry_and_failed_checks_keep_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let records = [
+        RegistryRecord {
+            record_hash: b"record-1".to_vec(),
+            serial_hash: None,
+        },
+        RegistryRecord {
+            record_hash: b"record-2".to_vec(),
+            serial_hash: Some(b"serial-2".to_vec()),
+        },
+    ];
+    assert_eq!(store.import_id_registry(&records, 5).await.unwrap(), 2);
+    assert_eq!(store.import_id_registry(&records, 6).await.unwrap(), 2);
+    assert_eq!(
+        store.registry_record(b"record-2").await.unwrap(),
+        Some(records[1].clone())
+    );
+    assert_eq!(store.registry_record(b"record-3").await.unwrap(), None);
+
+    for expected in 1..=3 {
+        assert_eq!(
+            store
+                .record_authenticity_failure(b"person", 100 + expected, 0)
+                .await
+                .unwrap(),
+            expected
+        );
+    }
+    assert_eq!(
+        store.authenticity_failures(b"person").await.unwrap(),
+        Some((3, 103))
+    );
+    // Failures older than the window are forgotten.
+    assert_eq!(
+        store
+            .record_authenticity_failure(b"person", 500, 400)
+            .await
+            .unwrap(),
+        1
+    );
+    store.clear_authenticity_failures(b"person").await.unwrap();
+    assert_eq!(store.authenticity_failures(b"person").await.unwrap(), None);
+
+    assert_eq!(store.sealed_secret("registry").await.unwrap(), None);
+    assert_eq!(
+        store.add_sealed_secret("registry", b"first").await.unwrap(),
+        b"first"
+    );
+    assert_eq!(
+        store
+            .add_sealed_secret("registry", b"second")
+            .await
+            .unwrap(),
+        b"first"
+    );
 }

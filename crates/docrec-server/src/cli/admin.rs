@@ -7,16 +7,22 @@
 //! - `rotate-keys [--app-key K] [--service S]`: a new envelope key pair
 //!   version for each appKey and service; the previous version keeps
 //!   working for `DOCREC_KEY_GRACE_SECONDS`.
+//! - `import-id-registry FILE.csv`: adds issued documents to the registry
+//!   the built-in authenticity verifier checks (see
+//!   [`crate::authenticity::parse_registry_csv`]), as keyed hashes; all
+//!   rows or none.
 //! - `rotate-master-key`: re-wraps the at-rest key ring under a new
 //!   master key (see [`crate::keys::rotate_master_key`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
 use docrec_store::{Service, Store};
 
+use crate::authenticity::{parse_registry_csv, registry_key, Authenticity};
 use crate::business_status::parse_status_csv;
 use crate::config::Config;
 use crate::keys::{rotate_master_key, Keys, MasterKeySource, ENVELOPE_SERVICES};
@@ -26,6 +32,13 @@ pub enum AdminCommand {
     /// Load the business status table from a CSV file: business_number,
     /// status_code[, status_message] per row (API.md §4.6).
     ImportBusinessStatus {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// Add issued ID cards to the registry the authenticity check uses:
+    /// id_type,name,resident_number,issue_date,driver_license_number,serial_num
+    /// per row after a header. Stored as keyed hashes only.
+    ImportIdRegistry {
         /// The CSV file.
         file: PathBuf,
     },
@@ -59,6 +72,23 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 Ok(store.import_business_status(&rows).await?)
             })?;
             println!("imported {written} business status rows");
+        }
+        AdminCommand::ImportIdRegistry { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let claims = parse_registry_csv(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing imported", file.display()))?;
+            let source = MasterKeySource::of(&config.data_dir);
+            let grace = config.key_grace;
+            let written = with_store(&config, |store| async move {
+                let keys = Keys::open(&store, &source, grace).await?;
+                let hash_key = Arc::new(registry_key(&store, &keys).await?);
+                Authenticity::registry_verifier(&store, &hash_key)
+                    .import(&claims)
+                    .await
+                    .map_err(|code| anyhow::anyhow!("importing the registry: {code}"))
+            })?;
+            println!("imported {written} documents into the ID registry");
         }
         AdminCommand::RotateKeys { app_key, service } => {
             let services = match service.as_deref() {

@@ -74,7 +74,7 @@ pub async fn credit_card_v2(
 }
 
 /// K, unwrapped with the key pair that `X-Key-Version` names.
-async fn request_key(
+pub(super) async fn request_key(
     state: &AppState,
     app_key: &str,
     service: Service,
@@ -101,7 +101,7 @@ async fn request_key(
 
 /// The `image` part, read as in v1 and decrypted with K; an image that
 /// decrypts to nothing is empty (4000004).
-async fn decrypt_upload(
+pub(super) async fn decrypt_upload(
     state: &AppState,
     request: Request,
     key: &SymmetricKey,

@@ -8,6 +8,7 @@ mod auth;
 mod business_status;
 mod documents;
 mod envelope;
+mod id_card;
 mod linger;
 mod reply;
 
@@ -24,6 +25,7 @@ use docrec_errors::ErrorCode;
 use docrec_ocr::EnginePool;
 use docrec_store::Store;
 
+use crate::authenticity::{registry_key, Authenticity};
 use crate::config::Config;
 use crate::keys::{Keys, MasterKeySource};
 use crate::recognition::Recognizer;
@@ -34,6 +36,7 @@ pub use reply::ApiError;
 pub struct AppState {
     pub store: Store,
     pub keys: Keys,
+    pub authenticity: Authenticity,
     pub recognizer: Recognizer,
     pub natural_http_status: bool,
 }
@@ -61,6 +64,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v2.0/appkeys/{app_key}/credit-card",
             post(envelope::credit_card_v2),
+        )
+        .route("/v2.0/appkeys/{app_key}/id-card", post(id_card::id_card_v2))
+        .route(
+            "/v2.0/appkeys/{app_key}/id-card/stand-alone",
+            post(id_card::id_card_stand_alone_v2),
+        )
+        .route(
+            "/v2.0/appkeys/{app_key}/id-card/authenticity",
+            post(id_card::authenticity_v2),
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -158,6 +170,17 @@ async fn run(config: Config) -> anyhow::Result<()> {
     )
     .await
     .context("opening the key ring")?;
+    let hash_key = Arc::new(registry_key(&store, &keys).await?);
+    let verifier = Arc::new(Authenticity::registry_verifier(&store, &hash_key));
+    let authenticity = Authenticity::new(
+        &store,
+        &keys,
+        verifier,
+        hash_key,
+        config.request_key_ttl,
+        config.authenticity_lock,
+    );
+    tokio::spawn(sweep_request_keys(authenticity.clone()));
     let engine_config = config.engine.clone();
     let (workers, wait) = (config.workers, config.engine_wait);
     let pool = tokio::task::spawn_blocking(move || EnginePool::new(&engine_config, workers, wait))
@@ -166,6 +189,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState {
         store: store.clone(),
         keys,
+        authenticity,
         recognizer: Recognizer {
             pool: Arc::new(pool),
             limits: config.limits,
@@ -197,6 +221,21 @@ async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
         println!("  secretKey: {secret}");
     }
     Ok(())
+}
+
+/// Deletes expired Request-Keys (and the fields sealed behind them) every
+/// minute, for as long as the server runs.
+async fn sweep_request_keys(authenticity: Authenticity) {
+    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        if let Err(code) = authenticity.sweep().await {
+            tracing::warn!(
+                result_code = code.code(),
+                "could not delete expired Request-Keys"
+            );
+        }
+    }
 }
 
 async fn shutdown_signal() {

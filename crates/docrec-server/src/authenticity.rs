@@ -1,0 +1,440 @@
+//! Request-Keys and authenticity checks (API.md §4.4, §4.5).
+//!
+//! Takes: recognised ID-card fields (to issue a Request-Key) and a client's
+//! claim with its Request-Key (to check it). Gives: the Request-Key, and
+//! whether the claimed document was issued, from a [`Verifier`].
+//!
+//! - A Request-Key is 256 random bits, shown once as 64 hex digits and
+//!   stored only as its SHA-256; the recognised fields behind it are sealed
+//!   with the key ring. It is valid for `DOCREC_REQUEST_KEY_TTL_SECONDS`
+//!   (an hour), for the appKey and `idType` it was issued to, once: a check
+//!   deletes it, and a sweeper deletes the expired ones every minute.
+//! - Five failed checks of one resident number lock it (4000123) until a
+//!   day (`DOCREC_AUTH_LOCK_SECONDS`) after the last failure; a check that
+//!   passes clears the count. Every failed check counts: a self-hosted
+//!   registry cannot tell a wrong issue date from a wrong name.
+//! - The built-in verifier ([`RegistryVerifier`]) looks the claim up in a
+//!   registry of issued documents (`docrec admin import-id-registry`),
+//!   kept as HMAC-SHA256 hashes under a random key sealed with the key
+//!   ring: a copy of the database does not give the documents away.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_store::{RegistryRecord, Store};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::keys::{unix_now, Keys};
+
+/// How many failed checks lock a resident number.
+pub const LOCK_AFTER_FAILURES: i64 = 5;
+
+/// The name of the registry's hash key among the sealed secrets.
+const REGISTRY_KEY_NAME: &str = "id-registry-key";
+
+/// Which document a claim is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimType {
+    Resident,
+    Driver,
+}
+
+impl ClaimType {
+    /// The API's `idType`.
+    pub fn from_api(name: &str) -> Option<ClaimType> {
+        match name {
+            "resident" => Some(ClaimType::Resident),
+            "driver" => Some(ClaimType::Driver),
+            _ => None,
+        }
+    }
+
+    pub fn api_name(self) -> &'static str {
+        match self {
+            ClaimType::Resident => "resident",
+            ClaimType::Driver => "driver",
+        }
+    }
+}
+
+/// What a client claims about a document (API.md §4.5), values in
+/// plaintext (decrypted), wiped when dropped.
+#[derive(Debug)]
+pub struct Claim {
+    pub id_type: ClaimType,
+    pub name: Zeroizing<String>,
+    /// Resident: 13 digits; driver: the first 7.
+    pub resident_number: Zeroizing<String>,
+    /// Resident: `YYYYMMDD`.
+    pub issue_date: Option<Zeroizing<String>>,
+    /// Driver: 12 digits.
+    pub driver_license_number: Option<Zeroizing<String>>,
+    /// Driver, optional.
+    pub serial_num: Option<Zeroizing<String>>,
+}
+
+impl Claim {
+    /// The fields that identify the document, one string, separated by a
+    /// unit separator. Numbers and dates keep their digits only.
+    fn canonical(&self) -> Zeroizing<String> {
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        Zeroizing::new(match self.id_type {
+            ClaimType::Resident => format!(
+                "resident\u{1f}{}\u{1f}{}\u{1f}{}",
+                self.name.trim(),
+                digits(&self.resident_number),
+                digits(self.issue_date.as_deref().map_or("", |s| s.as_str()))
+            ),
+            ClaimType::Driver => format!(
+                "driver\u{1f}{}\u{1f}{}\u{1f}{}",
+                self.name.trim(),
+                digits(&self.resident_number)
+                    .chars()
+                    .take(7)
+                    .collect::<String>(),
+                digits(
+                    self.driver_license_number
+                        .as_deref()
+                        .map_or("", |s| s.as_str())
+                )
+            ),
+        })
+    }
+}
+
+/// Reads a registry import file: a header row, then one document per row,
+/// `id_type,name,resident_number,issue_date,driver_license_number,serial_num`.
+/// A resident card needs its issue date (`YYYY.MM.DD` or `YYYYMMDD`), a
+/// licence its number (hyphens allowed); a licence's resident number may be
+/// whole (its first seven digits are kept) and its serial may be empty. Any
+/// bad row makes the whole file an error naming its line, so that nothing
+/// of a bad file is imported.
+pub fn parse_registry_csv(text: &str) -> Result<Vec<Claim>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let mut claims = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |i: usize| record.get(i).unwrap_or_default();
+        let present = |i: usize| Some(cell(i)).filter(|v| !v.is_empty());
+        let id_type = ClaimType::from_api(cell(0))
+            .ok_or_else(|| format!("line {line}: id_type must be resident or driver"))?;
+        let resident_number = digits(cell(2));
+        let (issue_date, licence) = (present(3).map(digits), present(4).map(digits));
+        let well_formed = match id_type {
+            ClaimType::Resident => {
+                resident_number.len() == 13 && issue_date.as_ref().is_some_and(|d| d.len() == 8)
+            }
+            ClaimType::Driver => {
+                resident_number.len() >= 7 && licence.as_ref().is_some_and(|l| l.len() == 12)
+            }
+        };
+        if cell(1).is_empty() || !well_formed {
+            return Err(format!(
+                "line {line}: a {} needs a name, {}",
+                id_type.api_name(),
+                match id_type {
+                    ClaimType::Resident => "a 13-digit resident number and an 8-digit issue date",
+                    ClaimType::Driver => "a resident number and a 12-digit licence number",
+                }
+            ));
+        }
+        claims.push(Claim {
+            id_type,
+            name: Zeroizing::new(cell(1).to_owned()),
+            resident_number: Zeroizing::new(resident_number),
+            issue_date: issue_date.map(Zeroizing::new),
+            driver_license_number: licence.map(Zeroizing::new),
+            serial_num: present(5).map(|s| Zeroizing::new(s.to_owned())),
+        });
+    }
+    Ok(claims)
+}
+
+/// Says whether a claimed document was issued.
+pub trait Verifier: Send + Sync {
+    fn verify<'a>(
+        &'a self,
+        claim: &'a Claim,
+    ) -> Pin<Box<dyn Future<Output = Result<bool, ErrorCode>> + Send + 'a>>;
+}
+
+/// The HMAC-SHA256 of `text` under `key`.
+fn keyed_hash(key: &[u8], text: &str) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(text.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The built-in verifier: the registry of issued documents.
+pub struct RegistryVerifier {
+    store: Store,
+    hash_key: Arc<Zeroizing<Vec<u8>>>,
+}
+
+impl RegistryVerifier {
+    /// The registry's record of a claim: its hash, and its hash with the
+    /// serial when the claim has one.
+    pub fn record(&self, claim: &Claim) -> RegistryRecord {
+        let canonical = claim.canonical();
+        RegistryRecord {
+            record_hash: keyed_hash(&self.hash_key, &canonical),
+            serial_hash: claim.serial_num.as_ref().map(|serial| {
+                keyed_hash(
+                    &self.hash_key,
+                    &format!("{}\u{1f}{}", *canonical, serial.trim()),
+                )
+            }),
+        }
+    }
+
+    /// Adds documents to the registry; gives how many.
+    pub async fn import(&self, claims: &[Claim]) -> Result<usize, ErrorCode> {
+        let records: Vec<RegistryRecord> = claims.iter().map(|c| self.record(c)).collect();
+        self.store
+            .import_id_registry(&records, unix_now())
+            .await
+            .map_err(|e| e.error_code())
+    }
+}
+
+impl Verifier for RegistryVerifier {
+    fn verify<'a>(
+        &'a self,
+        claim: &'a Claim,
+    ) -> Pin<Box<dyn Future<Output = Result<bool, ErrorCode>> + Send + 'a>> {
+        Box::pin(async move {
+            let wanted = self.record(claim);
+            let Some(found) = self
+                .store
+                .registry_record(&wanted.record_hash)
+                .await
+                .map_err(|e| e.error_code())?
+            else {
+                return Ok(false);
+            };
+            // A serial, when the client sends one and the registry knows it,
+            // must match too.
+            Ok(match (&wanted.serial_hash, &found.serial_hash) {
+                (Some(claimed), Some(issued)) => claimed == issued,
+                _ => true,
+            })
+        })
+    }
+}
+
+/// Request-Keys and checks, as the endpoints use them. Cheap to clone.
+#[derive(Clone)]
+pub struct Authenticity {
+    store: Store,
+    keys: Keys,
+    verifier: Arc<dyn Verifier>,
+    hash_key: Arc<Zeroizing<Vec<u8>>>,
+    request_key_ttl: Duration,
+    lock_window: Duration,
+}
+
+/// The registry's hash key: made and sealed on first need.
+pub async fn registry_key(store: &Store, keys: &Keys) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    let context = format!("sealed-secret/{REGISTRY_KEY_NAME}");
+    let sealed = match store.sealed_secret(REGISTRY_KEY_NAME).await? {
+        Some(sealed) => sealed,
+        None => {
+            let mut key = Zeroizing::new([0u8; 32]);
+            getrandom::fill(key.as_mut_slice())
+                .map_err(|_| anyhow::anyhow!("the system random number generator failed"))?;
+            let sealed = keys
+                .seal(key.as_slice(), &context)
+                .map_err(|code| anyhow::anyhow!("sealing the registry key: {code}"))?;
+            store.add_sealed_secret(REGISTRY_KEY_NAME, &sealed).await?
+        }
+    };
+    keys.open_sealed(&sealed, &context)
+        .map_err(|code| anyhow::anyhow!("opening the registry key: {code}"))
+}
+
+impl Authenticity {
+    /// The registry verifier over `store`, with its hash key.
+    pub fn registry_verifier(
+        store: &Store,
+        hash_key: &Arc<Zeroizing<Vec<u8>>>,
+    ) -> RegistryVerifier {
+        RegistryVerifier {
+            store: store.clone(),
+            hash_key: hash_key.clone(),
+        }
+    }
+
+    pub fn new(
+        store: &Store,
+        keys: &Keys,
+        verifier: Arc<dyn Verifier>,
+        hash_key: Arc<Zeroizing<Vec<u8>>>,
+        request_key_ttl: Duration,
+        lock_window: Duration,
+    ) -> Authenticity {
+        Authenticity {
+            store: store.clone(),
+            keys: keys.clone(),
+            verifier,
+            hash_key,
+            request_key_ttl,
+            lock_window,
+        }
+    }
+
+    /// Issues a Request-Key for recognised fields (`key`, `value` pairs,
+    /// kept sealed until the key is used or expires).
+    pub async fn issue_request_key(
+        &self,
+        app_key: &str,
+        id_type: &str,
+        fields: &[(String, String)],
+    ) -> Result<String, ErrorCode> {
+        let mut raw = Zeroizing::new([0u8; 32]);
+        getrandom::fill(raw.as_mut_slice()).map_err(|_| ErrorCode::EncryptFail)?;
+        let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+        let hash = Sha256::digest(token.as_bytes()).to_vec();
+        let plain = Zeroizing::new(serde_json::to_vec(fields).map_err(|_| ErrorCode::EncryptFail)?);
+        let sealed = self.keys.seal(&plain, &request_key_context(&hash))?;
+        let expires_at = unix_now().saturating_add(self.request_key_ttl.as_secs() as i64);
+        self.store
+            .add_request_key(&hash, app_key, id_type, &sealed, expires_at)
+            .await
+            .map_err(|e| e.error_code())?;
+        Ok(token)
+    }
+
+    /// Checks a claim with its Request-Key: 4000122 for a key that is
+    /// unknown, expired, used, another appKey's or for another `idType`;
+    /// 4000123 for a locked resident number; else whether the document
+    /// was issued. The key is used up either way.
+    pub async fn check(
+        &self,
+        app_key: &str,
+        request_key: &str,
+        claim: &Claim,
+    ) -> Result<bool, ErrorCode> {
+        let hash = Sha256::digest(request_key.trim().as_bytes()).to_vec();
+        let now = unix_now();
+        let taken = self
+            .store
+            .take_request_key(&hash, app_key, now)
+            .await
+            .map_err(|e| e.error_code())?
+            .filter(|taken| taken.id_type == claim.id_type.api_name())
+            .ok_or(ErrorCode::AuthenticityRequestKeyInvalid)?;
+        // The fields behind the key are deleted with it; opening them
+        // shows they were sealed for this key.
+        drop(
+            self.keys
+                .open_sealed(&taken.sealed_fields, &request_key_context(&hash))?,
+        );
+
+        let person = (claim.id_type == ClaimType::Resident).then(|| {
+            let digits: Zeroizing<String> = Zeroizing::new(
+                claim
+                    .resident_number
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect(),
+            );
+            keyed_hash(&self.hash_key, &format!("person\u{1f}{}", *digits))
+        });
+        let forget_before = now.saturating_sub(self.lock_window.as_secs() as i64);
+        if let Some(person) = &person {
+            let failures = self
+                .store
+                .authenticity_failures(person)
+                .await
+                .map_err(|e| e.error_code())?;
+            if failures
+                .is_some_and(|(count, last)| count >= LOCK_AFTER_FAILURES && last >= forget_before)
+            {
+                return Err(ErrorCode::RegistrationCardAuthenticationLocked);
+            }
+        }
+        let authentic = self.verifier.verify(claim).await?;
+        if let Some(person) = &person {
+            let outcome = if authentic {
+                self.store.clear_authenticity_failures(person).await
+            } else {
+                self.store
+                    .record_authenticity_failure(person, now, forget_before)
+                    .await
+                    .map(drop)
+            };
+            outcome.map_err(|e| e.error_code())?;
+        }
+        Ok(authentic)
+    }
+
+    /// Deletes the expired Request-Keys; gives how many.
+    pub async fn sweep(&self) -> Result<u64, ErrorCode> {
+        self.store
+            .sweep_request_keys(unix_now())
+            .await
+            .map_err(|e| e.error_code())
+    }
+}
+
+fn request_key_context(hash: &[u8]) -> String {
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    format!("request-key/{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "id_type,name,resident_number,issue_date,driver_license_number,serial_num
+resident,홍길동,900101-1234568,2015.05.02,,
+driver,김철수,8501011234567,,11-12-345678-90,AB12C
+";
+
+    #[test]
+    fn registry_rows_are_read_and_canonical_ignoring_separators() {
+        let claims = parse_registry_csv(CSV).unwrap();
+        assert_eq!(claims.len(), 2);
+        assert_eq!(
+            claims[0].canonical().as_str(),
+            "resident\u{1f}홍길동\u{1f}9001011234568\u{1f}20150502"
+        );
+        // A licence is checked on the resident number's first seven digits.
+        assert_eq!(
+            claims[1].canonical().as_str(),
+            "driver\u{1f}김철수\u{1f}8501011\u{1f}111234567890"
+        );
+        assert_eq!(
+            claims[1].serial_num.as_deref().map(|s| s.as_str()),
+            Some("AB12C")
+        );
+    }
+
+    #[test]
+    fn a_bad_row_rejects_the_whole_file() {
+        for bad in [
+            "h\npassport,A,9001011234568,20150502,,\n",
+            "h\nresident,,9001011234568,20150502,,\n",
+            "h\nresident,A,900101,20150502,,\n",
+            "h\nresident,A,9001011234568,,,\n",
+            "h\ndriver,A,9001011234568,,12-34,\n",
+        ] {
+            let error = parse_registry_csv(&format!("{CSV}{}", &bad[2..])).unwrap_err();
+            assert!(error.starts_with("line 4:"), "{error}");
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The encrypted ID-card endpoints (API.md §4.4, §4.5): `POST
+//! /v2.0/appkeys/{appKey}/id-card` (answers a `Request-Key` header),
+//! `.../id-card/stand-alone` (none) and `.../id-card/authenticity`.
+//!
+//! Each needs the appKey's `id-card` service enabled (4000401), after the
+//! secretKey and before the envelope headers.
+
+use axum::body::to_bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
+use docrec_crypto::SymmetricKey;
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_recognize::id_card::IdCardResult;
+use docrec_store::Service;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::documents::recognize_blocking;
+use super::envelope::{decrypt_upload, request_key};
+use super::reply::success;
+use super::{auth, ApiError, AppState};
+use crate::authenticity::{Claim, ClaimType};
+use crate::recognition::Recognizer;
+
+/// The header that carries a Request-Key, both ways.
+pub const REQUEST_KEY_HEADER: &str = "Request-Key";
+
+/// The largest authenticity body read (a handful of short fields).
+const MAX_AUTHENTICITY_BODY: usize = 64 * 1024;
+
+/// Reads an encrypted ID card and issues a Request-Key for it.
+pub async fn id_card_v2(
+    state: State<AppState>,
+    app_key: Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    read_id_card(state, app_key, request, true).await
+}
+
+/// Reads an encrypted ID card; no Request-Key.
+pub async fn id_card_stand_alone_v2(
+    state: State<AppState>,
+    app_key: Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    read_id_card(state, app_key, request, false).await
+}
+
+/// Passes when the appKey's `id-card` service is enabled.
+async fn require_id_card_service(state: &AppState, app_key: &str) -> Result<(), ApiError> {
+    match state.store.service_enabled(app_key, Service::IdCard).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(ApiError(ErrorCode::ServiceNotEnabled)),
+        Err(e) => Err(ApiError(e.error_code())),
+    }
+}
+
+async fn read_id_card(
+    State(state): State<AppState>,
+    Path(app_key): Path<String>,
+    request: Request,
+    issue_request_key: bool,
+) -> Result<Response, ApiError> {
+    auth::require_secret(&state.store, &app_key, request.headers()).await?;
+    require_id_card_service(&state, &app_key).await?;
+    let key = request_key(&state, &app_key, Service::IdCard, request.headers()).await?;
+    let image = decrypt_upload(&state, request, &key).await?;
+    let mut result = recognize_blocking(
+        &state,
+        image,
+        ErrorCode::OcrDocumentIdCardApiFail,
+        Recognizer::id_card,
+    )
+    .await?;
+    let issued = if issue_request_key {
+        let fields: Vec<(String, String)> = result
+            .key_values
+            .iter()
+            .map(|kv| (kv.key.clone(), kv.value.clone()))
+            .collect();
+        let token = state
+            .authenticity
+            .issue_request_key(&app_key, result.id_type.api_name(), &fields)
+            .await?;
+        Some(token)
+    } else {
+        None
+    };
+    encrypt_id_card(&mut result, &key);
+    let mut response = success(result);
+    if let Some(token) = issued {
+        let value = HeaderValue::from_str(&token).map_err(|_| ApiError(ErrorCode::EncryptFail))?;
+        response.headers_mut().insert(REQUEST_KEY_HEADER, value);
+    }
+    Ok(response)
+}
+
+/// Encrypts every `keyValues[].value` (API.md §4.3).
+fn encrypt_id_card(result: &mut IdCardResult, key: &SymmetricKey) {
+    for kv in &mut result.key_values {
+        kv.value = key.encrypt_value(&kv.value);
+    }
+}
+
+/// The body of an authenticity check: `idType` in plaintext, the rest
+/// encrypted (Base64 AES, as answer values are).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthenticityBody {
+    id_type: Option<String>,
+    name: Option<String>,
+    resident_number: Option<String>,
+    issue_date: Option<String>,
+    driver_license_number: Option<String>,
+    serial_num: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthenticityResult {
+    is_authenticity: bool,
+}
+
+/// Checks a claimed document with the Request-Key its reading gave.
+pub async fn authenticity_v2(
+    State(state): State<AppState>,
+    Path(app_key): Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    auth::require_secret(&state.store, &app_key, request.headers()).await?;
+    require_id_card_service(&state, &app_key).await?;
+    let key = request_key(&state, &app_key, Service::IdCard, request.headers()).await?;
+    let request_key_value = request_key_header(request.headers())?;
+    let body = to_bytes(request.into_body(), MAX_AUTHENTICITY_BODY)
+        .await
+        .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+    let body: AuthenticityBody =
+        serde_json::from_slice(&body).map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+    let claim = claim_of(body, &key)?;
+    let authentic = state
+        .authenticity
+        .check(&app_key, &request_key_value, &claim)
+        .await?;
+    Ok(success(AuthenticityResult {
+        is_authenticity: authentic,
+    }))
+}
+
+fn request_key_header(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get(REQUEST_KEY_HEADER)
+        .ok_or(ApiError(ErrorCode::MissingRequiredHeader))?
+        .to_str()
+        .map(str::to_owned)
+        .map_err(|_| ApiError(ErrorCode::AuthenticityRequestKeyInvalid))
+}
+
+/// The claim a body makes, its fields decrypted: a missing field is
+/// 4000001, one that does not decrypt 4000303.
+fn claim_of(body: AuthenticityBody, key: &SymmetricKey) -> Result<Claim, ApiError> {
+    let id_type = body
+        .id_type
+        .as_deref()
+        .and_then(ClaimType::from_api)
+        .ok_or(ApiError(ErrorCode::InvalidParameter))?;
+    let open = |field: Option<String>| -> Result<Option<Zeroizing<String>>, ApiError> {
+        field
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| key.decrypt_value(&v).map_err(|e| ApiError(e.error_code())))
+            .transpose()
+    };
+    let required =
+        |field: Option<Zeroizing<String>>| field.ok_or(ApiError(ErrorCode::InvalidParameter));
+    let name = required(open(body.name)?)?;
+    let resident_number = required(open(body.resident_number)?)?;
+    let issue_date = open(body.issue_date)?;
+    let driver_license_number = open(body.driver_license_number)?;
+    let serial_num = open(body.serial_num)?;
+    match id_type {
+        ClaimType::Resident if issue_date.is_none() => Err(ApiError(ErrorCode::InvalidParameter)),
+        ClaimType::Driver if driver_license_number.is_none() => {
+            Err(ApiError(ErrorCode::InvalidParameter))
+        }
+        _ => Ok(Claim {
+            id_type,
+            name,
+            resident_number,
+            issue_date,
+            driver_license_number,
+            serial_num,
+        }),
+    }
+}
