@@ -672,3 +672,99 @@ fn id_card_endpoints_need_the_id_card_service() {
     // The credit-card service is still on.
     fetch_public_key(&server, "credit-card");
 }
+
+/// A verification gateway of the operator's, faked: it answers
+/// `isAuthenticity: true` for the one document it knows, after `delay`.
+/// Gives its URL; the requests it got are pushed to `seen`.
+fn fake_gateway(
+    known_number: String,
+    delay: Duration,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+) -> String {
+    use std::io::{BufRead, BufReader, Read};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/verify", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            let claim: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let authentic = claim["residentNumber"] == known_number.as_str();
+            seen.lock().unwrap().push(claim);
+            std::thread::sleep(delay);
+            let answer = serde_json::json!({ "isAuthenticity": authentic }).to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_slow() {
+    let card = id_card_of("resident");
+    let number: String = truth_value(&card, "residentNumber").replace('-', "");
+    let fields = |number: &str| {
+        vec![
+            ("name", truth_value(&card, "name").to_owned()),
+            ("residentNumber", number.to_owned()),
+            (
+                "issueDate",
+                truth_value(&card, "issueDate").replace('.', ""),
+            ),
+        ]
+    };
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let url = fake_gateway(number.clone(), Duration::ZERO, seen.clone());
+    let server = Server::start(&[("DOCREC_VERIFIER", "http"), ("DOCREC_VERIFIER_URL", &url)]);
+    let key = [51u8; 32];
+    for (claimed, expected) in [(number.clone(), true), ("9001011234568".to_owned(), false)] {
+        let request_key = post_id_card(&server, "id-card", &key, &card.encoded).1;
+        let fields = fields(&claimed);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let answer = check_authenticity(&server, "resident", &fields, request_key.as_deref());
+        assert_eq!(
+            answer.assert_success(),
+            &serde_json::json!({ "isAuthenticity": expected })
+        );
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0]["idType"], "resident");
+    assert_eq!(seen[0]["name"], truth_value(&card, "name"));
+
+    let slow = fake_gateway(number.clone(), Duration::from_secs(5), Default::default());
+    let server = Server::start(&[
+        ("DOCREC_VERIFIER", "http"),
+        ("DOCREC_VERIFIER_URL", &slow),
+        ("DOCREC_VERIFIER_TIMEOUT_MS", "500"),
+    ]);
+    let request_key = post_id_card(&server, "id-card", &key, &card.encoded).1;
+    let fields = fields(&number);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let started = std::time::Instant::now();
+    check_authenticity(&server, "resident", &fields, request_key.as_deref())
+        .assert_failure(5000001);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -17,6 +17,13 @@
 //!   registry of issued documents (`docrec admin import-id-registry`),
 //!   kept as HMAC-SHA256 hashes under a random key sealed with the key
 //!   ring: a copy of the database does not give the documents away.
+//! - The HTTP verifier ([`HttpVerifier`], `DOCREC_VERIFIER=http`) forwards
+//!   each check to an operator's gateway (`DOCREC_VERIFIER_URL`), which
+//!   answers `{"isAuthenticity": bool}`; no answer within
+//!   `DOCREC_VERIFIER_TIMEOUT_MS`, or another answer, is 5000001. The
+//!   client speaks plain `http://` only (no TLS stack is built in, to keep
+//!   the build small): run the gateway on loopback or the operator's
+//!   private network, or put a TLS proxy beside docrec.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -232,6 +239,80 @@ impl Verifier for RegistryVerifier {
                 (Some(claimed), Some(issued)) => claimed == issued,
                 _ => true,
             })
+        })
+    }
+}
+
+/// The verifier that asks an operator's gateway.
+pub struct HttpVerifier {
+    client: reqwest::Client,
+    url: String,
+}
+
+/// What the gateway is sent: the claim as API.md §4.5 names its fields,
+/// decrypted.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GatewayRequest<'a> {
+    id_type: &'a str,
+    name: &'a str,
+    resident_number: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issue_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    driver_license_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serial_num: Option<&'a str>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GatewayAnswer {
+    is_authenticity: bool,
+}
+
+impl HttpVerifier {
+    /// A verifier that POSTs to `url` and waits at most `timeout`.
+    pub fn new(url: &str, timeout: Duration) -> anyhow::Result<HttpVerifier> {
+        if !url.starts_with("http://") {
+            anyhow::bail!(
+                "DOCREC_VERIFIER_URL must be an http:// URL (no TLS is built in), not {url:?}"
+            );
+        }
+        Ok(HttpVerifier {
+            client: reqwest::Client::builder().timeout(timeout).build()?,
+            url: url.to_owned(),
+        })
+    }
+}
+
+impl Verifier for HttpVerifier {
+    fn verify<'a>(
+        &'a self,
+        claim: &'a Claim,
+    ) -> Pin<Box<dyn Future<Output = Result<bool, ErrorCode>> + Send + 'a>> {
+        Box::pin(async move {
+            let body = GatewayRequest {
+                id_type: claim.id_type.api_name(),
+                name: &claim.name,
+                resident_number: &claim.resident_number,
+                issue_date: claim.issue_date.as_deref().map(|s| s.as_str()),
+                driver_license_number: claim.driver_license_number.as_deref().map(|s| s.as_str()),
+                serial_num: claim.serial_num.as_deref().map(|s| s.as_str()),
+            };
+            let response = self
+                .client
+                .post(&self.url)
+                .json(&body)
+                .send()
+                .await
+                .and_then(reqwest::Response::error_for_status)
+                .map_err(|_| ErrorCode::InternalApiFail)?;
+            let answer: GatewayAnswer = response
+                .json()
+                .await
+                .map_err(|_| ErrorCode::InternalApiFail)?;
+            Ok(answer.is_authenticity)
         })
     }
 }

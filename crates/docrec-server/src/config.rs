@@ -15,6 +15,9 @@
 //! | `DOCREC_NEW_MASTER_KEY` | — | the next master key, for `docrec admin rotate-master-key` when the key is in the environment |
 //! | `DOCREC_REQUEST_KEY_TTL_SECONDS` | 3600 | how long a Request-Key is valid |
 //! | `DOCREC_AUTH_LOCK_SECONDS` | 86 400 (a day) | how long five failed authenticity checks lock a resident number, from the last one |
+//! | `DOCREC_VERIFIER` | `registry` | the authenticity verifier: `registry` (imported documents) or `http` (an operator's gateway) |
+//! | `DOCREC_VERIFIER_URL` | — | the gateway, `http://...` (with `DOCREC_VERIFIER=http`) |
+//! | `DOCREC_VERIFIER_TIMEOUT_MS` | 5000 | how long a check waits for the gateway |
 //! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
 
 use std::net::SocketAddr;
@@ -48,6 +51,17 @@ pub struct Config {
     pub request_key_ttl: Duration,
     /// How long five failed authenticity checks lock a resident number.
     pub authenticity_lock: Duration,
+    /// Which verifier checks authenticity.
+    pub verifier: VerifierConfig,
+}
+
+/// The authenticity verifier to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifierConfig {
+    /// The registry of imported documents.
+    Registry,
+    /// An operator's gateway at `url`, waited for at most `timeout`.
+    Http { url: String, timeout: Duration },
 }
 
 fn var(name: &str) -> Option<String> {
@@ -96,6 +110,17 @@ impl Config {
             Some("natural") => true,
             Some(other) => bail!("DOCREC_HTTP_STATUS={other:?}: use constant or natural"),
         };
+        let verifier = match var("DOCREC_VERIFIER").as_deref() {
+            None | Some("registry") => VerifierConfig::Registry,
+            Some("http") => VerifierConfig::Http {
+                url: var("DOCREC_VERIFIER_URL")
+                    .context("DOCREC_VERIFIER=http needs DOCREC_VERIFIER_URL")?,
+                timeout: Duration::from_millis(
+                    parsed("DOCREC_VERIFIER_TIMEOUT_MS")?.unwrap_or(5000),
+                ),
+            },
+            Some(other) => bail!("DOCREC_VERIFIER={other:?}: use registry or http"),
+        };
         Ok(Config {
             listen: var("DOCREC_LISTEN")
                 .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
@@ -122,6 +147,7 @@ impl Config {
             authenticity_lock: Duration::from_secs(
                 parsed("DOCREC_AUTH_LOCK_SECONDS")?.unwrap_or(24 * 3600),
             ),
+            verifier,
         })
     }
 }

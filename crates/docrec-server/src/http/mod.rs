@@ -25,8 +25,8 @@ use docrec_errors::ErrorCode;
 use docrec_ocr::EnginePool;
 use docrec_store::Store;
 
-use crate::authenticity::{registry_key, Authenticity};
-use crate::config::Config;
+use crate::authenticity::{registry_key, Authenticity, HttpVerifier, Verifier};
+use crate::config::{Config, VerifierConfig};
 use crate::keys::{Keys, MasterKeySource};
 use crate::recognition::Recognizer;
 pub use reply::ApiError;
@@ -171,7 +171,10 @@ async fn run(config: Config) -> anyhow::Result<()> {
     .await
     .context("opening the key ring")?;
     let hash_key = Arc::new(registry_key(&store, &keys).await?);
-    let verifier = Arc::new(Authenticity::registry_verifier(&store, &hash_key));
+    let verifier: Arc<dyn Verifier> = match &config.verifier {
+        VerifierConfig::Registry => Arc::new(Authenticity::registry_verifier(&store, &hash_key)),
+        VerifierConfig::Http { url, timeout } => Arc::new(HttpVerifier::new(url, *timeout)?),
+    };
     let authenticity = Authenticity::new(
         &store,
         &keys,
