@@ -1230,16 +1230,20 @@ impl CardText<'_, '_> {
     }
 
     /// The capitals printed in `rect`, each glyph at least two thirds as
-    /// tall as the tallest (commas are shorter) read alone and kept when
-    /// read surely; a small letter shaped like its capital (`c`, `o`, `s`,
-    /// …) is that capital. Gives the codes and their mean confidence.
+    /// tall as the tallest (commas are shorter) and wholly inside `rect`
+    /// read alone and kept when read surely enough; a small letter shaped
+    /// like its capital (`c`, `o`, `s`, …) is that capital. Gives the codes and their mean confidence.
     fn codes_glyph_by_glyph(&mut self, rect: Rect) -> Result<(Vec<String>, f32), OcrError> {
         // A code or two take a small share of the box.
         let glyphs = glyphs_in(self.flat, rect, 100, 0);
         let tallest = glyphs.iter().map(|g| g.rect.height).max().unwrap_or(0);
         let mut codes = Vec::new();
         let mut confs = Vec::new();
-        for glyph in glyphs.iter().filter(|g| 3 * g.rect.height >= 2 * tallest) {
+        // A glyph cut at the box's left edge is the end of the label.
+        let codes_like = glyphs
+            .iter()
+            .filter(|g| 3 * g.rect.height >= 2 * tallest && g.rect.x >= rect.x);
+        for glyph in codes_like {
             let cut = glyph_cut(self.flat, glyph.rect);
             let words = self.engine.read_with(ENGLISH, &cut, SegMode::Char)?;
             let text: String = words.iter().map(|w| w.text.as_str()).collect();
@@ -1247,9 +1251,12 @@ impl CardText<'_, '_> {
             let code = match text.chars().collect::<Vec<_>>()[..] {
                 [c] if c.is_ascii_uppercase() => Some(c),
                 [c] if "cosuvwxz".contains(c) => Some(c.to_ascii_uppercase()),
+                // One glyph read twice over, as its capital and its small
+                // letter (`Cc`).
+                [c, small] if c.is_ascii_uppercase() && small == c.to_ascii_lowercase() => Some(c),
                 _ => None,
             };
-            if let Some(code) = code.filter(|_| conf >= GLYPH_CONF) {
+            if let Some(code) = code.filter(|_| conf >= CODE_GLYPH_CONF) {
                 codes.push(code.to_string());
                 confs.push(conf);
             }
@@ -1502,6 +1509,10 @@ fn settle_look_alikes(reading: &str, glyphs: &[Glyph]) -> (String, usize) {
         .collect();
     (settled, look_alikes)
 }
+
+/// The least confidence a glyph read alone after `조건` needs to count as
+/// a code: a lone capital read alone comes out at 0.5-0.8 (`C` at 0.73).
+const CODE_GLYPH_CONF: f32 = 0.5;
 
 /// The least confidence a word read after `조건` needs to count as a code.
 const CODE_CONF: f32 = 0.5;
