@@ -283,6 +283,21 @@ impl Segment {
     }
 }
 
+/// A date as the API writes it (`yyyy.mm.dd`) from its three digit words,
+/// when they make a date that exists.
+fn date_of_words(words: &[String]) -> Option<String> {
+    let [year, month, day] = words else {
+        return None;
+    };
+    let (year, month, day) = (
+        year.parse::<u32>().ok()?,
+        month.parse::<u32>().ok()?,
+        day.parse::<u32>().ok()?,
+    );
+    ((1900..2100).contains(&year) && date_exists(year, month, day))
+        .then(|| format!("{year}.{month:02}.{day:02}"))
+}
+
 fn mean_conf(words: &[Word]) -> f32 {
     let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
     if chars == 0 {
@@ -820,27 +835,64 @@ impl CardText<'_, '_> {
             .collect();
         for rect in candidates {
             let (words, conf) = self.read_word_by_word(rect)?;
-            if let [year, month, day] = words.as_slice() {
-                let (Ok(year), Ok(month), Ok(day)) = (
-                    year.parse::<u32>(),
-                    month.parse::<u32>(),
-                    day.parse::<u32>(),
-                ) else {
-                    continue;
-                };
-                if (1900..2100).contains(&year) && date_exists(year, month, day) {
-                    if as_read.as_ref().is_some_and(|f| f.conf >= conf) {
-                        break;
-                    }
-                    return Ok(Some(Found {
-                        value: format!("{year}.{month:02}.{day:02}"),
-                        conf,
-                        rect,
-                    }));
+            if let Some(value) = date_of_words(&words) {
+                if as_read.as_ref().is_some_and(|f| f.conf >= conf) {
+                    break;
                 }
+                return Ok(Some(Found { value, conf, rect }));
             }
         }
+        if as_read.is_none() {
+            return self.date_above_issuer();
+        }
         Ok(as_read)
+    }
+
+    /// The date read from the row above the issuer, where both cards print
+    /// it, when OCR of the block left the date's line out altogether.
+    fn date_above_issuer(&mut self) -> Result<Option<Found>, OcrError> {
+        let Some(issuer) = self
+            .segments
+            .iter()
+            .rev()
+            .find(|s| office_in(&s.korean()).is_some())
+            .map(|s| s.rect)
+        else {
+            return Ok(None);
+        };
+        let height = issuer.height as i32;
+        let probe = Rect::new(
+            issuer.x - 2 * height,
+            issuer.y - 2 * height,
+            issuer.width + 4 * height as u32,
+            2 * height as u32,
+        )
+        .padded_within(0, 0, self.flat.width(), self.flat.height());
+        let Some((top, rows)) = text_band(self.flat, probe) else {
+            return Ok(None);
+        };
+        // The band is the glyphs' strongest rows: round tops and bottoms
+        // fall outside it.
+        let row = Rect::new(probe.x, top - (rows / 4) as i32, probe.width, rows * 3 / 2);
+        if let Some(cut) = line_cut(self.flat, row, REREAD_HEIGHT) {
+            let words = self.engine.read_with(ENGLISH, &cut, SegMode::Line)?;
+            let text: String = words.iter().map(|w| w.text.as_str()).collect();
+            if let Some(value) = DATE.captures(&text).and_then(|caps| {
+                date_of_words(&[caps[1].to_owned(), caps[2].to_owned(), caps[3].to_owned()])
+            }) {
+                return Ok(Some(Found {
+                    value,
+                    conf: mean_conf(&words),
+                    rect: row,
+                }));
+            }
+        }
+        let (words, conf) = self.read_word_by_word(row)?;
+        Ok(date_of_words(&words).map(|value| Found {
+            value,
+            conf,
+            rect: row,
+        }))
     }
 
     /// Reads the digit words of `rect` one by one: the cut is parted at the
