@@ -193,18 +193,12 @@ train() {
     done
     local convert=()
     [ "$INT_MODEL" = 1 ] && convert=(--convert_to_int)
-    lstmtraining --stop_training "${convert[@]}" \
-        --continue_from "$WORK/checkpoints/${LANG_NAME}_checkpoint" \
-        --traineddata "$STARTER" \
-        --model_output "$MODELS/$LANG_NAME.traineddata" >/dev/null 2>&1
-    log "wrote $MODELS/$LANG_NAME.traineddata ($(stat -c %s "$MODELS/$LANG_NAME.traineddata") bytes)"
+    stop_model "${convert[@]}"
 }
 
 evaluate() {
     starter
-    log "lstmeval on held-out lines"
-    lstmeval --model "$MODELS/$LANG_NAME.traineddata" --eval_listfile "$WORK/list.eval" 2>&1 \
-        | tail -n1 | tee "$WORK/lstmeval.txt"
+    lstmeval_held_out
     log "tesseract CLI on held-out lines (carddigits, eng, eng limited to 0-9 / space)"
     {
         score carddigits "$MODELS" "$LANG_NAME"

@@ -106,18 +106,12 @@ train() {
 
 stop() {
     starter
-    lstmtraining --stop_training \
-        --continue_from "$WORK/checkpoints/${LANG_NAME}_checkpoint" \
-        --traineddata "$STARTER" \
-        --model_output "$MODELS/$LANG_NAME.traineddata" >/dev/null 2>&1
-    log "wrote $MODELS/$LANG_NAME.traineddata ($(stat -c %s "$MODELS/$LANG_NAME.traineddata") bytes)"
+    stop_model
 }
 
 evaluate() {
     starter
-    log "lstmeval on held-out lines"
-    lstmeval --model "$MODELS/$LANG_NAME.traineddata" --eval_listfile "$WORK/list.eval" 2>&1 \
-        | tail -n1 | tee "$WORK/lstmeval.txt"
+    lstmeval_held_out
     log "tesseract CLI on held-out lines (idserial, eng)"
     {
         score idserial "$MODELS" "$LANG_NAME" --psm 13

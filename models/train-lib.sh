@@ -9,6 +9,7 @@
 #   GT_SETS     the sets (folders under WORK) whose ground truth makes the
 #               unicharset
 #   NET_SPEC    the network, with c### for the softmax size
+#   MODELS      the folder the model is written to
 #   LEARNING_RATE, NICE (an array, e.g. (nice -n 19))
 #   SCORE_GROUP an awk expression over lines.tsv's columns that names a
 #               line's group in score's per-group counts (e.g. $2 "/" $3)
@@ -118,4 +119,23 @@ score() {
             for (k in kn) printf "  %s %d/%d", k, kd[k], kn[k]
             printf "\n"
         }' "$WORK/eval/lines.tsv" "$out"
+}
+
+# stop_model [lstmtraining args...]: the last checkpoint as the model
+# MODELS/LANG_NAME.traineddata (float weights, unless the args say
+# --convert_to_int).
+stop_model() {
+    lstmtraining --stop_training "$@" \
+        --continue_from "$WORK/checkpoints/${LANG_NAME}_checkpoint" \
+        --traineddata "$STARTER" \
+        --model_output "$MODELS/$LANG_NAME.traineddata" >/dev/null 2>&1
+    log "wrote $MODELS/$LANG_NAME.traineddata ($(stat -c %s "$MODELS/$LANG_NAME.traineddata") bytes)"
+}
+
+# lstmeval_held_out: lstmeval of the model on the held-out lines
+# (WORK/list.eval) -> WORK/lstmeval.txt
+lstmeval_held_out() {
+    log "lstmeval on held-out lines"
+    lstmeval --model "$MODELS/$LANG_NAME.traineddata" --eval_listfile "$WORK/list.eval" 2>&1 \
+        | tail -n1 | tee "$WORK/lstmeval.txt"
 }
