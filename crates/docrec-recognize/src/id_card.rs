@@ -62,6 +62,11 @@ const ENGLISH: &str = "eng";
 /// model's habit of reading a digit among letters as a letter).
 pub const SERIAL_MODEL: &str = "idserial";
 
+/// The least confidence of a serial that only [`SERIAL_MODEL`] read (no
+/// English reading had a serial's shape): the model reads any text as
+/// capitals and digits.
+const SERIAL_ALONE_CONF: f32 = 0.6;
+
 /// The height a serial is cut to for [`SERIAL_MODEL`] (its training lines
 /// were 40-72 px).
 const SERIAL_CUT_HEIGHT: u32 = 48;
@@ -1137,26 +1142,10 @@ impl CardText<'_, '_> {
             })
             .max_by(|a, b| a.conf.total_cmp(&b.conf))
         else {
-            return Ok(None);
+            return self.serial_by_model_alone(floor);
         };
-        // The rows of the glyphs only: OCR's box of a serial can take in the
-        // photo's edge above it, and the model wants the text at the height
-        // it was trained at.
-        let rows = text_band(self.flat, found.rect).map_or(found.rect, |(top, height)| {
-            Rect::new(found.rect.x, top, found.rect.width, height)
-        });
-        if let Some(cut) = line_cut(self.flat, rows, SERIAL_CUT_HEIGHT) {
-            let words = self
-                .engine
-                .read_with(SERIAL_MODEL, &cut, SegMode::RawLine)?;
-            let text: String = words.iter().map(|w| w.text.as_str()).collect();
-            if let Some(value) = serial_shape(&text) {
-                return Ok(Some(Found {
-                    value,
-                    conf: mean_conf(&words),
-                    rect: found.rect,
-                }));
-            }
+        if let Some(read) = self.read_serial(found.rect)? {
+            return Ok(Some(read));
         }
         let glyphs = glyphs_in(self.flat, found.rect, 20, found.value.chars().count());
         if glyphs.len() == found.value.chars().count() {
@@ -1166,6 +1155,52 @@ impl CardText<'_, '_> {
         found.value = value;
         found.conf *= 0.9f32.powi(look_alikes as i32);
         Ok(Some(found))
+    }
+
+    /// The serial in `rect` as [`SERIAL_MODEL`] reads it, when the reading
+    /// has a serial's shape. Only the rows of the glyphs are cut: OCR's box
+    /// of a serial can take in the photo's edge above it, and the model
+    /// wants the text at the height it was trained at.
+    fn read_serial(&mut self, rect: Rect) -> Result<Option<Found>, OcrError> {
+        let rows = text_band(self.flat, rect).map_or(rect, |(top, height)| {
+            Rect::new(rect.x, top, rect.width, height)
+        });
+        let Some(cut) = line_cut(self.flat, rows, SERIAL_CUT_HEIGHT) else {
+            return Ok(None);
+        };
+        let words = self
+            .engine
+            .read_with(SERIAL_MODEL, &cut, SegMode::RawLine)?;
+        let text: String = words.iter().map(|w| w.text.as_str()).collect();
+        Ok(serial_shape(&text).map(|value| Found {
+            value,
+            conf: mean_conf(&words),
+            rect,
+        }))
+    }
+
+    /// A serial the English model never read as one: the segments below
+    /// `floor` on the card's right half (serials are printed under the
+    /// photo) that may be Latin, each read by [`SERIAL_MODEL`]; the surest
+    /// reading with a serial's shape, when it is sure enough.
+    fn serial_by_model_alone(&mut self, floor: i32) -> Result<Option<Found>, OcrError> {
+        let right_half = self.flat.width() as i32 / 2;
+        let rects: Vec<Rect> = self
+            .segments
+            .iter()
+            .filter(|s| s.rect.y >= floor && s.rect.x >= right_half)
+            .filter(|s| is_readable(&s.rect) && s.may_be_latin())
+            .map(|s| s.rect)
+            .collect();
+        let mut best: Option<Found> = None;
+        for rect in rects {
+            if let Some(read) = self.read_serial(rect)? {
+                if best.as_ref().is_none_or(|b| read.conf > b.conf) {
+                    best = Some(read);
+                }
+            }
+        }
+        Ok(best.filter(|found| found.conf >= SERIAL_ALONE_CONF))
     }
 
     /// `reading` with each character the English model reads otherwise,
