@@ -59,16 +59,12 @@ fn bench(c: &mut Criterion) {
     let mut engine = common::engine();
     let mut group = c.benchmark_group("business");
     group.sample_size(10);
-    for level in [Level::Clean, Level::Photo] {
-        let images = pages(level, 4);
-        common::bench_images(
-            &mut group,
-            level.as_str(),
-            &images,
-            &mut engine,
-            recognize_business,
-        );
-    }
+    common::bench_levels(
+        &mut group,
+        &mut engine,
+        |level| pages(level, 4),
+        recognize_business,
+    );
     let layers: Vec<_> = (0..4).map(text_layer).collect();
     let mut next = 0;
     group.bench_function("text_layer", |b| {

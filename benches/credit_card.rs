@@ -26,16 +26,12 @@ fn bench(c: &mut Criterion) {
     let mut engine = common::engine();
     let mut group = c.benchmark_group("credit_card");
     group.sample_size(20);
-    for level in [Level::Clean, Level::Photo] {
-        let images = cards(level, 8);
-        common::bench_images(
-            &mut group,
-            level.as_str(),
-            &images,
-            &mut engine,
-            recognize_credit_card,
-        );
-    }
+    common::bench_levels(
+        &mut group,
+        &mut engine,
+        |level| cards(level, 8),
+        recognize_credit_card,
+    );
     group.finish();
 }
 

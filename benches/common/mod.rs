@@ -5,6 +5,7 @@
 use criterion::measurement::WallTime;
 use criterion::BenchmarkGroup;
 use docrec_ocr::{Engine, EngineConfig};
+use docrec_synth::Level;
 use image::GrayImage;
 
 /// An engine with docrec's models and languages.
@@ -35,4 +36,18 @@ pub fn bench_images<R>(
             recognize(image, engine)
         })
     });
+}
+
+/// Times `recognize` over the documents `images_of` gives for each of the
+/// clean and photo levels, each named by its level.
+pub fn bench_levels<R>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    engine: &mut Engine,
+    images_of: impl Fn(Level) -> Vec<GrayImage>,
+    recognize: impl Fn(&GrayImage, &mut Engine) -> R + Copy,
+) {
+    for level in [Level::Clean, Level::Photo] {
+        let images = images_of(level);
+        bench_images(group, level.as_str(), &images, engine, recognize);
+    }
 }
