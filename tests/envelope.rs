@@ -453,8 +453,9 @@ fn post_id_card(
         .headers()
         .get("Request-Key")
         .map(|v| v.to_str().unwrap().to_owned());
+    let status = response.status().as_u16();
     let body: Value = serde_json::from_str(&response.text().unwrap()).unwrap();
-    (Answer { status: 200, body }, request_key)
+    (Answer { status, body }, request_key)
 }
 
 /// An authenticity check: `fields` (key, plaintext value) are encrypted as

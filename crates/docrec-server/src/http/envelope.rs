@@ -60,17 +60,34 @@ pub async fn credit_card_v2(
     request: Request,
 ) -> Result<Response, ApiError> {
     auth::require_secret(&state.store, &app_key, request.headers()).await?;
-    let key = request_key(&state, &app_key, Service::CreditCard, request.headers()).await?;
-    let image = decrypt_upload(&state, request, &key).await?;
-    let mut result = recognize_blocking(
+    let (mut result, key) = recognize_encrypted(
         &state,
-        image,
+        &app_key,
+        Service::CreditCard,
+        request,
         ErrorCode::OcrDocumentCreditCardApiFail,
         Recognizer::credit_card,
     )
     .await?;
     encrypt_credit_card(&mut result, &key);
     Ok(success(result))
+}
+
+/// Unwraps the request's K, then reads, decrypts and recognises its
+/// `image` part with `recognize`; gives the (plaintext) result and K, to
+/// encrypt the answer with. Checks the envelope headers before the body.
+pub(super) async fn recognize_encrypted<R: Send + 'static>(
+    state: &AppState,
+    app_key: &str,
+    service: Service,
+    request: Request,
+    engine_failure: ErrorCode,
+    recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
+) -> Result<(R, SymmetricKey), ApiError> {
+    let key = request_key(state, app_key, service, request.headers()).await?;
+    let image = decrypt_upload(state, request, &key).await?;
+    let result = recognize_blocking(state, image, engine_failure, recognize).await?;
+    Ok((result, key))
 }
 
 /// K, unwrapped with the key pair that `X-Key-Version` names.
@@ -101,7 +118,7 @@ pub(super) async fn request_key(
 
 /// The `image` part, read as in v1 and decrypted with K; an image that
 /// decrypts to nothing is empty (4000004).
-pub(super) async fn decrypt_upload(
+async fn decrypt_upload(
     state: &AppState,
     request: Request,
     key: &SymmetricKey,

@@ -16,8 +16,7 @@ use docrec_store::Service;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::documents::recognize_blocking;
-use super::envelope::{decrypt_upload, request_key};
+use super::envelope::{recognize_encrypted, request_key};
 use super::reply::success;
 use super::{auth, ApiError, AppState};
 use crate::authenticity::{Claim, ClaimType};
@@ -64,11 +63,11 @@ async fn read_id_card(
 ) -> Result<Response, ApiError> {
     auth::require_secret(&state.store, &app_key, request.headers()).await?;
     require_id_card_service(&state, &app_key).await?;
-    let key = request_key(&state, &app_key, Service::IdCard, request.headers()).await?;
-    let image = decrypt_upload(&state, request, &key).await?;
-    let mut result = recognize_blocking(
+    let (mut result, key) = recognize_encrypted(
         &state,
-        image,
+        &app_key,
+        Service::IdCard,
+        request,
         ErrorCode::OcrDocumentIdCardApiFail,
         Recognizer::id_card,
     )
