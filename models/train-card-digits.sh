@@ -107,25 +107,14 @@ LEARNING_RATE="${LEARNING_RATE:-0.0005}"
 NET_SPEC="${NET_SPEC:-[1,36,0,1 Ct3,3,32 Mp3,3 Lfys48 Lbx96 O1c###]}"
 INT_MODEL="${INT_MODEL:-0}"
 LANG_NAME=carddigits
-STOCK_TESSDATA="${STOCK_TESSDATA:-/usr/share/tesseract-ocr/5/tessdata}"
-export OMP_THREAD_LIMIT=1
-NICE=(nice -n 19)
 CHARSET='0123456789/ '
 GT_SETS="train-whole train"
 SCORE_GROUP='$2 "/" $3'  # kind/style
 # shellcheck source=models/train-lib.sh
 . "$MODELS/train-lib.sh"
 
-build() {
-    local target="${CARGO_TARGET_DIR:-$ROOT/target}"
-    BIN="$target/release/examples/card_lines"
-    log "build card_lines"
-    (cd "$ROOT" && CARGO_TARGET_DIR="$target" "${NICE[@]}" \
-        cargo build --release -j 1 -p docrec-synth --example card_lines)
-}
-
 lines() {
-    build
+    build_example docrec-synth card_lines
     mkdir -p "$WORK"
     local set cards seed boxes
     for spec in "train-whole $CARDS_TRAIN $SEED_WHOLE whole" \

@@ -55,9 +55,6 @@ LEARNING_RATE="${LEARNING_RATE:-0.0005}"
 # summarising each column, a bidirectional LSTM along the line, softmax.
 NET_SPEC="${NET_SPEC:-[1,36,0,1 Ct3,3,32 Mp3,3 Lfys48 Lbx96 O1c###]}"
 LANG_NAME=idserial
-STOCK_TESSDATA="${STOCK_TESSDATA:-/usr/share/tesseract-ocr/5/tessdata}"
-export OMP_THREAD_LIMIT=1
-NICE=(nice -n 19)
 CHARSET='ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 GT_SETS="train"
 SCORE_GROUP='$3'  # degradation
@@ -65,18 +62,14 @@ SCORE_GROUP='$3'  # degradation
 . "$MODELS/train-lib.sh"
 
 lines() {
-    local target="${CARGO_TARGET_DIR:-$ROOT/target}"
-    local bin="$target/release/examples/serial_lines"
-    log "build serial_lines"
-    (cd "$ROOT" && CARGO_TARGET_DIR="$target" "${NICE[@]}" \
-        cargo build --release -j 1 -p docrec-recognize --example serial_lines)
+    build_example docrec-recognize serial_lines
     mkdir -p "$WORK"
     local set cards seed
     for spec in "train $CARDS_TRAIN $SEED_TRAIN" "eval $CARDS_EVAL $SEED_EVAL"; do
         read -r set cards seed <<< "$spec"
         if [ ! -f "$WORK/$set/lines.tsv" ]; then
             log "render $set lines ($cards cards, seed $seed)"
-            "${NICE[@]}" "$bin" "$WORK/$set" "$cards" "$seed"
+            "${NICE[@]}" "$BIN" "$WORK/$set" "$cards" "$seed"
         fi
         log "lstmf for $set"
         for png in "$WORK/$set"/*.png; do

@@ -9,12 +9,29 @@
 #   GT_SETS     the sets (folders under WORK) whose ground truth makes the
 #               unicharset
 #   NET_SPEC    the network, with c### for the softmax size
+#   ROOT        the repository
 #   MODELS      the folder the model is written to
-#   LEARNING_RATE, NICE (an array, e.g. (nice -n 19))
+#   LEARNING_RATE
 #   SCORE_GROUP an awk expression over lines.tsv's columns that names a
 #               line's group in score's per-group counts (e.g. $2 "/" $3)
 
+# Every heavy step runs under `nice -n 19` with OMP_THREAD_LIMIT=1, one
+# process at a time (the machine is shared).
+export OMP_THREAD_LIMIT=1
+NICE=(nice -n 19)
+STOCK_TESSDATA="${STOCK_TESSDATA:-/usr/share/tesseract-ocr/5/tessdata}"
+
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# build_example PACKAGE EXAMPLE: builds the line generator, one job at a
+# time -> BIN, its path.
+build_example() {
+    local target="${CARGO_TARGET_DIR:-$ROOT/target}"
+    BIN="$target/release/examples/$2"
+    log "build $2"
+    (cd "$ROOT" && CARGO_TARGET_DIR="$target" "${NICE[@]}" \
+        cargo build --release -j 1 -p "$1" --example "$2")
+}
 
 # starter: the unicharset of the ground truth plus CHARSET, then the
 # starter traineddata -> STARTER.
