@@ -306,3 +306,91 @@ pub fn unix_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store and a key-file source in a fresh data dir, with one value
+    /// sealed under the ring the first start makes.
+    async fn started() -> (tempfile::TempDir, Store, MasterKeySource, Vec<u8>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open_sqlite(dir.path()).await.expect("store");
+        let source = MasterKeySource::File(dir.path().join(MASTER_KEY_FILE));
+        let ring = open_key_ring_from(&store, &source).await.expect("ring");
+        let sealed = ring.seal(b"sealed before", "test").expect("seal");
+        (dir, store, source, sealed)
+    }
+
+    fn key_file(dir: &tempfile::TempDir, name: &str) -> Vec<u8> {
+        std::fs::read(dir.path().join(name)).expect("key file")
+    }
+
+    #[tokio::test]
+    async fn a_rotation_stopped_after_the_database_changed_is_finished_at_start() {
+        let (dir, store, source, sealed) = started().await;
+        // What `rotate_master_key` does up to its last step: the new key
+        // file is written and the database re-wrapped under it, but the
+        // file has not replaced the old one.
+        let old = source.load().expect("old key");
+        let new = MasterKey::load_or_create(&dir.path().join(NEW_MASTER_KEY_FILE)).expect("new");
+        let rows = store.key_ring().await.expect("rows");
+        let rewrapped: Vec<_> = rows
+            .iter()
+            .map(|(version, wrapped)| {
+                let v = u32::try_from(*version).expect("version");
+                let key = old.unwrap(v, wrapped).expect("unwrap");
+                (*version, new.wrap(v, &key).expect("wrap"))
+            })
+            .collect();
+        store.rewrap_key_ring(&rewrapped).await.expect("rewrap");
+        let new_file = key_file(&dir, NEW_MASTER_KEY_FILE);
+
+        let ring = open_key_ring_from(&store, &source).await.expect("reopen");
+
+        assert_eq!(
+            &*ring.open(&sealed, "test").expect("opens"),
+            b"sealed before"
+        );
+        assert_eq!(key_file(&dir, MASTER_KEY_FILE), new_file);
+        assert!(!dir.path().join(NEW_MASTER_KEY_FILE).exists());
+        // The next start opens with the key file alone.
+        let again = open_key_ring_from(&store, &source).await.expect("again");
+        assert_eq!(
+            &*again.open(&sealed, "test").expect("opens"),
+            b"sealed before"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_rotation_stopped_before_the_database_changed_is_undone_at_start() {
+        let (dir, store, source, sealed) = started().await;
+        let old_file = key_file(&dir, MASTER_KEY_FILE);
+        MasterKey::load_or_create(&dir.path().join(NEW_MASTER_KEY_FILE)).expect("new");
+
+        let ring = open_key_ring_from(&store, &source).await.expect("reopen");
+
+        assert_eq!(
+            &*ring.open(&sealed, "test").expect("opens"),
+            b"sealed before"
+        );
+        assert_eq!(key_file(&dir, MASTER_KEY_FILE), old_file);
+        assert!(!dir.path().join(NEW_MASTER_KEY_FILE).exists());
+    }
+
+    #[tokio::test]
+    async fn a_finished_rotation_keeps_sealed_data_and_replaces_the_key_file() {
+        let (dir, store, source, sealed) = started().await;
+        let old_file = key_file(&dir, MASTER_KEY_FILE);
+
+        assert_eq!(rotate_master_key(&store, &source).await.expect("rotate"), 1);
+
+        assert_ne!(key_file(&dir, MASTER_KEY_FILE), old_file);
+        assert!(!dir.path().join(NEW_MASTER_KEY_FILE).exists());
+        let ring = open_key_ring_from(&store, &source).await.expect("reopen");
+        assert_eq!(
+            &*ring.open(&sealed, "test").expect("opens"),
+            b"sealed before"
+        );
+    }
+}
