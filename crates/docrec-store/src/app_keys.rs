@@ -1,11 +1,12 @@
-//! appKeys: bootstrap, creation, secret verification, enabled services.
+//! appKeys: bootstrap, creation in a project, secret verification,
+//! enabled services.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::{Sqlite, Transaction};
 
 use crate::secret::{self, SALT_LEN};
-use crate::{Service, Store, StoreError};
+use crate::{Service, Store, StoreError, DEFAULT_PROJECT_ID};
 
 /// How many freshly drawn appKeys may collide before [`Store::create_app_key`]
 /// gives up. With 62^20 keys a single collision is already never expected.
@@ -13,12 +14,13 @@ const CREATE_ATTEMPTS: usize = 4;
 
 /// The salt and hash checked when the appKey is unknown, so that an unknown
 /// appKey costs the same HMAC and comparison as a known one.
-const DUMMY_SALT: [u8; SALT_LEN] = [0x5a; SALT_LEN];
-const DUMMY_HASH: [u8; 32] = [0xa5; 32];
+pub(crate) const DUMMY_SALT: [u8; SALT_LEN] = [0x5a; SALT_LEN];
+pub(crate) const DUMMY_HASH: [u8; 32] = [0xa5; 32];
 
 impl Store {
     /// Makes sure `app_key` exists with `secret_key` as its secret (only its
-    /// hash is stored) and every [`Service`] enabled.
+    /// hash is stored) and every [`Service`] enabled; a new key belongs to
+    /// the default project ([`DEFAULT_PROJECT_ID`], made again if deleted).
     ///
     /// Meant for the key an operator configures at start-up: creates it when
     /// missing; when it exists with another secret, replaces the hash (with
@@ -38,16 +40,19 @@ impl Store {
 
         let mut tx = self.pool.begin().await?;
         if !secret_is_current {
+            ensure_default_project(&mut tx).await?;
             let salt = secret::new_salt();
             let hash = secret::hash_secret(&salt, secret_key);
             sqlx::query(
-                "INSERT INTO app_keys (app_key, secret_salt, secret_hash, created_at) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO app_keys (app_key, secret_salt, secret_hash, created_at, project_id) \
+                 VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (app_key) DO UPDATE SET secret_salt = excluded.secret_salt, secret_hash = excluded.secret_hash",
             )
             .bind(app_key)
             .bind(&salt[..])
             .bind(&hash[..])
             .bind(unix_now())
+            .bind(DEFAULT_PROJECT_ID)
             .execute(&mut *tx)
             .await?;
         }
@@ -57,10 +62,12 @@ impl Store {
     }
 
     /// Creates a fresh appKey (20 alphanumeric characters) and secretKey (32
-    /// URL-safe characters, 192 bits), both from the OS CSPRNG, with every
-    /// service enabled. Returns `(app_key, secret_key)`: this is the only
-    /// time the secret exists in plaintext, so the caller shows it once.
-    pub async fn create_app_key(&self) -> Result<(String, String), StoreError> {
+    /// URL-safe characters, 192 bits), both from the OS CSPRNG, in the
+    /// project `project_id` (which must exist; the default project is made
+    /// again if deleted), with every service enabled. Returns `(app_key,
+    /// secret_key)`: this is the only time the secret exists in plaintext,
+    /// so the caller shows it once.
+    pub async fn create_app_key(&self, project_id: &str) -> Result<(String, String), StoreError> {
         for _ in 0..CREATE_ATTEMPTS {
             let app_key = secret::new_app_key();
             let secret_key = secret::new_secret_key();
@@ -68,14 +75,18 @@ impl Store {
             let hash = secret::hash_secret(&salt, &secret_key);
 
             let mut tx = self.pool.begin().await?;
+            if project_id == DEFAULT_PROJECT_ID {
+                ensure_default_project(&mut tx).await?;
+            }
             let inserted = sqlx::query(
-                "INSERT INTO app_keys (app_key, secret_salt, secret_hash, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (app_key) DO NOTHING",
+                "INSERT INTO app_keys (app_key, secret_salt, secret_hash, created_at, project_id) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (app_key) DO NOTHING",
             )
             .bind(&app_key)
             .bind(&salt[..])
             .bind(&hash[..])
             .bind(unix_now())
+            .bind(project_id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -137,6 +148,19 @@ impl Store {
         .await?;
         Ok(enabled.is_some_and(|e| e != 0))
     }
+}
+
+/// Makes the default project again if it was deleted.
+async fn ensure_default_project(tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO projects (project_id, name, created_at) VALUES ($1, 'default', $2) \
+         ON CONFLICT (project_id) DO NOTHING",
+    )
+    .bind(DEFAULT_PROJECT_ID)
+    .bind(unix_now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Enables every service for `app_key` (inserting missing rows).

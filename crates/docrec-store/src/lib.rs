@@ -10,7 +10,10 @@
 //! [`Store::business_status`]); the keys of the v2 envelope and of sealing
 //! at rest, kept as bytes ([`Store::key_ring`], [`Store::envelope_keys`]);
 //! and what the ID-card endpoints keep, hashed or sealed (Request-Keys,
-//! the registry of issued documents, failed authenticity checks).
+//! the registry of issued documents, failed authenticity checks);
+//! projects, users and their roles, users' access keys and access tokens
+//! ([`Store::create_project`], [`Store::app_key_access`],
+//! [`Store::verify_access_key`], [`Store::access_token_owner`]).
 //! Every failure is a [`StoreError`], which
 //! answers `DATABASE_FAIL` (5000003).
 //!
@@ -44,6 +47,7 @@ mod business_status;
 mod envelope_keys;
 mod error;
 mod id_cards;
+mod projects;
 mod secret;
 mod service;
 
@@ -58,6 +62,7 @@ pub use business_status::BusinessStatus;
 pub use envelope_keys::EnvelopeKey;
 pub use error::StoreError;
 pub use id_cards::{RegistryRecord, TakenRequestKey};
+pub use projects::{AppKeyAccess, Member, Project, TokenOwner, User, DEFAULT_PROJECT_ID};
 pub use service::Service;
 
 /// The file name of the SQLite database inside the data directory.

@@ -4,7 +4,10 @@ use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 
-use crate::{RegistryRecord, Service, Store, StoreError, TakenRequestKey, SQLITE_FILE_NAME};
+use crate::{
+    AppKeyAccess, RegistryRecord, Service, Store, StoreError, TakenRequestKey, DEFAULT_PROJECT_ID,
+    SQLITE_FILE_NAME,
+};
 
 async fn open(dir: &tempfile::TempDir) -> Store {
     Store::open_sqlite(dir.path()).await.expect("open store")
@@ -113,7 +116,7 @@ async fn create_app_key_round_trip() {
     let store = open(&dir).await;
     assert_eq!(store.app_key_count().await.unwrap(), 0);
 
-    let (app_key, secret_key) = store.create_app_key().await.unwrap();
+    let (app_key, secret_key) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
     assert_eq!(app_key.len(), 20);
     assert!(app_key.bytes().all(|b| b.is_ascii_alphanumeric()));
     assert_eq!(secret_key.len(), 32);
@@ -130,7 +133,7 @@ async fn create_app_key_round_trip() {
         );
     }
 
-    let (other_key, other_secret) = store.create_app_key().await.unwrap();
+    let (other_key, other_secret) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
     assert_ne!(app_key, other_key);
     assert_ne!(secret_key, other_secret);
     assert!(!store.verify_secret(&app_key, &other_secret).await.unwrap());
@@ -143,7 +146,7 @@ async fn only_a_hash_of_the_secret_is_stored() {
     let store = open(&dir).await;
     let secret = "PlainTextSecretThatMustNeverBeStored";
     store.ensure_app_key("hashedKey", secret).await.unwrap();
-    let (created_key, created_secret) = store.create_app_key().await.unwrap();
+    let (created_key, created_secret) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
 
     let (salt, hash): (Vec<u8>, Vec<u8>) =
         sqlx::query_as("SELECT secret_salt, secret_hash FROM app_keys WHERE app_key = 'hashedKey'")
@@ -481,4 +484,158 @@ async fn the_registry_and_failed_checks_keep_hashes() {
             .unwrap(),
         b"first"
     );
+}
+
+#[tokio::test]
+async fn a_member_of_an_app_keys_project_has_its_role_and_others_have_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let project = store.create_project("payments").await.unwrap();
+    assert!(uuid::Uuid::parse_str(&project.id).is_ok());
+    assert_eq!(
+        store.project(&project.id).await.unwrap(),
+        Some(project.clone())
+    );
+    let (app_key, _) = store.create_app_key(&project.id).await.unwrap();
+    let user = store.create_user("kim").await.unwrap();
+    let stranger = store.create_user("lee").await.unwrap();
+    assert_eq!(store.user(&user.id).await.unwrap(), Some(user.clone()));
+
+    store
+        .set_member(&project.id, &user.id, "viewer")
+        .await
+        .unwrap();
+    store
+        .set_member(&project.id, &user.id, "member")
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store.app_key_access(&app_key, &user.id).await.unwrap(),
+        AppKeyAccess::Role("member".to_owned())
+    );
+    assert_eq!(
+        store.app_key_access(&app_key, &stranger.id).await.unwrap(),
+        AppKeyAccess::NotMember
+    );
+    assert_eq!(
+        store.app_key_access("no-such-key", &user.id).await.unwrap(),
+        AppKeyAccess::UnknownAppKey
+    );
+    assert_eq!(store.members(&project.id).await.unwrap().len(), 1);
+    assert!(store.remove_member(&project.id, &user.id).await.unwrap());
+    assert!(!store.remove_member(&project.id, &user.id).await.unwrap());
+    assert_eq!(
+        store.app_key_access(&app_key, &user.id).await.unwrap(),
+        AppKeyAccess::NotMember
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_project_deletes_its_app_keys_and_what_they_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let project = store.create_project("onboarding").await.unwrap();
+    let (app_key, secret_key) = store.create_app_key(&project.id).await.unwrap();
+    let (kept_key, kept_secret) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
+    store
+        .add_envelope_key(&app_key, Service::IdCard, 1, "public", b"sealed")
+        .await
+        .unwrap();
+    store
+        .add_request_key(b"hash", &app_key, "resident", b"fields", i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.project_app_keys(&project.id).await.unwrap(),
+        vec![app_key.clone()]
+    );
+
+    assert!(store.delete_project(&project.id).await.unwrap());
+
+    assert_eq!(store.project(&project.id).await.unwrap(), None);
+    assert!(!store.verify_secret(&app_key, &secret_key).await.unwrap());
+    assert!(store
+        .envelope_keys(&app_key, Service::IdCard)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store.take_request_key(b"hash", &app_key, 0).await.unwrap(),
+        None
+    );
+    assert!(!store
+        .service_enabled(&app_key, Service::IdCard)
+        .await
+        .unwrap());
+    assert!(store.verify_secret(&kept_key, &kept_secret).await.unwrap());
+    assert!(!store.delete_project(&project.id).await.unwrap());
+}
+
+#[tokio::test]
+async fn the_default_project_is_made_again_for_a_bootstrap_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    assert!(store.delete_project(DEFAULT_PROJECT_ID).await.unwrap());
+    store.ensure_app_key("bootstrap", "secret").await.unwrap();
+    assert_eq!(
+        store.project_app_keys(DEFAULT_PROJECT_ID).await.unwrap(),
+        vec!["bootstrap".to_owned()]
+    );
+}
+
+#[tokio::test]
+async fn access_keys_and_tokens_are_kept_hashed_and_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let user = store.create_user("park").await.unwrap();
+    let (key_id, secret_key) = store.create_access_key(&user.id).await.unwrap();
+
+    assert_eq!(
+        store.verify_access_key(&key_id, &secret_key).await.unwrap(),
+        Some(user.id.clone())
+    );
+    assert_eq!(
+        store.verify_access_key(&key_id, "wrong").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .verify_access_key("unknown", &secret_key)
+            .await
+            .unwrap(),
+        None
+    );
+
+    store
+        .add_access_token(b"token-hash", &key_id, 200)
+        .await
+        .unwrap();
+    let owner = store
+        .access_token_owner(b"token-hash", 199)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (owner.access_key_id.as_str(), owner.user_id.as_str()),
+        (key_id.as_str(), user.id.as_str())
+    );
+    assert_eq!(
+        store.access_token_owner(b"token-hash", 200).await.unwrap(),
+        None
+    );
+    assert_eq!(store.access_token_owner(b"other", 0).await.unwrap(), None);
+    assert_eq!(store.sweep_access_tokens(200).await.unwrap(), 1);
+
+    store
+        .add_access_token(b"second", &key_id, 500)
+        .await
+        .unwrap();
+    assert!(store.delete_access_key(&key_id).await.unwrap());
+    assert_eq!(store.access_token_owner(b"second", 0).await.unwrap(), None);
+    assert_eq!(
+        store.verify_access_key(&key_id, &secret_key).await.unwrap(),
+        None
+    );
+    assert!(!contains(&database_bytes(&dir), secret_key.as_bytes()));
 }

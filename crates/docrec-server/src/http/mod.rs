@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use docrec_errors::ErrorCode;
 use docrec_ocr::EnginePool;
-use docrec_store::Store;
+use docrec_store::{Store, DEFAULT_PROJECT_ID};
 
 use crate::authenticity::{registry_key, Authenticity, HttpVerifier, Verifier};
 use crate::config::{Config, VerifierConfig};
@@ -218,7 +218,7 @@ async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
         store.ensure_app_key(app_key, secret).await?;
         tracing::info!(app_key = %app_key, "bootstrap appKey is ready");
     } else if store.app_key_count().await? == 0 {
-        let (app_key, secret) = store.create_app_key().await?;
+        let (app_key, secret) = store.create_app_key(DEFAULT_PROJECT_ID).await?;
         println!("docrec: created a demo appKey (the secretKey is shown only now; keep it):");
         println!("  appKey:    {app_key}");
         println!("  secretKey: {secret}");

@@ -1,0 +1,310 @@
+//! Who may call docrec (API.md §2 and §5).
+//!
+//! Takes the [`Store`] and gives [`Auth`]: the check of an appKey's
+//! secretKey (v1.0/v2.0), access tokens made from a user's access key
+//! (`POST /oauth2/token/create`) and their check (v1.1/v2.1), and the
+//! operator's operations on projects, users, roles, appKeys and access
+//! keys. Every failure is an [`ErrorCode`] of the table.
+//!
+//! Decisions:
+//!
+//! * **Tokens** are 256 random bits from the OS, Base64url (43
+//!   characters). Only their SHA-256 is stored (a token is a random
+//!   bearer secret, so a fast unsalted hash cannot be reversed and lets
+//!   the check be one indexed lookup), with the access key that made it:
+//!   deleting the access key revokes its tokens. Expired tokens answer
+//!   4010006 and are deleted by the server's sweeper.
+//! * **Codes** for tokens: a missing header is 4000005; a header that is
+//!   not `Bearer <token>`, or an unknown or expired token, 4010006; an
+//!   unknown appKey 4010001 (as with a secretKey: appKeys are not secret,
+//!   they are in every URL); a user who is not a member of the appKey's
+//!   project 4010007; a member whose role may not call the APIs (viewer)
+//!   4010005. For `token/create`: a missing header 4000005, and a header
+//!   that is not `Basic` or credentials that do not match 401
+//!   (`UNAUTHORIZED`, the table's code for a failure of authentication
+//!   itself).
+//! * **Ids**: projects and users have UUIDs; a malformed or unknown user
+//!   id is 4010002, a malformed or unknown project id 4010004.
+
+mod role;
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_store::{AppKeyAccess, Member, Project, Store, User};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+pub use role::Role;
+
+/// A freshly made access token: the only time it exists in plaintext.
+pub struct AccessToken {
+    /// The token, for `X-NHN-Authorization: Bearer <token>`.
+    pub token: Zeroizing<String>,
+    /// Seconds until it expires.
+    pub expires_in: u64,
+}
+
+/// The checks and operations of this crate. Cheap to clone.
+#[derive(Clone)]
+pub struct Auth {
+    store: Store,
+    token_lifetime: Duration,
+}
+
+impl Auth {
+    /// Checks against `store`; tokens live for `token_lifetime`.
+    pub fn new(store: &Store, token_lifetime: Duration) -> Auth {
+        Auth {
+            store: store.clone(),
+            token_lifetime,
+        }
+    }
+
+    /// Passes when `authorization` (the `Authorization` header, raw) is
+    /// the appKey's secretKey. Missing: 4000005; unknown appKey or wrong
+    /// secret: 4010001, indistinguishable.
+    pub async fn check_secret(
+        &self,
+        app_key: &str,
+        authorization: Option<&[u8]>,
+    ) -> Result<(), ErrorCode> {
+        let header = authorization.ok_or(ErrorCode::MissingRequiredHeader)?;
+        let secret = std::str::from_utf8(header).map_err(|_| ErrorCode::InvalidAppkeySecretkey)?;
+        match self.store.verify_secret(app_key, secret.trim()).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(ErrorCode::InvalidAppkeySecretkey),
+            Err(e) => Err(e.error_code()),
+        }
+    }
+
+    /// Makes an access token for the user whose access key
+    /// `authorization` names (`Basic base64(accessKeyId:secretAccessKey)`),
+    /// valid from `now` (Unix seconds) for the configured lifetime.
+    pub async fn create_token(
+        &self,
+        authorization: Option<&[u8]>,
+        now: i64,
+    ) -> Result<AccessToken, ErrorCode> {
+        let header = authorization.ok_or(ErrorCode::MissingRequiredHeader)?;
+        let credentials = basic_credentials(header).ok_or(ErrorCode::Unauthorized)?;
+        let (id, secret) = credentials.split_once(':').ok_or(ErrorCode::Unauthorized)?;
+        self.store
+            .verify_access_key(id, secret)
+            .await
+            .map_err(|e| e.error_code())?
+            .ok_or(ErrorCode::Unauthorized)?;
+        let mut raw = Zeroizing::new([0u8; 32]);
+        getrandom::fill(raw.as_mut_slice()).map_err(|_| ErrorCode::Fail)?;
+        let token = Zeroizing::new(URL_SAFE_NO_PAD.encode(raw.as_slice()));
+        let lifetime = self.token_lifetime.as_secs();
+        let expires_at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
+        self.store
+            .add_access_token(&token_hash(&token), id, expires_at)
+            .await
+            .map_err(|e| e.error_code())?;
+        Ok(AccessToken {
+            token,
+            expires_in: lifetime,
+        })
+    }
+
+    /// Passes when `authorization` (the `X-NHN-Authorization` header) is
+    /// `Bearer <token>` with a token valid at `now` whose user may call the
+    /// appKey's APIs; gives the user's id. The codes are the crate's.
+    pub async fn check_bearer(
+        &self,
+        app_key: &str,
+        authorization: Option<&[u8]>,
+        now: i64,
+    ) -> Result<String, ErrorCode> {
+        let header = authorization.ok_or(ErrorCode::MissingRequiredHeader)?;
+        let token = std::str::from_utf8(header)
+            .ok()
+            .and_then(|h| h.trim().strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ErrorCode::InvalidToken)?;
+        let owner = self
+            .store
+            .access_token_owner(&token_hash(token), now)
+            .await
+            .map_err(|e| e.error_code())?
+            .ok_or(ErrorCode::InvalidToken)?;
+        let access = self
+            .store
+            .app_key_access(app_key, &owner.user_id)
+            .await
+            .map_err(|e| e.error_code())?;
+        match access {
+            AppKeyAccess::UnknownAppKey => Err(ErrorCode::InvalidAppkeySecretkey),
+            AppKeyAccess::NotMember => Err(ErrorCode::PermissionDenied),
+            AppKeyAccess::Role(name) => match Role::from_name(&name) {
+                Some(role) if role.may_call_apis() => Ok(owner.user_id),
+                _ => Err(ErrorCode::UnauthorizedRole),
+            },
+        }
+    }
+
+    /// Deletes the tokens expired at `now`; gives how many.
+    pub async fn sweep_tokens(&self, now: i64) -> Result<u64, ErrorCode> {
+        self.store
+            .sweep_access_tokens(now)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
+    /// Creates a project.
+    pub async fn create_project(&self, name: &str) -> Result<Project, ErrorCode> {
+        self.store
+            .create_project(name)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
+    /// Every project.
+    pub async fn projects(&self) -> Result<Vec<Project>, ErrorCode> {
+        self.store.projects().await.map_err(|e| e.error_code())
+    }
+
+    /// Deletes a project with its appKeys, members and what its appKeys
+    /// own, all or nothing: 4010004 when there is no such project, 5000004
+    /// when the deletion failed (and nothing was deleted).
+    pub async fn delete_project(&self, project_id: &str) -> Result<(), ErrorCode> {
+        let project_id = self.project_id(project_id).await?;
+        match self.store.delete_project(&project_id).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(ErrorCode::InvalidProject),
+            Err(_) => Err(ErrorCode::ResourceDeleteFail),
+        }
+    }
+
+    /// The project's appKeys and members.
+    pub async fn project_contents(
+        &self,
+        project_id: &str,
+    ) -> Result<(Vec<String>, Vec<Member>), ErrorCode> {
+        let project_id = self.project_id(project_id).await?;
+        let app_keys = self.store.project_app_keys(&project_id).await;
+        let members = self.store.members(&project_id).await;
+        Ok((
+            app_keys.map_err(|e| e.error_code())?,
+            members.map_err(|e| e.error_code())?,
+        ))
+    }
+
+    /// Creates an appKey in the project; gives `(appKey, secretKey)`.
+    pub async fn create_app_key(&self, project_id: &str) -> Result<(String, String), ErrorCode> {
+        let project_id = self.project_id(project_id).await?;
+        self.store
+            .create_app_key(&project_id)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
+    /// Creates a user.
+    pub async fn create_user(&self, name: &str) -> Result<User, ErrorCode> {
+        self.store
+            .create_user(name)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
+    /// Gives the user `role` in the project (a member's role is changed).
+    pub async fn set_member(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        role: Role,
+    ) -> Result<(), ErrorCode> {
+        let project_id = self.project_id(project_id).await?;
+        let user_id = self.user_id(user_id).await?;
+        self.store
+            .set_member(&project_id, &user_id, role.as_str())
+            .await
+            .map_err(|e| e.error_code())
+    }
+
+    /// Ends the user's membership of the project: 4010003 when the user
+    /// is not a member.
+    pub async fn remove_member(&self, project_id: &str, user_id: &str) -> Result<(), ErrorCode> {
+        let project_id = self.project_id(project_id).await?;
+        let user_id = self.user_id(user_id).await?;
+        match self.store.remove_member(&project_id, &user_id).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(ErrorCode::NotAllowedUser),
+            Err(e) => Err(e.error_code()),
+        }
+    }
+
+    /// Creates an access key for the user; gives `(accessKeyId,
+    /// secretAccessKey)`.
+    pub async fn create_access_key(&self, user_id: &str) -> Result<(String, String), ErrorCode> {
+        let user_id = self.user_id(user_id).await?;
+        self.store
+            .create_access_key(&user_id)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
+    /// Deletes an access key and the tokens made from it: 4000001 when
+    /// there is no such key.
+    pub async fn delete_access_key(&self, access_key_id: &str) -> Result<(), ErrorCode> {
+        match self.store.delete_access_key(access_key_id).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(ErrorCode::InvalidParameter),
+            Err(e) => Err(e.error_code()),
+        }
+    }
+
+    /// The id of an existing project, in its canonical form; 4010004 when
+    /// `text` is no UUID or no project's.
+    async fn project_id(&self, text: &str) -> Result<String, ErrorCode> {
+        let id = canonical_uuid(text).ok_or(ErrorCode::InvalidProject)?;
+        match self.store.project(&id).await {
+            Ok(Some(_)) => Ok(id),
+            Ok(None) => Err(ErrorCode::InvalidProject),
+            Err(e) => Err(e.error_code()),
+        }
+    }
+
+    /// The id of an existing user, in its canonical form; 4010002 when
+    /// `text` is no UUID or no user's.
+    async fn user_id(&self, text: &str) -> Result<String, ErrorCode> {
+        let id = canonical_uuid(text).ok_or(ErrorCode::InvalidUuid)?;
+        match self.store.user(&id).await {
+            Ok(Some(_)) => Ok(id),
+            Ok(None) => Err(ErrorCode::InvalidUuid),
+            Err(e) => Err(e.error_code()),
+        }
+    }
+}
+
+/// `text` as a lower-case hyphenated UUID (the form ids are stored in),
+/// if it is a UUID in any of the forms the `uuid` crate reads.
+fn canonical_uuid(text: &str) -> Option<String> {
+    uuid::Uuid::try_parse(text.trim())
+        .ok()
+        .map(|id| id.hyphenated().to_string())
+}
+
+/// The `id:secret` of a `Basic` authorization header.
+fn basic_credentials(header: &[u8]) -> Option<Zeroizing<String>> {
+    let header = std::str::from_utf8(header).ok()?.trim();
+    let (scheme, encoded) = header.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = Zeroizing::new(STANDARD.decode(encoded.trim()).ok()?);
+    String::from_utf8(decoded.to_vec()).ok().map(Zeroizing::new)
+}
+
+/// What is stored of a token.
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,228 @@
+//! Auth on a real SQLite store in a temporary directory.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+
+use super::*;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+async fn auth(dir: &tempfile::TempDir) -> Auth {
+    let store = Store::open_sqlite(dir.path()).await.expect("store");
+    Auth::new(&store, HOUR)
+}
+
+fn basic(id: &str, secret: &str) -> Vec<u8> {
+    format!("Basic {}", STANDARD.encode(format!("{id}:{secret}"))).into_bytes()
+}
+
+fn bearer(token: &AccessToken) -> Vec<u8> {
+    format!("Bearer {}", token.token.as_str()).into_bytes()
+}
+
+/// A project with an appKey, and a user with an access key who is a
+/// member with `role`: (auth, appKey, project id, user id, access key).
+async fn member_with(
+    dir: &tempfile::TempDir,
+    role: Role,
+) -> (Auth, String, String, String, (String, String)) {
+    let auth = auth(dir).await;
+    let project = auth.create_project("team").await.unwrap();
+    let (app_key, _) = auth.create_app_key(&project.id).await.unwrap();
+    let user = auth.create_user("kim").await.unwrap();
+    auth.set_member(&project.id, &user.id, role).await.unwrap();
+    let access_key = auth.create_access_key(&user.id).await.unwrap();
+    (auth, app_key, project.id, user.id, access_key)
+}
+
+#[tokio::test]
+async fn a_members_token_opens_the_app_keys_apis_until_it_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let (auth, app_key, _, user_id, (id, secret)) = member_with(&dir, Role::Member).await;
+
+    let token = auth
+        .create_token(Some(&basic(&id, &secret)), 1000)
+        .await
+        .unwrap();
+
+    assert_eq!(token.expires_in, 3600);
+    assert_eq!(token.token.len(), 43);
+    assert_eq!(
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 1000)
+            .await,
+        Ok(user_id)
+    );
+    assert_eq!(
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 4600)
+            .await,
+        Err(ErrorCode::InvalidToken)
+    );
+    assert_eq!(auth.sweep_tokens(4600).await, Ok(1));
+}
+
+#[tokio::test]
+async fn bad_bearer_headers_and_strangers_get_their_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (auth, app_key, _, _, (id, secret)) = member_with(&dir, Role::Admin).await;
+    let token = auth
+        .create_token(Some(&basic(&id, &secret)), 0)
+        .await
+        .unwrap();
+    let check = |header: Option<Vec<u8>>, app_key: String| {
+        let auth = auth.clone();
+        async move { auth.check_bearer(&app_key, header.as_deref(), 0).await }
+    };
+
+    assert_eq!(
+        check(None, app_key.clone()).await,
+        Err(ErrorCode::MissingRequiredHeader)
+    );
+    for header in ["", "Bearer ", "Basic abc", "Bearer not-a-token", "bearer x"] {
+        assert_eq!(
+            check(Some(header.as_bytes().to_vec()), app_key.clone()).await,
+            Err(ErrorCode::InvalidToken),
+            "{header:?}"
+        );
+    }
+    assert_eq!(
+        check(Some(token.token.as_bytes().to_vec()), app_key.clone()).await,
+        Err(ErrorCode::InvalidToken),
+        "a token without its scheme"
+    );
+    assert_eq!(
+        check(Some(bearer(&token)), "unknown".to_owned()).await,
+        Err(ErrorCode::InvalidAppkeySecretkey)
+    );
+    let other = auth.create_project("other").await.unwrap();
+    let (other_key, _) = auth.create_app_key(&other.id).await.unwrap();
+    assert_eq!(
+        check(Some(bearer(&token)), other_key).await,
+        Err(ErrorCode::PermissionDenied)
+    );
+}
+
+#[tokio::test]
+async fn a_viewer_may_not_call_and_a_removed_member_is_a_stranger() {
+    let dir = tempfile::tempdir().unwrap();
+    let (auth, app_key, project_id, user_id, (id, secret)) = member_with(&dir, Role::Viewer).await;
+    let token = auth
+        .create_token(Some(&basic(&id, &secret)), 0)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 0).await,
+        Err(ErrorCode::UnauthorizedRole)
+    );
+    auth.set_member(&project_id, &user_id, Role::Owner)
+        .await
+        .unwrap();
+    assert!(auth
+        .check_bearer(&app_key, Some(&bearer(&token)), 0)
+        .await
+        .is_ok());
+    auth.remove_member(&project_id, &user_id).await.unwrap();
+    assert_eq!(
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 0).await,
+        Err(ErrorCode::PermissionDenied)
+    );
+    assert_eq!(
+        auth.remove_member(&project_id, &user_id).await,
+        Err(ErrorCode::NotAllowedUser)
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_made_only_for_right_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let (auth, _, _, _, (id, secret)) = member_with(&dir, Role::Member).await;
+
+    assert_eq!(
+        auth.create_token(None, 0).await.err(),
+        Some(ErrorCode::MissingRequiredHeader)
+    );
+    let wrong: [Vec<u8>; 5] = [
+        basic(&id, "wrong"),
+        basic("unknown", &secret),
+        b"Basic !!!".to_vec(),
+        format!("Basic {}", STANDARD.encode(&id)).into_bytes(),
+        format!("Bearer {secret}").into_bytes(),
+    ];
+    for header in wrong {
+        assert_eq!(
+            auth.create_token(Some(&header), 0).await.err(),
+            Some(ErrorCode::Unauthorized)
+        );
+    }
+}
+
+#[tokio::test]
+async fn deleting_an_access_key_revokes_its_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let (auth, app_key, _, _, (id, secret)) = member_with(&dir, Role::Member).await;
+    let token = auth
+        .create_token(Some(&basic(&id, &secret)), 0)
+        .await
+        .unwrap();
+
+    auth.delete_access_key(&id).await.unwrap();
+
+    assert_eq!(
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 0).await,
+        Err(ErrorCode::InvalidToken)
+    );
+    assert_eq!(
+        auth.delete_access_key(&id).await,
+        Err(ErrorCode::InvalidParameter)
+    );
+}
+
+#[tokio::test]
+async fn ids_that_are_no_uuid_or_nobodys_get_their_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = auth(&dir).await;
+    let project = auth.create_project("team").await.unwrap();
+    let user = auth.create_user("kim").await.unwrap();
+    let unknown = "6f1c1a2e-1111-4222-8333-444455556666";
+
+    for bad in ["", "not-a-uuid", unknown] {
+        assert_eq!(
+            auth.create_app_key(bad).await.err(),
+            Some(ErrorCode::InvalidProject)
+        );
+        assert_eq!(
+            auth.set_member(bad, &user.id, Role::Member).await,
+            Err(ErrorCode::InvalidProject)
+        );
+        assert_eq!(
+            auth.set_member(&project.id, bad, Role::Member).await,
+            Err(ErrorCode::InvalidUuid)
+        );
+        assert_eq!(
+            auth.create_access_key(bad).await.err(),
+            Some(ErrorCode::InvalidUuid)
+        );
+        assert_eq!(
+            auth.delete_project(bad).await,
+            Err(ErrorCode::InvalidProject)
+        );
+    }
+    // Ids are read in any case.
+    auth.set_member(&project.id.to_uppercase(), &user.id, Role::Member)
+        .await
+        .unwrap();
+    let (_, members) = auth.project_contents(&project.id).await.unwrap();
+    assert_eq!(members.len(), 1);
+
+    auth.delete_project(&project.id).await.unwrap();
+    assert_eq!(
+        auth.delete_project(&project.id).await,
+        Err(ErrorCode::InvalidProject)
+    );
+    assert!(auth
+        .projects()
+        .await
+        .unwrap()
+        .iter()
+        .all(|p| p.id != project.id));
+}
