@@ -1,8 +1,9 @@
 //! Who may call docrec (API.md §2 and §5).
 //!
 //! Takes the [`Store`] and gives [`Auth`]: the check of an appKey's
-//! secretKey (v1.0/v2.0), access tokens made from a user's access key
-//! (`POST /oauth2/token/create`) and their check (v1.1/v2.1), and the
+//! secretKey (v1.0/v2.0), the check of a user's access key and the
+//! access tokens made from it (`POST /oauth2/token/create`), their check
+//! (v1.1/v2.1), and the
 //! operator's operations on projects, users, roles, appKeys and access
 //! keys. Every failure is an [`ErrorCode`] of the table.
 //!
@@ -80,14 +81,12 @@ impl Auth {
         }
     }
 
-    /// Makes an access token for the user whose access key
-    /// `authorization` names (`Basic base64(accessKeyId:secretAccessKey)`),
-    /// valid from `now` (Unix seconds) for the configured lifetime.
-    pub async fn create_token(
+    /// The access key that `authorization` names and proves
+    /// (`Basic base64(accessKeyId:secretAccessKey)`): its id.
+    pub async fn check_access_key(
         &self,
         authorization: Option<&[u8]>,
-        now: i64,
-    ) -> Result<AccessToken, ErrorCode> {
+    ) -> Result<String, ErrorCode> {
         let header = authorization.ok_or(ErrorCode::MissingRequiredHeader)?;
         let credentials = basic_credentials(header).ok_or(ErrorCode::Unauthorized)?;
         let (id, secret) = credentials.split_once(':').ok_or(ErrorCode::Unauthorized)?;
@@ -96,13 +95,24 @@ impl Auth {
             .await
             .map_err(|e| e.error_code())?
             .ok_or(ErrorCode::Unauthorized)?;
+        Ok(id.to_owned())
+    }
+
+    /// Makes an access token from the access key `access_key_id` (which
+    /// [`Auth::check_access_key`] passed), valid from `now` (Unix seconds)
+    /// for the configured lifetime.
+    pub async fn create_token(
+        &self,
+        access_key_id: &str,
+        now: i64,
+    ) -> Result<AccessToken, ErrorCode> {
         let mut raw = Zeroizing::new([0u8; 32]);
         getrandom::fill(raw.as_mut_slice()).map_err(|_| ErrorCode::Fail)?;
         let token = Zeroizing::new(URL_SAFE_NO_PAD.encode(raw.as_slice()));
         let lifetime = self.token_lifetime.as_secs();
         let expires_at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
         self.store
-            .add_access_token(&token_hash(&token), id, expires_at)
+            .add_access_token(&token_hash(&token), access_key_id, expires_at)
             .await
             .map_err(|e| e.error_code())?;
         Ok(AccessToken {

@@ -19,6 +19,7 @@
 //! | `DOCREC_VERIFIER_URL` | — | the gateway, `http://...` (with `DOCREC_VERIFIER=http`) |
 //! | `DOCREC_VERIFIER_TIMEOUT_MS` | 5000 | how long a check waits for the gateway |
 //! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
+//! | `DOCREC_TOKEN_TTL_SECONDS` | 86 400 (a day) | how long an access token of `POST /oauth2/token/create` is valid |
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -53,6 +54,8 @@ pub struct Config {
     pub authenticity_lock: Duration,
     /// Which verifier checks authenticity.
     pub verifier: VerifierConfig,
+    /// How long an access token is valid.
+    pub token_ttl: Duration,
 }
 
 /// The authenticity verifier to use.
@@ -148,6 +151,9 @@ impl Config {
                 parsed("DOCREC_AUTH_LOCK_SECONDS")?.unwrap_or(24 * 3600),
             ),
             verifier,
+            token_ttl: Duration::from_secs(
+                parsed("DOCREC_TOKEN_TTL_SECONDS")?.unwrap_or(24 * 3600),
+            ),
         })
     }
 }

@@ -13,6 +13,9 @@
 //!   rows or none.
 //! - `rotate-master-key`: re-wraps the at-rest key ring under a new
 //!   master key (see [`crate::keys::rotate_master_key`]).
+//! - `project`, `user`, `member`, `app-key`, `access-key`: projects,
+//!   users, roles, appKeys and users' access keys (see
+//!   [`crate::cli::accounts`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,8 +23,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
+use docrec_auth::Auth;
 use docrec_store::{Service, Store};
 
+use super::accounts::{
+    self, AccessKeyCommand, AppKeyCommand, MemberCommand, ProjectCommand, UserCommand,
+};
 use crate::authenticity::{parse_registry_csv, registry_key, Authenticity};
 use crate::business_status::parse_status_csv;
 use crate::config::Config;
@@ -58,6 +65,21 @@ pub enum AdminCommand {
     /// the new key is DOCREC_NEW_MASTER_KEY (set it as DOCREC_MASTER_KEY
     /// afterwards). Sealed data is not touched.
     RotateMasterKey,
+    /// Projects: create, list, show, delete.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Users: create.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Members of projects and their roles: set, remove.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// appKeys: create one in a project.
+    #[command(subcommand)]
+    AppKey(AppKeyCommand),
+    /// Users' access keys (for access tokens): create, delete.
+    #[command(subcommand)]
+    AccessKey(AccessKeyCommand),
 }
 
 pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -130,8 +152,35 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
             };
             println!("re-wrapped {count} data keys under the new master key{hint}");
         }
+        AdminCommand::Project(command) => with_auth(&config, |auth| async move {
+            accounts::project(&auth, command).await
+        })?,
+        AdminCommand::User(command) => with_auth(&config, |auth| async move {
+            accounts::user(&auth, command).await
+        })?,
+        AdminCommand::Member(command) => with_auth(&config, |auth| async move {
+            accounts::member(&auth, command).await
+        })?,
+        AdminCommand::AppKey(command) => with_auth(&config, |auth| async move {
+            accounts::app_key(&auth, command).await
+        })?,
+        AdminCommand::AccessKey(command) => with_auth(&config, |auth| async move {
+            accounts::access_key(&auth, command).await
+        })?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `work` with docrec-auth over the open store, then closes it.
+fn with_auth<F, Fut>(config: &Config, work: F) -> anyhow::Result<()>
+where
+    F: FnOnce(Auth) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    let token_ttl = config.token_ttl;
+    with_store(config, |store| async move {
+        work(Auth::new(&store, token_ttl)).await
+    })
 }
 
 /// Runs `work` with the store open, then closes it.

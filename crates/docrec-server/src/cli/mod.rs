@@ -1,5 +1,6 @@
 //! The command-line subcommands other than `serve`.
 
+pub mod accounts;
 pub mod admin;
 pub mod eval;
 pub mod recognize;

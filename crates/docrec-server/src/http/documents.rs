@@ -1,8 +1,8 @@
-//! The document endpoints of API.md §4: `POST
-//! /v1.0/appkeys/{appKey}/credit-card` (§4.2) and `POST
-//! /v1.0/appkeys/{appKey}/business` (§4.1).
+//! The document endpoints of API.md §4, v1.0 and v1.1: `POST
+//! /v1.x/appkeys/{appKey}/credit-card` (§4.2) and `POST
+//! /v1.x/appkeys/{appKey}/business` (§4.1).
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
 use docrec_errors::{ErrorCode, ToErrorCode};
@@ -10,18 +10,16 @@ use docrec_upload::{boundary_from_content_type, read_image_part, Upload, UploadE
 use serde::Serialize;
 
 use super::reply::success;
-use super::{auth, ApiError, AppState};
+use super::{ApiError, AppState};
 use crate::recognition::Recognizer;
 
 /// Reads a credit card.
 pub async fn credit_card_v1(
     state: State<AppState>,
-    app_key: Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
     recognize_upload(
         state,
-        app_key,
         request,
         ErrorCode::OcrDocumentCreditCardApiFail,
         Recognizer::credit_card,
@@ -30,14 +28,9 @@ pub async fn credit_card_v1(
 }
 
 /// Reads a business registration certificate.
-pub async fn business_v1(
-    state: State<AppState>,
-    app_key: Path<String>,
-    request: Request,
-) -> Result<Response, ApiError> {
+pub async fn business_v1(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
     recognize_upload(
         state,
-        app_key,
         request,
         ErrorCode::OcrDocumentBusinessApiFail,
         Recognizer::business,
@@ -45,17 +38,16 @@ pub async fn business_v1(
     .await
 }
 
-/// Authenticates, streams the `image` part in under the size limit, and
-/// recognises it with `recognize` on a blocking thread with an engine from
-/// the pool; a recognition thread that dies answers `engine_failure`.
+/// Streams the `image` part in under the size limit (authentication came
+/// first, in the version's layer), and recognises it with `recognize` on a
+/// blocking thread with an engine from the pool; a recognition thread that
+/// dies answers `engine_failure`.
 async fn recognize_upload<R: Serialize + Send + 'static>(
     State(state): State<AppState>,
-    Path(app_key): Path<String>,
     request: Request,
     engine_failure: ErrorCode,
     recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
 ) -> Result<Response, ApiError> {
-    auth::require_secret(&state.store, &app_key, request.headers()).await?;
     let upload = read_upload(&state, request).await?;
     let result = recognize_blocking(&state, upload.bytes, engine_failure, recognize).await?;
     Ok(success(result))

@@ -1,9 +1,9 @@
-//! The v2 envelope endpoints of API.md §4.3: `GET|POST
-//! /v2.0/appkeys/{appKey}/public-keys/{serviceName}` and `POST
-//! /v2.0/appkeys/{appKey}/credit-card`.
+//! The v2 envelope endpoints of API.md §4.3 (v2.0 and v2.1): `GET|POST
+//! /v2.x/appkeys/{appKey}/public-keys/{serviceName}` and `POST
+//! /v2.x/appkeys/{appKey}/credit-card`.
 //!
-//! A v2 request is checked in this order: the secretKey (4000005 /
-//! 4010001), the `X-Key-Version` and `Symmetric-Key` headers (4000005),
+//! A v2 request is checked in this order: its authentication (the
+//! version's layer, [`super::auth`]), the `X-Key-Version` and `Symmetric-Key` headers (4000005),
 //! the version (4000301), the unwrapped key (4000302), then the upload as
 //! in v1 and its decryption (4000303). The answer's sensitive values are
 //! encrypted with the same key, Base64.
@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use super::documents::{read_upload, recognize_blocking};
 use super::reply::success;
-use super::{auth, ApiError, AppState};
+use super::{ApiError, AppState};
 use crate::keys::ENVELOPE_SERVICES;
 use crate::recognition::Recognizer;
 
@@ -42,9 +42,7 @@ struct PublicKeyResult {
 pub async fn public_key_v2(
     State(state): State<AppState>,
     Path((app_key, service_name)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    auth::require_secret(&state.store, &app_key, &headers).await?;
     let service = Service::from_name(&service_name)
         .filter(|s| ENVELOPE_SERVICES.contains(s))
         .ok_or(ApiError(ErrorCode::InvalidParameter))?;
@@ -59,7 +57,6 @@ pub async fn credit_card_v2(
     Path(app_key): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    auth::require_secret(&state.store, &app_key, request.headers()).await?;
     let (mut result, key) = recognize_encrypted(
         &state,
         &app_key,

@@ -1,9 +1,9 @@
-//! The encrypted ID-card endpoints (API.md §4.4, §4.5): `POST
-//! /v2.0/appkeys/{appKey}/id-card` (answers a `Request-Key` header),
+//! The encrypted ID-card endpoints (API.md §4.4, §4.5), v2.0 and v2.1:
+//! `POST /v2.x/appkeys/{appKey}/id-card` (answers a `Request-Key` header),
 //! `.../id-card/stand-alone` (none) and `.../id-card/authenticity`.
 //!
 //! Each needs the appKey's `id-card` service enabled (4000401), after the
-//! secretKey and before the envelope headers.
+//! authentication and before the envelope headers.
 
 use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 use super::envelope::{recognize_encrypted, request_key};
 use super::reply::success;
-use super::{auth, ApiError, AppState};
+use super::{ApiError, AppState};
 use crate::authenticity::{Claim, ClaimType};
 use crate::recognition::Recognizer;
 
@@ -61,7 +61,6 @@ async fn read_id_card(
     request: Request,
     issue_request_key: bool,
 ) -> Result<Response, ApiError> {
-    auth::require_secret(&state.store, &app_key, request.headers()).await?;
     require_id_card_service(&state, &app_key).await?;
     let (mut result, key) = recognize_encrypted(
         &state,
@@ -127,7 +126,6 @@ pub async fn authenticity_v2(
     Path(app_key): Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    auth::require_secret(&state.store, &app_key, request.headers()).await?;
     require_id_card_service(&state, &app_key).await?;
     let key = request_key(&state, &app_key, Service::IdCard, request.headers()).await?;
     let request_key_value = request_key_header(request.headers())?;

@@ -21,6 +21,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use docrec_auth::Auth;
 use docrec_errors::ErrorCode;
 use docrec_ocr::EnginePool;
 use docrec_store::{Store, DEFAULT_PROJECT_ID};
@@ -35,45 +36,25 @@ pub use reply::ApiError;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub auth: Auth,
     pub keys: Keys,
     pub authenticity: Authenticity,
     pub recognizer: Recognizer,
     pub natural_http_status: bool,
 }
 
-/// The routes of the API.
+/// The routes of the API: each document route under the versions of
+/// API.md §1, behind the version's authentication layer.
 pub fn router(state: AppState) -> Router {
+    let secret_key = || middleware::from_fn_with_state(state.clone(), auth::secret_key);
+    let bearer_token = || middleware::from_fn_with_state(state.clone(), auth::bearer_token);
     Router::new()
         .route("/health", get(health))
-        .route(
-            "/v1.0/appkeys/{app_key}/credit-card",
-            post(documents::credit_card_v1),
-        )
-        .route(
-            "/v1.0/appkeys/{app_key}/business",
-            post(documents::business_v1),
-        )
-        .route(
-            "/v1.0/appkeys/{app_key}/business/status",
-            post(business_status::status_v1),
-        )
-        .route(
-            "/v2.0/appkeys/{app_key}/public-keys/{service_name}",
-            get(envelope::public_key_v2).post(envelope::public_key_v2),
-        )
-        .route(
-            "/v2.0/appkeys/{app_key}/credit-card",
-            post(envelope::credit_card_v2),
-        )
-        .route("/v2.0/appkeys/{app_key}/id-card", post(id_card::id_card_v2))
-        .route(
-            "/v2.0/appkeys/{app_key}/id-card/stand-alone",
-            post(id_card::id_card_stand_alone_v2),
-        )
-        .route(
-            "/v2.0/appkeys/{app_key}/id-card/authenticity",
-            post(id_card::authenticity_v2),
-        )
+        .route("/oauth2/token/create", post(auth::create_token))
+        .nest("/v1.0", plaintext_routes().route_layer(secret_key()))
+        .nest("/v1.1", plaintext_routes().route_layer(bearer_token()))
+        .nest("/v2.0", envelope_routes().route_layer(secret_key()))
+        .nest("/v2.1", envelope_routes().route_layer(bearer_token()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Uploads are bounded while streaming by docrec-upload; axum's own
@@ -87,6 +68,42 @@ pub fn router(state: AppState) -> Router {
             log_and_status,
         ))
         .with_state(state)
+}
+
+/// The plaintext APIs of v1.0 and v1.1.
+fn plaintext_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/appkeys/{app_key}/credit-card",
+            post(documents::credit_card_v1),
+        )
+        .route("/appkeys/{app_key}/business", post(documents::business_v1))
+        .route(
+            "/appkeys/{app_key}/business/status",
+            post(business_status::status_v1),
+        )
+}
+
+/// The envelope APIs of v2.0 and v2.1.
+fn envelope_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/appkeys/{app_key}/public-keys/{service_name}",
+            get(envelope::public_key_v2).post(envelope::public_key_v2),
+        )
+        .route(
+            "/appkeys/{app_key}/credit-card",
+            post(envelope::credit_card_v2),
+        )
+        .route("/appkeys/{app_key}/id-card", post(id_card::id_card_v2))
+        .route(
+            "/appkeys/{app_key}/id-card/stand-alone",
+            post(id_card::id_card_stand_alone_v2),
+        )
+        .route(
+            "/appkeys/{app_key}/id-card/authenticity",
+            post(id_card::authenticity_v2),
+        )
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -183,7 +200,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
         config.request_key_ttl,
         config.authenticity_lock,
     );
-    tokio::spawn(sweep_request_keys(authenticity.clone()));
+    let auth = Auth::new(&store, config.token_ttl);
+    tokio::spawn(sweep_expired(authenticity.clone(), auth.clone()));
     let engine_config = config.engine.clone();
     let (workers, wait) = (config.workers, config.engine_wait);
     let pool = tokio::task::spawn_blocking(move || EnginePool::new(&engine_config, workers, wait))
@@ -191,6 +209,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .context("starting the OCR engines")?;
     let state = AppState {
         store: store.clone(),
+        auth,
         keys,
         authenticity,
         recognizer: Recognizer {
@@ -226,9 +245,9 @@ async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes expired Request-Keys (and the fields sealed behind them) every
-/// minute, for as long as the server runs.
-async fn sweep_request_keys(authenticity: Authenticity) {
+/// Deletes expired Request-Keys (and the fields sealed behind them) and
+/// access tokens every minute, for as long as the server runs.
+async fn sweep_expired(authenticity: Authenticity, auth: Auth) {
     let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every_minute.tick().await;
@@ -236,6 +255,12 @@ async fn sweep_request_keys(authenticity: Authenticity) {
             tracing::warn!(
                 result_code = code.code(),
                 "could not delete expired Request-Keys"
+            );
+        }
+        if let Err(code) = auth.sweep_tokens(crate::keys::unix_now()).await {
+            tracing::warn!(
+                result_code = code.code(),
+                "could not delete expired access tokens"
             );
         }
     }

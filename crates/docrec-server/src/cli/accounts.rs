@@ -1,0 +1,187 @@
+//! `docrec admin project|user|member|app-key|access-key ...`: the
+//! operator's commands on projects, users, roles, appKeys and users'
+//! access keys (API.md §5), through docrec-auth. Secrets are printed once,
+//! when made; only their hashes are stored.
+
+use clap::Subcommand;
+use docrec_auth::{Auth, Role};
+use docrec_errors::ErrorCode;
+
+/// `docrec admin project ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    /// Create a project; prints its id.
+    Create {
+        /// A name for people.
+        name: String,
+    },
+    /// List the projects: id and name.
+    List,
+    /// Show a project's appKeys and members.
+    Show {
+        /// The project id.
+        project: String,
+    },
+    /// Delete a project with its appKeys, members and everything kept for
+    /// its appKeys; all of it or nothing.
+    Delete {
+        /// The project id.
+        project: String,
+    },
+}
+
+/// `docrec admin user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; prints its id.
+    Create {
+        /// A name for people.
+        name: String,
+    },
+}
+
+/// `docrec admin member ...`.
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// Make a user a member of a project, or change a member's role.
+    Set {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        user: String,
+        /// owner, admin, member or viewer (viewers may not call the APIs).
+        #[arg(long)]
+        role: String,
+    },
+    /// End a user's membership of a project.
+    Remove {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        user: String,
+    },
+}
+
+/// `docrec admin app-key ...`.
+#[derive(Debug, Subcommand)]
+pub enum AppKeyCommand {
+    /// Create an appKey in a project; prints it and its secretKey (shown
+    /// only now).
+    Create {
+        #[arg(long)]
+        project: String,
+    },
+}
+
+/// `docrec admin access-key ...`.
+#[derive(Debug, Subcommand)]
+pub enum AccessKeyCommand {
+    /// Create an access key for a user (for `POST /oauth2/token/create`);
+    /// prints its id and secret (shown only now).
+    Create {
+        #[arg(long)]
+        user: String,
+    },
+    /// Delete an access key; the tokens made from it stop working.
+    Delete {
+        /// The access key id.
+        access_key: String,
+    },
+}
+
+/// Runs a project command.
+pub async fn project(auth: &Auth, command: ProjectCommand) -> anyhow::Result<()> {
+    match command {
+        ProjectCommand::Create { name } => {
+            let project = auth.create_project(&name).await.map_err(failed)?;
+            println!("project: {}", project.id);
+        }
+        ProjectCommand::List => {
+            for project in auth.projects().await.map_err(failed)? {
+                println!("{}  {}", project.id, project.name);
+            }
+        }
+        ProjectCommand::Show { project } => {
+            let (app_keys, members) = auth.project_contents(&project).await.map_err(failed)?;
+            for app_key in app_keys {
+                println!("appKey: {app_key}");
+            }
+            for member in members {
+                println!("member: {} {}", member.user_id, member.role);
+            }
+        }
+        ProjectCommand::Delete { project } => {
+            auth.delete_project(&project).await.map_err(failed)?;
+            println!("deleted project {project}");
+        }
+    }
+    Ok(())
+}
+
+/// Runs a user command.
+pub async fn user(auth: &Auth, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Create { name } => {
+            let user = auth.create_user(&name).await.map_err(failed)?;
+            println!("user: {}", user.id);
+        }
+    }
+    Ok(())
+}
+
+/// Runs a member command.
+pub async fn member(auth: &Auth, command: MemberCommand) -> anyhow::Result<()> {
+    match command {
+        MemberCommand::Set {
+            project,
+            user,
+            role,
+        } => {
+            let role = Role::from_name(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role must be owner, admin, member or viewer"))?;
+            auth.set_member(&project, &user, role)
+                .await
+                .map_err(failed)?;
+            println!("{user} is {role} of {project}");
+        }
+        MemberCommand::Remove { project, user } => {
+            auth.remove_member(&project, &user).await.map_err(failed)?;
+            println!("{user} is no longer a member of {project}");
+        }
+    }
+    Ok(())
+}
+
+/// Runs an appKey command.
+pub async fn app_key(auth: &Auth, command: AppKeyCommand) -> anyhow::Result<()> {
+    match command {
+        AppKeyCommand::Create { project } => {
+            let (app_key, secret_key) = auth.create_app_key(&project).await.map_err(failed)?;
+            println!("appKey: {app_key}");
+            println!("secretKey: {secret_key}");
+        }
+    }
+    Ok(())
+}
+
+/// Runs an access key command.
+pub async fn access_key(auth: &Auth, command: AccessKeyCommand) -> anyhow::Result<()> {
+    match command {
+        AccessKeyCommand::Create { user } => {
+            let (id, secret) = auth.create_access_key(&user).await.map_err(failed)?;
+            println!("accessKeyId: {id}");
+            println!("secretAccessKey: {secret}");
+        }
+        AccessKeyCommand::Delete { access_key } => {
+            auth.delete_access_key(&access_key).await.map_err(failed)?;
+            println!("deleted access key {access_key}");
+        }
+    }
+    Ok(())
+}
+
+/// An operation's code as the command's error (`4010004 INVALID_PROJECT:
+/// Invalid project.`).
+fn failed(code: ErrorCode) -> anyhow::Error {
+    anyhow::anyhow!("{code}")
+}
