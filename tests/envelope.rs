@@ -11,7 +11,9 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{docrec, image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
+use common::{
+    admin, docrec, image_form, shared, Answer, Member, Multipart, Server, APP_KEY, SECRET,
+};
 use docrec_synth::Level;
 use serde_json::Value;
 
@@ -102,12 +104,53 @@ fn public_key_url(server: &Server, app_key: &str, service: &str) -> String {
     server.url(&format!("/v2.0/appkeys/{app_key}/public-keys/{service}"))
 }
 
+/// Who calls the v2 routes: a version, an appKey and the version's
+/// authentication header.
+struct Caller {
+    version: &'static str,
+    app_key: String,
+    header: (&'static str, String),
+}
+
+impl Caller {
+    /// The bootstrap appKey on v2.0, with its secretKey.
+    fn bootstrap() -> Caller {
+        Caller {
+            version: "v2.0",
+            app_key: APP_KEY.to_owned(),
+            header: ("Authorization", SECRET.to_owned()),
+        }
+    }
+
+    /// `route` of the caller's appKey and version.
+    fn url(&self, server: &Server, route: &str) -> String {
+        server.url(&format!(
+            "/{}/appkeys/{}/{route}",
+            self.version, self.app_key
+        ))
+    }
+
+    /// A request to `route` with the caller's authentication header.
+    fn post(&self, server: &Server, route: &str) -> reqwest::blocking::RequestBuilder {
+        let (name, value) = &self.header;
+        server
+            .client
+            .post(self.url(server, route))
+            .header(*name, value)
+    }
+}
+
 fn fetch_public_key(server: &Server, service: &str) -> PublicKey {
+    fetch_public_key_as(server, &Caller::bootstrap(), service)
+}
+
+fn fetch_public_key_as(server: &Server, caller: &Caller, service: &str) -> PublicKey {
+    let (name, value) = &caller.header;
     let answer = server.send(
         server
             .client
-            .get(public_key_url(server, APP_KEY, service))
-            .header("Authorization", SECRET),
+            .get(caller.url(server, &format!("public-keys/{service}")))
+            .header(*name, value),
     );
     let result = answer.assert_success();
     PublicKey {
@@ -123,10 +166,17 @@ fn post_card_v2(
     symmetric_key: Option<&str>,
     form: Multipart,
 ) -> Answer {
-    let mut request = server
-        .client
-        .post(server.url(&format!("/v2.0/appkeys/{APP_KEY}/credit-card")))
-        .header("Authorization", SECRET);
+    post_card_v2_as(server, &Caller::bootstrap(), version, symmetric_key, form)
+}
+
+fn post_card_v2_as(
+    server: &Server,
+    caller: &Caller,
+    version: Option<&str>,
+    symmetric_key: Option<&str>,
+    form: Multipart,
+) -> Answer {
+    let mut request = caller.post(server, "credit-card");
     if let Some(version) = version {
         request = request.header("X-Key-Version", version);
     }
@@ -276,22 +326,6 @@ fn every_envelope_error_has_its_code() {
     answer.assert_failure(4000005);
 }
 
-/// Runs `docrec admin ARGS` on the server's data directory.
-fn admin(server: &Server, args: &[&str]) -> String {
-    let out = docrec()
-        .arg("admin")
-        .args(args)
-        .env("DOCREC_DATA_DIR", server.data_dir())
-        .output()
-        .expect("running docrec admin");
-    assert!(
-        out.status.success(),
-        "docrec admin {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn rotated_keys_keep_working_for_the_grace_period_and_survive_a_master_key_rotation() {
     let server = Server::start(&[("DOCREC_KEY_GRACE_SECONDS", "3")]);
@@ -438,11 +472,19 @@ fn post_id_card(
     key: &[u8; 32],
     image: &[u8],
 ) -> (Answer, Option<String>) {
-    let public = fetch_public_key(server, "id-card");
-    let request = server
-        .client
-        .post(server.url(&format!("/v2.0/appkeys/{APP_KEY}/{route}")))
-        .header("Authorization", SECRET)
+    post_id_card_as(server, &Caller::bootstrap(), route, key, image)
+}
+
+fn post_id_card_as(
+    server: &Server,
+    caller: &Caller,
+    route: &str,
+    key: &[u8; 32],
+    image: &[u8],
+) -> (Answer, Option<String>) {
+    let public = fetch_public_key_as(server, caller, "id-card");
+    let request = caller
+        .post(server, route)
         .header("X-Key-Version", &public.version)
         .header("Symmetric-Key", public.wrap(key));
     let response = image_form(&aes(key, image, false), "id.bin")
@@ -466,16 +508,24 @@ fn check_authenticity(
     fields: &[(&str, &str)],
     request_key: Option<&str>,
 ) -> Answer {
-    let public = fetch_public_key(server, "id-card");
+    check_authenticity_as(server, &Caller::bootstrap(), id_type, fields, request_key)
+}
+
+fn check_authenticity_as(
+    server: &Server,
+    caller: &Caller,
+    id_type: &str,
+    fields: &[(&str, &str)],
+    request_key: Option<&str>,
+) -> Answer {
+    let public = fetch_public_key_as(server, caller, "id-card");
     let key = [11u8; 32];
     let mut body = serde_json::json!({ "idType": id_type });
     for (name, value) in fields {
         body[*name] = Value::String(base64(&aes(&key, value.as_bytes(), false)));
     }
-    let mut request = server
-        .client
-        .post(server.url(&format!("/v2.0/appkeys/{APP_KEY}/id-card/authenticity")))
-        .header("Authorization", SECRET)
+    let mut request = caller
+        .post(server, "id-card/authenticity")
         .header("X-Key-Version", &public.version)
         .header("Symmetric-Key", public.wrap(&key))
         .header("Content-Type", "application/json")
@@ -768,4 +818,107 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
         "{:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn every_v2_route_answers_under_v2_1_with_a_members_bearer_token() {
+    let server = Server::start(&[]);
+    let member = Member::new(&server, "member");
+    let bearer = Caller {
+        version: "v2.1",
+        app_key: member.app_key.clone(),
+        header: (
+            "X-NHN-Authorization",
+            format!("Bearer {}", member.token(&server)),
+        ),
+    };
+    let secret = Caller {
+        version: "v2.0",
+        app_key: member.app_key.clone(),
+        header: ("Authorization", member.secret_key.clone()),
+    };
+
+    // Both versions of an appKey share its key pairs.
+    let public = fetch_public_key_as(&server, &bearer, "credit-card");
+    assert_eq!(
+        fetch_public_key_as(&server, &secret, "credit-card").spki,
+        public.spki
+    );
+
+    let card = docrec_synth::credit_card(CARD_SEED, Level::Clean).unwrap();
+    let key = [61u8; 32];
+    let form = || image_form(&aes(&key, &card.encoded, false), "card.bin");
+    let wrapped = public.wrap(&key);
+    let via_bearer = post_card_v2_as(
+        &server,
+        &bearer,
+        Some(&public.version),
+        Some(&wrapped),
+        form(),
+    );
+    let via_secret = post_card_v2_as(
+        &server,
+        &secret,
+        Some(&public.version),
+        Some(&wrapped),
+        form(),
+    );
+    let read = decrypted_card(via_bearer.assert_success(), &key);
+    assert_eq!(read["totalCardNum"], card.truth.total_card_num);
+    assert_eq!(read, decrypted_card(via_secret.assert_success(), &key));
+
+    // An ID card: a Request-Key, redeemed by an authenticity check on v2.1.
+    let id_card = id_card_of("resident");
+    let csv = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(csv.path(), registry_csv(&id_card)).unwrap();
+    admin(
+        &server,
+        &["import-id-registry", csv.path().to_str().unwrap()],
+    );
+    let (answer, request_key) =
+        post_id_card_as(&server, &bearer, "id-card", &key, &id_card.encoded);
+    let read = decrypted_id_card(answer.assert_success(), &key);
+    assert_eq!(
+        read["keyValues"][1]["value"],
+        truth_value(&id_card, "residentNumber")
+    );
+    let (answer, none) = post_id_card_as(
+        &server,
+        &bearer,
+        "id-card/stand-alone",
+        &key,
+        &id_card.encoded,
+    );
+    assert_eq!(decrypted_id_card(answer.assert_success(), &key), read);
+    assert_eq!(none, None);
+    let number = truth_value(&id_card, "residentNumber").replace('-', "");
+    let date = truth_value(&id_card, "issueDate").replace('.', "");
+    let fields = [
+        ("name", truth_value(&id_card, "name")),
+        ("residentNumber", number.as_str()),
+        ("issueDate", date.as_str()),
+    ];
+    let checked = check_authenticity_as(
+        &server,
+        &bearer,
+        "resident",
+        &fields,
+        request_key.as_deref(),
+    );
+    assert_eq!(checked.assert_success()["isAuthenticity"], true);
+
+    // Each version takes its own header only.
+    let crossed = |version: &'static str, header: &(&'static str, String)| Caller {
+        version,
+        app_key: member.app_key.clone(),
+        header: header.clone(),
+    };
+    for caller in [
+        crossed("v2.1", &secret.header),
+        crossed("v2.0", &bearer.header),
+    ] {
+        server
+            .send(caller.post(&server, "public-keys/credit-card"))
+            .assert_failure(4000005);
+    }
 }

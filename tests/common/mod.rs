@@ -456,6 +456,98 @@ impl Server {
     }
 }
 
+/// Runs `docrec admin ARGS` on the server's data directory; gives stdout.
+pub fn admin(server: &Server, args: &[&str]) -> String {
+    let out = docrec()
+        .arg("admin")
+        .args(args)
+        .env("DOCREC_DATA_DIR", server.data_dir())
+        .output()
+        .expect("running docrec admin");
+    assert!(
+        out.status.success(),
+        "docrec admin {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The value after `label: ` on a line of `printed`.
+pub fn printed_value(printed: &str, label: &str) -> String {
+    printed
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{label}: ")))
+        .unwrap_or_else(|| panic!("no {label:?} in {printed:?}"))
+        .trim()
+        .to_owned()
+}
+
+/// A project of its own with an appKey, and a user who is a member of it
+/// with an access key; made with `docrec admin`.
+pub struct Member {
+    pub project: String,
+    pub user: String,
+    pub app_key: String,
+    pub secret_key: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl Member {
+    /// A new project, appKey and user, the user a member with `role`.
+    pub fn new(server: &Server, role: &str) -> Member {
+        let project = printed_value(&admin(server, &["project", "create", "team"]), "project");
+        let user = printed_value(&admin(server, &["user", "create", "kim"]), "user");
+        admin(
+            server,
+            &[
+                "member",
+                "set",
+                "--project",
+                &project,
+                "--user",
+                &user,
+                "--role",
+                role,
+            ],
+        );
+        let keys = admin(server, &["app-key", "create", "--project", &project]);
+        let access = admin(server, &["access-key", "create", "--user", &user]);
+        Member {
+            project,
+            user,
+            app_key: printed_value(&keys, "appKey"),
+            secret_key: printed_value(&keys, "secretKey"),
+            access_key_id: printed_value(&access, "accessKeyId"),
+            secret_access_key: printed_value(&access, "secretAccessKey"),
+        }
+    }
+
+    /// `POST /oauth2/token/create` with the member's access key, as API.md
+    /// §2 describes it; gives the answer.
+    pub fn request_token(&self, server: &Server) -> reqwest::blocking::Response {
+        server
+            .client
+            .post(server.url("/oauth2/token/create"))
+            .basic_auth(&self.access_key_id, Some(&self.secret_access_key))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+            .expect("asking for a token")
+    }
+
+    /// A fresh access token of the member's.
+    pub fn token(&self, server: &Server) -> String {
+        let response = self.request_token(server);
+        assert_eq!(response.status().as_u16(), 200);
+        let body: Value = response.json().expect("a JSON token answer");
+        body["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no access_token in {body}"))
+            .to_owned()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
