@@ -704,24 +704,63 @@ fn request_keys_expire() {
 }
 
 #[test]
-fn id_card_endpoints_need_the_id_card_service() {
+fn id_card_endpoints_need_the_id_card_service_and_its_use_request_approved() {
     let server = Server::start(&[]);
-    let database = server.data_dir().join("docrec.sqlite3");
-    let status = Command::new("sqlite3")
-        .arg(&database)
-        .arg("UPDATE app_key_services SET enabled = 0 WHERE service = 'id-card'")
-        .status()
-        .expect("running sqlite3 (Debian's sqlite3 package)");
-    assert!(status.success());
+    // A new appKey of a project has every service but id-card.
+    let member = Member::new(&server, "admin");
+    let caller = Caller {
+        version: "v2.0",
+        app_key: member.app_key.clone(),
+        header: ("Authorization", member.secret_key.clone()),
+    };
     let card = id_card_of("resident");
-    for route in ["id-card", "id-card/stand-alone"] {
-        post_id_card(&server, route, &[1u8; 32], &card.encoded)
-            .0
+    let refused = || {
+        for route in ["id-card", "id-card/stand-alone"] {
+            post_id_card_as(&server, &caller, route, &[1u8; 32], &card.encoded)
+                .0
+                .assert_failure(4000401);
+        }
+        check_authenticity_as(&server, &caller, "resident", &[], Some("0123"))
             .assert_failure(4000401);
+    };
+    refused();
+    // The credit-card service is on.
+    fetch_public_key_as(&server, &caller, "credit-card");
+
+    let service = |args: &[&str]| {
+        let mut all = vec!["service"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--app-key", &member.app_key]);
+        admin(&server, &all)
+    };
+    let printed = service(&["submit", "--user", &member.user]);
+    assert_eq!(printed.trim(), "id-card: IN_PROGRESS");
+    refused();
+    let printed = service(&["approve"]);
+    assert_eq!(printed.trim(), "id-card: ENABLED");
+    let (answer, request_key) =
+        post_id_card_as(&server, &caller, "id-card", &[1u8; 32], &card.encoded);
+    answer.assert_success();
+    assert!(request_key.is_some());
+    assert!(service(&["status"]).contains("id-card: ENABLED"));
+
+    // Submitting again, or approving with nothing in progress, is refused
+    // with its code.
+    for (args, code) in [(["submit"], "4000404"), (["approve"], "4000403")] {
+        let mut all = vec!["admin", "service"];
+        all.extend_from_slice(&args);
+        all.extend_from_slice(&["--app-key", &member.app_key]);
+        let out = docrec()
+            .args(&all)
+            .env("DOCREC_DATA_DIR", server.data_dir())
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(code),
+            "{args:?}"
+        );
     }
-    check_authenticity(&server, "resident", &[], Some("0123")).assert_failure(4000401);
-    // The credit-card service is still on.
-    fetch_public_key(&server, "credit-card");
 }
 
 /// A verification gateway of the operator's, faked: it answers
@@ -824,6 +863,9 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
 fn every_v2_route_answers_under_v2_1_with_a_members_bearer_token() {
     let server = Server::start(&[]);
     let member = Member::new(&server, "member");
+    for step in ["submit", "approve"] {
+        admin(&server, &["service", step, "--app-key", &member.app_key]);
+    }
     let bearer = Caller {
         version: "v2.1",
         app_key: member.app_key.clone(),

@@ -5,7 +5,8 @@
 //! access tokens made from it (`POST /oauth2/token/create`), their check
 //! (v1.1/v2.1), and the
 //! operator's operations on projects, users, roles, appKeys and access
-//! keys. Every failure is an [`ErrorCode`] of the table.
+//! keys; and the service-use workflow (the `services` module). Every
+//! failure is an [`ErrorCode`] of the table.
 //!
 //! Decisions:
 //!
@@ -28,6 +29,7 @@
 //!   id is 4010002, a malformed or unknown project id 4010004.
 
 mod role;
+mod services;
 
 use std::time::Duration;
 

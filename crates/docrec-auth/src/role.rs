@@ -3,16 +3,16 @@
 
 /// A member's role in a project, from the most to the least able.
 ///
-/// | role | calls the APIs | manages appKeys and members | deletes the project |
-/// |---|---|---|---|
-/// | owner | yes | yes | yes |
-/// | admin | yes | yes | no |
-/// | member | yes | no | no |
-/// | viewer | no | no | no |
+/// | role | calls the APIs | submits and cancels service use requests |
+/// |---|---|---|
+/// | owner | yes | yes |
+/// | admin | yes | yes |
+/// | member | yes | no |
+/// | viewer | no | no |
 ///
 /// The operator (the CLI, and later the admin API's operator token) is
-/// above every role. Only the API column is enforced so far: the admin
-/// operations are the operator's alone.
+/// above every role, and alone approves or rejects a request and manages
+/// projects, users and keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Owner,
@@ -45,6 +45,12 @@ impl Role {
     pub fn may_call_apis(self) -> bool {
         !matches!(self, Role::Viewer)
     }
+
+    /// Whether the role may submit or cancel a service use request for the
+    /// project's appKeys: owners and admins.
+    pub fn may_request_services(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
 }
 
 impl std::fmt::Display for Role {
@@ -62,6 +68,10 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(Role::from_name(role.as_str()), Some(role));
             assert_eq!(role.may_call_apis(), role != Role::Viewer);
+            assert_eq!(
+                role.may_request_services(),
+                matches!(role, Role::Owner | Role::Admin)
+            );
         }
         assert_eq!(Role::from_name("Owner"), None);
     }

@@ -3,6 +3,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
+use docrec_store::{Service, ServiceState};
+
 use super::*;
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -222,4 +224,88 @@ async fn ids_that_are_no_uuid_or_nobodys_get_their_codes() {
         .unwrap()
         .iter()
         .all(|p| p.id != project.id));
+}
+
+#[tokio::test]
+async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let (auth, app_key, project_id, user_id, _) = member_with(&dir, Role::Member).await;
+    let id_card = Service::IdCard;
+    let state = || auth.service_state(&app_key, id_card);
+
+    assert_eq!(state().await, Ok(ServiceState::NotEnabled));
+    assert_eq!(
+        auth.submit_service_request(&app_key, id_card, Some(&user_id), 1)
+            .await,
+        Err(ErrorCode::UnauthorizedRole)
+    );
+    let stranger = auth.create_user("lee").await.unwrap();
+    assert_eq!(
+        auth.submit_service_request(&app_key, id_card, Some(&stranger.id), 1)
+            .await,
+        Err(ErrorCode::NotAllowedUser)
+    );
+    assert_eq!(
+        auth.submit_service_request(&app_key, id_card, Some("nobody"), 1)
+            .await,
+        Err(ErrorCode::InvalidUuid)
+    );
+    assert_eq!(
+        auth.approve_service_request(&app_key, id_card, 1).await,
+        Err(ErrorCode::ServiceUseRequestNotInProgress)
+    );
+
+    auth.set_member(&project_id, &user_id, Role::Admin)
+        .await
+        .unwrap();
+    auth.submit_service_request(&app_key, id_card, Some(&user_id), 2)
+        .await
+        .unwrap();
+    assert_eq!(state().await, Ok(ServiceState::InProgress));
+    assert_eq!(
+        auth.submit_service_request(&app_key, id_card, None, 3)
+            .await,
+        Err(ErrorCode::ServiceUseRequestAlreadyInProgress)
+    );
+    auth.cancel_service_request(&app_key, id_card, Some(&user_id), 4)
+        .await
+        .unwrap();
+    assert_eq!(
+        auth.cancel_service_request(&app_key, id_card, None, 5)
+            .await,
+        Err(ErrorCode::ServiceUseRequestNotInProgress)
+    );
+    auth.submit_service_request(&app_key, id_card, None, 6)
+        .await
+        .unwrap();
+    auth.reject_service_request(&app_key, id_card, 7)
+        .await
+        .unwrap();
+    assert_eq!(state().await, Ok(ServiceState::NotEnabled));
+    auth.submit_service_request(&app_key, id_card, None, 8)
+        .await
+        .unwrap();
+    auth.approve_service_request(&app_key, id_card, 9)
+        .await
+        .unwrap();
+    assert_eq!(state().await, Ok(ServiceState::Enabled));
+    assert_eq!(
+        auth.submit_service_request(&app_key, id_card, None, 10)
+            .await,
+        Err(ErrorCode::ServiceAlreadyEnabled)
+    );
+    assert_eq!(
+        auth.reject_service_request(&app_key, id_card, 11).await,
+        Err(ErrorCode::ServiceUseRequestNotInProgress)
+    );
+    assert_eq!(
+        auth.submit_service_request("unknown", id_card, None, 12)
+            .await,
+        Err(ErrorCode::InvalidAppkeySecretkey)
+    );
+    // The other services need no request.
+    assert_eq!(
+        auth.service_state(&app_key, Service::CreditCard).await,
+        Ok(ServiceState::Enabled)
+    );
 }

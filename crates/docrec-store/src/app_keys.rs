@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::{Sqlite, Transaction};
 
 use crate::secret::{self, SALT_LEN};
-use crate::{Service, Store, StoreError, DEFAULT_PROJECT_ID};
+use crate::{Service, ServiceState, Store, StoreError, DEFAULT_PROJECT_ID};
 
 /// How many freshly drawn appKeys may collide before [`Store::create_app_key`]
 /// gives up. With 62^20 keys a single collision is already never expected.
@@ -56,7 +56,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        enable_all_services(&mut tx, app_key).await?;
+        set_services(&mut tx, app_key, |_| ServiceState::Enabled).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -64,7 +64,8 @@ impl Store {
     /// Creates a fresh appKey (20 alphanumeric characters) and secretKey (32
     /// URL-safe characters, 192 bits), both from the OS CSPRNG, in the
     /// project `project_id` (which must exist; the default project is made
-    /// again if deleted), with every service enabled. Returns `(app_key,
+    /// again if deleted), with every service enabled but the gated ones
+    /// ([`Service::is_gated`]), which need a use request. Returns `(app_key,
     /// secret_key)`: this is the only time the secret exists in plaintext,
     /// so the caller shows it once.
     pub async fn create_app_key(&self, project_id: &str) -> Result<(String, String), StoreError> {
@@ -94,7 +95,7 @@ impl Store {
                 tx.rollback().await?;
                 continue;
             }
-            enable_all_services(&mut tx, &app_key).await?;
+            set_services(&mut tx, &app_key, initial_state).await?;
             tx.commit().await?;
             return Ok((app_key, secret_key));
         }
@@ -132,21 +133,86 @@ impl Store {
         })
     }
 
-    /// Whether `app_key` may call `service`. An unknown appKey, or one
-    /// without a row for the service, may not.
+    /// Whether `app_key` may call `service`: its state is
+    /// [`ServiceState::Enabled`]. An unknown appKey may not.
     pub async fn service_enabled(
         &self,
         app_key: &str,
         service: Service,
     ) -> Result<bool, StoreError> {
-        let enabled: Option<i64> = sqlx::query_scalar(
-            "SELECT enabled FROM app_key_services WHERE app_key = $1 AND service = $2",
+        Ok(self.service_state(app_key, service).await? == Some(ServiceState::Enabled))
+    }
+
+    /// Where the appKey's `service` is in the service-use workflow; `None`
+    /// for an unknown appKey.
+    pub async fn service_state(
+        &self,
+        app_key: &str,
+        service: Service,
+    ) -> Result<Option<ServiceState>, StoreError> {
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT s.state FROM app_keys k LEFT JOIN app_key_services s \
+             ON s.app_key = k.app_key AND s.service = $2 WHERE k.app_key = $1",
         )
         .bind(app_key)
         .bind(service.as_str())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(enabled.is_some_and(|e| e != 0))
+        Ok(row.map(|(state,)| {
+            state
+                .as_deref()
+                .and_then(ServiceState::from_name)
+                .unwrap_or(ServiceState::NotEnabled)
+        }))
+    }
+
+    /// Moves the appKey's `service` from `from` to `to` at `now`, if it is
+    /// in `from`; `false` when it is not (or the appKey is unknown). The
+    /// check and the change are one conditional update, so two operators
+    /// acting at once cannot both move it.
+    pub async fn change_service_state(
+        &self,
+        app_key: &str,
+        service: Service,
+        from: ServiceState,
+        to: ServiceState,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // A key made before its service existed has no row: NOT_ENABLED.
+        sqlx::query(
+            "INSERT INTO app_key_services (app_key, service, state, state_changed_at) \
+             SELECT app_key, $2, 'NOT_ENABLED', $3 FROM app_keys WHERE app_key = $1 \
+             ON CONFLICT (app_key, service) DO NOTHING",
+        )
+        .bind(app_key)
+        .bind(service.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let changed = sqlx::query(
+            "UPDATE app_key_services SET state = $1, state_changed_at = $2 \
+             WHERE app_key = $3 AND service = $4 AND state = $5",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(app_key)
+        .bind(service.as_str())
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(changed == 1)
+    }
+
+    /// Enables every service of `app_key`, the gated ones too (the demo
+    /// appKey, which is the operator's).
+    pub async fn enable_every_service(&self, app_key: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        set_services(&mut tx, app_key, |_| ServiceState::Enabled).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 
@@ -163,22 +229,38 @@ async fn ensure_default_project(tx: &mut Transaction<'_, Sqlite>) -> Result<(), 
     Ok(())
 }
 
-/// Enables every service for `app_key` (inserting missing rows).
-async fn enable_all_services(
+/// Sets each service of `app_key` to the state `state_of` gives it
+/// (inserting missing rows).
+async fn set_services(
     tx: &mut Transaction<'_, Sqlite>,
     app_key: &str,
+    state_of: impl Fn(Service) -> ServiceState,
 ) -> Result<(), StoreError> {
     for service in Service::ALL {
         sqlx::query(
-            "INSERT INTO app_key_services (app_key, service, enabled) VALUES ($1, $2, 1) \
-             ON CONFLICT (app_key, service) DO UPDATE SET enabled = 1",
+            "INSERT INTO app_key_services (app_key, service, state, state_changed_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (app_key, service) DO UPDATE SET state = excluded.state, \
+             state_changed_at = excluded.state_changed_at",
         )
         .bind(app_key)
         .bind(service.as_str())
+        .bind(state_of(service).as_str())
+        .bind(unix_now())
         .execute(&mut **tx)
         .await?;
     }
     Ok(())
+}
+
+/// The state of a service of a new appKey: enabled, but for the gated
+/// ones, which wait for a use request.
+fn initial_state(service: Service) -> ServiceState {
+    if service.is_gated() {
+        ServiceState::NotEnabled
+    } else {
+        ServiceState::Enabled
+    }
 }
 
 /// Seconds since the Unix epoch (0 if the clock is before it).

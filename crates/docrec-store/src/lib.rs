@@ -63,7 +63,7 @@ pub use envelope_keys::EnvelopeKey;
 pub use error::StoreError;
 pub use id_cards::{RegistryRecord, TakenRequestKey};
 pub use projects::{AppKeyAccess, Member, Project, TokenOwner, User, DEFAULT_PROJECT_ID};
-pub use service::Service;
+pub use service::{Service, ServiceState};
 
 /// The file name of the SQLite database inside the data directory.
 pub const SQLITE_FILE_NAME: &str = "docrec.sqlite3";

@@ -1,4 +1,5 @@
-//! The recognition services an appKey may be allowed to call.
+//! The recognition services an appKey may be allowed to call, and the
+//! states of the service-use workflow (API.md §5).
 
 /// A service, as named in the API paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,6 +29,52 @@ impl Service {
     pub fn from_name(name: &str) -> Option<Service> {
         Service::ALL.into_iter().find(|s| s.as_str() == name)
     }
+
+    /// Whether a new appKey needs an approved use request before it may
+    /// call the service: only `id-card` (API.md §5).
+    pub fn is_gated(self) -> bool {
+        matches!(self, Service::IdCard)
+    }
+}
+
+/// Where an appKey's service is in the service-use workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceState {
+    /// Not callable; a use request may be submitted.
+    NotEnabled,
+    /// A use request waits for an operator's approval or rejection.
+    InProgress,
+    /// Callable.
+    Enabled,
+}
+
+impl ServiceState {
+    /// Every state.
+    pub const ALL: [ServiceState; 3] = [
+        ServiceState::NotEnabled,
+        ServiceState::InProgress,
+        ServiceState::Enabled,
+    ];
+
+    /// The name as stored and shown (API.md §5's).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceState::NotEnabled => "NOT_ENABLED",
+            ServiceState::InProgress => "IN_PROGRESS",
+            ServiceState::Enabled => "ENABLED",
+        }
+    }
+
+    /// The state named `name` (as in [`ServiceState::as_str`]).
+    pub fn from_name(name: &str) -> Option<ServiceState> {
+        ServiceState::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl std::fmt::Display for Service {
@@ -48,5 +95,9 @@ mod tests {
             assert_eq!(Service::from_name(service.as_str()), Some(service));
         }
         assert_eq!(Service::from_name("idcard"), None);
+        for state in ServiceState::ALL {
+            assert_eq!(ServiceState::from_name(state.as_str()), Some(state));
+        }
+        assert!(Service::IdCard.is_gated() && !Service::CreditCard.is_gated());
     }
 }

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use docrec_errors::{ErrorCode, ToErrorCode};
 
 use crate::{
-    AppKeyAccess, RegistryRecord, Service, Store, StoreError, TakenRequestKey, DEFAULT_PROJECT_ID,
-    SQLITE_FILE_NAME,
+    AppKeyAccess, RegistryRecord, Service, ServiceState, Store, StoreError, TakenRequestKey,
+    DEFAULT_PROJECT_ID, SQLITE_FILE_NAME,
 };
 
 async fn open(dir: &tempfile::TempDir) -> Store {
@@ -127,8 +127,9 @@ async fn create_app_key_round_trip() {
     assert!(store.verify_secret(&app_key, &secret_key).await.unwrap());
     assert!(!store.verify_secret(&app_key, "not-it").await.unwrap());
     for service in Service::ALL {
-        assert!(
+        assert_eq!(
             store.service_enabled(&app_key, service).await.unwrap(),
+            !service.is_gated(),
             "{service}"
         );
     }
@@ -183,12 +184,16 @@ async fn service_enabled_follows_the_table() {
         assert!(!store.service_enabled("unknownKey", service).await.unwrap());
     }
 
-    sqlx::query(
-        "UPDATE app_key_services SET enabled = 0 WHERE app_key = 'svcKey' AND service = 'id-card'",
-    )
-    .execute(&store.pool)
-    .await
-    .unwrap();
+    assert!(store
+        .change_service_state(
+            "svcKey",
+            Service::IdCard,
+            ServiceState::Enabled,
+            ServiceState::NotEnabled,
+            0
+        )
+        .await
+        .unwrap());
     assert!(!store
         .service_enabled("svcKey", Service::IdCard)
         .await
@@ -638,4 +643,50 @@ async fn access_keys_and_tokens_are_kept_hashed_and_expire() {
         None
     );
     assert!(!contains(&database_bytes(&dir), secret_key.as_bytes()));
+}
+
+#[tokio::test]
+async fn a_service_moves_only_from_the_state_it_is_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (app_key, _) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
+    let state = || store.service_state(&app_key, Service::IdCard);
+    let change = |from, to| store.change_service_state(&app_key, Service::IdCard, from, to, 7);
+    use ServiceState::{Enabled, InProgress, NotEnabled};
+
+    assert_eq!(state().await.unwrap(), Some(NotEnabled));
+    assert!(!change(InProgress, Enabled).await.unwrap());
+    assert!(change(NotEnabled, InProgress).await.unwrap());
+    assert!(!change(NotEnabled, InProgress).await.unwrap());
+    assert_eq!(state().await.unwrap(), Some(InProgress));
+    assert!(change(InProgress, Enabled).await.unwrap());
+    assert!(store
+        .service_enabled(&app_key, Service::IdCard)
+        .await
+        .unwrap());
+    assert_eq!(
+        store
+            .service_state("unknown", Service::IdCard)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(!store
+        .change_service_state("unknown", Service::IdCard, NotEnabled, InProgress, 7)
+        .await
+        .unwrap());
+
+    // A key whose row is missing is NOT_ENABLED, and can move from there.
+    sqlx::query("DELETE FROM app_key_services WHERE app_key = $1")
+        .bind(&app_key)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(state().await.unwrap(), Some(NotEnabled));
+    assert!(change(NotEnabled, InProgress).await.unwrap());
+
+    store.enable_every_service(&app_key).await.unwrap();
+    for service in Service::ALL {
+        assert!(store.service_enabled(&app_key, service).await.unwrap());
+    }
 }

@@ -1,11 +1,14 @@
-//! `docrec admin project|user|member|app-key|access-key ...`: the
-//! operator's commands on projects, users, roles, appKeys and users'
-//! access keys (API.md §5), through docrec-auth. Secrets are printed once,
-//! when made; only their hashes are stored.
+//! `docrec admin project|user|member|app-key|access-key|service ...`: the
+//! operator's commands on projects, users, roles, appKeys, users' access
+//! keys and the service-use workflow (API.md §5), through docrec-auth.
+//! Secrets are printed once, when made; only their hashes are stored.
 
 use clap::Subcommand;
 use docrec_auth::{Auth, Role};
 use docrec_errors::ErrorCode;
+use docrec_store::Service;
+
+use crate::keys::unix_now;
 
 /// `docrec admin project ...`.
 #[derive(Debug, Subcommand)]
@@ -86,6 +89,53 @@ pub enum AccessKeyCommand {
     Delete {
         /// The access key id.
         access_key: String,
+    },
+}
+
+/// `docrec admin service ...`: the service-use workflow of an appKey's
+/// gated service (`id-card`).
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Show the state of each service of an appKey.
+    Status {
+        #[arg(long)]
+        app_key: String,
+    },
+    /// Submit a use request (NOT_ENABLED → IN_PROGRESS).
+    Submit {
+        #[arg(long)]
+        app_key: String,
+        #[arg(long, default_value = "id-card")]
+        service: String,
+        /// On behalf of this user, who must be an owner or admin of the
+        /// appKey's project.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Cancel the request in progress (IN_PROGRESS → NOT_ENABLED).
+    Cancel {
+        #[arg(long)]
+        app_key: String,
+        #[arg(long, default_value = "id-card")]
+        service: String,
+        /// On behalf of this user, who must be an owner or admin of the
+        /// appKey's project.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Approve the request in progress (IN_PROGRESS → ENABLED).
+    Approve {
+        #[arg(long)]
+        app_key: String,
+        #[arg(long, default_value = "id-card")]
+        service: String,
+    },
+    /// Reject the request in progress (IN_PROGRESS → NOT_ENABLED).
+    Reject {
+        #[arg(long)]
+        app_key: String,
+        #[arg(long, default_value = "id-card")]
+        service: String,
     },
 }
 
@@ -178,6 +228,70 @@ pub async fn access_key(auth: &Auth, command: AccessKeyCommand) -> anyhow::Resul
         }
     }
     Ok(())
+}
+
+/// Runs a service-use workflow command; prints the state it leaves.
+pub async fn service(auth: &Auth, command: ServiceCommand) -> anyhow::Result<()> {
+    let now = unix_now();
+    let (app_key, service) = match command {
+        ServiceCommand::Status { app_key } => {
+            for service in Service::ALL {
+                let state = auth
+                    .service_state(&app_key, service)
+                    .await
+                    .map_err(failed)?;
+                println!("{service}: {state}");
+            }
+            return Ok(());
+        }
+        ServiceCommand::Submit {
+            app_key,
+            service,
+            user,
+        } => {
+            let service = service_named(&service)?;
+            auth.submit_service_request(&app_key, service, user.as_deref(), now)
+                .await
+                .map_err(failed)?;
+            (app_key, service)
+        }
+        ServiceCommand::Cancel {
+            app_key,
+            service,
+            user,
+        } => {
+            let service = service_named(&service)?;
+            auth.cancel_service_request(&app_key, service, user.as_deref(), now)
+                .await
+                .map_err(failed)?;
+            (app_key, service)
+        }
+        ServiceCommand::Approve { app_key, service } => {
+            let service = service_named(&service)?;
+            auth.approve_service_request(&app_key, service, now)
+                .await
+                .map_err(failed)?;
+            (app_key, service)
+        }
+        ServiceCommand::Reject { app_key, service } => {
+            let service = service_named(&service)?;
+            auth.reject_service_request(&app_key, service, now)
+                .await
+                .map_err(failed)?;
+            (app_key, service)
+        }
+    };
+    let state = auth
+        .service_state(&app_key, service)
+        .await
+        .map_err(failed)?;
+    println!("{service}: {state}");
+    Ok(())
+}
+
+fn service_named(name: &str) -> anyhow::Result<Service> {
+    Service::from_name(name)
+        .ok_or_else(|| anyhow::anyhow!("--service must be business, credit-card or id-card"))
 }
 
 /// An operation's code as the command's error (`4010004 INVALID_PROJECT:

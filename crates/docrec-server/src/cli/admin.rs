@@ -13,9 +13,9 @@
 //!   rows or none.
 //! - `rotate-master-key`: re-wraps the at-rest key ring under a new
 //!   master key (see [`crate::keys::rotate_master_key`]).
-//! - `project`, `user`, `member`, `app-key`, `access-key`: projects,
-//!   users, roles, appKeys and users' access keys (see
-//!   [`crate::cli::accounts`]).
+//! - `project`, `user`, `member`, `app-key`, `access-key`, `service`:
+//!   projects, users, roles, appKeys, users' access keys and the
+//!   service-use workflow (see [`crate::cli::accounts`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +27,8 @@ use docrec_auth::Auth;
 use docrec_store::{Service, Store};
 
 use super::accounts::{
-    self, AccessKeyCommand, AppKeyCommand, MemberCommand, ProjectCommand, UserCommand,
+    self, AccessKeyCommand, AppKeyCommand, MemberCommand, ProjectCommand, ServiceCommand,
+    UserCommand,
 };
 use crate::authenticity::{parse_registry_csv, registry_key, Authenticity};
 use crate::business_status::parse_status_csv;
@@ -80,6 +81,10 @@ pub enum AdminCommand {
     /// Users' access keys (for access tokens): create, delete.
     #[command(subcommand)]
     AccessKey(AccessKeyCommand),
+    /// The service-use workflow (id-card): status, submit, cancel, approve,
+    /// reject.
+    #[command(subcommand)]
+    Service(ServiceCommand),
 }
 
 pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -166,6 +171,9 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
         })?,
         AdminCommand::AccessKey(command) => with_auth(&config, |auth| async move {
             accounts::access_key(&auth, command).await
+        })?,
+        AdminCommand::Service(command) => with_auth(&config, |auth| async move {
+            accounts::service(&auth, command).await
         })?,
     }
     Ok(ExitCode::SUCCESS)

@@ -231,13 +231,15 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
 /// Makes sure the bootstrap appKey exists, or on a first start without one
 /// creates a demo appKey and prints it and its secretKey (the only time the
-/// secret is shown: only its hash is stored).
+/// secret is shown: only its hash is stored). Both are the operator's and
+/// have every service, `id-card` too.
 async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
     if let Some((app_key, secret)) = &config.bootstrap {
         store.ensure_app_key(app_key, secret).await?;
         tracing::info!(app_key = %app_key, "bootstrap appKey is ready");
     } else if store.app_key_count().await? == 0 {
         let (app_key, secret) = store.create_app_key(DEFAULT_PROJECT_ID).await?;
+        store.enable_every_service(&app_key).await?;
         println!("docrec: created a demo appKey (the secretKey is shown only now; keep it):");
         println!("  appKey:    {app_key}");
         println!("  secretKey: {secret}");
