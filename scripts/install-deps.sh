@@ -2,7 +2,9 @@
 # Installs the Debian/Ubuntu packages docrec builds and runs with: the C
 # toolchain and libclang (for the Tesseract bindings), Tesseract with its
 # English and Korean data, Poppler's PDF tools (pdftotext, pdftoppm: PDF
-# uploads), and the fonts the synthetic generator draws with.
+# uploads), the fonts the synthetic generator draws with, and PostgreSQL
+# (the tests run the black-box suite on it too; docrec itself needs only
+# a server to connect to).
 # Idempotent: does nothing when every package is already installed.
 set -euo pipefail
 
@@ -10,7 +12,7 @@ packages=(
   build-essential pkg-config libclang-dev
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-ocr-a fonts-ocr-b fonts-nanum
-  poppler-utils sqlite3 curl ca-certificates openssl
+  poppler-utils sqlite3 curl ca-certificates openssl postgresql
 )
 
 missing=()

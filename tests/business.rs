@@ -246,10 +246,10 @@ fn import_status(server: &common::Server, csv: &str) -> std::process::Output {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let file = dir.path().join("status.csv");
     std::fs::write(&file, csv).unwrap();
-    common::docrec()
+    server
+        .cli()
         .args(["admin", "import-business-status"])
         .arg(&file)
-        .env("DOCREC_DATA_DIR", server.data_dir())
         .output()
         .expect("docrec runs")
 }

@@ -328,7 +328,8 @@ fn every_envelope_error_has_its_code() {
 
 #[test]
 fn rotated_keys_keep_working_for_the_grace_period_and_survive_a_master_key_rotation() {
-    let server = Server::start(&[("DOCREC_KEY_GRACE_SECONDS", "3")]);
+    // On SQLite: the master key here is the data dir's key file.
+    let server = Server::start_on_sqlite(&[("DOCREC_KEY_GRACE_SECONDS", "3")]);
     let card = docrec_synth::credit_card(CARD_SEED, Level::Clean).unwrap();
     let key = [5u8; 32];
     let form = || image_form(&aes(&key, &card.encoded, false), "card.bin");
@@ -406,12 +407,7 @@ fn nothing_sensitive_is_stored_or_logged_in_plaintext() {
     )
     .assert_success();
     let number = card.truth.total_card_num.as_bytes();
-    let mut everything = Vec::new();
-    for entry in walk(server.data_dir()) {
-        everything.extend(std::fs::read(entry).unwrap());
-    }
-    everything.extend(server.stdout().join("\n").into_bytes());
-    everything.extend(server.stderr().into_bytes());
+    let everything = server.stored_and_logged();
     assert!(!everything.is_empty());
     assert!(
         !everything.windows(number.len()).any(|w| w == number),
@@ -425,20 +421,6 @@ fn nothing_sensitive_is_stored_or_logged_in_plaintext() {
         !everything.windows(9).any(|w| w == rsa_encryption_oid),
         "a DER RSA key is in the data dir or the logs"
     );
-}
-
-/// Every file under `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 // --- ID cards (API.md §4.4, §4.5) ------------------------------------------
@@ -669,12 +651,7 @@ fn authenticity_checks_the_registry_once_per_request_key_and_locks_after_five_fa
         .assert_failure(4000123);
 
     // Nothing of the card is in the data dir or the logs in plaintext.
-    let mut everything = Vec::new();
-    for entry in walk(server.data_dir()) {
-        everything.extend(std::fs::read(entry).unwrap());
-    }
-    everything.extend(server.stdout().join("\n").into_bytes());
-    everything.extend(server.stderr().into_bytes());
+    let everything = server.stored_and_logged();
     for secret in [
         truth_value(&card, "residentNumber").as_bytes(),
         number.as_bytes(),
@@ -750,11 +727,7 @@ fn id_card_endpoints_need_the_id_card_service_and_its_use_request_approved() {
         let mut all = vec!["admin", "service"];
         all.extend_from_slice(&args);
         all.extend_from_slice(&["--app-key", &member.app_key]);
-        let out = docrec()
-            .args(&all)
-            .env("DOCREC_DATA_DIR", server.data_dir())
-            .output()
-            .unwrap();
+        let out = server.cli().args(&all).output().unwrap();
         assert!(!out.status.success());
         assert!(
             String::from_utf8_lossy(&out.stderr).contains(code),
@@ -963,4 +936,78 @@ fn every_v2_route_answers_under_v2_1_with_a_members_bearer_token() {
             .send(caller.post(&server, "public-keys/credit-card"))
             .assert_failure(4000005);
     }
+}
+
+// --- Several nodes on one PostgreSQL (DATABASE_URL) -------------------------
+
+#[test]
+fn two_nodes_on_one_postgres_share_request_keys_key_versions_and_tokens() {
+    let cluster = common::Cluster::start();
+    let database = common::TestDatabase::create(&cluster.admin_url);
+    let node_a = Server::start_on(&database, &[]);
+    let node_b = Server::start_on(&database, &[]);
+    let bootstrap = Caller::bootstrap();
+
+    // One key pair, whichever node made it.
+    let on_a = fetch_public_key_as(&node_a, &bootstrap, "id-card");
+    assert_eq!(
+        fetch_public_key_as(&node_b, &bootstrap, "id-card").spki,
+        on_a.spki
+    );
+
+    // A Request-Key issued by one node is redeemed on the other, once.
+    let card = id_card_of("resident");
+    let csv = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(csv.path(), registry_csv(&card)).unwrap();
+    admin(
+        &node_a,
+        &["import-id-registry", csv.path().to_str().unwrap()],
+    );
+    let (answer, request_key) =
+        post_id_card_as(&node_a, &bootstrap, "id-card", &[7u8; 32], &card.encoded);
+    answer.assert_success();
+    let number = truth_value(&card, "residentNumber").replace('-', "");
+    let date = truth_value(&card, "issueDate").replace('.', "");
+    let fields = [
+        ("name", truth_value(&card, "name")),
+        ("residentNumber", number.as_str()),
+        ("issueDate", date.as_str()),
+    ];
+    let checked = check_authenticity_as(
+        &node_b,
+        &bootstrap,
+        "resident",
+        &fields,
+        request_key.as_deref(),
+    );
+    assert_eq!(checked.assert_success()["isAuthenticity"], true);
+    check_authenticity_as(
+        &node_a,
+        &bootstrap,
+        "resident",
+        &fields,
+        request_key.as_deref(),
+    )
+    .assert_failure(4000122);
+
+    // A rotation is seen by both.
+    admin(&node_b, &["rotate-keys", "--service", "id-card"]);
+    for node in [&node_a, &node_b] {
+        assert_eq!(
+            fetch_public_key_as(node, &bootstrap, "id-card").version,
+            "2"
+        );
+    }
+
+    // A token made on one node signs requests on the other.
+    let member = Member::new(&node_a, "member");
+    let bearer = Caller {
+        version: "v2.1",
+        app_key: member.app_key.clone(),
+        header: (
+            "X-NHN-Authorization",
+            format!("Bearer {}", member.token(&node_a)),
+        ),
+    };
+    fetch_public_key_as(&node_b, &bearer, "credit-card");
 }

@@ -3,6 +3,12 @@
 //! error table read from `shared/spec/error-codes.md` (the contract, not
 //! docrec's own copy of it).
 //!
+//! With `DOCREC_TEST_POSTGRES_URL` set (the URL of a PostgreSQL server's
+//! `postgres` database, as `scripts/postgres.sh start` prints it), each
+//! server gets a fresh database there instead of SQLite, and the master key
+//! in its environment, as several nodes would: `scripts/test.sh` runs the
+//! black-box suite once each way.
+//!
 //! Included with `mod common;` by `api.rs` and `cli.rs`; each uses part of it.
 #![allow(dead_code)]
 
@@ -268,6 +274,142 @@ pub struct Server {
     stdout: Arc<Mutex<Vec<String>>>,
     stderr: Arc<Mutex<Vec<String>>>,
     data_dir: tempfile::TempDir,
+    /// The fresh PostgreSQL database it was given, dropped with it.
+    postgres: Option<TestDatabase>,
+    /// `DATABASE_URL` and `DOCREC_MASTER_KEY` as the server got them, for
+    /// commands run beside it.
+    database_env: Vec<(String, String)>,
+}
+
+/// The variable naming the PostgreSQL server the suite may use.
+pub const TEST_POSTGRES_ENV: &str = "DOCREC_TEST_POSTGRES_URL";
+
+/// The master key every PostgreSQL-backed test server gets.
+pub const TEST_MASTER_KEY: &str = "dGVzdC1tYXN0ZXIta2V5LW9mLWRvY3JlYy10ZXN0cyE=";
+
+/// A fresh database on the test PostgreSQL server, dropped with it.
+pub struct TestDatabase {
+    admin_url: String,
+    name: String,
+    /// Its URL, for `DATABASE_URL`.
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// A new empty database on the server of `admin_url` (a URL ending in
+    /// `/postgres`).
+    pub fn create(admin_url: &str) -> TestDatabase {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let name = format!(
+            "docrec_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        psql(admin_url, &format!("CREATE DATABASE {name}"));
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url, |(base, _)| base);
+        TestDatabase {
+            admin_url: admin_url.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+}
+
+/// The rows of the database at `url`, as `pg_dump` writes them.
+fn pg_dump(url: &str) -> Vec<u8> {
+    let out = Command::new("pg_dump")
+        .args(["--data-only", url])
+        .output()
+        .expect("running pg_dump (Debian's postgresql-client)");
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .args([
+                "-q",
+                &self.admin_url,
+                "-c",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .output();
+    }
+}
+
+/// A PostgreSQL cluster of a test's own (`scripts/postgres.sh`), for tests
+/// that stop it; stopped when dropped.
+pub struct Cluster {
+    dir: tempfile::TempDir,
+    /// The URL of its `postgres` database.
+    pub admin_url: String,
+}
+
+impl Cluster {
+    fn script(command: &str, dir: &std::path::Path) -> std::process::Output {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/postgres.sh");
+        let out = Command::new("bash")
+            .arg(script)
+            .arg(command)
+            .arg(dir)
+            .output()
+            .expect("running scripts/postgres.sh");
+        assert!(
+            out.status.success(),
+            "postgres.sh {command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Makes and starts a cluster on a free loopback port.
+    pub fn start() -> Cluster {
+        let dir = tempfile::tempdir().expect("a directory for the cluster");
+        let out = Cluster::script("start", dir.path());
+        let admin_url = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        Cluster { dir, admin_url }
+    }
+
+    /// Stops the server (fast shutdown: its connections are cut).
+    pub fn stop(&self) {
+        Cluster::script("stop", self.dir.path());
+    }
+
+    /// Starts the stopped server again, on the same port.
+    pub fn resume(&self) {
+        Cluster::script("resume", self.dir.path());
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/postgres.sh");
+        let _ = Command::new("bash")
+            .arg(script)
+            .arg("stop")
+            .arg(self.dir.path())
+            .output();
+    }
+}
+
+/// Runs one SQL statement with `psql` on `url`.
+pub fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .args(["-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+        .output()
+        .expect("running psql (Debian's postgresql-client)");
+    assert!(
+        out.status.success(),
+        "psql {sql:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// One server shared by the tests of a binary that are running at the same
@@ -333,16 +475,67 @@ impl Server {
         panic!("docrec serve did not start: {last_error}");
     }
 
+    /// A server like [`Server::start`] on SQLite, whatever the suite's
+    /// database: for tests of what lives in the data dir (the key file).
+    pub fn start_on_sqlite(env: &[(&str, &str)]) -> Server {
+        let mut all = vec![
+            ("DOCREC_BOOTSTRAP_APPKEY", APP_KEY),
+            ("DOCREC_BOOTSTRAP_SECRETKEY", SECRET),
+            ("DATABASE_URL", ""),
+        ];
+        all.extend_from_slice(env);
+        Server::start_with(&all)
+    }
+
+    /// A server like [`Server::start`] on `database`, which other servers
+    /// may share (several nodes).
+    pub fn start_on(database: &TestDatabase, env: &[(&str, &str)]) -> Server {
+        let mut all = vec![
+            ("DOCREC_BOOTSTRAP_APPKEY", APP_KEY),
+            ("DOCREC_BOOTSTRAP_SECRETKEY", SECRET),
+            ("DATABASE_URL", database.url.as_str()),
+            ("DOCREC_MASTER_KEY", TEST_MASTER_KEY),
+        ];
+        all.extend_from_slice(env);
+        Server::start_with(&all)
+    }
+
     fn try_start(env: &[(&str, &str)]) -> Result<Server, String> {
         let data_dir = tempfile::tempdir().expect("a temporary data directory");
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut child = docrec()
+        let chose_database = env.iter().any(|(name, _)| *name == "DATABASE_URL");
+        let postgres = match std::env::var(TEST_POSTGRES_ENV) {
+            Ok(url) if !url.is_empty() && !chose_database => Some(TestDatabase::create(&url)),
+            _ => None,
+        };
+        let mut command = docrec();
+        command
             .arg("serve")
             .env("DOCREC_LISTEN", format!("127.0.0.1:{port}"))
             .env("DOCREC_DATA_DIR", data_dir.path())
             .env("DOCREC_WORKERS", "1")
-            .env("DOCREC_LOG", "warn")
+            .env("DOCREC_LOG", "warn");
+        if let Some(database) = &postgres {
+            command
+                .env("DATABASE_URL", &database.url)
+                .env("DOCREC_MASTER_KEY", TEST_MASTER_KEY);
+        }
+        let mut database_env: Vec<(String, String)> = postgres
+            .iter()
+            .flat_map(|database| {
+                [
+                    ("DATABASE_URL".to_owned(), database.url.clone()),
+                    ("DOCREC_MASTER_KEY".to_owned(), TEST_MASTER_KEY.to_owned()),
+                ]
+            })
+            .collect();
+        database_env.extend(
+            env.iter()
+                .filter(|(name, _)| ["DATABASE_URL", "DOCREC_MASTER_KEY"].contains(name))
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
+        );
+        let mut child = command
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -361,6 +554,8 @@ impl Server {
             stdout,
             stderr,
             data_dir,
+            postgres,
+            database_env,
         };
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
@@ -402,10 +597,53 @@ impl Server {
             .join("\n")
     }
 
-    /// The server's data directory (its SQLite database), for `docrec
-    /// admin` commands run beside it.
+    /// The server's data directory (its SQLite database, or nothing but
+    /// logs when it runs on PostgreSQL).
     pub fn data_dir(&self) -> &std::path::Path {
         self.data_dir.path()
+    }
+
+    /// `docrec` pointed at the server's database (and master key), for
+    /// `docrec admin` commands run beside it.
+    pub fn cli(&self) -> Command {
+        let mut command = docrec();
+        command
+            .env("DOCREC_DATA_DIR", self.data_dir())
+            .envs(self.database_env.iter().map(|(n, v)| (n, v)));
+        command
+    }
+
+    /// The server's PostgreSQL URL, when it keeps its state there.
+    fn postgres_url(&self) -> Option<&str> {
+        self.database_env
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "DATABASE_URL")
+            .map(|(_, url)| url.as_str())
+            .filter(|url| !url.is_empty())
+    }
+
+    /// Everything the server stored and logged: the files of its data dir,
+    /// its database's rows when on PostgreSQL, and its output.
+    pub fn stored_and_logged(&self) -> Vec<u8> {
+        let mut everything = Vec::new();
+        let mut pending = vec![self.data_dir().to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    everything.extend(std::fs::read(path).unwrap());
+                }
+            }
+        }
+        if let Some(url) = self.postgres_url() {
+            everything.extend(pg_dump(url));
+        }
+        everything.extend(self.stdout().join("\n").into_bytes());
+        everything.extend(self.stderr().into_bytes());
+        everything
     }
 
     /// The credit-card route of `app_key`.
@@ -456,12 +694,12 @@ impl Server {
     }
 }
 
-/// Runs `docrec admin ARGS` on the server's data directory; gives stdout.
+/// Runs `docrec admin ARGS` on the server's database; gives stdout.
 pub fn admin(server: &Server, args: &[&str]) -> String {
-    let out = docrec()
+    let out = server
+        .cli()
         .arg("admin")
         .args(args)
-        .env("DOCREC_DATA_DIR", server.data_dir())
         .output()
         .expect("running docrec admin");
     assert!(

@@ -3,7 +3,8 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `DOCREC_LISTEN` | `127.0.0.1:8080` | address `serve` listens on |
-//! | `DOCREC_DATA_DIR` | `./data` | where the SQLite database lives |
+//! | `DOCREC_DATA_DIR` | `./data` | where the SQLite database lives (and the master key file, without `DOCREC_MASTER_KEY`) |
+//! | `DATABASE_URL` | — | `postgres://...`: keep the state in PostgreSQL instead, shared by several nodes (needs `DOCREC_MASTER_KEY`) |
 //! | `DOCREC_MAX_UPLOAD_BYTES` | 5 MiB | largest accepted image part |
 //! | `DOCREC_MAX_PIXELS` | 40 000 000 | largest accepted image, in pixels |
 //! | `DOCREC_WORKERS` | cores | OCR engines (recognitions at once) |
@@ -27,6 +28,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use docrec_ocr::EngineConfig;
+use docrec_store::Database;
 use docrec_upload::UploadLimits;
 
 /// A rotated-out envelope key pair works for 7 days by default.
@@ -39,6 +41,8 @@ const DEFAULT_KEY_GRACE_SECONDS: u64 = 7 * 24 * 3600;
 pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    /// Where the state lives: SQLite in `data_dir`, or PostgreSQL.
+    pub database: Database,
     pub limits: UploadLimits,
     pub workers: usize,
     pub engine: EngineConfig,
@@ -124,12 +128,23 @@ impl Config {
             },
             Some(other) => bail!("DOCREC_VERIFIER={other:?}: use registry or http"),
         };
+        let data_dir =
+            var("DOCREC_DATA_DIR").map_or_else(|| PathBuf::from("./data"), PathBuf::from);
+        let database = Database::from_url(var("DATABASE_URL").as_deref(), &data_dir).context(
+            "DATABASE_URL must be a postgres:// URL (or unset, for SQLite in DOCREC_DATA_DIR)",
+        )?;
+        if matches!(database, Database::Postgres(_)) && var(crate::keys::MASTER_KEY_ENV).is_none() {
+            bail!(
+                "with DATABASE_URL, set DOCREC_MASTER_KEY too: every node sharing the database needs the same master key"
+            );
+        }
         Ok(Config {
             listen: var("DOCREC_LISTEN")
                 .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
                 .parse()
                 .context("DOCREC_LISTEN must be host:port")?,
-            data_dir: var("DOCREC_DATA_DIR").map_or_else(|| PathBuf::from("./data"), PathBuf::from),
+            data_dir,
+            database,
             limits,
             workers,
             engine: EngineConfig {

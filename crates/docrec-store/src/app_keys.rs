@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::secret::{self, SALT_LEN};
 use crate::{Service, ServiceState, Store, StoreError, DEFAULT_PROJECT_ID};
@@ -217,7 +217,7 @@ impl Store {
 }
 
 /// Makes the default project again if it was deleted.
-async fn ensure_default_project(tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+async fn ensure_default_project(tx: &mut Transaction<'_, Any>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO projects (project_id, name, created_at) VALUES ($1, 'default', $2) \
          ON CONFLICT (project_id) DO NOTHING",
@@ -232,7 +232,7 @@ async fn ensure_default_project(tx: &mut Transaction<'_, Sqlite>) -> Result<(), 
 /// Sets each service of `app_key` to the state `state_of` gives it
 /// (inserting missing rows).
 async fn set_services(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     app_key: &str,
     state_of: impl Fn(Service) -> ServiceState,
 ) -> Result<(), StoreError> {

@@ -77,10 +77,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if done.rows_affected() != 1 {
+                // Rolled back before returning: a dropped transaction
+                // rolls back in the background, and a write racing that
+                // may find SQLite locked.
+                tx.rollback().await?;
                 return Err(StoreError::KeyRingChanged);
             }
         }
         if count != rows.len() as i64 {
+            tx.rollback().await?;
             return Err(StoreError::KeyRingChanged);
         }
         tx.commit().await?;

@@ -1,7 +1,8 @@
 //! The persistent state of docrec.
 //!
-//! Takes a data directory and gives a [`Store`]: a pool of SQLite connections
-//! to `data_dir/docrec.sqlite3`, migrated at open, with the operations the
+//! Takes a [`Database`] (a data directory for SQLite, the default, or a
+//! PostgreSQL URL for several nodes) and gives a [`Store`]: a pool of
+//! connections, migrated at open, with the operations the
 //! rest of docrec needs on appKeys: bootstrap a configured key
 //! ([`Store::ensure_app_key`]), mint a new one ([`Store::create_app_key`]),
 //! check a secretKey in constant time ([`Store::verify_secret`]) and ask
@@ -23,16 +24,23 @@
 //!   `query_scalar`, never the `query!` macros: those need a live database
 //!   or a committed `.sqlx` directory at compile time, and a clean clone must
 //!   build with neither. The queries are few and each is exercised by a test.
-//! * **Portable SQL.** PostgreSQL comes later (several nodes sharing one
-//!   database), so the SQL is kept to what both speak: numbered `$1`
-//!   placeholders, no SQLite-only functions, `INSERT ... ON CONFLICT ... DO
-//!   UPDATE/NOTHING`, timestamps as integer Unix seconds computed in Rust.
-//! * **Migrations** are plain SQL files in `migrations/sqlite/`, embedded
-//!   with `sqlx::migrate!` and run by [`Store::open_sqlite`]; running them
-//!   again is a no-op.
+//! * **One query set, two databases.** The pool is sqlx's `Any` driver, so
+//!   each query is written once and runs on SQLite and PostgreSQL alike.
+//!   The SQL is what both speak: numbered `$1` placeholders, no
+//!   database-only functions, `INSERT ... ON CONFLICT ... DO
+//!   UPDATE/NOTHING`, `RETURNING`, timestamps as integer Unix seconds
+//!   computed in Rust; values are the types `Any` carries (`i64`, text,
+//!   bytes). The alternative, a pool per database behind an enum, would
+//!   write every query twice or behind a macro.
+//! * **Migrations** are plain SQL files, `migrations/sqlite/` and
+//!   `migrations/postgres/` (the same tables and columns, with `BYTEA` for
+//!   `BLOB` and `BIGINT` for `INTEGER`), embedded with `sqlx::migrate!`
+//!   and run at open; running them again is a no-op.
 //! * **Never a hang.** The pool's acquire timeout and SQLite's busy timeout
 //!   are bounded (5 s each), so a locked or unavailable database answers
-//!   [`StoreError`] (5000003) instead of blocking a request forever.
+//!   [`StoreError`] (5000003) instead of blocking a request forever; a
+//!   PostgreSQL that comes back is used again, since the pool opens new
+//!   connections as it needs them.
 //! * **Secrets.** Only `HMAC-SHA256(per-key random salt, secretKey)` is
 //!   stored. A slow password hash (Argon2, bcrypt) guards low-entropy,
 //!   human-chosen passwords against dictionaries; a secretKey is a 192-bit
@@ -52,11 +60,12 @@ mod secret;
 mod service;
 
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
 
 pub use business_status::BusinessStatus;
 pub use envelope_keys::EnvelopeKey;
@@ -73,16 +82,63 @@ pub const SQLITE_FILE_NAME: &str = "docrec.sqlite3";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Most connections open at once. SQLite serialises writers anyway; readers
-/// (secret checks) run in parallel under WAL.
+/// (secret checks) run in parallel under WAL. Per node, for PostgreSQL.
 const MAX_CONNECTIONS: u32 = 8;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Where docrec's state lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// `docrec.sqlite3` in this data directory (the default).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL (several nodes).
+    Postgres(String),
+}
+
+impl Database {
+    /// PostgreSQL when `url` is a `postgres://` or `postgresql://` URL,
+    /// else SQLite in `data_dir`; `None` for a URL of another kind.
+    pub fn from_url(url: Option<&str>, data_dir: &Path) -> Option<Database> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Some(Database::Sqlite(data_dir.to_path_buf())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Some(Database::Postgres(url.to_owned()))
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+/// Names the database for messages, without the URL (which may hold a
+/// password).
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(data_dir) => {
+                write!(f, "the SQLite database in {}", data_dir.display())
+            }
+            Database::Postgres(_) => f.write_str("the PostgreSQL database of DATABASE_URL"),
+        }
+    }
+}
 
 /// docrec's persistent state. Cheap to clone (the pool is shared).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
 }
 
 impl Store {
+    /// Opens `database` and runs its migrations.
+    pub async fn open(database: &Database) -> Result<Store, StoreError> {
+        match database {
+            Database::Sqlite(data_dir) => Self::open_sqlite(data_dir).await,
+            Database::Postgres(url) => Self::open_postgres(url, DEFAULT_TIMEOUT).await,
+        }
+    }
+
     /// Opens (creating it and `data_dir` if missing) `data_dir/docrec.sqlite3`
     /// in WAL mode with a busy timeout, and runs the migrations.
     pub async fn open_sqlite(data_dir: &Path) -> Result<Store, StoreError> {
@@ -99,20 +155,42 @@ impl Store {
             path: data_dir.to_path_buf(),
             source,
         })?;
-        let path: PathBuf = data_dir.join(SQLITE_FILE_NAME);
-        let options = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(timeout);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(timeout)
-            .connect_with(options)
+        let path = std::fs::canonicalize(data_dir)
+            .map_err(|source| StoreError::CreateDataDir {
+                path: data_dir.to_path_buf(),
+                source,
+            })?
+            .join(SQLITE_FILE_NAME);
+        let url = sqlite_url(&path);
+        // Per connection: foreign keys (ON DELETE CASCADE), a bounded wait
+        // for locks, WAL (readers never wait for the writer) with NORMAL
+        // syncs, as WAL makes safe.
+        let pragmas = format!(
+            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
+             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+            timeout.as_millis()
+        );
+        let pool = pool_options(timeout)
+            .after_connect(move |connection, _| {
+                let pragmas = pragmas.clone();
+                Box::pin(async move {
+                    connection.execute(pragmas.as_str()).await?;
+                    Ok(())
+                })
+            })
+            .connect(&url)
             .await?;
-        sqlx::migrate!("../../migrations/sqlite").run(&pool).await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Connects to PostgreSQL at `url` (waiting at most `timeout` for a
+    /// connection, then and on every later request) and runs the
+    /// migrations; nodes starting together take turns (the migrator holds
+    /// an advisory lock).
+    pub async fn open_postgres(url: &str, timeout: Duration) -> Result<Store, StoreError> {
+        let pool = pool_options(timeout).connect(url).await?;
+        POSTGRES_MIGRATIONS.run(&pool).await?;
         Ok(Store { pool })
     }
 
@@ -128,6 +206,32 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Pool settings both databases share: bounded size, and a bounded wait
+/// for a connection, so that a database that is down or locked answers
+/// [`StoreError`] (5000003) instead of hanging a request.
+fn pool_options(timeout: Duration) -> AnyPoolOptions {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+    AnyPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(timeout)
+}
+
+/// The `sqlite://` URL of the database file `path` (absolute), created if
+/// missing; the path is percent-encoded as a URL path.
+fn sqlite_url(path: &Path) -> String {
+    let mut url = String::from("sqlite://");
+    for byte in path.to_string_lossy().bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
+            url.push(char::from(byte));
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url.push_str("?mode=rwc");
+    url
 }
 
 #[cfg(test)]

@@ -201,7 +201,7 @@ where
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let store = Store::open_sqlite(&config.data_dir).await?;
+        let store = Store::open(&config.database).await?;
         let result = work(store.clone()).await;
         store.close().await;
         result

@@ -176,9 +176,9 @@ pub fn serve() -> anyhow::Result<std::process::ExitCode> {
 }
 
 async fn run(config: Config) -> anyhow::Result<()> {
-    let store = Store::open_sqlite(&config.data_dir)
+    let store = Store::open(&config.database)
         .await
-        .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+        .with_context(|| format!("opening {}", config.database))?;
     ensure_app_key(&store, &config).await?;
     let keys = Keys::open(
         &store,

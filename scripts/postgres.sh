@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests, on a loopback port, from
+# Debian's postgresql package (no containers).
+#
+#   bash scripts/postgres.sh start DIR   # makes and starts a cluster in DIR; prints its URL
+#   bash scripts/postgres.sh stop DIR    # stops it (a fast shutdown)
+#   bash scripts/postgres.sh resume DIR  # starts a stopped cluster again, on its port
+#
+# The cluster trusts loopback connections of the user `docrec` (tests
+# only). As root, the server runs as the `postgres` user (initdb refuses
+# root), so DIR is handed to it.
+set -euo pipefail
+
+command_name=${1:?start, stop or resume}
+dir=${2:?the cluster directory}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bin/pg_ctl" ] || { echo "PostgreSQL is not installed (Debian's postgresql package)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+start_server() {
+  local port
+  port=$(cat "$dir/port")
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null
+}
+
+case "$command_name" in
+  start)
+    mkdir -p "$dir"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+    as_owner "$bin/initdb" -D "$dir/data" -U docrec -A trust -E UTF8 --no-locale >/dev/null
+    # A random high port nothing listens on; another process may still take
+    # it first, so a failed start tries another.
+    for _ in 1 2 3 4 5; do
+      port=$((20000 + RANDOM % 40000))
+      (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+      echo "$port" >"$dir/port"
+      if start_server; then
+        echo "postgres://docrec@127.0.0.1:$port/postgres"
+        exit 0
+      fi
+    done
+    echo "could not start PostgreSQL; its log:" >&2
+    cat "$dir/log" >&2
+    exit 1
+    ;;
+  stop)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    start_server
+    ;;
+  *)
+    echo "usage: $0 start|stop|resume DIR" >&2
+    exit 2
+    ;;
+esac

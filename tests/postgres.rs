@@ -1,0 +1,77 @@
+//! Black-box tests of docrec on PostgreSQL (`DATABASE_URL`): a database
+//! that goes away answers 5000003 within a bounded time, without a hang or
+//! a panic, and the node recovers when it is back. Each test runs its own
+//! cluster (`scripts/postgres.sh`, Debian's postgresql package), since it
+//! stops it.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{image_form, Cluster, Server, TestDatabase, APP_KEY, SECRET};
+
+/// The credit-card route with an empty image: 4000004 once the secretKey
+/// (read from the database) passed; no recognition.
+fn authenticated_request(server: &Server) -> common::Answer {
+    server.post_card(image_form(b"", "card.png"))
+}
+
+#[test]
+fn a_database_that_goes_away_answers_5000003_in_bounded_time_and_the_node_recovers() {
+    let cluster = Cluster::start();
+    let database = TestDatabase::create(&cluster.admin_url);
+    let server = Server::start_on(&database, &[]);
+    authenticated_request(&server).assert_failure(4000004);
+
+    cluster.stop();
+    for _ in 0..2 {
+        let started = Instant::now();
+        authenticated_request(&server).assert_failure(5000003);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+    server
+        .send(server.client.get(server.url("/health")))
+        .assert_failure(5000003);
+
+    cluster.resume();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answer = authenticated_request(&server);
+        if answer.body["header"]["resultCode"] == 4000004 {
+            break;
+        }
+        answer.assert_failure(5000003);
+        assert!(Instant::now() < deadline, "the node did not recover");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(!server.stderr().contains("panicked"), "{}", server.stderr());
+    // A request that needs the database to write works again too.
+    let public_key = server.url(&format!("/v2.0/appkeys/{APP_KEY}/public-keys/id-card"));
+    server
+        .send(
+            server
+                .client
+                .get(public_key)
+                .header("Authorization", SECRET),
+        )
+        .assert_success();
+}
+
+#[test]
+fn a_node_without_the_master_key_refuses_to_start_on_postgres() {
+    let out = common::docrec()
+        .arg("serve")
+        .env("DATABASE_URL", "postgres://docrec@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("set DOCREC_MASTER_KEY too"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
