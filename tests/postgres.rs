@@ -75,3 +75,44 @@ fn a_node_without_the_master_key_refuses_to_start_on_postgres() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_quota_holds_in_total_across_two_nodes_sharing_the_database() {
+    let cluster = Cluster::start();
+    let database = TestDatabase::create(&cluster.admin_url);
+    let node_a = Server::start_on(&database, &[]);
+    let node_b = Server::start_on(&database, &[]);
+    common::admin(
+        &node_a,
+        &[
+            "limits",
+            "set",
+            "--app-key",
+            APP_KEY,
+            "--service",
+            "credit-card",
+            "--per-day",
+            "5",
+        ],
+    );
+    // Eight requests, alternating, two at a time from two threads.
+    let admitted: usize = std::thread::scope(|scope| {
+        let handles: Vec<_> = [&node_a, &node_b]
+            .into_iter()
+            .map(|node| {
+                scope.spawn(move || {
+                    (0..4)
+                        .filter(|_| {
+                            let answer = authenticated_request(node);
+                            let code = answer.body["header"]["resultCode"].as_i64().unwrap();
+                            assert!(code == 4000004 || code == 4000006, "{}", answer.body);
+                            code == 4000004
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    assert_eq!(admitted, 5);
+}

@@ -5,8 +5,9 @@
 //! access tokens made from it (`POST /oauth2/token/create`), their check
 //! (v1.1/v2.1), and the
 //! operator's operations on projects, users, roles, appKeys and access
-//! keys; and the service-use workflow (the `services` module). Every
-//! failure is an [`ErrorCode`] of the table.
+//! keys; the service-use workflow (the `services` module); rate limits,
+//! quotas and usage statistics (the `limits` module). Every failure is an
+//! [`ErrorCode`] of the table.
 //!
 //! Decisions:
 //!
@@ -28,6 +29,7 @@
 //! * **Ids**: projects and users have UUIDs; a malformed or unknown user
 //!   id is 4010002, a malformed or unknown project id 4010004.
 
+mod limits;
 mod role;
 mod services;
 
@@ -40,6 +42,7 @@ use docrec_store::{AppKeyAccess, Member, Project, Store, User};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+pub use limits::kst_date;
 pub use role::Role;
 
 /// A freshly made access token: the only time it exists in plaintext.

@@ -110,6 +110,16 @@ impl Store {
         Ok(count)
     }
 
+    /// Whether `app_key` exists.
+    pub async fn app_key_exists(&self, app_key: &str) -> Result<bool, StoreError> {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT app_key FROM app_keys WHERE app_key = $1")
+                .bind(app_key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// Whether `secret_key` is the secret of `app_key`.
     ///
     /// An unknown appKey and a wrong secret both answer `Ok(false)` and take

@@ -14,7 +14,9 @@
 //! the registry of issued documents, failed authenticity checks);
 //! projects, users and their roles, users' access keys and access tokens
 //! ([`Store::create_project`], [`Store::app_key_access`],
-//! [`Store::verify_access_key`], [`Store::access_token_owner`]).
+//! [`Store::verify_access_key`], [`Store::access_token_owner`]); rate
+//! limits, their counters and usage statistics
+//! ([`Store::admit_request`], [`Store::record_usage`]).
 //! Every failure is a [`StoreError`], which
 //! answers `DATABASE_FAIL` (5000003).
 //!
@@ -58,6 +60,7 @@ mod id_cards;
 mod projects;
 mod secret;
 mod service;
+mod usage;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -73,6 +76,7 @@ pub use error::StoreError;
 pub use id_cards::{RegistryRecord, TakenRequestKey};
 pub use projects::{AppKeyAccess, Member, Project, TokenOwner, User, DEFAULT_PROJECT_ID};
 pub use service::{Service, ServiceState};
+pub use usage::{CountedPeriod, RateLimits, UsageRow};
 
 /// The file name of the SQLite database inside the data directory.
 pub const SQLITE_FILE_NAME: &str = "docrec.sqlite3";

@@ -690,3 +690,110 @@ async fn a_service_moves_only_from_the_state_it_is_in() {
         assert!(store.service_enabled(&app_key, service).await.unwrap());
     }
 }
+
+#[tokio::test]
+async fn requests_are_admitted_up_to_every_limit_and_counted_only_when_admitted() {
+    use crate::{CountedPeriod, RateLimits};
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (app_key, _) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
+    let service = Service::CreditCard;
+    assert_eq!(
+        store.rate_limits(&app_key, service).await.unwrap(),
+        RateLimits::default()
+    );
+    let limits = RateLimits {
+        per_second: Some(10),
+        per_day: Some(3),
+        per_month: None,
+    };
+    assert!(store
+        .set_rate_limits(&app_key, service, limits)
+        .await
+        .unwrap());
+    assert!(!store
+        .set_rate_limits("unknown", service, limits)
+        .await
+        .unwrap());
+    assert_eq!(store.rate_limits(&app_key, service).await.unwrap(), limits);
+
+    let periods = |second| {
+        [
+            CountedPeriod {
+                period: "second",
+                start: second,
+                limit: 10,
+            },
+            CountedPeriod {
+                period: "day",
+                start: 20000,
+                limit: 3,
+            },
+        ]
+    };
+    for second in 0..3 {
+        assert!(store
+            .admit_request(&app_key, service, &periods(second))
+            .await
+            .unwrap());
+    }
+    // The day is full: refused, and the second's count is not raised.
+    assert!(!store
+        .admit_request(&app_key, service, &periods(3))
+        .await
+        .unwrap());
+    let second_3: Option<i64> = sqlx::query_scalar(
+        "SELECT count FROM usage_counters WHERE period = 'second' AND period_start = 3",
+    )
+    .fetch_optional(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(second_3, None);
+    // Another service has its own counters; a limit of 0 admits nothing.
+    let none = [CountedPeriod {
+        period: "day",
+        start: 20000,
+        limit: 0,
+    }];
+    assert!(!store
+        .admit_request(&app_key, Service::Business, &none)
+        .await
+        .unwrap());
+
+    assert_eq!(store.sweep_usage_counters(2, 20001, 0).await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn usage_is_counted_per_day_service_and_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (app_key, _) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
+    for (day, service, code) in [
+        ("2026-12-01", Service::CreditCard, 0),
+        ("2026-12-01", Service::CreditCard, 0),
+        ("2026-12-01", Service::CreditCard, 4000006),
+        ("2026-12-02", Service::Business, 0),
+        ("2026-12-03", Service::Business, 0),
+    ] {
+        store
+            .record_usage(&app_key, service, day, code)
+            .await
+            .unwrap();
+    }
+    let rows = store
+        .usage(&app_key, "2026-12-01", "2026-12-02")
+        .await
+        .unwrap();
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|r| (r.day.as_str(), r.service.as_str(), r.result_code, r.count))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("2026-12-01", "credit-card", 0, 2),
+            ("2026-12-01", "credit-card", 4000006, 1),
+            ("2026-12-02", "business", 0, 1),
+        ]
+    );
+}

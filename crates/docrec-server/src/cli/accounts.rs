@@ -1,12 +1,13 @@
-//! `docrec admin project|user|member|app-key|access-key|service ...`: the
-//! operator's commands on projects, users, roles, appKeys, users' access
-//! keys and the service-use workflow (API.md §5), through docrec-auth.
+//! `docrec admin project|user|member|app-key|access-key|service|limits|usage`:
+//! the operator's commands on projects, users, roles, appKeys, users'
+//! access keys, the service-use workflow, rate limits and usage statistics
+//! (API.md §5), through docrec-auth.
 //! Secrets are printed once, when made; only their hashes are stored.
 
 use clap::Subcommand;
 use docrec_auth::{Auth, Role};
 use docrec_errors::ErrorCode;
-use docrec_store::Service;
+use docrec_store::{RateLimits, Service};
 
 use crate::keys::unix_now;
 
@@ -136,6 +137,34 @@ pub enum ServiceCommand {
         app_key: String,
         #[arg(long, default_value = "id-card")]
         service: String,
+    },
+}
+
+/// `docrec admin limits ...`: rate limits and quotas of an appKey's
+/// service.
+#[derive(Debug, Subcommand)]
+pub enum LimitsCommand {
+    /// Set (replace) the limits of an appKey's service; a limit left out
+    /// is no limit.
+    Set {
+        #[arg(long)]
+        app_key: String,
+        /// business, credit-card or id-card.
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        per_second: Option<i64>,
+        /// Per day, Korea Standard Time.
+        #[arg(long)]
+        per_day: Option<i64>,
+        /// Per calendar month, Korea Standard Time.
+        #[arg(long)]
+        per_month: Option<i64>,
+    },
+    /// Show the limits of each service of an appKey.
+    Show {
+        #[arg(long)]
+        app_key: String,
     },
 }
 
@@ -292,6 +321,68 @@ pub async fn service(auth: &Auth, command: ServiceCommand) -> anyhow::Result<()>
 fn service_named(name: &str) -> anyhow::Result<Service> {
     Service::from_name(name)
         .ok_or_else(|| anyhow::anyhow!("--service must be business, credit-card or id-card"))
+}
+
+/// Runs a limits command.
+pub async fn limits(auth: &Auth, command: LimitsCommand) -> anyhow::Result<()> {
+    match command {
+        LimitsCommand::Set {
+            app_key,
+            service,
+            per_second,
+            per_day,
+            per_month,
+        } => {
+            let service = service_named(&service)?;
+            let limits = RateLimits {
+                per_second,
+                per_day,
+                per_month,
+            };
+            auth.set_rate_limits(&app_key, service, limits)
+                .await
+                .map_err(failed)?;
+            print_limits(service, limits);
+        }
+        LimitsCommand::Show { app_key } => {
+            for service in Service::ALL {
+                let limits = auth.rate_limits(&app_key, service).await.map_err(failed)?;
+                print_limits(service, limits);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `credit-card: per second 10, per day none, per month 1000`.
+fn print_limits(service: Service, limits: RateLimits) {
+    let shown = |limit: Option<i64>| limit.map_or_else(|| "none".to_owned(), |l| l.to_string());
+    println!(
+        "{service}: per second {}, per day {}, per month {}",
+        shown(limits.per_second),
+        shown(limits.per_day),
+        shown(limits.per_month)
+    );
+}
+
+/// `docrec admin usage`: an appKey's answered requests per day (KST),
+/// service and result code, from `from` to `to` (default: today).
+pub async fn usage(
+    auth: &Auth,
+    app_key: &str,
+    from: Option<String>,
+    to: Option<String>,
+) -> anyhow::Result<()> {
+    let today = docrec_auth::kst_date(unix_now());
+    let from = from.unwrap_or_else(|| today.clone());
+    let to = to.unwrap_or(today);
+    for row in auth.usage(app_key, &from, &to).await.map_err(failed)? {
+        println!(
+            "{} {} {} {}",
+            row.day, row.service, row.result_code, row.count
+        );
+    }
+    Ok(())
 }
 
 /// An operation's code as the command's error (`4010004 INVALID_PROJECT:

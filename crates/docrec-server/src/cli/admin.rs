@@ -13,9 +13,10 @@
 //!   rows or none.
 //! - `rotate-master-key`: re-wraps the at-rest key ring under a new
 //!   master key (see [`crate::keys::rotate_master_key`]).
-//! - `project`, `user`, `member`, `app-key`, `access-key`, `service`:
-//!   projects, users, roles, appKeys, users' access keys and the
-//!   service-use workflow (see [`crate::cli::accounts`]).
+//! - `project`, `user`, `member`, `app-key`, `access-key`, `service`,
+//!   `limits`, `usage`: projects, users, roles, appKeys, users' access
+//!   keys, the service-use workflow, rate limits and usage statistics (see
+//!   [`crate::cli::accounts`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,8 +28,8 @@ use docrec_auth::Auth;
 use docrec_store::{Service, Store};
 
 use super::accounts::{
-    self, AccessKeyCommand, AppKeyCommand, MemberCommand, ProjectCommand, ServiceCommand,
-    UserCommand,
+    self, AccessKeyCommand, AppKeyCommand, LimitsCommand, MemberCommand, ProjectCommand,
+    ServiceCommand, UserCommand,
 };
 use crate::authenticity::{parse_registry_csv, registry_key, Authenticity};
 use crate::business_status::parse_status_csv;
@@ -85,6 +86,21 @@ pub enum AdminCommand {
     /// reject.
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// Rate limits and quotas per appKey and service: set, show.
+    #[command(subcommand)]
+    Limits(LimitsCommand),
+    /// An appKey's answered requests per day (KST), service and result
+    /// code: `day service code count` lines.
+    Usage {
+        #[arg(long)]
+        app_key: String,
+        /// First day, yyyy-mm-dd (default: today in KST).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, yyyy-mm-dd (default: today in KST).
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -174,6 +190,12 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
         })?,
         AdminCommand::Service(command) => with_auth(&config, |auth| async move {
             accounts::service(&auth, command).await
+        })?,
+        AdminCommand::Limits(command) => with_auth(&config, |auth| async move {
+            accounts::limits(&auth, command).await
+        })?,
+        AdminCommand::Usage { app_key, from, to } => with_auth(&config, |auth| async move {
+            accounts::usage(&auth, &app_key, from, to).await
         })?,
     }
     Ok(ExitCode::SUCCESS)

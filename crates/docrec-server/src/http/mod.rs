@@ -10,6 +10,7 @@ mod documents;
 mod envelope;
 mod id_card;
 mod linger;
+mod meter;
 mod reply;
 
 use std::sync::Arc;
@@ -24,12 +25,13 @@ use axum::Router;
 use docrec_auth::Auth;
 use docrec_errors::ErrorCode;
 use docrec_ocr::EnginePool;
-use docrec_store::{Store, DEFAULT_PROJECT_ID};
+use docrec_store::{Service, Store, DEFAULT_PROJECT_ID};
 
 use crate::authenticity::{registry_key, Authenticity, HttpVerifier, Verifier};
 use crate::config::{Config, VerifierConfig};
 use crate::keys::{Keys, MasterKeySource};
 use crate::recognition::Recognizer;
+use meter::Metered;
 pub use reply::ApiError;
 
 /// What every handler can reach.
@@ -51,10 +53,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/oauth2/token/create", post(auth::create_token))
-        .nest("/v1.0", plaintext_routes().route_layer(secret_key()))
-        .nest("/v1.1", plaintext_routes().route_layer(bearer_token()))
-        .nest("/v2.0", envelope_routes().route_layer(secret_key()))
-        .nest("/v2.1", envelope_routes().route_layer(bearer_token()))
+        .nest("/v1.0", plaintext_routes(&state).route_layer(secret_key()))
+        .nest(
+            "/v1.1",
+            plaintext_routes(&state).route_layer(bearer_token()),
+        )
+        .nest("/v2.0", envelope_routes(&state).route_layer(secret_key()))
+        .nest("/v2.1", envelope_routes(&state).route_layer(bearer_token()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Uploads are bounded while streaming by docrec-upload; axum's own
@@ -70,39 +75,52 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The plaintext APIs of v1.0 and v1.1.
-fn plaintext_routes() -> Router<AppState> {
+/// The plaintext APIs of v1.0 and v1.1, each metered as its service.
+fn plaintext_routes(state: &AppState) -> Router<AppState> {
+    let metered = |service| {
+        middleware::from_fn_with_state((state.clone(), Metered::As(service)), meter::meter)
+    };
     Router::new()
         .route(
             "/appkeys/{app_key}/credit-card",
-            post(documents::credit_card_v1),
+            post(documents::credit_card_v1).layer(metered(Service::CreditCard)),
         )
-        .route("/appkeys/{app_key}/business", post(documents::business_v1))
+        .route(
+            "/appkeys/{app_key}/business",
+            post(documents::business_v1).layer(metered(Service::Business)),
+        )
         .route(
             "/appkeys/{app_key}/business/status",
-            post(business_status::status_v1),
+            post(business_status::status_v1).layer(metered(Service::Business)),
         )
 }
 
-/// The envelope APIs of v2.0 and v2.1.
-fn envelope_routes() -> Router<AppState> {
+/// The envelope APIs of v2.0 and v2.1, each metered as its service.
+fn envelope_routes(state: &AppState) -> Router<AppState> {
+    let metered = |how| middleware::from_fn_with_state((state.clone(), how), meter::meter);
+    let id_card = Metered::As(Service::IdCard);
     Router::new()
         .route(
             "/appkeys/{app_key}/public-keys/{service_name}",
-            get(envelope::public_key_v2).post(envelope::public_key_v2),
+            get(envelope::public_key_v2)
+                .post(envelope::public_key_v2)
+                .layer(metered(Metered::ByServiceName)),
         )
         .route(
             "/appkeys/{app_key}/credit-card",
-            post(envelope::credit_card_v2),
+            post(envelope::credit_card_v2).layer(metered(Metered::As(Service::CreditCard))),
         )
-        .route("/appkeys/{app_key}/id-card", post(id_card::id_card_v2))
+        .route(
+            "/appkeys/{app_key}/id-card",
+            post(id_card::id_card_v2).layer(metered(id_card)),
+        )
         .route(
             "/appkeys/{app_key}/id-card/stand-alone",
-            post(id_card::id_card_stand_alone_v2),
+            post(id_card::id_card_stand_alone_v2).layer(metered(id_card)),
         )
         .route(
             "/appkeys/{app_key}/id-card/authenticity",
-            post(id_card::authenticity_v2),
+            post(id_card::authenticity_v2).layer(metered(id_card)),
         )
 }
 
@@ -247,8 +265,9 @@ async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes expired Request-Keys (and the fields sealed behind them) and
-/// access tokens every minute, for as long as the server runs.
+/// Deletes expired Request-Keys (and the fields sealed behind them),
+/// access tokens and the rate limit counters of past periods every minute,
+/// for as long as the server runs.
 async fn sweep_expired(authenticity: Authenticity, auth: Auth) {
     let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -263,6 +282,12 @@ async fn sweep_expired(authenticity: Authenticity, auth: Auth) {
             tracing::warn!(
                 result_code = code.code(),
                 "could not delete expired access tokens"
+            );
+        }
+        if let Err(code) = auth.sweep_counters(crate::keys::unix_now()).await {
+            tracing::warn!(
+                result_code = code.code(),
+                "could not delete the rate limit counters of past periods"
             );
         }
     }
