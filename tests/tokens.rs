@@ -217,6 +217,14 @@ fn deleting_a_project_deletes_its_app_keys_and_nothing_else() {
     server
         .post_card_as(&kept.app_key, Some(&kept.secret_key), empty_image())
         .assert_failure(4000004);
+    let renewed = admin(&server, &["app-key", "regenerate-secret", &kept.app_key]);
+    let new_secret = common::printed_value(&renewed, "secretKey");
+    server
+        .post_card_as(&kept.app_key, Some(&kept.secret_key), empty_image())
+        .assert_failure(4010001);
+    server
+        .post_card_as(&kept.app_key, Some(&new_secret), empty_image())
+        .assert_failure(4000004);
     let listed = admin(&server, &["project", "list"]);
     assert!(!listed.contains(&doomed.project), "{listed}");
     assert!(listed.contains(&kept.project), "{listed}");

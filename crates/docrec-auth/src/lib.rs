@@ -7,7 +7,8 @@
 //! operator's operations on projects, users, roles, appKeys and access
 //! keys; the service-use workflow (the `services` module); rate limits,
 //! quotas and usage statistics (the `limits` module). Every failure is an
-//! [`ErrorCode`] of the table.
+//! [`ErrorCode`] of the table. The admin API's operator token is checked
+//! by [`OperatorToken`].
 //!
 //! Decisions:
 //!
@@ -30,6 +31,7 @@
 //!   id is 4010002, a malformed or unknown project id 4010004.
 
 mod limits;
+mod operator;
 mod role;
 mod services;
 
@@ -43,6 +45,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 pub use limits::kst_date;
+pub use operator::{OperatorToken, MIN_OPERATOR_TOKEN_LEN};
 pub use role::Role;
 
 /// A freshly made access token: the only time it exists in plaintext.
@@ -208,6 +211,16 @@ impl Auth {
             app_keys.map_err(|e| e.error_code())?,
             members.map_err(|e| e.error_code())?,
         ))
+    }
+
+    /// A fresh secretKey for the appKey (the old one stops working);
+    /// 4010001 for an unknown appKey.
+    pub async fn regenerate_secret_key(&self, app_key: &str) -> Result<String, ErrorCode> {
+        self.store
+            .regenerate_secret(app_key)
+            .await
+            .map_err(|e| e.error_code())?
+            .ok_or(ErrorCode::InvalidAppkeySecretkey)
     }
 
     /// Creates an appKey in the project; gives `(appKey, secretKey)`.

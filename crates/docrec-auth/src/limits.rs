@@ -52,6 +52,25 @@ impl Periods {
     }
 }
 
+/// Whether `day` is a date written `yyyy-mm-dd`.
+fn is_date(day: &str) -> bool {
+    let parts: Vec<&str> = day.split('-').collect();
+    let [year, month, date] = parts[..] else {
+        return false;
+    };
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(year, 4) && digits(month, 2) && digits(date, 2)) {
+        return false;
+    }
+    let (Ok(year), Ok(month), Ok(date)) = (year.parse(), month.parse::<u8>(), date.parse()) else {
+        return false;
+    };
+    time::Month::try_from(month)
+        .and_then(|month| time::Date::from_calendar_date(year, month, date))
+        .is_ok()
+}
+
 /// The KST date (`yyyy-mm-dd`) of `now` (Unix seconds).
 pub fn kst_date(now: i64) -> String {
     Periods::at(now).date
@@ -147,13 +166,17 @@ impl Auth {
     }
 
     /// The appKey's statistics from day `from` to `to` (inclusive,
-    /// `yyyy-mm-dd`); 4010001 for an unknown appKey.
+    /// `yyyy-mm-dd`); 4010001 for an unknown appKey, 4000001 for a day
+    /// that is not a date.
     pub async fn usage(
         &self,
         app_key: &str,
         from: &str,
         to: &str,
     ) -> Result<Vec<UsageRow>, ErrorCode> {
+        if !is_date(from) || !is_date(to) {
+            return Err(ErrorCode::InvalidParameter);
+        }
         self.require_app_key(app_key).await?;
         self.store
             .usage(app_key, from, to)
@@ -188,5 +211,20 @@ mod tests {
         assert_eq!(after.month, (2026 - 1970) * 12 + 11);
         assert_eq!(Periods::at(0).date, "1970-01-01");
         assert_eq!(Periods::at(0).day, 0);
+    }
+
+    #[test]
+    fn only_real_dates_are_days() {
+        assert!(is_date("2026-12-01") && is_date("2024-02-29"));
+        for not in [
+            "2026-13-01",
+            "2025-02-29",
+            "2026-1-01",
+            "20261201",
+            "2026-12-01x",
+            "",
+        ] {
+            assert!(!is_date(not), "{not}");
+        }
     }
 }

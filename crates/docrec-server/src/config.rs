@@ -21,12 +21,14 @@
 //! | `DOCREC_VERIFIER_TIMEOUT_MS` | 5000 | how long a check waits for the gateway |
 //! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
 //! | `DOCREC_TOKEN_TTL_SECONDS` | 86 400 (a day) | how long an access token of `POST /oauth2/token/create` is valid |
+//! | `DOCREC_ADMIN_TOKEN` | — | the operator's token of the admin HTTP API (`/admin/v1/...`, at least 24 characters); without it the admin API is not served |
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use docrec_auth::{OperatorToken, MIN_OPERATOR_TOKEN_LEN};
 use docrec_ocr::EngineConfig;
 use docrec_store::Database;
 use docrec_upload::UploadLimits;
@@ -60,6 +62,8 @@ pub struct Config {
     pub verifier: VerifierConfig,
     /// How long an access token is valid.
     pub token_ttl: Duration,
+    /// The admin API's operator token.
+    pub operator_token: Option<OperatorToken>,
 }
 
 /// The authenticity verifier to use.
@@ -169,6 +173,14 @@ impl Config {
             token_ttl: Duration::from_secs(
                 parsed("DOCREC_TOKEN_TTL_SECONDS")?.unwrap_or(24 * 3600),
             ),
+            operator_token: match var("DOCREC_ADMIN_TOKEN") {
+                None => None,
+                Some(token) => Some(OperatorToken::new(&token).with_context(|| {
+                    format!(
+                        "DOCREC_ADMIN_TOKEN must be at least {MIN_OPERATOR_TOKEN_LEN} characters (e.g. head -c 24 /dev/urandom | base64)"
+                    )
+                })?),
+            },
         })
     }
 }

@@ -102,6 +102,25 @@ impl Store {
         Err(StoreError::AppKeyCollision)
     }
 
+    /// Replaces the secretKey of `app_key` with a fresh one (and a fresh
+    /// salt); gives it, the only time it exists in plaintext. `None` when
+    /// the appKey is unknown. The old secret stops working at once.
+    pub async fn regenerate_secret(&self, app_key: &str) -> Result<Option<String>, StoreError> {
+        let secret_key = secret::new_secret_key();
+        let salt = secret::new_salt();
+        let hash = secret::hash_secret(&salt, &secret_key);
+        let changed = sqlx::query(
+            "UPDATE app_keys SET secret_salt = $1, secret_hash = $2 WHERE app_key = $3",
+        )
+        .bind(&salt[..])
+        .bind(&hash[..])
+        .bind(app_key)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok((changed == 1).then_some(secret_key))
+    }
+
     /// How many appKeys exist.
     pub async fn app_key_count(&self) -> Result<i64, StoreError> {
         let count = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM app_keys")

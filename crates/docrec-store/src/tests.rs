@@ -797,3 +797,15 @@ async fn usage_is_counted_per_day_service_and_code() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_regenerated_secret_replaces_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir).await;
+    let (app_key, old) = store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
+    let new = store.regenerate_secret(&app_key).await.unwrap().unwrap();
+    assert_ne!(new, old);
+    assert!(store.verify_secret(&app_key, &new).await.unwrap());
+    assert!(!store.verify_secret(&app_key, &old).await.unwrap());
+    assert_eq!(store.regenerate_secret("unknown").await.unwrap(), None);
+}

@@ -75,6 +75,12 @@ pub enum AppKeyCommand {
         #[arg(long)]
         project: String,
     },
+    /// Give an appKey a new secretKey (printed once); the old one stops
+    /// working at once.
+    RegenerateSecret {
+        /// The appKey.
+        app_key: String,
+    },
 }
 
 /// `docrec admin access-key ...`.
@@ -236,6 +242,11 @@ pub async fn app_key(auth: &Auth, command: AppKeyCommand) -> anyhow::Result<()> 
     match command {
         AppKeyCommand::Create { project } => {
             let (app_key, secret_key) = auth.create_app_key(&project).await.map_err(failed)?;
+            println!("appKey: {app_key}");
+            println!("secretKey: {secret_key}");
+        }
+        AppKeyCommand::RegenerateSecret { app_key } => {
+            let secret_key = auth.regenerate_secret_key(&app_key).await.map_err(failed)?;
             println!("appKey: {app_key}");
             println!("secretKey: {secret_key}");
         }

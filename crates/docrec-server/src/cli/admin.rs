@@ -76,7 +76,7 @@ pub enum AdminCommand {
     /// Members of projects and their roles: set, remove.
     #[command(subcommand)]
     Member(MemberCommand),
-    /// appKeys: create one in a project.
+    /// appKeys: create one in a project, regenerate a secretKey.
     #[command(subcommand)]
     AppKey(AppKeyCommand),
     /// Users' access keys (for access tokens): create, delete.

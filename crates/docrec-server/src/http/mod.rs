@@ -4,6 +4,7 @@
 //! natural status when `DOCREC_HTTP_STATUS=natural`), including the HTTP
 //! layer's own failures: unknown route (404), wrong method (405).
 
+mod admin;
 mod auth;
 mod business_status;
 mod documents;
@@ -22,7 +23,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use docrec_auth::Auth;
+use docrec_auth::{Auth, OperatorToken};
 use docrec_errors::ErrorCode;
 use docrec_ocr::EnginePool;
 use docrec_store::{Service, Store, DEFAULT_PROJECT_ID};
@@ -39,6 +40,8 @@ pub use reply::ApiError;
 pub struct AppState {
     pub store: Store,
     pub auth: Auth,
+    /// The admin API's token; no admin API without one.
+    pub operator_token: Option<OperatorToken>,
     pub keys: Keys,
     pub authenticity: Authenticity,
     pub recognizer: Recognizer,
@@ -50,9 +53,14 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let secret_key = || middleware::from_fn_with_state(state.clone(), auth::secret_key);
     let bearer_token = || middleware::from_fn_with_state(state.clone(), auth::bearer_token);
+    let admin_routes = match &state.operator_token {
+        Some(token) => admin::routes(token.clone()),
+        None => Router::new(),
+    };
     Router::new()
         .route("/health", get(health))
         .route("/oauth2/token/create", post(auth::create_token))
+        .nest("/admin/v1", admin_routes)
         .nest("/v1.0", plaintext_routes(&state).route_layer(secret_key()))
         .nest(
             "/v1.1",
@@ -228,6 +236,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let state = AppState {
         store: store.clone(),
         auth,
+        operator_token: config.operator_token.clone(),
         keys,
         authenticity,
         recognizer: Recognizer {
