@@ -309,3 +309,37 @@ async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_oper
         Ok(ServiceState::Enabled)
     );
 }
+
+#[tokio::test]
+async fn a_project_deletion_that_fails_answers_5000004_and_deletes_nothing() {
+    use sqlx::Connection as _;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(dir.path()).await.unwrap();
+    let auth = Auth::new(&store, HOUR);
+    let project = auth.create_project("team").await.unwrap();
+    let (app_key, secret) = auth.create_app_key(&project.id).await.unwrap();
+    // Another process holds SQLite's write lock past the store's 5 s wait:
+    // the project is found (readers are not blocked), its deletion fails.
+    let file = dir.path().join(docrec_store::SQLITE_FILE_NAME);
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        auth.delete_project(&project.id).await,
+        Err(ErrorCode::ResourceDeleteFail)
+    );
+
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    assert!(store.verify_secret(&app_key, &secret).await.unwrap());
+    assert!(auth
+        .projects()
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.id == project.id));
+}
