@@ -43,19 +43,7 @@ fn usage_lines(server: &Server, expected: i64) -> Vec<String> {
 #[test]
 fn a_daily_quota_answers_4000006_once_used_up_and_counts_only_admitted_requests() {
     let server = Server::start(&[]);
-    let printed = admin(
-        &server,
-        &[
-            "limits",
-            "set",
-            "--app-key",
-            APP_KEY,
-            "--service",
-            "credit-card",
-            "--per-day",
-            "3",
-        ],
-    );
+    let printed = common::set_limit(&server, "credit-card", "--per-day", 3);
     assert_eq!(
         printed.trim(),
         "credit-card: per second none, per day 3, per month none"
@@ -85,19 +73,7 @@ fn a_daily_quota_answers_4000006_once_used_up_and_counts_only_admitted_requests(
     assert!(shown.contains("business: per second none, per day none, per month none"));
 
     // Raising the quota lets requests through again.
-    admin(
-        &server,
-        &[
-            "limits",
-            "set",
-            "--app-key",
-            APP_KEY,
-            "--service",
-            "credit-card",
-            "--per-day",
-            "4",
-        ],
-    );
+    common::set_limit(&server, "credit-card", "--per-day", 4);
     assert_eq!(cheap_request(&server), 4000004);
     assert_eq!(cheap_request(&server), 4000006);
 }
@@ -105,19 +81,7 @@ fn a_daily_quota_answers_4000006_once_used_up_and_counts_only_admitted_requests(
 #[test]
 fn a_per_second_limit_admits_that_many_requests_in_a_second() {
     let server = Server::start(&[]);
-    admin(
-        &server,
-        &[
-            "limits",
-            "set",
-            "--app-key",
-            APP_KEY,
-            "--service",
-            "credit-card",
-            "--per-second",
-            "2",
-        ],
-    );
+    common::set_limit(&server, "credit-card", "--per-second", 2);
     // Three requests inside one wall-clock second: two pass. A batch that
     // straddles a second is tried again.
     for _ in 0..5 {

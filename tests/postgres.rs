@@ -82,19 +82,7 @@ fn a_quota_holds_in_total_across_two_nodes_sharing_the_database() {
     let database = TestDatabase::create(&cluster.admin_url);
     let node_a = Server::start_on(&database, &[]);
     let node_b = Server::start_on(&database, &[]);
-    common::admin(
-        &node_a,
-        &[
-            "limits",
-            "set",
-            "--app-key",
-            APP_KEY,
-            "--service",
-            "credit-card",
-            "--per-day",
-            "5",
-        ],
-    );
+    common::set_limit(&node_a, "credit-card", "--per-day", 5);
     // Eight requests, alternating, two at a time from two threads.
     let admitted: usize = std::thread::scope(|scope| {
         let handles: Vec<_> = [&node_a, &node_b]

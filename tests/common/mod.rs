@@ -710,6 +710,26 @@ pub fn admin(server: &Server, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Sets one limit (`--per-second`, `--per-day` or `--per-month`) of the
+/// bootstrap appKey's `service` with `docrec admin limits set`; gives what
+/// it printed.
+pub fn set_limit(server: &Server, service: &str, flag: &str, limit: u32) -> String {
+    let limit = limit.to_string();
+    admin(
+        server,
+        &[
+            "limits",
+            "set",
+            "--app-key",
+            APP_KEY,
+            "--service",
+            service,
+            flag,
+            &limit,
+        ],
+    )
+}
+
 /// The value after `label: ` on a line of `printed`.
 pub fn printed_value(printed: &str, label: &str) -> String {
     printed

@@ -47,6 +47,7 @@ use zeroize::Zeroizing;
 pub use limits::kst_date;
 pub use operator::{OperatorToken, MIN_OPERATOR_TOKEN_LEN};
 pub use role::Role;
+pub use services::ServiceStep;
 
 /// A freshly made access token: the only time it exists in plaintext.
 pub struct AccessToken {

@@ -14,6 +14,32 @@ use docrec_store::{AppKeyAccess, Service, ServiceState};
 
 use crate::{Auth, Role};
 
+/// A step of the service-use workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceStep {
+    /// NOT_ENABLED → IN_PROGRESS.
+    Submit,
+    /// IN_PROGRESS → NOT_ENABLED, by the requester.
+    Cancel,
+    /// IN_PROGRESS → ENABLED, by the operator.
+    Approve,
+    /// IN_PROGRESS → NOT_ENABLED, by the operator.
+    Reject,
+}
+
+impl ServiceStep {
+    /// The step named `name` (`submit`, `cancel`, `approve`, `reject`).
+    pub fn from_name(name: &str) -> Option<ServiceStep> {
+        match name {
+            "submit" => Some(ServiceStep::Submit),
+            "cancel" => Some(ServiceStep::Cancel),
+            "approve" => Some(ServiceStep::Approve),
+            "reject" => Some(ServiceStep::Reject),
+            _ => None,
+        }
+    }
+}
+
 impl Auth {
     /// Where the appKey's `service` is; 4010001 for an unknown appKey.
     pub async fn service_state(
@@ -28,80 +54,37 @@ impl Auth {
             .ok_or(ErrorCode::InvalidAppkeySecretkey)
     }
 
-    /// Submits a use request: NOT_ENABLED → IN_PROGRESS. 4000402 when one
-    /// is already in progress, 4000404 when the service is enabled.
-    pub async fn submit_service_request(
+    /// Takes a step of the workflow for the appKey's `service` at `now`,
+    /// as the operator (`on_behalf_of` is `None`) or on behalf of a user;
+    /// gives the state it leaves. Submitting while a request is in
+    /// progress is 4000402, when enabled 4000404; cancelling, approving or
+    /// rejecting with none in progress 4000403. Only the operator approves
+    /// or rejects (4010005 on behalf of anyone).
+    pub async fn take_service_step(
         &self,
         app_key: &str,
         service: Service,
+        step: ServiceStep,
         on_behalf_of: Option<&str>,
         now: i64,
-    ) -> Result<(), ErrorCode> {
-        self.may_request(app_key, on_behalf_of).await?;
-        self.move_service(
-            app_key,
-            service,
-            ServiceState::NotEnabled,
-            ServiceState::InProgress,
-            now,
-        )
-        .await
-    }
-
-    /// Cancels the request in progress: IN_PROGRESS → NOT_ENABLED; 4000403
-    /// when none is in progress.
-    pub async fn cancel_service_request(
-        &self,
-        app_key: &str,
-        service: Service,
-        on_behalf_of: Option<&str>,
-        now: i64,
-    ) -> Result<(), ErrorCode> {
-        self.may_request(app_key, on_behalf_of).await?;
-        self.move_service(
-            app_key,
-            service,
-            ServiceState::InProgress,
-            ServiceState::NotEnabled,
-            now,
-        )
-        .await
-    }
-
-    /// The operator approves the request in progress: IN_PROGRESS →
-    /// ENABLED; 4000403 when none is in progress.
-    pub async fn approve_service_request(
-        &self,
-        app_key: &str,
-        service: Service,
-        now: i64,
-    ) -> Result<(), ErrorCode> {
-        self.move_service(
-            app_key,
-            service,
-            ServiceState::InProgress,
-            ServiceState::Enabled,
-            now,
-        )
-        .await
-    }
-
-    /// The operator rejects the request in progress: IN_PROGRESS →
-    /// NOT_ENABLED; 4000403 when none is in progress.
-    pub async fn reject_service_request(
-        &self,
-        app_key: &str,
-        service: Service,
-        now: i64,
-    ) -> Result<(), ErrorCode> {
-        self.move_service(
-            app_key,
-            service,
-            ServiceState::InProgress,
-            ServiceState::NotEnabled,
-            now,
-        )
-        .await
+    ) -> Result<ServiceState, ErrorCode> {
+        let (from, to) = match step {
+            ServiceStep::Submit => (ServiceState::NotEnabled, ServiceState::InProgress),
+            ServiceStep::Cancel => (ServiceState::InProgress, ServiceState::NotEnabled),
+            ServiceStep::Approve => (ServiceState::InProgress, ServiceState::Enabled),
+            ServiceStep::Reject => (ServiceState::InProgress, ServiceState::NotEnabled),
+        };
+        match step {
+            ServiceStep::Submit | ServiceStep::Cancel => {
+                self.may_request(app_key, on_behalf_of).await?;
+            }
+            ServiceStep::Approve | ServiceStep::Reject if on_behalf_of.is_some() => {
+                return Err(ErrorCode::UnauthorizedRole);
+            }
+            ServiceStep::Approve | ServiceStep::Reject => {}
+        }
+        self.move_service(app_key, service, from, to, now).await?;
+        Ok(to)
     }
 
     /// Passes for the operator (`None`), or for a user who is an owner or

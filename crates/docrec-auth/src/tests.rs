@@ -235,71 +235,85 @@ async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_oper
 
     assert_eq!(state().await, Ok(ServiceState::NotEnabled));
     assert_eq!(
-        auth.submit_service_request(&app_key, id_card, Some(&user_id), 1)
+        auth.take_service_step(&app_key, id_card, ServiceStep::Submit, Some(&user_id), 1)
             .await,
         Err(ErrorCode::UnauthorizedRole)
     );
     let stranger = auth.create_user("lee").await.unwrap();
     assert_eq!(
-        auth.submit_service_request(&app_key, id_card, Some(&stranger.id), 1)
-            .await,
+        auth.take_service_step(
+            &app_key,
+            id_card,
+            ServiceStep::Submit,
+            Some(&stranger.id),
+            1
+        )
+        .await,
         Err(ErrorCode::NotAllowedUser)
     );
     assert_eq!(
-        auth.submit_service_request(&app_key, id_card, Some("nobody"), 1)
+        auth.take_service_step(&app_key, id_card, ServiceStep::Submit, Some("nobody"), 1)
             .await,
         Err(ErrorCode::InvalidUuid)
     );
     assert_eq!(
-        auth.approve_service_request(&app_key, id_card, 1).await,
+        auth.take_service_step(&app_key, id_card, ServiceStep::Approve, None, 1)
+            .await,
         Err(ErrorCode::ServiceUseRequestNotInProgress)
     );
 
     auth.set_member(&project_id, &user_id, Role::Admin)
         .await
         .unwrap();
-    auth.submit_service_request(&app_key, id_card, Some(&user_id), 2)
+    auth.take_service_step(&app_key, id_card, ServiceStep::Submit, Some(&user_id), 2)
         .await
         .unwrap();
     assert_eq!(state().await, Ok(ServiceState::InProgress));
     assert_eq!(
-        auth.submit_service_request(&app_key, id_card, None, 3)
+        auth.take_service_step(&app_key, id_card, ServiceStep::Approve, Some(&user_id), 2)
+            .await,
+        Err(ErrorCode::UnauthorizedRole),
+        "only the operator approves"
+    );
+    assert_eq!(
+        auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 3)
             .await,
         Err(ErrorCode::ServiceUseRequestAlreadyInProgress)
     );
-    auth.cancel_service_request(&app_key, id_card, Some(&user_id), 4)
+    auth.take_service_step(&app_key, id_card, ServiceStep::Cancel, Some(&user_id), 4)
         .await
         .unwrap();
     assert_eq!(
-        auth.cancel_service_request(&app_key, id_card, None, 5)
+        auth.take_service_step(&app_key, id_card, ServiceStep::Cancel, None, 5)
             .await,
         Err(ErrorCode::ServiceUseRequestNotInProgress)
     );
-    auth.submit_service_request(&app_key, id_card, None, 6)
+    auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 6)
         .await
         .unwrap();
-    auth.reject_service_request(&app_key, id_card, 7)
+    auth.take_service_step(&app_key, id_card, ServiceStep::Reject, None, 7)
         .await
         .unwrap();
     assert_eq!(state().await, Ok(ServiceState::NotEnabled));
-    auth.submit_service_request(&app_key, id_card, None, 8)
+    auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 8)
         .await
         .unwrap();
-    auth.approve_service_request(&app_key, id_card, 9)
+    auth.take_service_step(&app_key, id_card, ServiceStep::Approve, None, 9)
         .await
         .unwrap();
     assert_eq!(state().await, Ok(ServiceState::Enabled));
     assert_eq!(
-        auth.submit_service_request(&app_key, id_card, None, 10)
+        auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 10)
             .await,
         Err(ErrorCode::ServiceAlreadyEnabled)
     );
     assert_eq!(
-        auth.reject_service_request(&app_key, id_card, 11).await,
+        auth.take_service_step(&app_key, id_card, ServiceStep::Reject, None, 11)
+            .await,
         Err(ErrorCode::ServiceUseRequestNotInProgress)
     );
     assert_eq!(
-        auth.submit_service_request("unknown", id_card, None, 12)
+        auth.take_service_step("unknown", id_card, ServiceStep::Submit, None, 12)
             .await,
         Err(ErrorCode::InvalidAppkeySecretkey)
     );

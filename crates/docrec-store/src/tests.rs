@@ -809,3 +809,52 @@ async fn a_regenerated_secret_replaces_the_old_one() {
     assert!(!store.verify_secret(&app_key, &old).await.unwrap());
     assert_eq!(store.regenerate_secret("unknown").await.unwrap(), None);
 }
+
+/// The PostgreSQL migrations are the SQLite ones with PostgreSQL's types:
+/// the two schemas cannot drift apart.
+#[test]
+fn the_postgres_migrations_are_the_sqlite_ones_with_postgres_types() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    let statements = |path: std::path::PathBuf| -> String {
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .lines()
+            .map(|line| line.split("--").next().unwrap_or("").trim_end())
+            .filter(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut names: Vec<_> = std::fs::read_dir(root.join("sqlite"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7);
+    for name in names {
+        let sqlite = statements(root.join("sqlite").join(&name));
+        let postgres = statements(root.join("postgres").join(&name));
+        let expected = sqlite
+            .split_inclusive(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .map(|token| {
+                let word = token.trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+                let rest = &token[word.len()..];
+                match word {
+                    "INTEGER" => format!("BIGINT{rest}"),
+                    "BLOB" => format!("BYTEA{rest}"),
+                    _ => token.to_owned(),
+                }
+            })
+            .collect::<String>();
+        // Column alignment may differ; compare word by word.
+        let words = |text: &str| {
+            text.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words(&postgres), words(&expected), "{name:?}");
+    }
+    assert_eq!(
+        std::fs::read_dir(root.join("postgres")).unwrap().count(),
+        std::fs::read_dir(root.join("sqlite")).unwrap().count()
+    );
+}

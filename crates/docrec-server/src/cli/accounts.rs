@@ -5,7 +5,7 @@
 //! Secrets are printed once, when made; only their hashes are stored.
 
 use clap::Subcommand;
-use docrec_auth::{Auth, Role};
+use docrec_auth::{Auth, Role, ServiceStep};
 use docrec_errors::ErrorCode;
 use docrec_store::{RateLimits, Service};
 
@@ -109,41 +109,26 @@ pub enum ServiceCommand {
         app_key: String,
     },
     /// Submit a use request (NOT_ENABLED → IN_PROGRESS).
-    Submit {
-        #[arg(long)]
-        app_key: String,
-        #[arg(long, default_value = "id-card")]
-        service: String,
-        /// On behalf of this user, who must be an owner or admin of the
-        /// appKey's project.
-        #[arg(long)]
-        user: Option<String>,
-    },
+    Submit(StepArgs),
     /// Cancel the request in progress (IN_PROGRESS → NOT_ENABLED).
-    Cancel {
-        #[arg(long)]
-        app_key: String,
-        #[arg(long, default_value = "id-card")]
-        service: String,
-        /// On behalf of this user, who must be an owner or admin of the
-        /// appKey's project.
-        #[arg(long)]
-        user: Option<String>,
-    },
+    Cancel(StepArgs),
     /// Approve the request in progress (IN_PROGRESS → ENABLED).
-    Approve {
-        #[arg(long)]
-        app_key: String,
-        #[arg(long, default_value = "id-card")]
-        service: String,
-    },
+    Approve(StepArgs),
     /// Reject the request in progress (IN_PROGRESS → NOT_ENABLED).
-    Reject {
-        #[arg(long)]
-        app_key: String,
-        #[arg(long, default_value = "id-card")]
-        service: String,
-    },
+    Reject(StepArgs),
+}
+
+/// Which service a workflow step is for, and for whom.
+#[derive(Debug, clap::Args)]
+pub struct StepArgs {
+    #[arg(long)]
+    app_key: String,
+    #[arg(long, default_value = "id-card")]
+    service: String,
+    /// On behalf of this user, who must be an owner or admin of the
+    /// appKey's project (only the operator approves or rejects).
+    #[arg(long)]
+    user: Option<String>,
 }
 
 /// `docrec admin limits ...`: rate limits and quotas of an appKey's
@@ -272,8 +257,7 @@ pub async fn access_key(auth: &Auth, command: AccessKeyCommand) -> anyhow::Resul
 
 /// Runs a service-use workflow command; prints the state it leaves.
 pub async fn service(auth: &Auth, command: ServiceCommand) -> anyhow::Result<()> {
-    let now = unix_now();
-    let (app_key, service) = match command {
+    let (step, args) = match command {
         ServiceCommand::Status { app_key } => {
             for service in Service::ALL {
                 let state = auth
@@ -284,45 +268,20 @@ pub async fn service(auth: &Auth, command: ServiceCommand) -> anyhow::Result<()>
             }
             return Ok(());
         }
-        ServiceCommand::Submit {
-            app_key,
-            service,
-            user,
-        } => {
-            let service = service_named(&service)?;
-            auth.submit_service_request(&app_key, service, user.as_deref(), now)
-                .await
-                .map_err(failed)?;
-            (app_key, service)
-        }
-        ServiceCommand::Cancel {
-            app_key,
-            service,
-            user,
-        } => {
-            let service = service_named(&service)?;
-            auth.cancel_service_request(&app_key, service, user.as_deref(), now)
-                .await
-                .map_err(failed)?;
-            (app_key, service)
-        }
-        ServiceCommand::Approve { app_key, service } => {
-            let service = service_named(&service)?;
-            auth.approve_service_request(&app_key, service, now)
-                .await
-                .map_err(failed)?;
-            (app_key, service)
-        }
-        ServiceCommand::Reject { app_key, service } => {
-            let service = service_named(&service)?;
-            auth.reject_service_request(&app_key, service, now)
-                .await
-                .map_err(failed)?;
-            (app_key, service)
-        }
+        ServiceCommand::Submit(args) => (ServiceStep::Submit, args),
+        ServiceCommand::Cancel(args) => (ServiceStep::Cancel, args),
+        ServiceCommand::Approve(args) => (ServiceStep::Approve, args),
+        ServiceCommand::Reject(args) => (ServiceStep::Reject, args),
     };
+    let service = service_named(&args.service)?;
     let state = auth
-        .service_state(&app_key, service)
+        .take_service_step(
+            &args.app_key,
+            service,
+            step,
+            args.user.as_deref(),
+            unix_now(),
+        )
         .await
         .map_err(failed)?;
     println!("{service}: {state}");

@@ -32,7 +32,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use docrec_auth::{kst_date, OperatorToken, Role};
+use docrec_auth::{kst_date, OperatorToken, Role, ServiceStep};
 use docrec_errors::ErrorCode;
 use docrec_store::{RateLimits, Service};
 use serde::de::DeserializeOwned;
@@ -244,6 +244,8 @@ async fn service_step(
     request: Request,
 ) -> Result<Response, ApiError> {
     let service = service_named(&service)?;
+    // An unknown step is no route.
+    let step = ServiceStep::from_name(&step).ok_or(ApiError(ErrorCode::NotFound))?;
     let has_body = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -253,26 +255,10 @@ async fn service_step(
     } else {
         OnBehalfOf::default()
     };
-    let user = user_id.as_deref();
-    let now = unix_now();
-    let auth = &state.auth;
-    match step.as_str() {
-        "submit" => {
-            auth.submit_service_request(&app_key, service, user, now)
-                .await?
-        }
-        "cancel" => {
-            auth.cancel_service_request(&app_key, service, user, now)
-                .await?
-        }
-        "approve" if user.is_none() => auth.approve_service_request(&app_key, service, now).await?,
-        "reject" if user.is_none() => auth.reject_service_request(&app_key, service, now).await?,
-        // Only the operator approves or rejects; an unknown step is no
-        // route.
-        "approve" | "reject" => return Err(ApiError(ErrorCode::UnauthorizedRole)),
-        _ => return Err(ApiError(ErrorCode::NotFound)),
-    }
-    let now_in = auth.service_state(&app_key, service).await?;
+    let now_in = state
+        .auth
+        .take_service_step(&app_key, service, step, user_id.as_deref(), unix_now())
+        .await?;
     Ok(success(
         json!({"service": service.as_str(), "state": now_in.as_str()}),
     ))
