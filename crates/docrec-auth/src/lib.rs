@@ -1,14 +1,13 @@
 //! Who may call docrec (API.md §2 and §5).
 //!
 //! Takes the [`Store`] and gives [`Auth`]: the check of an appKey's
-//! secretKey (v1.0/v2.0), the check of a user's access key and the
-//! access tokens made from it (`POST /oauth2/token/create`), their check
-//! (v1.1/v2.1), and the
-//! operator's operations on projects, users, roles, appKeys and access
-//! keys; the service-use workflow (the `services` module); rate limits,
-//! quotas and usage statistics (the `limits` module). Every failure is an
-//! [`ErrorCode`] of the table. The admin API's operator token is checked
-//! by [`OperatorToken`].
+//! secretKey (v1.0/v2.0); the check of a user's access key, the access
+//! tokens made from it (`POST /oauth2/token/create`) and their check
+//! (v1.1/v2.1); the operator's operations on projects, users, roles,
+//! appKeys and access keys; the service-use workflow (the `services`
+//! module); rate limits, quotas and usage statistics (the `limits`
+//! module). Every failure is an [`ErrorCode`] of the table. The admin
+//! API's operator token is checked by [`OperatorToken`].
 //!
 //! Decisions:
 //!
@@ -146,22 +145,22 @@ impl Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ErrorCode::InvalidToken)?;
-        let owner = self
+        let user_id = self
             .store
-            .access_token_owner(&token_hash(token), now)
+            .access_token_user(&token_hash(token), now)
             .await
             .map_err(|e| e.error_code())?
             .ok_or(ErrorCode::InvalidToken)?;
         let access = self
             .store
-            .app_key_access(app_key, &owner.user_id)
+            .app_key_access(app_key, &user_id)
             .await
             .map_err(|e| e.error_code())?;
         match access {
             AppKeyAccess::UnknownAppKey => Err(ErrorCode::InvalidAppkeySecretkey),
             AppKeyAccess::NotMember => Err(ErrorCode::PermissionDenied),
             AppKeyAccess::Role(name) => match Role::from_name(&name) {
-                Some(role) if role.may_call_apis() => Ok(owner.user_id),
+                Some(role) if role.may_call_apis() => Ok(user_id),
                 _ => Err(ErrorCode::UnauthorizedRole),
             },
         }

@@ -14,7 +14,7 @@
 //! the registry of issued documents, failed authenticity checks);
 //! projects, users and their roles, users' access keys and access tokens
 //! ([`Store::create_project`], [`Store::app_key_access`],
-//! [`Store::verify_access_key`], [`Store::access_token_owner`]); rate
+//! [`Store::verify_access_key`], [`Store::access_token_user`]); rate
 //! limits, their counters and usage statistics
 //! ([`Store::admit_request`], [`Store::record_usage`]).
 //! Every failure is a [`StoreError`], which
@@ -74,7 +74,7 @@ pub use business_status::BusinessStatus;
 pub use envelope_keys::EnvelopeKey;
 pub use error::StoreError;
 pub use id_cards::{RegistryRecord, TakenRequestKey};
-pub use projects::{AppKeyAccess, Member, Project, TokenOwner, User, DEFAULT_PROJECT_ID};
+pub use projects::{AppKeyAccess, Member, Project, User, DEFAULT_PROJECT_ID};
 pub use service::{Service, ServiceState};
 pub use usage::{CountedPeriod, RateLimits, UsageRow};
 

@@ -49,13 +49,6 @@ pub enum AppKeyAccess {
     Role(String),
 }
 
-/// The access key an access token was made from, and its user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenOwner {
-    pub access_key_id: String,
-    pub user_id: String,
-}
-
 impl Store {
     /// Creates a project named `name` with a fresh UUID.
     pub async fn create_project(&self, name: &str) -> Result<Project, StoreError> {
@@ -318,25 +311,22 @@ impl Store {
         Ok(())
     }
 
-    /// Whose token has this hash, if it exists and has not expired at `now`.
-    pub async fn access_token_owner(
+    /// The user whose token has this hash, if it exists and has not
+    /// expired at `now`.
+    pub async fn access_token_user(
         &self,
         token_hash: &[u8],
         now: i64,
-    ) -> Result<Option<TokenOwner>, StoreError> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT t.access_key_id, k.user_id FROM access_tokens t \
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT k.user_id FROM access_tokens t \
              JOIN user_access_keys k ON k.access_key_id = t.access_key_id \
              WHERE t.token_hash = $1 AND t.expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(access_key_id, user_id)| TokenOwner {
-            access_key_id,
-            user_id,
-        }))
+        .await?)
     }
 
     /// Deletes the access tokens expired at `now`; gives how many.
