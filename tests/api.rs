@@ -11,7 +11,7 @@ use std::io::Cursor;
 use common::{assert_box, image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
 use docrec_synth::{Level, SyntheticCard};
 use image::{ImageFormat, Rgb, RgbImage};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Seeds of clean synthetic cards: 2 to 8 but 4. They cover embossed and
 /// flat cards, OCR-B, DejaVu Sans Mono and Liberation Mono digits, a
@@ -419,4 +419,75 @@ fn natural_http_status_maps_errors_to_4xx() {
         .send()
         .expect("health");
     assert_eq!(health.status().as_u16(), 200);
+}
+
+#[test]
+fn metrics_count_requests_by_route_and_code_without_naming_app_keys() {
+    let server = shared();
+    server
+        .post_card_as(APP_KEY, Some("wrong"), image_form(b"x", "card.png"))
+        .assert_failure(4010001);
+    let response = server.client.get(server.url("/metrics")).send().unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let text = response.text().unwrap();
+    let counted = text
+        .lines()
+        .find(|l| {
+            l.starts_with("docrec_requests_total{")
+                && l.contains(r#"route="/v1.0/appkeys/{app_key}/credit-card""#)
+                && l.contains(r#"result_code="4010001""#)
+        })
+        .unwrap_or_else(|| panic!("no count of the refused request in:\n{text}"));
+    let count: f64 = counted.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(count >= 1.0, "{counted}");
+    assert!(text.contains("docrec_request_duration_seconds_bucket{"));
+    assert!(text.contains("\ndocrec_engines 1\n"), "{text}");
+    assert!(text.contains("\ndocrec_engines_busy "));
+    assert!(text.contains("\ndocrec_engine_queue "));
+    assert!(!text.contains(APP_KEY), "an appKey is in the metrics");
+}
+
+#[test]
+fn ready_says_the_database_and_engines_are_up() {
+    let server = shared();
+    let answer = server.send(server.client.get(server.url("/ready")));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body, json!({"status": "ready", "engines": 1}));
+}
+
+#[test]
+fn request_ids_are_echoed_or_made() {
+    let server = shared();
+    let echoed = server
+        .client
+        .get(server.url("/health"))
+        .header("X-Request-Id", "client-id_42")
+        .send()
+        .unwrap();
+    assert_eq!(
+        echoed.headers().get("x-request-id").unwrap(),
+        "client-id_42"
+    );
+    for given in [None, Some("not an id")] {
+        let mut request = server.client.get(server.url("/nowhere"));
+        if let Some(given) = given {
+            request = request.header("X-Request-Id", given);
+        }
+        let response = request.send().unwrap();
+        let made = response
+            .headers()
+            .get("x-request-id")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert_eq!(made.len(), 36, "{made}");
+        assert_eq!(made.matches('-').count(), 4, "{made}");
+    }
 }

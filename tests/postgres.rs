@@ -33,9 +33,11 @@ fn a_database_that_goes_away_answers_5000003_in_bounded_time_and_the_node_recove
             started.elapsed()
         );
     }
-    server
-        .send(server.client.get(server.url("/health")))
-        .assert_failure(5000003);
+    for probe in ["/health", "/ready"] {
+        server
+            .send(server.client.get(server.url(probe)))
+            .assert_failure(5000003);
+    }
 
     cluster.resume();
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -5,6 +5,7 @@
 //! run on blocking threads (`tokio::task::spawn_blocking` in the server),
 //! never on async workers: one OCR call takes tens of milliseconds.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -16,6 +17,8 @@ pub struct EnginePool {
     returned: Condvar,
     size: usize,
     wait_limit: Duration,
+    /// Callers waiting for an engine right now.
+    waiting: AtomicUsize,
 }
 
 impl EnginePool {
@@ -34,6 +37,7 @@ impl EnginePool {
             idle: Mutex::new(engines),
             returned: Condvar::new(),
             wait_limit,
+            waiting: AtomicUsize::new(0),
         })
     }
 
@@ -47,6 +51,11 @@ impl EnginePool {
         self.lock().len()
     }
 
+    /// How many callers are waiting for an engine right now (the queue).
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Vec<Engine>> {
         // An engine is only ever pushed or popped under the lock, so a panic
         // elsewhere cannot leave the vector half-changed.
@@ -58,10 +67,12 @@ impl EnginePool {
     /// Takes a free engine, waiting for one at most the pool's wait limit.
     pub fn get(&self) -> Result<PooledEngine<'_>, OcrError> {
         let idle = self.lock();
+        self.waiting.fetch_add(1, Ordering::Relaxed);
         let (mut idle, _) = self
             .returned
             .wait_timeout_while(idle, self.wait_limit, |idle| idle.is_empty())
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
         match idle.pop() {
             Some(engine) => Ok(PooledEngine {
                 pool: self,
@@ -124,9 +135,12 @@ mod tests {
         let held = pool.get().unwrap();
         std::thread::scope(|s| {
             let waiter = s.spawn(|| pool.get().map(|_| ()));
-            std::thread::sleep(Duration::from_millis(20));
+            while pool.waiting() == 0 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
             drop(held);
             assert!(waiter.join().unwrap().is_ok());
         });
+        assert_eq!(pool.waiting(), 0);
     }
 }

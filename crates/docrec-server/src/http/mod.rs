@@ -12,6 +12,7 @@ mod envelope;
 mod id_card;
 mod linger;
 mod meter;
+mod observe;
 mod reply;
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub struct AppState {
     pub authenticity: Authenticity,
     pub recognizer: Recognizer,
     pub natural_http_status: bool,
+    pub metrics: Arc<observe::Metrics>,
 }
 
 /// The routes of the API: each document route under the versions of
@@ -59,6 +61,8 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
         .route("/oauth2/token/create", post(auth::create_token))
         .nest("/admin/v1", admin_routes)
         .nest("/v1.0", plaintext_routes(&state).route_layer(secret_key()))
@@ -139,6 +143,29 @@ async fn health(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Ready for traffic: the database answers and the OCR engines are
+/// started (5000003 while the database is down).
+async fn ready(State(state): State<AppState>) -> Response {
+    if let Err(e) = state.store.ping().await {
+        return ApiError(docrec_errors::ToErrorCode::error_code(&e)).into_response();
+    }
+    let engines = state.recognizer.pool.size();
+    axum::Json(serde_json::json!({"status": "ready", "engines": engines})).into_response()
+}
+
+/// The Prometheus metrics ([`observe::Metrics`]).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state.metrics.encode(&state.recognizer.pool);
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            observe::METRICS_CONTENT_TYPE,
+        )],
+        text,
+    )
+        .into_response()
+}
+
 async fn not_found() -> ApiError {
     ApiError(ErrorCode::NotFound)
 }
@@ -147,8 +174,9 @@ async fn method_not_allowed() -> ApiError {
     ApiError(ErrorCode::MethodNotAllowed)
 }
 
-/// Logs one line per request (method, route, result code, time; never a
-/// value read from a document) and applies the operator's status mapping.
+/// Logs one line per request (its id, method, route, result code, time;
+/// never a value read from a document), counts it in the metrics, echoes
+/// its `X-Request-Id` and applies the operator's status mapping.
 async fn log_and_status(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
@@ -157,6 +185,12 @@ async fn log_and_status(State(state): State<AppState>, request: Request, next: N
         .get::<axum::extract::MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
+    let request_id = observe::request_id(
+        request
+            .headers()
+            .get(REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok()),
+    );
     let mut response = next.run(request).await;
     let code = response
         .extensions()
@@ -168,15 +202,24 @@ async fn log_and_status(State(state): State<AppState>, request: Request, next: N
             *response.status_mut() = status;
         }
     }
+    if let Ok(value) = axum::http::HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    let elapsed = started.elapsed();
+    state.metrics.observe(&route, code.code(), elapsed);
     tracing::info!(
+        request_id,
         %method,
         route,
         result_code = code.code(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
+        elapsed_ms = elapsed.as_millis() as u64,
         "request"
     );
     response
 }
+
+/// The header carrying a request's id, both ways.
+const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// `docrec serve`: opens the store, starts the engines, makes sure of an
 /// appKey and serves until Ctrl-C or SIGTERM, finishing requests in flight.
@@ -244,6 +287,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
             limits: config.limits,
         },
         natural_http_status: config.natural_http_status,
+        metrics: Arc::new(observe::Metrics::new()),
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

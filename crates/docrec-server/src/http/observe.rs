@@ -1,0 +1,160 @@
+//! What operators watch: `GET /metrics` (Prometheus' text format:
+//! requests by route and result code, latency histograms per route, the
+//! OCR engines in use and the queue waiting for one), a request id on
+//! every request (`X-Request-Id`, echoed, and in the log line) and
+//! `GET /ready` (the database answers and the engines are started).
+//!
+//! Routes are labelled by their template (`/v1.0/appkeys/{app_key}/...`),
+//! never by an appKey or a value from a document.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use docrec_ocr::EnginePool;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+/// The media type of the text format `encode` writes.
+pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Answered {
+    route: String,
+    result_code: i64,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Route {
+    route: String,
+}
+
+/// Latency buckets: 5 ms to about 20 s, doubling.
+fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.005, 2.0, 13))
+}
+
+/// The server's metrics. Cheap to share (`Arc`).
+pub struct Metrics {
+    registry: Mutex<Registry>,
+    answered: Family<Answered, Counter>,
+    latency: Family<Route, Histogram, fn() -> Histogram>,
+    engines_busy: Gauge,
+    engines: Gauge,
+    engine_queue: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    /// Every metric at zero.
+    pub fn new() -> Metrics {
+        let mut registry = Registry::default();
+        let answered = Family::<Answered, Counter>::default();
+        registry.register(
+            "docrec_requests",
+            "Requests answered, by route template and result code",
+            answered.clone(),
+        );
+        let latency =
+            Family::<Route, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        registry.register(
+            "docrec_request_duration_seconds",
+            "Time to answer a request, by route template",
+            latency.clone(),
+        );
+        let engines = Gauge::default();
+        registry.register("docrec_engines", "OCR engines started", engines.clone());
+        let engines_busy = Gauge::default();
+        registry.register(
+            "docrec_engines_busy",
+            "OCR engines recognising right now",
+            engines_busy.clone(),
+        );
+        let engine_queue = Gauge::default();
+        registry.register(
+            "docrec_engine_queue",
+            "Recognitions waiting for a free OCR engine",
+            engine_queue.clone(),
+        );
+        Metrics {
+            registry: Mutex::new(registry),
+            answered,
+            latency,
+            engines_busy,
+            engines,
+            engine_queue,
+        }
+    }
+
+    /// Counts an answered request.
+    pub fn observe(&self, route: &str, result_code: i64, elapsed: Duration) {
+        let route = route.to_owned();
+        self.answered
+            .get_or_create(&Answered {
+                route: route.clone(),
+                result_code,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&Route { route })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The metrics in Prometheus' text format, with the engine pool's
+    /// state as of now.
+    pub fn encode(&self, pool: &EnginePool) -> String {
+        let size = pool.size();
+        self.engines.set(size as i64);
+        self.engines_busy
+            .set(size.saturating_sub(pool.idle()) as i64);
+        self.engine_queue.set(pool.waiting() as i64);
+        let mut text = String::new();
+        let registry = self
+            .registry
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Writing to a String cannot fail.
+        let _ = encode(&mut text, &registry);
+        text
+    }
+}
+
+/// A request id: the client's `X-Request-Id` when it is a short token
+/// (letters, digits, `-`, `_`, `.`; at most 64), else a fresh UUID.
+pub fn request_id(given: Option<&str>) -> String {
+    given
+        .map(str::trim)
+        .filter(|id| {
+            !id.is_empty()
+                && id.len() <= 64
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_kept_when_short_tokens_and_made_otherwise() {
+        assert_eq!(request_id(Some("abc-123_x.y")), "abc-123_x.y");
+        for bad in [None, Some(""), Some("has space"), Some("ünïcode")] {
+            let made = request_id(bad);
+            assert!(uuid::Uuid::parse_str(&made).is_ok(), "{bad:?} → {made}");
+        }
+        let long = "a".repeat(65);
+        assert_ne!(request_id(Some(&long)), long);
+    }
+}
