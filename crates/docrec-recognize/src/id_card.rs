@@ -758,6 +758,8 @@ impl CardText<'_, '_> {
                     && s.rect.bottom() <= number.center_y() as i32
                     && (s.rect.x - number.x).abs() < 3 * number.height as i32
                     && 2 * s.rect.height >= number.height
+                    // Not a sliver of noise: a name is syllables wide.
+                    && s.rect.width >= number.height
             })
             .map(|(_, s)| s.clone())
         else {
@@ -1677,11 +1679,12 @@ fn surer(a: Option<(String, f32)>, b: Option<(String, f32)>) -> Option<(String, 
 }
 
 /// A name from the words of its segment: the Hangul syllables at the
-/// start of the first word (the Hanja in parentheses after them left out),
-/// two to five of them, and the word's confidence. Not a name: a licence
-/// class, a region's name before a licence number.
+/// start of the first word that has any (the Hanja in parentheses after
+/// them left out; marks OCR read before it, `-` or `|`, skipped), two to
+/// five of them, and the word's confidence. Not a name: a licence class,
+/// a region's name before a licence number.
 fn name_in(words: &[Word]) -> Option<(String, f32)> {
-    let first = words.first()?;
+    let first = first_word_of_text(words)?;
     let name: String = first.text.chars().take_while(|c| is_hangul(*c)).collect();
     let syllables = name.chars().count();
     let not_a_name = CLASSES.iter().any(|c| first.text.contains(c))
@@ -1689,10 +1692,18 @@ fn name_in(words: &[Word]) -> Option<(String, f32)> {
     ((2..=5).contains(&syllables) && !not_a_name).then_some((name, first.conf))
 }
 
-/// A name's [`Found`]: its box is the part of the segment's first word its
-/// syllables take.
+/// The first of `words` with a letter or digit: marks OCR read in front of
+/// a line (`-`, `|`, `:`) are not its text.
+fn first_word_of_text(words: &[Word]) -> Option<&Word> {
+    words
+        .iter()
+        .find(|w| w.text.chars().any(char::is_alphanumeric))
+}
+
+/// A name's [`Found`]: its box is the part of the segment's first word of
+/// text ([`first_word_of_text`]) its syllables take.
 fn name_found(segment: &Segment, value: String, conf: f32) -> Found {
-    let first = &segment.words[0];
+    let first = first_word_of_text(&segment.words).unwrap_or(&segment.words[0]);
     let total = first.text.chars().count().max(1) as u32;
     let syllables = (value.chars().count() as u32).min(total);
     Found {
@@ -1836,6 +1847,19 @@ mod tests {
         assert_eq!(name("김"), None);
         assert_eq!(name("2종보통"), None);
         assert_eq!(name("1234"), None);
+        // Marks read in front of the name are not its first word; a word
+        // of text is.
+        let words = |texts: &[&str]| {
+            let words: Vec<Word> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| word(t, 60 * i as i32, 0, 40, 0.9))
+                .collect();
+            name_in(&words).map(|(v, _)| v)
+        };
+        assert_eq!(words(&["-", "정호지"]).as_deref(), Some("정호지"));
+        assert_eq!(words(&["|", "：", "경호지'"]).as_deref(), Some("경호지"));
+        assert_eq!(words(&["AB", "정호지"]), None);
     }
 
     #[test]
