@@ -755,7 +755,9 @@ impl CardText<'_, '_> {
             .rev()
             .find(|(i, s)| {
                 Some(*i) != self.title
-                    && s.rect.bottom() <= number.center_y() as i32
+                    // Above the number: a segment OCR boxed tall may reach
+                    // into the number's row, its middle does not.
+                    && s.rect.center_y() < number.y as f32
                     && (s.rect.x - number.x).abs() < 3 * number.height as i32
                     && 2 * s.rect.height >= number.height
                     // Not a sliver of noise: a name is syllables wide.
