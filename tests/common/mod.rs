@@ -352,11 +352,13 @@ pub struct Cluster {
     pub admin_url: String,
 }
 
+/// The script that makes, stops and resumes a test cluster.
+const POSTGRES_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/postgres.sh");
+
 impl Cluster {
     fn script(command: &str, dir: &std::path::Path) -> std::process::Output {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/postgres.sh");
         let out = Command::new("bash")
-            .arg(script)
+            .arg(POSTGRES_SCRIPT)
             .arg(command)
             .arg(dir)
             .output()
@@ -390,9 +392,8 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/postgres.sh");
         let _ = Command::new("bash")
-            .arg(script)
+            .arg(POSTGRES_SCRIPT)
             .arg("stop")
             .arg(self.dir.path())
             .output();

@@ -151,18 +151,34 @@ impl Auth {
             .await
             .map_err(|e| e.error_code())?
             .ok_or(ErrorCode::InvalidToken)?;
+        let role = self
+            .role_for(app_key, &user_id, ErrorCode::PermissionDenied)
+            .await?;
+        if role.may_call_apis() {
+            Ok(user_id)
+        } else {
+            Err(ErrorCode::UnauthorizedRole)
+        }
+    }
+
+    /// The user's role in the appKey's project: 4010001 for an unknown
+    /// appKey, `not_member` for a user who is not a member, 4010005 for a
+    /// role docrec does not know.
+    async fn role_for(
+        &self,
+        app_key: &str,
+        user_id: &str,
+        not_member: ErrorCode,
+    ) -> Result<Role, ErrorCode> {
         let access = self
             .store
-            .app_key_access(app_key, &user_id)
+            .app_key_access(app_key, user_id)
             .await
             .map_err(|e| e.error_code())?;
         match access {
             AppKeyAccess::UnknownAppKey => Err(ErrorCode::InvalidAppkeySecretkey),
-            AppKeyAccess::NotMember => Err(ErrorCode::PermissionDenied),
-            AppKeyAccess::Role(name) => match Role::from_name(&name) {
-                Some(role) if role.may_call_apis() => Ok(user_id),
-                _ => Err(ErrorCode::UnauthorizedRole),
-            },
+            AppKeyAccess::NotMember => Err(not_member),
+            AppKeyAccess::Role(name) => Role::from_name(&name).ok_or(ErrorCode::UnauthorizedRole),
         }
     }
 

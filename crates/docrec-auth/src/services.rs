@@ -10,9 +10,9 @@
 //! rejects.
 
 use docrec_errors::{ErrorCode, ToErrorCode};
-use docrec_store::{AppKeyAccess, Service, ServiceState};
+use docrec_store::{Service, ServiceState};
 
-use crate::{Auth, Role};
+use crate::Auth;
 
 /// A step of the service-use workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,18 +98,13 @@ impl Auth {
             return Ok(());
         };
         let user_id = self.user_id(user).await?;
-        let access = self
-            .store
-            .app_key_access(app_key, &user_id)
-            .await
-            .map_err(|e| e.error_code())?;
-        match access {
-            AppKeyAccess::UnknownAppKey => Err(ErrorCode::InvalidAppkeySecretkey),
-            AppKeyAccess::NotMember => Err(ErrorCode::NotAllowedUser),
-            AppKeyAccess::Role(name) => match Role::from_name(&name) {
-                Some(role) if role.may_request_services() => Ok(()),
-                _ => Err(ErrorCode::UnauthorizedRole),
-            },
+        let role = self
+            .role_for(app_key, &user_id, ErrorCode::NotAllowedUser)
+            .await?;
+        if role.may_request_services() {
+            Ok(())
+        } else {
+            Err(ErrorCode::UnauthorizedRole)
         }
     }
 

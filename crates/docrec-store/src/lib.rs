@@ -223,19 +223,13 @@ fn pool_options(timeout: Duration) -> AnyPoolOptions {
         .acquire_timeout(timeout)
 }
 
-/// The `sqlite://` URL of the database file `path` (absolute), created if
-/// missing; the path is percent-encoded as a URL path.
+/// The `sqlite://` URL of the database file `path`, created if missing
+/// (sqlx encodes the path).
 fn sqlite_url(path: &Path) -> String {
-    let mut url = String::from("sqlite://");
-    for byte in path.to_string_lossy().bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-_.~".contains(&byte) {
-            url.push(char::from(byte));
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    url.push_str("?mode=rwc");
-    url
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    sqlx::ConnectOptions::to_url_lossy(&options).to_string()
 }
 
 #[cfg(test)]

@@ -92,11 +92,25 @@ async fn operator(State(token): State<OperatorToken>, request: Request, next: Ne
     }
 }
 
+/// The request's body, at most [`MAX_BODY_BYTES`] (4000001 beyond).
+async fn body_bytes(request: Request) -> Result<bytes::Bytes, ApiError> {
+    axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError(ErrorCode::InvalidParameter))
+}
+
 /// The request's JSON body as `T` (4000001 when it is not).
 async fn body<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
-    let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
-        .await
-        .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+    let bytes = body_bytes(request).await?;
+    serde_json::from_slice(&bytes).map_err(|_| ApiError(ErrorCode::InvalidParameter))
+}
+
+/// The request's JSON body as `T`, or `T::default()` when it has none.
+async fn body_or_default<T: DeserializeOwned + Default>(request: Request) -> Result<T, ApiError> {
+    let bytes = body_bytes(request).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
     serde_json::from_slice(&bytes).map_err(|_| ApiError(ErrorCode::InvalidParameter))
 }
 
@@ -246,15 +260,7 @@ async fn service_step(
     let service = service_named(&service)?;
     // An unknown step is no route.
     let step = ServiceStep::from_name(&step).ok_or(ApiError(ErrorCode::NotFound))?;
-    let has_body = request
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .is_some_and(|length| length != "0");
-    let OnBehalfOf { user_id } = if has_body {
-        body(request).await?
-    } else {
-        OnBehalfOf::default()
-    };
+    let OnBehalfOf { user_id } = body_or_default(request).await?;
     let now_in = state
         .auth
         .take_service_step(&app_key, service, step, user_id.as_deref(), unix_now())

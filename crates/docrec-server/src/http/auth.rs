@@ -40,10 +40,8 @@ pub async fn secret_key(
         .headers()
         .get(AUTHORIZATION)
         .map(HeaderValue::as_bytes);
-    match state.auth.check_secret(&app_key, header).await {
-        Ok(()) => next.run(request).await,
-        Err(code) => ApiError(code).into_response(),
-    }
+    let checked = state.auth.check_secret(&app_key, header).await;
+    run_if_passed(checked, request, next).await
 }
 
 /// Lets the request through when `X-NHN-Authorization` holds a valid
@@ -59,7 +57,13 @@ pub async fn bearer_token(
         .headers()
         .get(BEARER_HEADER)
         .map(HeaderValue::as_bytes);
-    match state.auth.check_bearer(&app_key, header, unix_now()).await {
+    let checked = state.auth.check_bearer(&app_key, header, unix_now()).await;
+    run_if_passed(checked, request, next).await
+}
+
+/// Runs the request when its check passed, else answers the check's code.
+async fn run_if_passed<T>(checked: Result<T, ErrorCode>, request: Request, next: Next) -> Response {
+    match checked {
         Ok(_) => next.run(request).await,
         Err(code) => ApiError(code).into_response(),
     }

@@ -7,7 +7,6 @@
 //! Routes are labelled by their template (`/v1.0/appkeys/{app_key}/...`),
 //! never by an appKey or a value from a document.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use docrec_ocr::EnginePool;
@@ -40,7 +39,7 @@ fn latency_histogram() -> Histogram {
 
 /// The server's metrics. Cheap to share (`Arc`).
 pub struct Metrics {
-    registry: Mutex<Registry>,
+    registry: Registry,
     answered: Family<Answered, Counter>,
     latency: Family<Route, Histogram, fn() -> Histogram>,
     engines_busy: Gauge,
@@ -86,7 +85,7 @@ impl Metrics {
             engine_queue.clone(),
         );
         Metrics {
-            registry: Mutex::new(registry),
+            registry,
             answered,
             latency,
             engines_busy,
@@ -118,12 +117,8 @@ impl Metrics {
             .set(size.saturating_sub(pool.idle()) as i64);
         self.engine_queue.set(pool.waiting() as i64);
         let mut text = String::new();
-        let registry = self
-            .registry
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Writing to a String cannot fail.
-        let _ = encode(&mut text, &registry);
+        let _ = encode(&mut text, &self.registry);
         text
     }
 }
