@@ -362,6 +362,24 @@ fn clean_synthetic_cards_are_read_right() {
     );
 }
 
+/// Clean cards of set 777 (`docrec synth credit-card --seed 777`, indices
+/// 299 and 377) with light silver embossed digits on a light card, one of
+/// them on a background whose edge the outline search misses: the page's
+/// OCR sees no text where the number is, and only the strip scan finds it.
+const LIGHT_EMBOSSED_CARDS: [(u64, usize); 2] = [(777, 299), (777, 377)];
+
+#[test]
+fn light_embossed_digits_on_light_cards_are_read_right() {
+    let server = shared();
+    for (set, index) in LIGHT_EMBOSSED_CARDS {
+        let seed = docrec_synth::card_seed(set, index);
+        let card = docrec_synth::credit_card(seed, Level::Clean).expect("a synthetic card");
+        assert_eq!(card.truth.style, "embossed");
+        let answer = server.post_image(&card.encoded, &card.truth.file);
+        assert_card_read(&answer, &card);
+    }
+}
+
 #[test]
 fn a_photographed_card_is_read_right() {
     let server = shared();

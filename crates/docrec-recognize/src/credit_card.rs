@@ -368,6 +368,14 @@ fn read_view(
         }
     }
 
+    if number.as_ref().is_none_or(|n| !n.check.passes()) {
+        if let Some(found) = number_in_strips(&view.image, card_outline, engine)? {
+            if number.as_ref().is_none_or(|n| found.score() > n.score()) {
+                number = Some(found);
+            }
+        }
+    }
+
     let valid_thru = read_expiry(&view.image, &lines, number.as_ref(), engine)?;
 
     let card_cues = number.is_some() || valid_thru.is_some() || lines.iter().any(has_card_words);
@@ -774,6 +782,72 @@ fn number_in_band(
         }
         _ => found,
     }))
+}
+
+/// Where [`number_in_strips`] looks, as shares of the view's height: on a
+/// rectified card, the same band as [`number_in_band`]; in a whole photo,
+/// most of it, since the card's place is not known.
+const STRIP_SEARCH_CARD: (f32, f32) = (NUMBER_SEARCH_TOP, NUMBER_SEARCH_BOTTOM);
+const STRIP_SEARCH_PHOTO: (f32, f32) = (0.25, 0.85);
+/// A strip's height and the step between strips, as shares of the view's
+/// height: a strip holds a number line of the usual height with a little
+/// room above and below, and strips overlap so that one holds the line
+/// about centred.
+const STRIP_HEIGHT: f32 = 0.13;
+const STRIP_STEP: f32 = 0.03;
+
+/// The number of a card whose text the page-wide passes could not place:
+/// light embossed digits on a light or finely patterned card, where
+/// Tesseract's page segmentation sees stripes or nothing. Strips across
+/// the search band are read one by one as single lines by the card-digit
+/// model, and the first number that passes the checks in its brand's
+/// groups (the checks reject what a strip of pattern reads as) is given.
+/// `None` without the card-digit model or when no strip gives one.
+fn number_in_strips(
+    view: &GrayImage,
+    card_outline: bool,
+    engine: &mut Engine,
+) -> Result<Option<NumberCandidate>, CardError> {
+    if !engine.has_model(CARD_DIGITS_MODEL) {
+        return Ok(None);
+    }
+    let (width, height) = view.dimensions();
+    let (from, to) = if card_outline {
+        STRIP_SEARCH_CARD
+    } else {
+        STRIP_SEARCH_PHOTO
+    };
+    let edge = (width as f32 * CARD_EDGE_MARGIN) as i32;
+    let strip_height = (height as f32 * STRIP_HEIGHT) as u32;
+    let digit_height = (height as f32 * USUAL_DIGIT_HEIGHT) as u32;
+    let mut top = from;
+    while top + STRIP_HEIGHT <= to {
+        let strip = Rect::new(
+            edge,
+            (height as f32 * top) as i32,
+            width.saturating_sub(2 * edge as u32),
+            strip_height,
+        );
+        let (crop, scale) = line_crop(view, strip, digit_height);
+        let words = read_crop(
+            engine,
+            Reader::CardDigits,
+            &crop,
+            SegMode::Line,
+            (strip.x, strip.y),
+            scale,
+        )?;
+        let found = likeliest(
+            number_candidates(&Line { words })
+                .into_iter()
+                .filter(|c| c.check.passes() && c.check.luhn && c.grouped_as_printed),
+        );
+        if found.is_some() {
+            return Ok(found);
+        }
+        top += STRIP_STEP;
+    }
+    Ok(None)
 }
 
 /// A line that looks like a number OCR could not read whole: at least two
