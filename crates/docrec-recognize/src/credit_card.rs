@@ -1406,7 +1406,60 @@ fn read_expiry(
         (number.rect.height as f32 * 2.6) as u32,
     )
     .padded_within(0, 0, w, h);
-    reread_expiry(view, band, engine)
+    if let Some(found) = reread_expiry(view, band, engine)? {
+        return Ok(Some(found));
+    }
+    expiry_in_strips(view, number.rect, engine)
+}
+
+/// Where [`expiry_in_strips`] looks, in heights of the number's line: from
+/// its bottom down to this far below it.
+const EXPIRY_STRIPS_REACH: f32 = 2.4;
+/// A strip's height and the step between strips, in heights of the
+/// number's line: an expiry is printed 0.5-0.8 times as high as the number.
+const EXPIRY_STRIP_HEIGHT: f32 = 1.1;
+const EXPIRY_STRIP_STEP: f32 = 0.3;
+/// The height of an expiry's digits expected in a strip, in heights of
+/// the number's line.
+const EXPIRY_TEXT_HEIGHT: f32 = 0.5;
+
+/// The expiry of a card whose page-wide pass saw no text below the number
+/// (light embossed digits on a light or patterned card): overlapping
+/// strips under the number, as wide as it, are each read as a line by both
+/// models, and the dates all strips read vote ([`vote_expiry`]): a date
+/// read in several strips and by both models wins.
+fn expiry_in_strips(
+    view: &GrayImage,
+    number: Rect,
+    engine: &mut Engine,
+) -> Result<Option<Expiry>, CardError> {
+    let (w, h) = view.dimensions();
+    let line_height = number.height as f32;
+    let strip_height = (line_height * EXPIRY_STRIP_HEIGHT) as u32;
+    let text_height = (line_height * EXPIRY_TEXT_HEIGHT) as u32;
+    let mut readings = Vec::new();
+    let mut offset = 0.0;
+    while offset + EXPIRY_STRIP_HEIGHT <= EXPIRY_STRIPS_REACH {
+        let strip = Rect::new(
+            number.x,
+            number.bottom() + (line_height * offset) as i32,
+            number.width,
+            strip_height,
+        )
+        .padded_within(0, 0, w, h);
+        if strip.width >= 8 && strip.height >= 8 {
+            let (crop, scale) = line_crop(view, strip, text_height);
+            readings.extend(read_variants(
+                engine,
+                &[crop],
+                SegMode::Line,
+                (strip.x, strip.y),
+                scale,
+            )?);
+        }
+        offset += EXPIRY_STRIP_STEP;
+    }
+    Ok(vote_expiry(readings, Vec::new()))
 }
 
 /// The conf below which the expiry found on the first pass's lines and
