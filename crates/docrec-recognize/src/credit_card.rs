@@ -1556,7 +1556,56 @@ fn date_line_crop(
     let right = padded.right().min(right.max(rect.right()));
     let close = Rect::new(x, padded.y, (right - x) as u32, padded.height);
     let (crop, scale) = line_crop(view, close, rect.height);
-    (crop, (close.x, close.y), scale)
+    match tallest_ink_rows(&crop) {
+        Some((top, bottom)) => {
+            let trimmed =
+                image::imageops::crop_imm(&crop, 0, top, crop.width(), bottom - top).to_image();
+            let origin_y = close.y + (top as f32 / scale).round() as i32;
+            (trimmed, (close.x, origin_y), scale)
+        }
+        None => (crop, (close.x, close.y), scale),
+    }
+}
+
+/// The rows of a date crop (dark text on light) to keep when a smaller
+/// line of text shares it, as the `MONTH/YEAR` label printed just above a
+/// date does: the tallest run of rows with ink (at or below Otsu's level),
+/// padded by a quarter of its height, when other ink runs lie outside it.
+/// The card-digit model reads the label's letters as digits and then
+/// misreads the date (`09/33` as `07/33`); it was trained on dates cut
+/// without their labels. `None` when the crop holds one run, or the tallest
+/// is too short to be the date (under a third of the crop: a pattern).
+fn tallest_ink_rows(crop: &GrayImage) -> Option<(u32, u32)> {
+    let (width, height) = crop.dimensions();
+    let level = imageproc::contrast::otsu_level(crop);
+    let least_ink = (width / 100).max(2);
+    let inked: Vec<bool> = (0..height)
+        .map(|y| {
+            (0..width)
+                .filter(|&x| crop.get_pixel(x, y)[0] <= level)
+                .count() as u32
+                >= least_ink
+        })
+        .collect();
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    let mut start = None;
+    for (y, &ink) in inked.iter().chain(std::iter::once(&false)).enumerate() {
+        match (ink, start) {
+            (true, None) => start = Some(y as u32),
+            (false, Some(from)) => {
+                runs.push((from, y as u32));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let &(top, bottom) = runs.iter().max_by_key(|(from, to)| to - from)?;
+    let run = bottom - top;
+    if runs.len() < 2 || run * 3 < height {
+        return None;
+    }
+    let pad = run / 4;
+    Some((top.saturating_sub(pad), (bottom + pad).min(height)))
 }
 
 /// The places below the number (within three number heights) where a date
@@ -2249,6 +2298,30 @@ mod tests {
         assert_eq!(value, "08/29");
         assert!(conf < 0.9 * EXPIRY_AFTER_DIGITS_CONF + 1e-6, "{conf}");
         assert!(find_expiry(&[line], Some(Rect::new(100, 300, 700, 40))).is_none());
+    }
+
+    /// A light crop 200 wide and `height` high with dark bars across
+    /// `rows` (each `(top, bottom)`).
+    fn crop_with_ink(height: u32, rows: &[(u32, u32)]) -> GrayImage {
+        GrayImage::from_fn(200, height, |x, y| {
+            let inked = rows.iter().any(|&(top, bottom)| (top..bottom).contains(&y));
+            image::Luma([if inked && x % 3 != 0 { 20 } else { 230 }])
+        })
+    }
+
+    #[test]
+    fn a_date_crop_keeps_the_date_rows_not_the_label_above() {
+        // A label 6 rows high, a gap, the date 32 rows high.
+        let crop = crop_with_ink(60, &[(4, 10), (14, 46)]);
+        assert_eq!(tallest_ink_rows(&crop), Some((6, 54)));
+    }
+
+    #[test]
+    fn a_date_crop_with_one_line_or_only_thin_lines_is_kept_whole() {
+        assert_eq!(tallest_ink_rows(&crop_with_ink(60, &[(14, 46)])), None);
+        // Stripes of a pattern: no run is a third of the crop.
+        let stripes: Vec<(u32, u32)> = (0..10).map(|i| (i * 6, i * 6 + 3)).collect();
+        assert_eq!(tallest_ink_rows(&crop_with_ink(60, &stripes)), None);
     }
 
     #[test]
