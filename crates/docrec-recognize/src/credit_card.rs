@@ -164,10 +164,12 @@ pub fn recognize_credit_card(
     views.extend([(None, false), (None, true)]);
 
     let mut best: Option<ViewReading> = None;
+    // Each view read, with the lines its first pass found.
+    let mut read = Vec::with_capacity(views.len());
     for (quad, turned) in views {
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         let view = if turned { view.rotated_180() } else { view };
-        let reading = read_view(&view, quad.is_some(), engine)?;
+        let (reading, lines) = read_view(&view, quad.is_some(), engine)?;
         let mut convincing = reading.convincing();
         // A photo whose outline was not found may show the card askew:
         // level its text and read it again.
@@ -175,14 +177,27 @@ pub fn recognize_credit_card(
             .skew
             .filter(|_| !convincing)
             .map(|skew| view.rotated(-skew));
+        read.push((view, quad.is_some(), turned, lines));
         best = Some(better_of(best, reading));
         if let Some(levelled) = levelled {
-            let reading = read_view(&levelled, false, engine)?;
+            let (reading, _) = read_view(&levelled, false, engine)?;
             convincing = reading.convincing();
             best = Some(better_of(best, reading));
         }
         if convincing {
             break;
+        }
+    }
+    // Last, when no view gave a number that passes: light digits the page's
+    // OCR did not see, looked for strip by strip in each view, upright ones
+    // first, until one gives a number.
+    read.sort_by_key(|&(_, _, turned, _)| turned);
+    for (view, card_outline, _, lines) in read {
+        if best.as_ref().is_some_and(|b| b.passes()) {
+            break;
+        }
+        if let Some(reading) = read_strips(&view, card_outline, &lines, engine)? {
+            best = Some(better_of(best, reading));
         }
     }
     let reading = best.expect("at least the whole-image view is read");
@@ -232,6 +247,11 @@ impl ViewReading {
     /// Whether its number is good enough to stop reading other views.
     fn convincing(&self) -> bool {
         self.number.as_ref().is_some_and(|n| n.convincing())
+    }
+
+    /// Whether its number passes the checks.
+    fn passes(&self) -> bool {
+        self.number.as_ref().is_some_and(|n| n.check.passes())
     }
 
     /// Adds what `other` view saw of the card. An expiry read surer in the
@@ -329,13 +349,14 @@ fn checked_conf(ocr_conf: f32, check: &NumberCheck) -> f32 {
     ocr_conf * penalty
 }
 
-/// Reads one view. `card_outline` says the view is a card rectified from
-/// its outline, so the usual number position means something.
+/// Reads one view, and gives the lines its first pass found too.
+/// `card_outline` says the view is a card rectified from its outline, so
+/// the usual number position means something.
 fn read_view(
     view: &Rectified,
     card_outline: bool,
     engine: &mut Engine,
-) -> Result<ViewReading, CardError> {
+) -> Result<(ViewReading, Vec<Line>), CardError> {
     let prepared = stretch_percentiles(&view.image, 0.01, 0.99);
     let words = engine.read(&prepared, SegMode::Sparse)?;
     let lines = group_lines(&words);
@@ -368,15 +389,44 @@ fn read_view(
         }
     }
 
-    if number.as_ref().is_none_or(|n| !n.check.passes()) {
-        if let Some(found) = number_in_strips(&view.image, card_outline, engine)? {
-            if number.as_ref().is_none_or(|n| found.score() > n.score()) {
-                number = Some(found);
-            }
-        }
-    }
+    let skew = if card_outline {
+        // Only a view without an outline is levelled.
+        None
+    } else {
+        text_skew(&words)
+    };
+    let reading = view_reading(view, &lines, number, words.len(), skew, engine)?;
+    Ok((reading, lines))
+}
 
-    let valid_thru = read_expiry(&view.image, &lines, number.as_ref(), engine)?;
+/// A view's number, found strip by strip ([`number_in_strips`]), and the
+/// expiry below it, among the `lines` the view's first pass found; `None`
+/// when no strip gives a number that passes. A dozen OCR calls or more:
+/// the last look at a card.
+fn read_strips(
+    view: &Rectified,
+    card_outline: bool,
+    lines: &[Line],
+    engine: &mut Engine,
+) -> Result<Option<ViewReading>, CardError> {
+    let Some(number) = number_in_strips(&view.image, card_outline, engine)? else {
+        return Ok(None);
+    };
+    let words = lines.iter().map(|l| l.words.len()).sum();
+    view_reading(view, lines, Some(number), words, None, engine).map(Some)
+}
+
+/// Completes a view's reading from its lines and the number read in it:
+/// the expiry, and every box in the upload's pixels.
+fn view_reading(
+    view: &Rectified,
+    lines: &[Line],
+    number: Option<NumberCandidate>,
+    word_count: usize,
+    skew: Option<f32>,
+    engine: &mut Engine,
+) -> Result<ViewReading, CardError> {
+    let valid_thru = read_expiry(&view.image, lines, number.as_ref(), engine)?;
 
     let card_cues = number.is_some() || valid_thru.is_some() || lines.iter().any(has_card_words);
     let to_field = |value: String, conf: f32, rect: Rect| Field {
@@ -395,14 +445,9 @@ fn read_view(
     Ok(ViewReading {
         number,
         valid_thru: valid_thru.map(|e| to_field(e.value, e.conf, e.rect)),
-        word_count: words.len(),
+        word_count,
         card_cues,
-        // Only a view without an outline is levelled.
-        skew: if card_outline {
-            None
-        } else {
-            text_skew(&words)
-        },
+        skew,
     })
 }
 
