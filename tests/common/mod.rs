@@ -71,7 +71,20 @@ pub fn spec_table() -> Vec<(i64, String, String)> {
 /// The extension codes `shared/spec/API.md` names, as it writes them:
 /// ``4000103 `PDF_PASSWORD_PROTECTED` "PDF file is password protected."``.
 pub fn api_extension_codes() -> Vec<(i64, String, String)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/API.md");
+    extension_codes(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/spec/API.md"
+    ))
+}
+
+/// The extension codes docrec's README documents beyond API.md, written
+/// the same way.
+pub fn readme_extension_codes() -> Vec<(i64, String, String)> {
+    extension_codes(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+}
+
+/// The codes a Markdown file names as ``CODE `KEY` "message"``.
+fn extension_codes(path: &str) -> Vec<(i64, String, String)> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut codes = Vec::new();
     for (at, _) in text.match_indices(" `") {
@@ -127,13 +140,16 @@ pub fn assert_box(value: &Value, width: u32, height: u32) {
 }
 
 /// The spec's message for `code`: the error table's, or an extension
-/// code's as API.md names it.
+/// code's as API.md or else the README names it.
 pub fn spec_message(code: i64) -> String {
     spec_table()
         .into_iter()
         .chain(api_extension_codes())
+        .chain(readme_extension_codes())
         .find(|row| row.0 == code)
-        .unwrap_or_else(|| panic!("code {code} is neither in the spec table nor in API.md"))
+        .unwrap_or_else(|| {
+            panic!("code {code} is neither in the spec table nor in API.md nor in the README")
+        })
         .2
 }
 
@@ -804,6 +820,45 @@ impl Member {
             .as_str()
             .unwrap_or_else(|| panic!("no access_token in {body}"))
             .to_owned()
+    }
+}
+
+impl Server {
+    /// Sends the server SIGTERM, as a service manager stopping it does.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits up to `limit` for the server to exit; its exit status, or
+    /// `None` if it is still running.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The value of a metric line `NAME VALUE` in `GET /metrics`.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .and_then(|r| r.text())
+            .ok()?;
+        text.lines()
+            .filter_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .find_map(|value| value.trim().parse().ok())
     }
 }
 

@@ -118,6 +118,9 @@ error_codes! {
     FileReadFail = (5000005, "FILE_READ_FAIL", "File read fail.", 422, Table);
     DecryptFail = (5000006, "DECRYPT_FAIL", "File decrypt fail.", 500, Table);
     EncryptFail = (5000007, "ENCRYPT_FAIL", "File encrypt fail.", 500, Table);
+    /// Extension (README, "Load"): every recognition slot and queue place
+    /// is taken; the request was refused before its body was read.
+    RecognitionBusy = (5000008, "RECOGNITION_BUSY", "Recognition queue is full, retry later.", 503, Extension);
     OcrDocumentBusinessApiFail = (5003001, "OCR_DOCUMENT_BUSINESS_API_FAIL", "Document(business) Recognizer Api fail.", 500, Table);
     OcrDocumentBusinessApiReturnEmpty = (5003002, "OCR_DOCUMENT_BUSINESS_API_RETURN_EMPTY", "Document(business) Recognizer Api returned empty body.", 422, Table);
     OcrDocumentBusinessRecognitionFail = (5003003, "OCR_DOCUMENT_BUSINESS_RECOGNITION_FAIL", "Document(business) Recognizer failed to recognize the document.", 422, Table);

@@ -8,6 +8,7 @@
 //! | `DOCREC_MAX_UPLOAD_BYTES` | 5 MiB | largest accepted image part |
 //! | `DOCREC_MAX_PIXELS` | 40 000 000 | largest accepted image, in pixels |
 //! | `DOCREC_WORKERS` | cores | OCR engines (recognitions at once) |
+//! | `DOCREC_QUEUE_LIMIT` | 4 × workers | recognition requests that may wait for an engine; more are refused with 5000008 |
 //! | `DOCREC_TESSDATA_DIR` | system | Tesseract language data folder |
 //! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
 //! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
@@ -47,6 +48,8 @@ pub struct Config {
     pub database: Database,
     pub limits: UploadLimits,
     pub workers: usize,
+    /// Recognition requests that may wait for an engine.
+    pub queue_limit: usize,
     pub engine: EngineConfig,
     pub bootstrap: Option<(String, String)>,
     pub natural_http_status: bool,
@@ -106,6 +109,7 @@ impl Config {
         if workers == 0 {
             bail!("DOCREC_WORKERS must be at least 1");
         }
+        let queue_limit = parsed("DOCREC_QUEUE_LIMIT")?.unwrap_or(4 * workers);
         let bootstrap = match (
             var("DOCREC_BOOTSTRAP_APPKEY"),
             var("DOCREC_BOOTSTRAP_SECRETKEY"),
@@ -151,6 +155,7 @@ impl Config {
             database,
             limits,
             workers,
+            queue_limit,
             engine: EngineConfig {
                 tessdata_dir: var("DOCREC_TESSDATA_DIR").map(PathBuf::from),
                 languages: "eng".to_owned(),

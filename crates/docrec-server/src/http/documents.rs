@@ -9,6 +9,7 @@ use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_upload::{boundary_from_content_type, read_image_part, Upload, UploadError};
 use serde::Serialize;
 
+use super::admission::RecognitionSlot;
 use super::reply::success;
 use super::{ApiError, AppState};
 use crate::recognition::Recognizer;
@@ -44,12 +45,13 @@ pub async fn business_v1(state: State<AppState>, request: Request) -> Result<Res
 /// dies answers `engine_failure`.
 async fn recognize_upload<R: Serialize + Send + 'static>(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     engine_failure: ErrorCode,
     recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
 ) -> Result<Response, ApiError> {
+    let slot = RecognitionSlot::take(&mut request);
     let upload = read_upload(&state, request).await?;
-    let result = recognize_blocking(&state, upload.bytes, engine_failure, recognize).await?;
+    let result = recognize_blocking(&state, slot, upload.bytes, engine_failure, recognize).await?;
     Ok(success(result))
 }
 
@@ -67,10 +69,12 @@ pub async fn read_upload(state: &AppState, request: Request) -> Result<Upload, A
         .map_err(|e| ApiError(e.error_code()))
 }
 
-/// Runs `recognize` over `bytes` on a blocking thread; a thread that dies
+/// Runs `recognize` over `bytes` on a blocking thread, which holds the
+/// request's recognition `slot` until it is done; a thread that dies
 /// answers `engine_failure`.
 pub async fn recognize_blocking<B, R>(
     state: &AppState,
+    slot: Option<RecognitionSlot>,
     bytes: B,
     engine_failure: ErrorCode,
     recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
@@ -80,8 +84,11 @@ where
     R: Send + 'static,
 {
     let recognizer = state.recognizer.clone();
-    tokio::task::spawn_blocking(move || recognize(&recognizer, bytes.as_ref()))
-        .await
-        .map_err(|_| ApiError(engine_failure))?
-        .map_err(ApiError)
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        recognize(&recognizer, bytes.as_ref())
+    })
+    .await
+    .map_err(|_| ApiError(engine_failure))?
+    .map_err(ApiError)
 }

@@ -5,6 +5,7 @@
 //! layer's own failures: unknown route (404), wrong method (405).
 
 mod admin;
+mod admission;
 mod auth;
 mod business_status;
 mod documents;
@@ -33,6 +34,7 @@ use crate::authenticity::{registry_key, Authenticity, HttpVerifier, Verifier};
 use crate::config::{Config, VerifierConfig};
 use crate::keys::{Keys, MasterKeySource};
 use crate::recognition::Recognizer;
+use admission::RecognitionSlots;
 use meter::Metered;
 pub use reply::ApiError;
 
@@ -48,6 +50,8 @@ pub struct AppState {
     pub recognizer: Recognizer,
     pub natural_http_status: bool,
     pub metrics: Arc<observe::Metrics>,
+    /// The places for recognitions, running and waiting.
+    pub recognition_slots: RecognitionSlots,
 }
 
 /// The routes of the API: each document route under the versions of
@@ -87,19 +91,25 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The plaintext APIs of v1.0 and v1.1, each metered as its service.
+/// The plaintext APIs of v1.0 and v1.1, each metered as its service; the
+/// recognitions admitted first ([`admission`]).
 fn plaintext_routes(state: &AppState) -> Router<AppState> {
     let metered = |service| {
         middleware::from_fn_with_state((state.clone(), Metered::As(service)), meter::meter)
     };
+    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit);
     Router::new()
         .route(
             "/appkeys/{app_key}/credit-card",
-            post(documents::credit_card_v1).layer(metered(Service::CreditCard)),
+            post(documents::credit_card_v1)
+                .layer(metered(Service::CreditCard))
+                .layer(admitted()),
         )
         .route(
             "/appkeys/{app_key}/business",
-            post(documents::business_v1).layer(metered(Service::Business)),
+            post(documents::business_v1)
+                .layer(metered(Service::Business))
+                .layer(admitted()),
         )
         .route(
             "/appkeys/{app_key}/business/status",
@@ -107,9 +117,11 @@ fn plaintext_routes(state: &AppState) -> Router<AppState> {
         )
 }
 
-/// The envelope APIs of v2.0 and v2.1, each metered as its service.
+/// The envelope APIs of v2.0 and v2.1, each metered as its service; the
+/// recognitions admitted first ([`admission`]).
 fn envelope_routes(state: &AppState) -> Router<AppState> {
     let metered = |how| middleware::from_fn_with_state((state.clone(), how), meter::meter);
+    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit);
     let id_card = Metered::As(Service::IdCard);
     Router::new()
         .route(
@@ -120,15 +132,21 @@ fn envelope_routes(state: &AppState) -> Router<AppState> {
         )
         .route(
             "/appkeys/{app_key}/credit-card",
-            post(envelope::credit_card_v2).layer(metered(Metered::As(Service::CreditCard))),
+            post(envelope::credit_card_v2)
+                .layer(metered(Metered::As(Service::CreditCard)))
+                .layer(admitted()),
         )
         .route(
             "/appkeys/{app_key}/id-card",
-            post(id_card::id_card_v2).layer(metered(id_card)),
+            post(id_card::id_card_v2)
+                .layer(metered(id_card))
+                .layer(admitted()),
         )
         .route(
             "/appkeys/{app_key}/id-card/stand-alone",
-            post(id_card::id_card_stand_alone_v2).layer(metered(id_card)),
+            post(id_card::id_card_stand_alone_v2)
+                .layer(metered(id_card))
+                .layer(admitted()),
         )
         .route(
             "/appkeys/{app_key}/id-card/authenticity",
@@ -155,7 +173,9 @@ async fn ready(State(state): State<AppState>) -> Response {
 
 /// The Prometheus metrics ([`observe::Metrics`]).
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state.metrics.encode(&state.recognizer.pool);
+    let text = state
+        .metrics
+        .encode(&state.recognizer.pool, state.recognition_slots.free());
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -288,6 +308,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         },
         natural_http_status: config.natural_http_status,
         metrics: Arc::new(observe::Metrics::new()),
+        recognition_slots: RecognitionSlots::new(workers, config.queue_limit),
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

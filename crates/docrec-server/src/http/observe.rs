@@ -1,6 +1,7 @@
 //! What operators watch: `GET /metrics` (Prometheus' text format:
 //! requests by route and result code, latency histograms per route, the
-//! OCR engines in use and the queue waiting for one), a request id on
+//! OCR engines in use, the queue waiting for one and the places left
+//! before recognitions are refused), a request id on
 //! every request (`X-Request-Id`, echoed, and in the log line) and
 //! `GET /ready` (the database answers and the engines are started).
 //!
@@ -45,6 +46,7 @@ pub struct Metrics {
     engines_busy: Gauge,
     engines: Gauge,
     engine_queue: Gauge,
+    recognition_places_free: Gauge,
 }
 
 impl Default for Metrics {
@@ -84,6 +86,12 @@ impl Metrics {
             "Recognitions waiting for a free OCR engine",
             engine_queue.clone(),
         );
+        let recognition_places_free = Gauge::default();
+        registry.register(
+            "docrec_recognition_places_free",
+            "Recognition requests that may still be admitted (running or waiting) before 5000008",
+            recognition_places_free.clone(),
+        );
         Metrics {
             registry,
             answered,
@@ -91,6 +99,7 @@ impl Metrics {
             engines_busy,
             engines,
             engine_queue,
+            recognition_places_free,
         }
     }
 
@@ -109,8 +118,9 @@ impl Metrics {
     }
 
     /// The metrics in Prometheus' text format, with the engine pool's
-    /// state as of now.
-    pub fn encode(&self, pool: &EnginePool) -> String {
+    /// state and the free recognition places as of now.
+    pub fn encode(&self, pool: &EnginePool, places_free: usize) -> String {
+        self.recognition_places_free.set(places_free as i64);
         let size = pool.size();
         self.engines.set(size as i64);
         self.engines_busy

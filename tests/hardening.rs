@@ -1,0 +1,144 @@
+//! Black-box tests of docrec under pressure, against a real `docrec serve`:
+//! the bounded recognition queue (5000008 at once beyond it), graceful
+//! shutdown (requests in flight are finished) and slow bodies (cut off at
+//! the upload deadline).
+
+mod common;
+
+use std::sync::Barrier;
+use std::thread;
+use std::time::Duration;
+
+use common::{image_form, Answer, Server, APP_KEY, SECRET};
+use docrec_synth::Level;
+use serde_json::Value;
+
+/// A clean synthetic certificate: a second or more of OCR each.
+fn certificate() -> Vec<u8> {
+    docrec_synth::business_certificate(1, Level::Clean)
+        .expect("a certificate")
+        .encoded
+}
+
+/// POSTs `bytes` to the business route; the answer and its `Retry-After`.
+fn post_business(server: &Server, bytes: &[u8]) -> (Answer, Option<String>) {
+    let request = server
+        .client
+        .post(server.url(&format!("/v1.0/appkeys/{APP_KEY}/business")))
+        .header("Authorization", SECRET);
+    let response = image_form(bytes, "certificate.png")
+        .attach(request)
+        .send()
+        .expect("sending the request");
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let status = response.status().as_u16();
+    let body: Value = response.json().expect("a JSON answer");
+    (Answer { status, body }, retry_after)
+}
+
+fn result_code(answer: &Answer) -> i64 {
+    answer.body["header"]["resultCode"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no resultCode in {}", answer.body))
+}
+
+#[test]
+fn recognitions_beyond_the_queue_are_refused_at_once_with_5000008() {
+    // One engine and one place in the queue: two recognitions at a time.
+    let server = Server::start(&[("DOCREC_QUEUE_LIMIT", "1")]);
+    assert_eq!(server.metric("docrec_recognition_places_free"), Some(2.0));
+    let bytes = certificate();
+    let clients = 5;
+    let start = Barrier::new(clients);
+    let answers: Vec<(Answer, Option<String>)> = thread::scope(|s| {
+        let sent: Vec<_> = (0..clients)
+            .map(|_| {
+                s.spawn(|| {
+                    start.wait();
+                    post_business(&server, &bytes)
+                })
+            })
+            .collect();
+        sent.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let (refused, admitted): (Vec<_>, Vec<_>) = answers
+        .iter()
+        .partition(|(answer, _)| result_code(answer) == 5000008);
+    for (answer, retry_after) in &refused {
+        answer.assert_failure(5000008);
+        assert_eq!(retry_after.as_deref(), Some("1"));
+    }
+    for (answer, _) in &admitted {
+        answer.assert_success();
+    }
+    // Five requests at once, each a second or more of OCR: two are
+    // admitted, and the others arrive while both places are taken.
+    assert!(admitted.len() >= 2, "{} admitted", admitted.len());
+    assert!(refused.len() >= 2, "{} refused", refused.len());
+
+    // The places are given back: the next request is read.
+    let (answer, _) = post_business(&server, &bytes);
+    answer.assert_success();
+    assert_eq!(server.metric("docrec_recognition_places_free"), Some(2.0));
+}
+
+#[test]
+fn refused_recognitions_answer_503_with_natural_status() {
+    let server = Server::start(&[
+        ("DOCREC_QUEUE_LIMIT", "0"),
+        ("DOCREC_HTTP_STATUS", "natural"),
+    ]);
+    let bytes = certificate();
+    let start = Barrier::new(3);
+    let answers: Vec<Answer> = thread::scope(|s| {
+        let sent: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(|| {
+                    start.wait();
+                    post_business(&server, &bytes).0
+                })
+            })
+            .collect();
+        sent.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let refused: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| result_code(a) == 5000008)
+        .collect();
+    assert!(!refused.is_empty(), "{answers:?}");
+    for answer in refused {
+        answer.assert_failure_with_status(5000008, 503);
+    }
+}
+
+#[test]
+fn a_stopped_server_finishes_the_requests_in_flight() {
+    let mut server = Server::start(&[]);
+    let places = server
+        .metric("docrec_recognition_places_free")
+        .expect("the places metric");
+    let bytes = certificate();
+    thread::scope(|s| {
+        let in_flight = s.spawn(|| post_business(&server, &bytes).0);
+        // Stop the server once the recognition holds its place.
+        while server.metric("docrec_recognition_places_free") == Some(places) {
+            assert!(
+                !in_flight.is_finished(),
+                "the request ended before the stop"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+        server.terminate();
+        let answer = in_flight.join().unwrap();
+        answer.assert_success();
+    });
+    let status = server
+        .wait_exit(Duration::from_secs(30))
+        .expect("the server exits after finishing");
+    assert!(status.success(), "exit status {status}");
+    assert!(server.client.get(server.url("/health")).send().is_err());
+}
