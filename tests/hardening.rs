@@ -5,9 +5,12 @@
 
 mod common;
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{image_form, Answer, Server, APP_KEY, SECRET};
 use docrec_synth::Level;
@@ -141,4 +144,61 @@ fn a_stopped_server_finishes_the_requests_in_flight() {
         .expect("the server exits after finishing");
     assert!(status.success(), "exit status {status}");
     assert!(server.client.get(server.url("/health")).send().is_err());
+}
+
+#[test]
+fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
+    let server = Server::start(&[("DOCREC_BODY_TIMEOUT_SECONDS", "1")]);
+    let address = server.base.trim_start_matches("http://");
+    let mut connection = TcpStream::connect(address).expect("connecting");
+    connection
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let head = format!(
+        "POST /v1.0/appkeys/{APP_KEY}/credit-card HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: {SECRET}\r\n\
+         Content-Type: multipart/form-data; boundary=slow\r\n\
+         Content-Length: 100000\r\n\r\n\
+         --slow\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n"
+    );
+    connection.write_all(head.as_bytes()).unwrap();
+    let answered = AtomicBool::new(false);
+    let started = Instant::now();
+    let reply = thread::scope(|s| {
+        let mut writer = connection.try_clone().unwrap();
+        let answered = &answered;
+        // A byte every 100 ms, until the answer came or 20 s passed.
+        s.spawn(move || {
+            while !answered.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(20) {
+                if writer.write_all(b"x").is_err() {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let mut reply = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while !String::from_utf8_lossy(&reply).contains("}}") {
+            match connection.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => reply.extend_from_slice(&chunk[..n]),
+            }
+        }
+        answered.store(true, Ordering::Relaxed);
+        String::from_utf8_lossy(&reply).into_owned()
+    });
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let body = &reply[reply.find("\r\n\r\n").expect("a body") + 4..];
+    let body: Value = serde_json::from_str(body).expect("a JSON answer");
+    Answer { status: 200, body }.assert_failure(4000001);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "no answer until the client stopped"
+    );
+    // The server goes on serving.
+    server
+        .client
+        .get(server.url("/health"))
+        .send()
+        .expect("healthy");
 }

@@ -9,6 +9,7 @@
 //! | `DOCREC_MAX_PIXELS` | 40 000 000 | largest accepted image, in pixels |
 //! | `DOCREC_WORKERS` | cores | OCR engines (recognitions at once) |
 //! | `DOCREC_QUEUE_LIMIT` | 4 × workers | recognition requests that may wait for an engine; more are refused with 5000008 |
+//! | `DOCREC_BODY_TIMEOUT_SECONDS` | 60 | how long a request's body may take to arrive (after its headers) |
 //! | `DOCREC_TESSDATA_DIR` | system | Tesseract language data folder |
 //! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
 //! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
@@ -50,6 +51,8 @@ pub struct Config {
     pub workers: usize,
     /// Recognition requests that may wait for an engine.
     pub queue_limit: usize,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
     pub engine: EngineConfig,
     pub bootstrap: Option<(String, String)>,
     pub natural_http_status: bool,
@@ -156,6 +159,9 @@ impl Config {
             limits,
             workers,
             queue_limit,
+            body_timeout: Duration::from_secs(
+                parsed("DOCREC_BODY_TIMEOUT_SECONDS")?.unwrap_or(60),
+            ),
             engine: EngineConfig {
                 tessdata_dir: var("DOCREC_TESSDATA_DIR").map(PathBuf::from),
                 languages: "eng".to_owned(),

@@ -8,6 +8,7 @@ mod admin;
 mod admission;
 mod auth;
 mod business_status;
+mod deadline;
 mod documents;
 mod envelope;
 mod id_card;
@@ -17,7 +18,7 @@ mod observe;
 mod reply;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -52,6 +53,8 @@ pub struct AppState {
     pub metrics: Arc<observe::Metrics>,
     /// The places for recognitions, running and waiting.
     pub recognition_slots: RecognitionSlots,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
 }
 
 /// The routes of the API: each document route under the versions of
@@ -84,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         // A body a handler refused early is still read (and discarded, up
         // to a bound), so the client is not reset before it reads the answer.
         .layer(middleware::from_fn(linger::drain_unread_body))
+        .layer(middleware::from_fn_with_state(
+            state.body_timeout,
+            deadline::limit_body_time,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             log_and_status,
@@ -309,6 +316,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         natural_http_status: config.natural_http_status,
         metrics: Arc::new(observe::Metrics::new()),
         recognition_slots: RecognitionSlots::new(workers, config.queue_limit),
+        body_timeout: config.body_timeout,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
