@@ -1,7 +1,8 @@
 //! Black-box tests of docrec under pressure, against a real `docrec serve`:
 //! the bounded recognition queue (5000008 at once beyond it), graceful
-//! shutdown (requests in flight are finished) and slow bodies (cut off at
-//! the upload deadline).
+//! shutdown (requests in flight are finished), slow bodies (cut off at the
+//! upload deadline) and hostile files and bodies (each gets its code from
+//! the table, and the server stays up with its memory bounded).
 
 mod common;
 
@@ -12,8 +13,9 @@ use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{image_form, Answer, Server, APP_KEY, SECRET};
+use common::{image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
 use docrec_synth::Level;
+use image::{GrayImage, ImageFormat, Luma};
 use serde_json::Value;
 
 /// A clean synthetic certificate: a second or more of OCR each.
@@ -201,4 +203,115 @@ fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
         .get(server.url("/health"))
         .send()
         .expect("healthy");
+}
+
+fn encode(image: &GrayImage, format: ImageFormat) -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, format).expect("encoding");
+    bytes.into_inner()
+}
+
+/// A blank grey page: decodes, reads to nothing (5003012 as a card).
+fn blank(width: u32, height: u32) -> GrayImage {
+    GrayImage::from_pixel(width, height, Luma([200]))
+}
+
+#[test]
+fn a_png_bomb_under_the_pixel_limit_is_read_with_bounded_memory() {
+    let server = Server::start(&[]);
+    // 36 million white pixels in under 200 KB: under the 40-million-pixel
+    // limit, so it is decoded.
+    let bomb = encode(
+        &GrayImage::from_pixel(6000, 6000, Luma([255])),
+        ImageFormat::Png,
+    );
+    assert!(bomb.len() < 200_000, "{} bytes", bomb.len());
+    server.post_image(&bomb, "bomb.png").assert_failure(5003012);
+    let peak = server.peak_memory();
+    assert!(peak < 1024 * 1024 * 1024, "peak RSS {peak} bytes");
+    server
+        .client
+        .get(server.url("/health"))
+        .send()
+        .expect("healthy");
+}
+
+#[test]
+fn a_jpeg_header_claiming_65000_by_65000_pixels_answers_5000005() {
+    let server = shared();
+    let mut jpeg = encode(&blank(16, 16), ImageFormat::Jpeg);
+    // The baseline frame header (SOF0): FF C0, length, precision, then
+    // height and width as 16-bit numbers.
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("an SOF0 marker");
+    jpeg[sof + 5..sof + 9].copy_from_slice(&[0xFD, 0xE8, 0xFD, 0xE8]);
+    server.post_image(&jpeg, "big.jpg").assert_failure(5000005);
+}
+
+#[test]
+fn polyglot_files_are_read_as_what_their_first_bytes_say() {
+    let server = shared();
+    // A JPEG with a PDF after its end: read as the JPEG it starts as.
+    let mut jpeg_then_pdf = encode(&blank(800, 500), ImageFormat::Jpeg);
+    jpeg_then_pdf.extend_from_slice(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
+    server
+        .post_image(&jpeg_then_pdf, "card.pdf")
+        .assert_failure(5003012);
+    // A PDF behind a PNG signature: a PNG that does not decode.
+    let mut png_then_pdf = b"\x89PNG\r\n\x1a\n".to_vec();
+    png_then_pdf.extend_from_slice(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
+    server
+        .post_business(&png_then_pdf, "certificate.pdf")
+        .assert_failure(5000005);
+}
+
+#[test]
+fn thousands_of_parts_before_the_image_are_skipped() {
+    let server = shared();
+    let mut form = Multipart::new();
+    for i in 0..5000 {
+        form = form.text(&format!("junk{i}"), "x");
+    }
+    let form = form.file(
+        "image",
+        "card.png",
+        &encode(&blank(800, 500), ImageFormat::Png),
+    );
+    server.post_card(form).assert_failure(5003012);
+}
+
+#[test]
+fn huge_part_headers_count_against_the_upload_limit() {
+    let server = shared();
+    let image = encode(&blank(80, 50), ImageFormat::Png);
+    // A file name of a megabyte: the body is within the limit, so the
+    // image is read as any other.
+    let form = Multipart::new().file("image", &"n".repeat(1024 * 1024), &image);
+    server.post_card(form).assert_failure(5003012);
+    // Of six megabytes: the body passes the 5 MiB limit in the header.
+    let form = Multipart::new().file("image", &"n".repeat(6 * 1024 * 1024), &image);
+    server.post_card(form).assert_failure(4000002);
+}
+
+#[test]
+fn json_that_is_not_utf8_or_too_large_answers_4000001() {
+    let server = shared();
+    let url = server.url(&format!("/v1.0/appkeys/{APP_KEY}/business/status"));
+    let not_utf8 = b"{\"businessNumber\": \"12345\xff\xfe67891\"}".to_vec();
+    let oversized = format!(
+        "{{\"businessNumber\": \"1234567891\", \"padding\": \"{}\"}}",
+        "x".repeat(10 * 1024 * 1024)
+    )
+    .into_bytes();
+    for body in [not_utf8, oversized] {
+        let request = server
+            .client
+            .post(&url)
+            .header("Authorization", SECRET)
+            .header("Content-Type", "application/json")
+            .body(body);
+        server.send(request).assert_failure(4000001);
+    }
 }
