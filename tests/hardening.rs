@@ -1,8 +1,9 @@
 //! Black-box tests of docrec under pressure, against a real `docrec serve`:
 //! the bounded recognition queue (5000008 at once beyond it), graceful
 //! shutdown (requests in flight are finished), slow bodies (cut off at the
-//! upload deadline) and hostile files and bodies (each gets its code from
-//! the table, and the server stays up with its memory bounded).
+//! upload deadline), hostile files and bodies (each gets its code from
+//! the table, and the server stays up with its memory bounded) and
+//! privacy (nothing read from a document is logged, stored or a metric).
 
 mod common;
 
@@ -313,5 +314,56 @@ fn json_that_is_not_utf8_or_too_large_answers_4000001() {
             .header("Content-Type", "application/json")
             .body(body);
         server.send(request).assert_failure(4000001);
+    }
+}
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn nothing_read_from_a_card_or_certificate_is_logged_stored_or_a_metric() {
+    // Debug logging: the most a node ever writes. (ID cards, which go
+    // through the envelope, are checked in tests/envelope.rs.)
+    let server = Server::start(&[("DOCREC_LOG", "debug")]);
+    let card = docrec_synth::credit_card(2, Level::Clean).expect("a card");
+    server
+        .post_image(&card.encoded, &card.truth.file)
+        .assert_success();
+    let certificate = docrec_synth::business_certificate(1, Level::Clean).expect("a certificate");
+    post_business(&server, &certificate.encoded)
+        .0
+        .assert_success();
+
+    let mut everything = server.stored_and_logged();
+    let metrics = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .and_then(|r| r.text())
+        .expect("the metrics");
+    everything.extend(metrics.into_bytes());
+    let mut secrets = vec![
+        card.truth.total_card_num.clone(),
+        card.truth.card_nums.join(" "),
+    ];
+    // Every value the certificate prints that is long enough to mean
+    // something on its own (names, numbers, addresses).
+    secrets.extend(
+        certificate
+            .truth
+            .key_values
+            .iter()
+            .map(|kv| kv.value.clone())
+            .filter(|value| value.len() >= 6),
+    );
+    assert!(secrets.len() >= 5, "{secrets:?}");
+    assert!(!everything.is_empty());
+    for secret in &secrets {
+        assert!(
+            !contains(&everything, secret.as_bytes()),
+            "{secret:?} is in the data dir, the database, the logs or the metrics"
+        );
     }
 }
