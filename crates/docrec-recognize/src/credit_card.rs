@@ -165,7 +165,7 @@ pub fn recognize_credit_card(
 
     let mut best: Option<ViewReading> = None;
     // Each view read, with the lines its first pass found.
-    let mut read = Vec::with_capacity(views.len());
+    let mut views_read = Vec::with_capacity(views.len());
     for (quad, turned) in views {
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         let view = if turned { view.rotated_180() } else { view };
@@ -177,7 +177,7 @@ pub fn recognize_credit_card(
             .skew
             .filter(|_| !convincing)
             .map(|skew| view.rotated(-skew));
-        read.push((view, quad.is_some(), turned, lines));
+        views_read.push((view, quad.is_some(), turned, lines));
         best = Some(better_of(best, reading));
         if let Some(levelled) = levelled {
             let (reading, _) = read_view(&levelled, false, engine)?;
@@ -191,8 +191,8 @@ pub fn recognize_credit_card(
     // Last, when no view gave a number that passes: light digits the page's
     // OCR did not see, looked for strip by strip in each view, upright ones
     // first, until one gives a number.
-    read.sort_by_key(|&(_, _, turned, _)| turned);
-    for (view, card_outline, _, lines) in read {
+    views_read.sort_by_key(|&(_, _, turned, _)| turned);
+    for (view, card_outline, _, lines) in views_read {
         if best.as_ref().is_some_and(|b| b.passes()) {
             break;
         }
