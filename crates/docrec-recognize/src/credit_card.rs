@@ -189,10 +189,12 @@ pub fn recognize_credit_card(
         }
     }
     // Last, when no view gave a number that passes: light digits the page's
-    // OCR did not see, looked for strip by strip in each view, upright ones
-    // first, until one gives a number.
-    views_read.sort_by_key(|&(_, _, turned, _)| turned);
-    for (view, card_outline, _, lines) in views_read {
+    // OCR did not see, looked for strip by strip in the upright views (the
+    // card's outline, then the whole photo) until one gives a number. Not
+    // upside down: each view costs a dozen OCR calls or more, paid by every
+    // card that is not read at all, and light embossed cards were found
+    // upright.
+    for (view, card_outline, _, lines) in views_read.into_iter().filter(|v| !v.2) {
         if best.as_ref().is_some_and(|b| b.passes()) {
             break;
         }
