@@ -867,8 +867,7 @@ fn number_in_strips(
     let edge = (width as f32 * CARD_EDGE_MARGIN) as i32;
     let strip_height = (height as f32 * STRIP_HEIGHT) as u32;
     let digit_height = (height as f32 * USUAL_DIGIT_HEIGHT) as u32;
-    let mut top = from;
-    while top + STRIP_HEIGHT <= to {
+    for top in strip_starts(from, to, STRIP_HEIGHT, STRIP_STEP) {
         let strip = Rect::new(
             edge,
             (height as f32 * top) as i32,
@@ -892,9 +891,15 @@ fn number_in_strips(
         if found.is_some() {
             return Ok(found);
         }
-        top += STRIP_STEP;
     }
     Ok(None)
+}
+
+/// Where overlapping strips `height` high start, `step` apart, from `from`
+/// while they end by `to` (in any unit).
+fn strip_starts(from: f32, to: f32, height: f32, step: f32) -> impl Iterator<Item = f32> {
+    std::iter::successors(Some(from), move |top| Some(top + step))
+        .take_while(move |top| top + height <= to)
 }
 
 /// A line that looks like a number OCR could not read whole: at least two
@@ -1485,8 +1490,13 @@ fn expiry_in_strips(
     let strip_height = (line_height * EXPIRY_STRIP_HEIGHT) as u32;
     let text_height = (line_height * EXPIRY_TEXT_HEIGHT) as u32;
     let mut readings = Vec::new();
-    let mut offset = 0.0;
-    while offset + EXPIRY_STRIP_HEIGHT <= EXPIRY_STRIPS_REACH {
+    let offsets = strip_starts(
+        0.0,
+        EXPIRY_STRIPS_REACH,
+        EXPIRY_STRIP_HEIGHT,
+        EXPIRY_STRIP_STEP,
+    );
+    for offset in offsets {
         let strip = Rect::new(
             number.x,
             number.bottom() + (line_height * offset) as i32,
@@ -1504,7 +1514,6 @@ fn expiry_in_strips(
                 scale,
             )?);
         }
-        offset += EXPIRY_STRIP_STEP;
     }
     Ok(vote_expiry(readings, Vec::new()))
 }
@@ -2354,6 +2363,14 @@ mod tests {
             let inked = rows.iter().any(|&(top, bottom)| (top..bottom).contains(&y));
             image::Luma([if inked && x % 3 != 0 { 20 } else { 230 }])
         })
+    }
+
+    #[test]
+    fn strips_start_a_step_apart_and_end_inside_the_band() {
+        let starts: Vec<f32> = strip_starts(0.0, 2.4, 1.1, 0.3).collect();
+        assert_eq!(starts.len(), 5);
+        assert!(starts.iter().all(|top| top + 1.1 <= 2.4));
+        assert!(strip_starts(0.5, 0.6, 0.13, 0.03).next().is_none());
     }
 
     #[test]
