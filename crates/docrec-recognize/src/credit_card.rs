@@ -194,7 +194,8 @@ pub fn recognize_credit_card(
     // upside down: each view costs a dozen OCR calls or more, paid by every
     // card that is not read at all, and light embossed cards were found
     // upright.
-    for (view, card_outline, _, lines) in views_read.into_iter().filter(|v| !v.2) {
+    let upright = views_read.into_iter().filter(|(_, _, turned, _)| !turned);
+    for (view, card_outline, _, lines) in upright {
         if best.as_ref().is_some_and(|b| b.passes()) {
             break;
         }
