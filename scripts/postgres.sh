@@ -36,10 +36,14 @@ case "$command_name" in
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U docrec -A trust -E UTF8 --no-locale >/dev/null
-    # A random high port nothing listens on; another process may still take
-    # it first, so a failed start tries another.
+    # A random port nothing listens on, below the kernel's ephemeral range
+    # (32768 and up on Debian): a `resume` needs the same port again, and
+    # an outgoing connection's local port, taken from that range, could
+    # hold it meanwhile. Another process may still take it first, so a
+    # failed start tries another.
+    lowest_ephemeral=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     for _ in 1 2 3 4 5; do
-      port=$((20000 + RANDOM % 40000))
+      port=$((10000 + RANDOM % (lowest_ephemeral - 10000)))
       (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
       echo "$port" >"$dir/port"
       if start_server; then
