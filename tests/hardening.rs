@@ -19,7 +19,7 @@ use docrec_synth::Level;
 use image::{GrayImage, ImageFormat, Luma};
 use serde_json::Value;
 
-/// A clean synthetic certificate: a second or more of OCR each.
+/// A clean synthetic certificate: about 0.6 s of OCR each (README, business speed).
 fn certificate() -> Vec<u8> {
     docrec_synth::business_certificate(1, Level::Clean)
         .expect("a certificate")
@@ -81,7 +81,7 @@ fn recognitions_beyond_the_queue_are_refused_at_once_with_5000008() {
     for (answer, _) in &admitted {
         answer.assert_success();
     }
-    // Five requests at once, each a second or more of OCR: two are
+    // Five requests at once, each about 0.6 s of OCR: two are
     // admitted, and the others arrive while both places are taken.
     assert!(admitted.len() >= 2, "{} admitted", admitted.len());
     assert!(refused.len() >= 2, "{} refused", refused.len());
