@@ -26,9 +26,11 @@ pub struct EngineConfig {
     /// Extra models loaded from memory (shipped inside the binary), read
     /// with [`Engine::read_with`].
     pub models: Vec<EmbeddedModel>,
-    /// Other languages of the tessdata folder, each started on its own
-    /// (e.g. `kor` for Korean documents, read without `eng`'s Latin
-    /// guesses), read with [`Engine::read_with`] by the same name.
+    /// Other languages of the tessdata folder, one name each, each started
+    /// on its own (e.g. `kor` for Korean documents, read without `eng`'s
+    /// Latin guesses), read with [`Engine::read_with`] by the same name.
+    /// A model with Hangul is widened to every syllable of KS X 1001
+    /// ([`crate::hangul`]).
     pub extra_languages: Vec<String>,
 }
 
@@ -152,8 +154,8 @@ impl Engine {
                 .map_err(|_| init_error(model.name))?;
             models.push((model.name.to_owned(), model_api));
         }
-        for languages in &config.extra_languages {
-            models.push((languages.clone(), start_language(languages)?));
+        for language in &config.extra_languages {
+            models.push((language.clone(), start_widened(config, language)?));
         }
         let mut engine = Engine { api, models };
         // Tesseract writes diagnostics ("Estimating resolution as …") to
@@ -162,7 +164,8 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Whether an embedded model of this name was loaded.
+    /// Whether an embedded model or extra language of this name was
+    /// loaded.
     pub fn has_model(&self, name: &str) -> bool {
         self.models.iter().any(|(n, _)| n == name)
     }
@@ -329,6 +332,64 @@ fn parse_tsv(tsv: &str) -> Vec<Word> {
         .collect()
 }
 
+/// Where Tesseract's language data is read from when no folder is
+/// configured: `TESSDATA_PREFIX` (Tesseract's own variable), else the first
+/// of the packaged folders (Debian and Ubuntu's Tesseract 5 and 4, Fedora's)
+/// that exists.
+const PACKAGED_TESSDATA: [&str; 3] = [
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tesseract/tessdata",
+];
+
+fn tessdata_dir(config: &EngineConfig) -> Option<PathBuf> {
+    config
+        .tessdata_dir
+        .clone()
+        .or_else(|| std::env::var_os("TESSDATA_PREFIX").map(PathBuf::from))
+        .or_else(|| {
+            PACKAGED_TESSDATA
+                .iter()
+                .map(PathBuf::from)
+                .find(|dir| dir.is_dir())
+        })
+}
+
+/// Starts `language` of the tessdata folder from its file's bytes, widened
+/// to every Hangul syllable of KS X 1001 it can spell ([`crate::hangul`]).
+fn start_widened(config: &EngineConfig, language: &str) -> Result<TessBaseApi, OcrError> {
+    let dir = tessdata_dir(config);
+    let init_error = || OcrError::Init {
+        languages: language.to_owned(),
+        dir: dir.clone(),
+    };
+    let path = dir
+        .as_ref()
+        .ok_or_else(init_error)?
+        .join(format!("{language}.traineddata"));
+    let bytes = std::fs::read(&path).map_err(|_| init_error())?;
+    let widened = crate::hangul::widen_hangul(&bytes).map_err(|e| {
+        tracing::error!(model = %path.display(), "{e}");
+        init_error()
+    })?;
+    if widened.added > 0 {
+        tracing::debug!(
+            model = %path.display(),
+            syllables = widened.added,
+            "Hangul syllables added to the model's output"
+        );
+    }
+    let name = CString::new(language).map_err(|_| init_error())?;
+    let mut api = TessBaseApi::create();
+    api.init_1(
+        &widened.traineddata,
+        Some(&name),
+        TessOcrEngineMode_OEM_LSTM_ONLY,
+    )
+    .map_err(|_| init_error())?;
+    Ok(api)
+}
+
 /// Whether `OMP_THREAD_LIMIT=1` is in this process's environment, as every
 /// way of running docrec must arrange (it cannot be set from inside `main`:
 /// OpenMP reads it when the library loads).
@@ -419,9 +480,42 @@ mod tests {
     }
 
     #[test]
+    fn the_korean_model_reads_syllables_its_unicharset_lacks() {
+        let bytes = std::fs::read("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
+            .expect("fonts-nanum installed");
+        let font = ab_glyph::FontRef::try_from_slice(&bytes).unwrap();
+        let mut line = GrayImage::from_pixel(260, 64, image::Luma([255]));
+        imageproc::drawing::draw_text_mut(
+            &mut line,
+            image::Luma([0]),
+            12,
+            10,
+            40.0,
+            &font,
+            "으뜸전자",
+        );
+        let config = EngineConfig {
+            extra_languages: vec!["kor".to_owned()],
+            ..EngineConfig::default()
+        };
+        let mut engine = Engine::new(&config).expect("kor language data installed");
+        let words = engine
+            .read_spaced_with("kor", &line, SegMode::Line)
+            .unwrap();
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        // Debian's model lists no `뜸`: unwidened, it reads `으듬전자`.
+        assert_eq!(texts, ["으뜸전자"]);
+    }
+
+    #[test]
     fn missing_language_data_is_an_init_error() {
         let config = EngineConfig {
             tessdata_dir: Some(PathBuf::from("/nonexistent")),
+            ..EngineConfig::default()
+        };
+        assert!(matches!(Engine::new(&config), Err(OcrError::Init { .. })));
+        let config = EngineConfig {
+            extra_languages: vec!["xyz".to_owned()],
             ..EngineConfig::default()
         };
         assert!(matches!(Engine::new(&config), Err(OcrError::Init { .. })));

@@ -11,6 +11,8 @@
 //! - [`engine`]: one initialised Tesseract instance; every call sets its page
 //!   segmentation mode (settings persist on a pooled engine) and returns
 //!   [`Word`]s in the coordinates of the image it was given.
+//! - [`hangul`]: a Korean model given every syllable of KS X 1001 to
+//!   answer, not only those its unicharset lists.
 //! - [`pool`]: a fixed set of engines, one per worker thread, handed out to
 //!   blocking callers (an engine takes ~60 ms to start, so they are reused).
 //!
@@ -25,6 +27,7 @@
 pub mod detect;
 pub mod engine;
 pub mod geometry;
+pub mod hangul;
 pub mod pool;
 pub mod preprocess;
 
