@@ -584,7 +584,14 @@ fn labels_in(row: &Row) -> Vec<LabelAt> {
         return Vec::new();
     };
     let mut found = vec![first];
-    let mut start = first.start + first.words.max(1);
+    found.extend(shared_labels_from(row, first.start + first.words.max(1)));
+    found
+}
+
+/// The labels that may share a row (see [`may_share_a_row`]) from word
+/// `start` on, left to right, not overlapping.
+fn shared_labels_from(row: &Row, mut start: usize) -> Vec<LabelAt> {
+    let mut found = Vec::new();
     while start < row.words.len() {
         match best_label_from(row, start, may_share_a_row) {
             Some(label) => {
@@ -738,11 +745,19 @@ fn read_certificate(
     // The value that a row without labels may continue, and where it began.
     let mut open: Option<(usize, i32)> = None;
     let mut last_label_row = None;
-    // Rows with a colon near their start but no label read: (row, the
-    // colon's word).
-    let mut unlabelled: Vec<(usize, usize)> = Vec::new();
+    // The values of rows whose label was not read.
+    let mut unlabelled: Vec<Unlabelled> = Vec::new();
     for (index, row) in rows.iter().enumerate() {
-        let labels = labels_in(row);
+        let mut labels = labels_in(row);
+        if labels.is_empty() {
+            // The row's own label was not read, but one it shares the row
+            // with was (`명. 오지수 생년월일 : …`, the `성` of `성명` lost):
+            // the row's value ends there.
+            labels = shared_labels_from(row, 1);
+            if let Some(shared) = labels.first() {
+                unlabelled.extend(value_before(row, index, shared));
+            }
+        }
         if labels.is_empty() {
             // A continuation: close below the row before, starting in the
             // value column.
@@ -765,7 +780,11 @@ fn read_certificate(
                 .take(4)
                 .position(|w| w.text.contains([':', '：']))
             {
-                unlabelled.push((index, colon));
+                unlabelled.push(Unlabelled {
+                    row: index,
+                    from: colon,
+                    to: row.words.len(),
+                });
             }
             continue;
         }
@@ -926,13 +945,38 @@ fn is_confident_text(row: &Row) -> bool {
     letters >= 2 && mean_conf(&row.words) >= 0.6
 }
 
+/// The words of a row that look like a value whose label was not read:
+/// from word `from` (a colon, or the word after the label's misread end)
+/// to word `to`.
+#[derive(Debug, Clone, Copy)]
+struct Unlabelled {
+    row: usize,
+    from: usize,
+    to: usize,
+}
+
+/// The value of row `index` whose own label was not read, before the label
+/// `shared` it shares the row with: from the word after the label's
+/// misread end (the last of the first three words that ends with a
+/// separator, `명.`) to `shared`.
+fn value_before(row: &Row, index: usize, shared: &LabelAt) -> Option<Unlabelled> {
+    let label_end = row.words[..shared.start.min(3)]
+        .iter()
+        .rposition(|w| w.text.ends_with(is_separator))?;
+    Some(Unlabelled {
+        row: index,
+        from: label_end + 1,
+        to: shared.start,
+    })
+}
+
 /// The value of `key` when its label was misread (`성때` for `상호`; a
-/// two-letter label must read exactly): the first row with a colon but no
-/// label between the rows of the keys `between`, at a lower confidence.
+/// two-letter label must read exactly): the first unlabelled value
+/// between the rows of the keys `between`, at a lower confidence.
 fn unlabelled_value(
     rows: &[Row],
     values: &[RawValue],
-    unlabelled: &[(usize, usize)],
+    unlabelled: &[Unlabelled],
     key: &'static str,
     between: (&str, &str),
 ) -> Option<RawValue> {
@@ -942,16 +986,15 @@ fn unlabelled_value(
     let row_of = |key: &str| values.iter().find(|v| v.key == key).map(|v| v.row);
     let after = row_of(between.0)?;
     let before = row_of(between.1).unwrap_or(after + 2);
-    let (row, colon) = unlabelled
+    let found = unlabelled
         .iter()
-        .copied()
-        .find(|(row, _)| (after + 1..before).contains(row))?;
-    let words = value_words(&rows[row], colon, 0, rows[row].words.len());
+        .find(|u| (after + 1..before).contains(&u.row))?;
+    let words = value_words(&rows[found.row], found.from, 0, found.to);
     (!words.is_empty()).then_some(RawValue {
         key,
         words,
         errors: 2,
-        row,
+        row: found.row,
     })
 }
 
@@ -1017,7 +1060,7 @@ fn surer_name(engine: &mut Engine, page: &GrayImage, raw: &mut RawValue) -> Resu
             .join(" ");
         let first = raw.words[0].clone();
         raw.words = vec![Word {
-            text: text
+            text: after_label_end(&text)
                 .trim_start_matches(|c: char| c.is_whitespace() || is_leading_stray(c))
                 .trim_end_matches(|c: char| c.is_whitespace() || is_stray_mark(c))
                 .to_owned(),
@@ -1027,6 +1070,24 @@ fn surer_name(engine: &mut Engine, page: &GrayImage, raw: &mut RawValue) -> Resu
         }];
     }
     Ok(())
+}
+
+/// A name's second reading without the end of its label that the cut
+/// took in (`표자:백지준`, `명 )푸른식품`): what comes after a colon or a
+/// closing bracket that closes nothing within the first few characters.
+/// Names have no colon, and their brackets are paired (`(주)`).
+fn after_label_end(text: &str) -> &str {
+    let mut open = 0;
+    let mut label_end = None;
+    for (at, c) in text.char_indices().take(5) {
+        match c {
+            '(' => open += 1,
+            ')' if open > 0 => open -= 1,
+            ')' | ':' | '：' => label_end = Some(at + c.len_utf8()),
+            _ => {}
+        }
+    }
+    label_end.map_or(text, |end| &text[end..])
 }
 
 /// The engines' default language, read with when no model of another name
@@ -1200,6 +1261,60 @@ mod tests {
         let first = value_words(&r, labels[0].start + labels[0].words, 0, labels[1].start);
         assert_eq!(first.len(), 1);
         assert_eq!(first[0].text, "홍길동");
+    }
+
+    #[test]
+    fn a_value_whose_label_was_lost_ends_at_the_label_sharing_its_row() {
+        // `성` of `성 명` not read: `명.` is all that is left of the label.
+        let r = row(&["명.", "오지수", "생년월일", ":", "1950", "년"]);
+        assert!(labels_in(&r).is_empty());
+        let shared = shared_labels_from(&r, 1);
+        assert!(value_before(&row(&["명", "오지수", "생년월일"]), 1, &shared[0]).is_none());
+        assert_eq!(shared.len(), 1);
+        assert_eq!(shared[0].target, LabelTarget::Key("생년월일"));
+        assert_eq!(shared[0].start, 2);
+        // Its value is the words between the label's misread end and the
+        // shared label.
+        let rows = vec![
+            row(&["상호", ":", "제일디자인"]),
+            r,
+            row(&["개업연월일", ":", "2012", "년"]),
+        ];
+        let values: Vec<RawValue> = [("상호", 0), ("개업연월일", 2)]
+            .into_iter()
+            .map(|(key, row)| RawValue {
+                key,
+                words: Vec::new(),
+                errors: 0,
+                row,
+            })
+            .collect();
+        let unlabelled = [value_before(&rows[1], 1, &shared[0]).unwrap()];
+        let value = unlabelled_value(
+            &rows,
+            &values,
+            &unlabelled,
+            "대표자",
+            ("상호", "개업연월일"),
+        )
+        .unwrap();
+        assert_eq!(value.text(), "오지수");
+    }
+
+    #[test]
+    fn a_second_reading_loses_the_label_end_before_its_colon() {
+        assert_eq!(after_label_end("표자:백지준"), "백지준");
+        assert_eq!(after_label_end("자 ： 백지준"), " 백지준");
+        assert_eq!(
+            after_label_end("명 )푸른식품 유한회사"),
+            "푸른식품 유한회사"
+        );
+        assert_eq!(after_label_end("(주)한빛상사"), "(주)한빛상사");
+        assert_eq!(after_label_end("백지준"), "백지준");
+        assert_eq!(
+            after_label_end("한빛상사 본점: 서울"),
+            "한빛상사 본점: 서울"
+        );
     }
 
     #[test]
