@@ -92,6 +92,36 @@ fn a_photographed_certificate_is_read_right() {
     assert_certificate_read(&answer, &certificate);
 }
 
+/// Trade names with `뜸` (`으뜸`), a syllable Debian's Korean model does not
+/// list: the engines widen the model to every syllable of KS X 1001.
+#[test]
+fn a_syllable_the_korean_model_does_not_list_is_read() {
+    let server = shared();
+    for seed in [45, 108] {
+        let certificate =
+            docrec_synth::business_certificate(seed, Level::Clean).expect("a certificate");
+        let truth = |key: &str| {
+            certificate
+                .truth
+                .key_values
+                .iter()
+                .find(|kv| kv.key == key)
+                .map(|kv| kv.value.clone())
+        };
+        let name = truth("상호").expect("a trade name");
+        assert!(name.contains('뜸'), "seed {seed}: {name}");
+        let answer = server.post_business(&certificate.encoded, &certificate.truth.file);
+        let result = answer.assert_success();
+        let read = result["keyValues"]
+            .as_array()
+            .expect("keyValues")
+            .iter()
+            .find(|kv| kv["key"] == "상호")
+            .map(|kv| kv["value"].as_str().unwrap().to_owned());
+        assert_eq!(read, Some(name), "seed {seed}");
+    }
+}
+
 #[test]
 fn a_born_digital_pdf_is_read_from_its_text_layer() {
     let server = shared();

@@ -1035,7 +1035,7 @@ fn reread_registration_number(
 
 /// Reads a name's box (a trade name, a representative) again as one line
 /// and keeps the surer of the two readings: the page's reading confuses
-/// look-alike syllables (`으듬` for `으뜸`) more than a line cut to size.
+/// look-alike syllables more than a line cut to size.
 fn surer_name(engine: &mut Engine, page: &GrayImage, raw: &mut RawValue) -> Result<(), OcrError> {
     let Some(line) = line_cut(page, raw.rect(), REREAD_HEIGHT) else {
         return Ok(());
