@@ -1252,7 +1252,10 @@ impl CardText<'_, '_> {
             Some(segment) => segment.clone(),
             None => match self.unsure_condition_label(&below)? {
                 Some(segment) => segment,
-                None => return Ok(None),
+                None => match self.unseen_condition_label()? {
+                    Some(segment) => segment,
+                    None => return Ok(None),
+                },
             },
         };
         let label = &segment.words[0];
@@ -1379,6 +1382,111 @@ impl CardText<'_, '_> {
         }
         Ok(None)
     }
+}
+
+impl CardText<'_, '_> {
+    /// The label `조건` when OCR of the block did not see it at all (small,
+    /// light print): the lines of ink below the resident number and in its
+    /// column that no sure segment holds, top to bottom, each read as a
+    /// line until one reads `조건`. The segment is the line's ink, its one
+    /// word the reading's first.
+    fn unseen_condition_label(&mut self) -> Result<Option<Segment>, OcrError> {
+        let Some(number) = self.resident.as_ref().map(|(i, _)| self.segments[*i].rect) else {
+            return Ok(None);
+        };
+        let height = number.height as i32;
+        let left = (number.x - height).max(0);
+        let column = Rect::new(
+            left,
+            number.bottom(),
+            (number.x + 8 * height).min(self.flat.width() as i32) as u32 - left as u32,
+            (self.flat.height() as i32 - number.bottom()).max(0) as u32,
+        );
+        let sure_rows: Vec<Rect> = self
+            .segments
+            .iter()
+            .filter(|s| s.korean_conf() >= SURE)
+            .map(|s| s.rect)
+            .collect();
+        let lines = ink_lines(self.flat, column)
+            .into_iter()
+            // As high as text from 0.4 to 1.5 times the number's height,
+            // and in no sure segment's rows.
+            .filter(|line| {
+                5 * line.height >= 2 * number.height
+                    && 2 * line.height <= 3 * number.height
+                    && !sure_rows
+                        .iter()
+                        .any(|r| r.y < line.bottom() && line.y < r.bottom())
+            })
+            .take(UNSEEN_LABEL_LINES);
+        for line in lines {
+            let words = self.read_in_korean(line)?;
+            let text: String = words.iter().map(|w| w.text.as_str()).collect();
+            if is_condition_label(&text) {
+                let label = Word {
+                    text: words[0].text.clone(),
+                    conf: words[0].conf,
+                    rect: line,
+                    line: (0, 0, 0),
+                };
+                return Ok(Some(Segment {
+                    words: vec![label],
+                    rect: line,
+                    english: Vec::new(),
+                }));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// How many unread lines of ink are read in search of the label `조건`.
+const UNSEEN_LABEL_LINES: usize = 4;
+
+/// The lines of ink in `rect` of `view`, top to bottom: runs of rows that
+/// hold ink (darker than halfway between the darkest hundredth and the
+/// lightest twentieth), up to three rows of gap allowed, each boxed to its
+/// ink.
+fn ink_lines(view: &GrayImage, rect: Rect) -> Vec<Rect> {
+    let cut = rect.padded_within(0, 0, view.width(), view.height());
+    if cut.width < 4 || cut.height < 4 {
+        return Vec::new();
+    }
+    let crop = image::imageops::crop_imm(view, cut.x as u32, cut.y as u32, cut.width, cut.height)
+        .to_image();
+    let Some(threshold) = ink_threshold(&crop, 100) else {
+        return Vec::new();
+    };
+    let inked = |x: u32, y: u32| crop.get_pixel(x, y)[0] < threshold;
+    // A row holds ink when two or more of its pixels are ink: one is a speck.
+    let inked_rows: Vec<bool> = (0..crop.height())
+        .map(|y| (0..crop.width()).filter(|&x| inked(x, y)).count() >= 2)
+        .collect();
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for (y, &ink) in (0u32..).zip(&inked_rows) {
+        if !ink {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((_, end)) if y <= *end + 3 => *end = y + 1,
+            _ => runs.push((y, y + 1)),
+        }
+    }
+    runs.into_iter()
+        .filter_map(|(top, bottom)| {
+            let columns: Vec<u32> = (0..crop.width())
+                .filter(|&x| (top..bottom).any(|y| inked(x, y)))
+                .collect();
+            let (first, last) = (*columns.first()?, *columns.last()?);
+            Some(Rect::new(
+                cut.x + first as i32,
+                cut.y + top as i32,
+                last - first + 1,
+                bottom - top,
+            ))
+        })
+        .collect()
 }
 
 /// A glyph's width over its height from which `O` is read rather than `0`
@@ -1752,6 +1860,33 @@ fn is_condition_label(compact: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ink_lines_are_the_runs_of_inked_rows_boxed_to_their_ink() {
+        let mut view = GrayImage::from_pixel(200, 120, image::Luma([230]));
+        // A line of two "words" with a gap of three blank rows inside it,
+        // a speck (one pixel: no line), and a second line.
+        for (x0, x1, y0, y1) in [(20, 60, 10, 16), (70, 90, 19, 25), (30, 50, 60, 75)] {
+            for x in x0..x1 {
+                for y in y0..y1 {
+                    view.put_pixel(x, y, image::Luma([30]));
+                }
+            }
+        }
+        view.put_pixel(150, 40, image::Luma([30]));
+        let lines = ink_lines(&view, Rect::new(0, 0, 200, 120));
+        assert_eq!(
+            lines,
+            [Rect::new(20, 10, 70, 15), Rect::new(30, 60, 20, 15)]
+        );
+        // Only what is inside the rectangle counts, in the view's pixels.
+        assert_eq!(
+            ink_lines(&view, Rect::new(25, 55, 100, 40)),
+            [Rect::new(30, 60, 20, 15)]
+        );
+        let blank = GrayImage::from_pixel(50, 50, image::Luma([230]));
+        assert!(ink_lines(&blank, Rect::new(0, 0, 50, 50)).is_empty());
+    }
 
     fn word(text: &str, x: i32, y: i32, height: u32, conf: f32) -> Word {
         Word {
