@@ -206,6 +206,57 @@ fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
         .expect("healthy");
 }
 
+#[test]
+fn headers_sent_a_byte_at_a_time_are_cut_off_at_the_deadline() {
+    let server = Server::start(&[("DOCREC_HEADER_TIMEOUT_SECONDS", "2")]);
+    let address = server.base.trim_start_matches("http://");
+    let mut connection = TcpStream::connect(address).expect("connecting");
+    connection
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let started = Instant::now();
+    let closed = AtomicBool::new(false);
+    thread::scope(|s| {
+        let mut writer = connection.try_clone().unwrap();
+        let closed = &closed;
+        // A header byte every 100 ms, never the blank line that ends them.
+        s.spawn(move || {
+            let head = format!("GET /health HTTP/1.1\r\nHost: {address}\r\nX-Slow: ");
+            for byte in head.bytes().chain(std::iter::repeat(b'x')) {
+                if closed.load(Ordering::Relaxed)
+                    || started.elapsed() > Duration::from_secs(20)
+                    || writer.write_all(&[byte]).is_err()
+                {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+        });
+        // The server closes the connection; nothing is answered.
+        let mut reply = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            match connection.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => reply.extend_from_slice(&chunk[..n]),
+            }
+        }
+        closed.store(true, Ordering::Relaxed);
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(2) && waited < Duration::from_secs(10),
+            "closed after {waited:?}: {}",
+            String::from_utf8_lossy(&reply)
+        );
+    });
+    // A connection that sends its request in time is served.
+    server
+        .client
+        .get(server.url("/health"))
+        .send()
+        .expect("healthy");
+}
+
 fn encode(image: &GrayImage, format: ImageFormat) -> Vec<u8> {
     let mut bytes = std::io::Cursor::new(Vec::new());
     image.write_to(&mut bytes, format).expect("encoding");

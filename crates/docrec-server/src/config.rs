@@ -10,6 +10,7 @@
 //! | `DOCREC_WORKERS` | cores | OCR engines (recognitions at once) |
 //! | `DOCREC_QUEUE_LIMIT` | 4 × workers | recognition requests that may wait for an engine; more are refused with 5000008 |
 //! | `DOCREC_BODY_TIMEOUT_SECONDS` | 60 | how long a request's body may take to arrive (after its headers) |
+//! | `DOCREC_HEADER_TIMEOUT_SECONDS` | 30 | how long a request's headers may take to arrive (idle keep-alive time included); then the connection is closed |
 //! | `DOCREC_TESSDATA_DIR` | system | Tesseract language data folder |
 //! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
 //! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
@@ -53,6 +54,9 @@ pub struct Config {
     pub queue_limit: usize,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
+    /// How long a request's headers may take to arrive (from the moment
+    /// the connection waits for them, idle keep-alive time included).
+    pub header_timeout: Duration,
     pub engine: EngineConfig,
     pub bootstrap: Option<(String, String)>,
     pub natural_http_status: bool,
@@ -161,6 +165,9 @@ impl Config {
             queue_limit,
             body_timeout: Duration::from_secs(
                 parsed("DOCREC_BODY_TIMEOUT_SECONDS")?.unwrap_or(60),
+            ),
+            header_timeout: Duration::from_secs(
+                parsed("DOCREC_HEADER_TIMEOUT_SECONDS")?.unwrap_or(30),
             ),
             engine: EngineConfig {
                 tessdata_dir: var("DOCREC_TESSDATA_DIR").map(PathBuf::from),

@@ -16,6 +16,7 @@ mod linger;
 mod meter;
 mod observe;
 mod reply;
+mod serve;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -322,9 +323,13 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!(address = %listener.local_addr()?, workers, "docrec is serving");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    serve::serve(
+        listener,
+        router(state),
+        config.header_timeout,
+        shutdown_signal(),
+    )
+    .await;
     store.close().await;
     Ok(())
 }
