@@ -149,14 +149,21 @@ fn a_stopped_server_finishes_the_requests_in_flight() {
     assert!(server.client.get(server.url("/health")).send().is_err());
 }
 
-#[test]
-fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
-    let server = Server::start(&[("DOCREC_BODY_TIMEOUT_SECONDS", "1")]);
+/// A TCP connection to `server` that gives up reading after 30 s, and the
+/// server's `host:port`.
+fn raw_connection(server: &Server) -> (TcpStream, &str) {
     let address = server.base.trim_start_matches("http://");
-    let mut connection = TcpStream::connect(address).expect("connecting");
+    let connection = TcpStream::connect(address).expect("connecting");
     connection
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
+    (connection, address)
+}
+
+#[test]
+fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
+    let server = Server::start(&[("DOCREC_BODY_TIMEOUT_SECONDS", "1")]);
+    let (mut connection, address) = raw_connection(&server);
     let head = format!(
         "POST /v1.0/appkeys/{APP_KEY}/credit-card HTTP/1.1\r\nHost: {address}\r\n\
          Authorization: {SECRET}\r\n\
@@ -209,11 +216,7 @@ fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
 #[test]
 fn headers_sent_a_byte_at_a_time_are_cut_off_at_the_deadline() {
     let server = Server::start(&[("DOCREC_HEADER_TIMEOUT_SECONDS", "2")]);
-    let address = server.base.trim_start_matches("http://");
-    let mut connection = TcpStream::connect(address).expect("connecting");
-    connection
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
+    let (mut connection, address) = raw_connection(&server);
     let started = Instant::now();
     let closed = AtomicBool::new(false);
     thread::scope(|s| {
