@@ -1396,10 +1396,11 @@ impl CardText<'_, '_> {
         };
         let height = number.height as i32;
         let left = (number.x - height).max(0);
+        let right = (number.x + 8 * height).min(self.flat.width() as i32);
         let column = Rect::new(
             left,
             number.bottom(),
-            (number.x + 8 * height).min(self.flat.width() as i32) as u32 - left as u32,
+            (right - left).max(0) as u32,
             (self.flat.height() as i32 - number.bottom()).max(0) as u32,
         );
         let sure_rows: Vec<Rect> = self
