@@ -235,7 +235,7 @@ fn headers_sent_a_byte_at_a_time_are_cut_off_at_the_deadline() {
                 thread::sleep(Duration::from_millis(100));
             }
         });
-        // The server closes the connection; nothing is answered.
+        // The server closes the connection at the deadline.
         let mut reply = Vec::new();
         let mut chunk = [0u8; 4096];
         loop {
