@@ -470,6 +470,18 @@ fn metrics_count_requests_by_route_and_code_without_naming_app_keys() {
     assert!(text.contains("\ndocrec_engines 1\n"), "{text}");
     assert!(text.contains("\ndocrec_engines_busy "));
     assert!(text.contains("\ndocrec_engine_queue "));
+    let value = |name: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} in:\n{text}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    // A server with a started OCR engine holds tens of MB.
+    let resident = value("process_resident_memory_bytes");
+    assert!(resident > 10e6, "{resident}");
+    assert!(value("docrec_process_resident_memory_peak_bytes") >= resident);
+    assert!(value("process_cpu_seconds_total") > 0.0);
     assert!(!text.contains(APP_KEY), "an appKey is in the metrics");
 }
 

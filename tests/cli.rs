@@ -1,12 +1,12 @@
 //! Black-box tests of the `docrec` command line: `error-codes`, `synth`,
-//! `recognize` and `eval`, run as processes.
+//! `recognize`, `eval` and `bench`, run as processes.
 
 mod common;
 
 use std::path::Path;
 use std::process::Output;
 
-use common::{docrec, failure_envelope, spec_table, success_header};
+use common::{docrec, failure_envelope, shared, spec_table, success_header, APP_KEY, SECRET};
 use serde_json::{json, Value};
 
 fn run(args: &[&str]) -> Output {
@@ -319,4 +319,121 @@ fn id_cards_are_recognised_and_evaluated() {
             "latency",
         ],
     );
+}
+
+/// `report.json` of a `docrec bench` that wrote to `out`.
+fn bench_report(out: &Path) -> Value {
+    let text = std::fs::read_to_string(out.join("report.json")).expect("report.json");
+    serde_json::from_str(&text).expect("report.json is JSON")
+}
+
+#[test]
+fn bench_generates_documents_and_reports_each_worker_count() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().to_str().unwrap();
+    let output = run(&["bench", "--generate", "1", "--workers", "2,1", "--out", out]);
+    assert_ok(&output);
+    let report = bench_report(dir.path());
+    assert_eq!(report["target"], "in-process");
+    assert_eq!(
+        report["documents"],
+        json!({"business": 1, "credit-card": 1, "id-card": 1})
+    );
+    let runs = report["runs"].as_array().unwrap();
+    let workers: Vec<u64> = runs
+        .iter()
+        .map(|r| r["workers"].as_u64().unwrap())
+        .collect();
+    assert_eq!(workers, [1, 2], "runs go from the fewest workers up");
+    for run in runs {
+        assert_eq!(run["requests"], 3);
+        // Each generated document is a clean scan that is read.
+        for kind in ["business", "credit-card", "id-card"] {
+            assert_eq!(run["kinds"][kind]["resultCodes"], json!({"0": 1}), "{run}");
+        }
+        let p50 = run["all"]["p50Ms"].as_f64().unwrap();
+        let p99 = run["all"]["p99Ms"].as_f64().unwrap();
+        assert!(p50 > 0.0 && p50 <= p99, "{run}");
+        assert!(run["cpuSeconds"].as_f64().unwrap() > 0.0, "{run}");
+        // The OCR engines alone hold tens of MB.
+        assert!(
+            run["peakResidentBytes"].as_u64().unwrap() > 20 << 20,
+            "{run}"
+        );
+    }
+    let table = stdout(&output);
+    assert!(
+        table.contains("docs/s") && table.contains("p99 ms"),
+        "{table}"
+    );
+    let page = std::fs::read_to_string(dir.path().join("report.html")).expect("report.html");
+    assert_eq!(
+        page.matches("<svg ").count(),
+        3,
+        "a throughput chart and a histogram per run"
+    );
+    for kind in ["credit-card", "business", "id-card"] {
+        assert!(dir.path().join("documents").join(kind).is_dir());
+    }
+}
+
+#[test]
+fn bench_measures_a_running_server_and_stops_at_a_refused_key() {
+    let server = shared();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let documents = dir.path().join("documents");
+    for kind in ["credit-card", "id-card"] {
+        let sub = documents.join(kind);
+        assert_ok(&run(&[
+            "synth",
+            kind,
+            "--n",
+            "1",
+            "--levels",
+            "clean",
+            "--out",
+            sub.to_str().unwrap(),
+        ]));
+    }
+    let bench = |secret: &str| {
+        docrec()
+            .args(["bench", documents.to_str().unwrap(), "--url", &server.base])
+            .args(["--app-key", APP_KEY, "--workers", "2"])
+            .args(["--out", dir.path().join("report").to_str().unwrap()])
+            .env("DOCREC_BENCH_SECRETKEY", secret)
+            .output()
+            .expect("running docrec bench")
+    };
+
+    let output = bench(SECRET);
+    assert_ok(&output);
+    let report = bench_report(&dir.path().join("report"));
+    assert_eq!(report["target"], server.base.as_str());
+    let run = &report["runs"][0];
+    assert_eq!(
+        (run["workers"].as_u64(), run["requests"].as_u64()),
+        (Some(2), Some(2))
+    );
+    // The ID card went in an envelope and was read.
+    assert_eq!(
+        run["kinds"]["id-card"]["resultCodes"],
+        json!({"0": 1}),
+        "{run}"
+    );
+    assert_eq!(
+        run["kinds"]["credit-card"]["resultCodes"],
+        json!({"0": 1}),
+        "{run}"
+    );
+    // The server's own CPU time and memory, from its /metrics.
+    assert!(run["cpuSeconds"].as_f64().unwrap() > 0.0, "{run}");
+    assert!(
+        run["peakResidentBytes"].as_u64().unwrap() > 20 << 20,
+        "{run}"
+    );
+
+    let refused = bench("not-the-secret");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("refused the appKey: 4010001"), "{stderr}");
 }

@@ -42,7 +42,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use zeroize::Zeroizing;
 
-use crate::keys::KeyPair;
+use crate::keys::{KeyError, KeyPair};
 
 /// The length of K in bytes (AES-256).
 pub const SYMMETRIC_KEY_LEN: usize = 32;
@@ -97,6 +97,31 @@ impl SymmetricKey {
         SymmetricKey {
             key: Zeroizing::new(key),
         }
+    }
+
+    /// A fresh random K, as a client makes one for each request.
+    pub fn generate() -> Result<SymmetricKey, getrandom::Error> {
+        let mut key = Zeroizing::new([0u8; SYMMETRIC_KEY_LEN]);
+        getrandom::fill(key.as_mut_slice())?;
+        Ok(SymmetricKey { key })
+    }
+
+    /// The client's side of [`SymmetricKey::unwrap`]: the `Symmetric-Key`
+    /// header for this K, wrapped (RSA PKCS#1 v1.5) with the public key
+    /// `GET .../public-keys/{serviceName}` answered (Base64 DER
+    /// SubjectPublicKeyInfo).
+    pub fn wrap_for(&self, public_key_base64: &str) -> Result<String, KeyError> {
+        use rsa::pkcs8::DecodePublicKey;
+
+        let der = BASE64
+            .decode(public_key_base64.trim())
+            .map_err(|e| KeyError::Decode(e.to_string()))?;
+        let public = rsa::PublicKey::from_public_key_der(&der)
+            .map_err(|e| KeyError::Decode(e.to_string()))?;
+        let wrapped = public
+            .pkcs1v15_encrypt(self.key.as_slice())
+            .map_err(|e| KeyError::Encode(e.to_string()))?;
+        Ok(BASE64.encode(wrapped))
     }
 
     fn iv(&self) -> &[u8] {
@@ -226,6 +251,19 @@ mod tests {
             key().decrypt_value("not base64!").unwrap_err(),
             EnvelopeError::InvalidEncryptedData
         );
+    }
+
+    #[test]
+    fn a_generated_key_wrapped_for_the_public_key_unwraps_with_the_private_one() {
+        let pair = test_key_pair();
+        let key = SymmetricKey::generate().unwrap();
+        assert_ne!(*key.key, *SymmetricKey::generate().unwrap().key);
+        let header = key.wrap_for(&pair.public_key_base64().unwrap()).unwrap();
+        assert_eq!(*SymmetricKey::unwrap(pair, &header).unwrap().key, *key.key);
+        assert!(matches!(
+            key.wrap_for("not a key"),
+            Err(KeyError::Decode(_))
+        ));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Subcommands: `serve` (the HTTP API), `recognize` (the same answers on the
 //! command line), `synth` (labelled synthetic documents), `eval` (accuracy
-//! and latency over a labelled folder), `admin` (an operator's commands on
+//! and latency over a labelled folder), `bench` (throughput and latency
+//! for sizing hardware), `admin` (an operator's commands on
 //! the data directory) and `error-codes` (the error table).
 //! Configuration comes from `DOCREC_*` environment variables (see
 //! [`config`]).
@@ -13,6 +14,7 @@ mod cli;
 mod config;
 mod http;
 mod keys;
+mod process;
 mod recognition;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +40,9 @@ enum Command {
     Synth(cli::synth::SynthArgs),
     /// Measure accuracy and latency over a folder with a truth.jsonl.
     Eval(cli::eval::EvalArgs),
+    /// Measure throughput, latency, CPU and memory, in this process or
+    /// against a running server, and write a JSON and an HTML report.
+    Bench(cli::bench::BenchArgs),
     /// An operator's commands on the data directory.
     #[command(subcommand)]
     Admin(cli::admin::AdminCommand),
@@ -56,6 +61,7 @@ fn main() -> std::process::ExitCode {
         Command::Recognize(a) => cli::recognize::run(a),
         Command::Synth(a) => cli::synth::run(a),
         Command::Eval(a) => cli::eval::run(a),
+        Command::Bench(a) => cli::bench::run(a),
         Command::Admin(c) => cli::admin::run(c),
         Command::ErrorCodes { json } => cli::error_codes(json),
     };

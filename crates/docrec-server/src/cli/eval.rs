@@ -13,10 +13,8 @@ mod business;
 mod id_card;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -24,7 +22,8 @@ use clap::Args;
 use docrec_synth::{CardTruth, Level};
 use serde::Serialize;
 
-use super::progress_bar;
+use super::synth::Kind;
+use super::{percentile, run_parallel};
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -126,61 +125,29 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
     }
 }
 
-fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
-    if sorted_ms.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p * sorted_ms.len() as f64).ceil() as usize).clamp(1, sorted_ms.len());
-    sorted_ms[rank - 1]
-}
-
-/// Recognises every item with `workers` threads (`recognize` gives the
-/// outcome of one); gives the outcomes in the order they finished and the
-/// wall time.
-fn run_parallel<T: Sync, O: Send>(
-    items: &[T],
-    workers: usize,
-    recognize: impl Fn(&T) -> O + Sync,
-) -> (Vec<O>, Duration) {
-    let bar = progress_bar(items.len());
-    let next = AtomicUsize::new(0);
-    let outcomes = Mutex::new(Vec::with_capacity(items.len()));
-    let started = Instant::now();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let outcome = recognize(item);
-                outcomes
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(outcome);
-                bar.inc(1);
-            });
-        }
-    });
-    let wall = started.elapsed();
-    bar.finish_and_clear();
-    (
-        outcomes.into_inner().unwrap_or_else(|p| p.into_inner()),
-        wall,
-    )
-}
-
-pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let truth_path = args.dir.join("truth.jsonl");
-    let first_line = std::fs::read_to_string(&truth_path)
+/// The kind of the documents a `truth.jsonl` that `docrec synth` wrote
+/// describes, told from its first line.
+pub fn kind_of_truth(truth_path: &Path) -> anyhow::Result<Kind> {
+    let first_line = std::fs::read_to_string(truth_path)
         .with_context(|| format!("reading {}", truth_path.display()))?
         .lines()
         .next()
         .unwrap_or_default()
         .to_owned();
-    if first_line.contains("\"idType\"") {
-        return id_card::run(args);
-    }
-    if first_line.contains("\"keyValues\"") {
-        return business::run(args);
+    Ok(if first_line.contains("\"idType\"") {
+        Kind::IdCard
+    } else if first_line.contains("\"keyValues\"") {
+        Kind::Business
+    } else {
+        Kind::CreditCard
+    })
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    match kind_of_truth(&args.dir.join("truth.jsonl"))? {
+        Kind::IdCard => return id_card::run(args),
+        Kind::Business => return business::run(args),
+        Kind::CreditCard => {}
     }
     let truths: Vec<docrec_synth::CardTruth> =
         docrec_synth::truth::read_truth(&args.dir.join("truth.jsonl"))

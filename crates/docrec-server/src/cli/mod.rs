@@ -2,13 +2,15 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod bench;
 pub mod eval;
 pub mod recognize;
 pub mod synth;
 
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use docrec_ocr::EnginePool;
@@ -77,4 +79,48 @@ pub fn progress_bar(len: usize) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// The `p` quantile (0 to 1) of ascending values, by the nearest rank;
+/// 0 for none.
+pub fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
+    if sorted_ms.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * sorted_ms.len() as f64).ceil() as usize).clamp(1, sorted_ms.len());
+    sorted_ms[rank - 1]
+}
+
+/// Recognises every item with `workers` threads (`recognize` gives the
+/// outcome of one); gives the outcomes in the order they finished and the
+/// wall time.
+pub fn run_parallel<T: Sync, O: Send>(
+    items: &[T],
+    workers: usize,
+    recognize: impl Fn(&T) -> O + Sync,
+) -> (Vec<O>, Duration) {
+    let bar = progress_bar(items.len());
+    let next = AtomicUsize::new(0);
+    let outcomes = Mutex::new(Vec::with_capacity(items.len()));
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let outcome = recognize(item);
+                outcomes
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(outcome);
+                bar.inc(1);
+            });
+        }
+    });
+    let wall = started.elapsed();
+    bar.finish_and_clear();
+    (
+        outcomes.into_inner().unwrap_or_else(|p| p.into_inner()),
+        wall,
+    )
 }

@@ -1,13 +1,16 @@
 //! What operators watch: `GET /metrics` (Prometheus' text format:
 //! requests by route and result code, latency histograms per route, the
 //! OCR engines in use, the queue waiting for one and the places left
-//! before recognitions are refused), a request id on
+//! before recognitions are refused, and the process's CPU time, resident
+//! memory and peak resident memory), a request id on
 //! every request (`X-Request-Id`, echoed, and in the log line) and
 //! `GET /ready` (the database answers and the engines are started).
 //!
 //! Routes are labelled by their template (`/v1.0/appkeys/{app_key}/...`),
 //! never by an appKey or a value from a document.
 
+use std::sync::atomic::AtomicU64;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use docrec_ocr::EnginePool;
@@ -18,6 +21,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
+
+use crate::process::ProcessUsage;
 
 /// The media type of the text format `encode` writes.
 pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -47,6 +52,12 @@ pub struct Metrics {
     engines: Gauge,
     engine_queue: Gauge,
     recognition_places_free: Gauge,
+    cpu_seconds: Counter<f64, AtomicU64>,
+    /// Held while `cpu_seconds` is brought up to date, so that two scrapes
+    /// at once do not both add the same time.
+    cpu_seconds_update: Mutex<()>,
+    resident_bytes: Gauge,
+    peak_resident_bytes: Gauge,
 }
 
 impl Default for Metrics {
@@ -92,8 +103,30 @@ impl Metrics {
             "Recognition requests that may still be admitted (running or waiting) before 5000008",
             recognition_places_free.clone(),
         );
+        let cpu_seconds = Counter::<f64, AtomicU64>::default();
+        registry.register(
+            "process_cpu_seconds",
+            "User and system CPU time of the docrec process",
+            cpu_seconds.clone(),
+        );
+        let resident_bytes = Gauge::default();
+        registry.register(
+            "process_resident_memory_bytes",
+            "Resident memory of the docrec process",
+            resident_bytes.clone(),
+        );
+        let peak_resident_bytes = Gauge::default();
+        registry.register(
+            "docrec_process_resident_memory_peak_bytes",
+            "The most resident memory the docrec process has had since it started",
+            peak_resident_bytes.clone(),
+        );
         Metrics {
             registry,
+            cpu_seconds,
+            cpu_seconds_update: Mutex::new(()),
+            resident_bytes,
+            peak_resident_bytes,
             answered,
             latency,
             engines_busy,
@@ -126,6 +159,20 @@ impl Metrics {
         self.engines_busy
             .set(size.saturating_sub(pool.idle()) as i64);
         self.engine_queue.set(pool.waiting() as i64);
+        if let Some(usage) = ProcessUsage::now() {
+            // A counter only rises: add what was used since the last scrape.
+            let _updating = self
+                .cpu_seconds_update
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            let counted = self.cpu_seconds.get();
+            if usage.cpu_seconds > counted {
+                self.cpu_seconds.inc_by(usage.cpu_seconds - counted);
+            }
+            self.resident_bytes.set(usage.resident_bytes as i64);
+            self.peak_resident_bytes
+                .set(usage.peak_resident_bytes as i64);
+        }
         let mut text = String::new();
         // Writing to a String cannot fail.
         let _ = encode(&mut text, &self.registry);
