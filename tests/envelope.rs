@@ -574,6 +574,126 @@ fn an_encrypted_id_card_reads_as_the_cli_reads_it_and_only_id_card_gives_a_reque
     assert_eq!(request_key, None);
 }
 
+/// A box's left, top, right and bottom.
+fn box_bounds(bbox: &Value) -> (i64, i64, i64, i64) {
+    let coordinate = |name: &str| bbox[name].as_i64().unwrap();
+    let xs = [
+        coordinate("x1"),
+        coordinate("x2"),
+        coordinate("x3"),
+        coordinate("x4"),
+    ];
+    let ys = [
+        coordinate("y1"),
+        coordinate("y2"),
+        coordinate("y3"),
+        coordinate("y4"),
+    ];
+    (
+        *xs.iter().min().unwrap(),
+        *ys.iter().min().unwrap(),
+        *xs.iter().max().unwrap(),
+        *ys.iter().max().unwrap(),
+    )
+}
+
+#[test]
+fn masking_covers_the_last_six_digits_of_the_resident_number_and_nothing_else() {
+    let server = shared();
+    let key = [31u8; 32];
+    for id_type in ["resident", "driver"] {
+        let card = id_card_of(id_type);
+        let number = truth_value(&card, "residentNumber");
+        let (answer, _) = post_id_card(
+            &server,
+            "id-card/stand-alone?masking=true",
+            &key,
+            &card.encoded,
+        );
+        let result = answer.assert_success();
+        let polys = result["maskingPolys"].as_array().expect("maskingPolys");
+        assert_eq!(polys.len(), 1, "{result}");
+        let (left, top, right, bottom) = box_bounds(&polys[0]);
+        let number_box = result["keyValues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|kv| kv["key"] == "residentNumber")
+            .map(|kv| box_bounds(&kv["bbox"]))
+            .unwrap();
+        // The box starts past the gender digit, about the middle of the
+        // number, and runs over its end, above and below.
+        let width = (number_box.2 - number_box.0) as f64;
+        let start = (left - number_box.0) as f64 / width;
+        assert!(
+            (0.5..0.6).contains(&start),
+            "{id_type}: starts at {start:.2}"
+        );
+        assert!(right >= number_box.2 && top <= number_box.1 && bottom >= number_box.3);
+
+        let masked_file = aes(
+            &key,
+            &unbase64(result["maskedImage"].as_str().unwrap()),
+            true,
+        );
+        let original = image::load_from_memory(&card.encoded).unwrap().to_rgb8();
+        let masked = image::load_from_memory(&masked_file).unwrap().to_rgb8();
+        assert_eq!(masked.dimensions(), original.dimensions());
+        // Inside the box, black; well outside it, the upload as it was
+        // (JPEG's own loss allowed).
+        let (cx, cy) = (((left + right) / 2) as u32, ((top + bottom) / 2) as u32);
+        assert_eq!(masked.get_pixel(cx, cy).0, [0, 0, 0]);
+        let mut changed = 0;
+        for (x, y, pixel) in masked.enumerate_pixels() {
+            let near = (x as i64) >= left - 8
+                && (x as i64) <= right + 8
+                && (y as i64) >= top - 8
+                && (y as i64) <= bottom + 8;
+            let before = original.get_pixel(x, y);
+            let difference = (0..3)
+                .map(|c| (pixel[c] as i32 - before[c] as i32).abs())
+                .max()
+                .unwrap();
+            if !near && difference > 48 {
+                changed += 1;
+            }
+        }
+        assert_eq!(changed, 0, "{id_type}: pixels outside the box changed");
+
+        // Read again, the masked copy no longer gives the number.
+        let (again, _) = post_id_card(&server, "id-card/stand-alone", &key, &masked_file);
+        if again.body["header"]["isSuccessful"] == true {
+            let read = decrypted_id_card(&again.body["result"], &key);
+            let read_number = read["keyValues"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|kv| kv["key"] == "residentNumber")
+                .map(|kv| kv["value"].as_str().unwrap().to_owned())
+                .unwrap();
+            assert!(
+                !read_number.ends_with(&number[8..]),
+                "{id_type}: {read_number}"
+            );
+        } else {
+            again.assert_failure(5003023);
+        }
+    }
+
+    // Not asked for: no extension fields; asked for wrongly: 4000001.
+    let card = id_card_of("resident");
+    let (answer, _) = post_id_card(
+        &server,
+        "id-card/stand-alone?masking=false",
+        &key,
+        &card.encoded,
+    );
+    let result = answer.assert_success();
+    assert!(result.get("maskingPolys").is_none() && result.get("maskedImage").is_none());
+    let (answer, _) = post_id_card(&server, "id-card?masking=maybe", &key, &card.encoded);
+    answer.assert_failure(4000001);
+}
+
 /// The registry file of one synthetic resident card, as an operator writes it.
 fn registry_csv(card: &docrec_synth::SyntheticIdCard) -> String {
     format!(

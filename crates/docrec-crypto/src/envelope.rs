@@ -164,7 +164,13 @@ impl SymmetricKey {
 
     /// Encrypts an answer value: Base64 of its AES-CBC ciphertext.
     pub fn encrypt_value(&self, value: &str) -> String {
-        BASE64.encode(self.encrypt(value.as_bytes()))
+        self.encrypt_to_base64(value.as_bytes())
+    }
+
+    /// Encrypts bytes for an answer (a file): Base64 of their AES-CBC
+    /// ciphertext.
+    pub fn encrypt_to_base64(&self, plaintext: &[u8]) -> String {
+        BASE64.encode(self.encrypt(plaintext))
     }
 
     /// Decrypts a request field sent as [`SymmetricKey::encrypt_value`]

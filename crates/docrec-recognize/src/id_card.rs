@@ -38,7 +38,9 @@ use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
-use image::{GrayImage, Luma};
+use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage};
+use imageproc::drawing::draw_polygon_mut;
+use imageproc::point::Point;
 use regex::Regex;
 use serde::Serialize;
 
@@ -132,6 +134,9 @@ pub struct IdCard {
     pub key_values: Vec<KeyValue>,
     /// Every text segment read, in reading order.
     pub lines: Vec<Quad>,
+    /// What masking covers: the last six digits of the resident number,
+    /// in the upload's pixels.
+    pub masking: Vec<Quad>,
 }
 
 /// Why an ID card could not be read.
@@ -167,6 +172,15 @@ pub struct IdCardResult {
     pub id_type: IdType,
     pub key_values: Vec<KeyValueResult>,
     pub boxes: Vec<BoxCorners>,
+    /// Extension, when masking was asked for: boxes over the last six
+    /// digits of the resident number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masking_polys: Option<Vec<BoxCorners>>,
+    /// Extension, when masking was asked for: the upload with
+    /// `masking_polys` filled black, as a file of the upload's type,
+    /// encrypted (Base64 of AES-256-CBC with the request's key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masked_image: Option<String>,
 }
 
 impl IdCard {
@@ -178,7 +192,32 @@ impl IdCard {
             id_type: self.id_type,
             key_values: self.key_values.iter().map(KeyValueResult::from).collect(),
             boxes: self.lines.iter().map(|q| (*q).into()).collect(),
+            masking_polys: None,
+            masked_image: None,
         }
+    }
+
+    /// A copy of `upload` (the decoded upload this card was read from)
+    /// with what [`IdCard::masking`] covers filled black.
+    pub fn masked_copy(&self, upload: &DynamicImage) -> RgbImage {
+        let mut copy = upload.to_rgb8();
+        for quad in &self.masking {
+            let corners = quad.to_pixels();
+            let mut points: Vec<Point<i32>> = corners
+                .chunks_exact(2)
+                .map(|xy| Point::new(xy[0], xy[1]))
+                .collect();
+            // imageproc wants an open polygon: no corner twice in a row, the
+            // last not the first.
+            points.dedup();
+            if points.len() > 1 && points.first() == points.last() {
+                points.pop();
+            }
+            if points.len() >= 3 {
+                draw_polygon_mut(&mut copy, &points, Rgb([0, 0, 0]));
+            }
+        }
+        copy
     }
 }
 
@@ -421,6 +460,13 @@ impl ViewReading {
             return Err(IdCardError::NoNumber);
         }
         let view = &self.view;
+        let masking: Vec<Quad> = self
+            .fields
+            .iter()
+            .filter(|(key, _)| *key == "residentNumber")
+            .filter_map(|(_, found)| found.as_ref())
+            .map(|number| view.to_original(last_six_digits(&view.image, number.rect)))
+            .collect();
         let key_values = self
             .fields
             .into_iter()
@@ -447,6 +493,7 @@ impl ViewReading {
                 .iter()
                 .map(|s| view.to_original(s.rect))
                 .collect(),
+            masking,
         })
     }
 }
@@ -1496,6 +1543,85 @@ fn ink_lines(view: &GrayImage, rect: Rect) -> Vec<Rect> {
 const ROUND_LETTER_RATIO: f32 = 0.79;
 const BAR_LETTER_RATIO: f32 = 0.27;
 
+/// How far into a resident number's ink, as a share of its width, its
+/// last six digits start at the latest. Of `dddddd-ddddddd` the seventh
+/// digit (the one masking leaves) starts at about 0.49 and the eighth at
+/// 0.56 (a narrow hyphen, as the card fonts print it) to 0.58 (a hyphen as
+/// wide as a digit).
+const LAST_SIX_START_AT_LATEST: f32 = 0.58;
+
+/// The part of `view` that shows the last six digits of the resident
+/// number whose segment is `number`: the glyphs are told by runs of inked
+/// columns (the hyphen and specks, under half the digits' height, left
+/// out), and the box starts halfway into the gap before the sixth glyph
+/// from the right, or at [`LAST_SIX_START_AT_LATEST`] of the ink when
+/// that is further left (glyphs that touch count as one: masking then
+/// covers more, never less). It runs to the segment's right end, and a
+/// tenth of its height beyond it, above and below.
+fn last_six_digits(view: &GrayImage, number: Rect) -> Rect {
+    let pad = (number.height / 10) as i32;
+    let cut = number.padded_within(0, 0, view.width(), view.height());
+    let from = |x: i32| {
+        Rect::new(
+            x,
+            number.y,
+            (number.right() + pad - x).max(1) as u32,
+            number.height,
+        )
+        .padded_within(0, pad, view.width(), view.height())
+    };
+    let at_latest = from(number.x + (number.width as f32 * LAST_SIX_START_AT_LATEST) as i32);
+    if cut.width < 4 || cut.height < 4 {
+        return at_latest;
+    }
+    let crop = image::imageops::crop_imm(view, cut.x as u32, cut.y as u32, cut.width, cut.height)
+        .to_image();
+    let Some(threshold) = ink_threshold(&crop, 20) else {
+        return at_latest;
+    };
+    // The first and last inked row of a column.
+    let column_ink = |x: u32| {
+        let mut rows = (0..crop.height()).filter(|&y| crop.get_pixel(x, y)[0] < threshold);
+        let top = rows.next()?;
+        Some((top, rows.next_back().unwrap_or(top)))
+    };
+    // Each run of inked columns: where it starts and ends, and the height
+    // its ink spans.
+    let mut glyphs: Vec<(u32, u32, u32)> = Vec::new();
+    let mut open: Option<(u32, u32, u32)> = None;
+    for x in 0..=crop.width() {
+        let ink = if x < crop.width() {
+            column_ink(x)
+        } else {
+            None
+        };
+        open = match (open, ink) {
+            (Some((start, top, bottom)), Some((t, b))) => Some((start, top.min(t), bottom.max(b))),
+            (None, Some((t, b))) => Some((x, t, b)),
+            (Some((start, top, bottom)), None) => {
+                glyphs.push((start, x, bottom - top + 1));
+                None
+            }
+            (None, None) => None,
+        };
+    }
+    let tallest = glyphs.iter().map(|g| g.2).max().unwrap_or(0);
+    let glyphs: Vec<(u32, u32)> = glyphs
+        .into_iter()
+        .filter(|g| g.2 * 2 >= tallest)
+        .map(|(start, end, _)| (start, end))
+        .collect();
+    let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
+        return at_latest;
+    };
+    let latest = first.0 as f32 + (last.1 - first.0) as f32 * LAST_SIX_START_AT_LATEST;
+    let start = match glyphs.len() {
+        n if n >= 7 => (glyphs[n - 7].1 as f32 + glyphs[n - 6].0 as f32) / 2.0,
+        _ => latest,
+    };
+    from(cut.x + start.min(latest).floor() as i32)
+}
+
 /// The level below which a pixel of `image` is ink: halfway between its
 /// darkest `1/ink_share` and its lightest twentieth; `None` when the two
 /// are too close for the image to hold text.
@@ -1887,6 +2013,51 @@ mod tests {
         );
         let blank = GrayImage::from_pixel(50, 50, image::Luma([230]));
         assert!(ink_lines(&blank, Rect::new(0, 0, 50, 50)).is_empty());
+    }
+
+    /// A view with `dddddd-ddddddd` drawn as blocks 12 pixels wide, 4 apart,
+    /// from x = 100, y = 50 to 80, the hyphen a short bar; `merged` closes
+    /// the gaps after the glyphs it names (0-based, the hyphen counted).
+    fn drawn_number(merged: &[usize]) -> GrayImage {
+        let mut view = GrayImage::from_pixel(400, 120, image::Luma([225]));
+        for glyph in 0..14u32 {
+            let x0 = 100 + glyph * 16;
+            let x1 = x0
+                + if merged.contains(&(glyph as usize)) {
+                    16
+                } else {
+                    12
+                };
+            let (y0, y1) = if glyph == 6 { (63, 67) } else { (50, 80) };
+            for x in x0..x1 {
+                for y in y0..y1 {
+                    view.put_pixel(x, y, image::Luma([40]));
+                }
+            }
+        }
+        view
+    }
+
+    #[test]
+    fn masking_starts_in_the_gap_before_the_last_six_digits() {
+        // The number's box as a segment gives it: a little around the ink.
+        let number = Rect::new(95, 46, 230, 38);
+        // Glyph 7 (the eighth, the gender digit) ends at 224, glyph 8
+        // starts at 228: the box starts between them.
+        let masked = last_six_digits(&drawn_number(&[]), number);
+        assert_eq!(masked.x, 226);
+        assert_eq!(masked.right(), number.right() + 3);
+        assert!(masked.y < number.y && masked.bottom() > number.bottom());
+        // Two of the last six touching: one glyph fewer, and the box
+        // starts a glyph earlier, over the gender digit, never later.
+        let touching = last_six_digits(&drawn_number(&[10]), number);
+        assert!(touching.x <= 214, "{touching:?}");
+        // Digits before the hyphen touching change nothing.
+        assert_eq!(last_six_digits(&drawn_number(&[1, 2]), number).x, 226);
+        // No ink to tell glyphs by: from the share of the box.
+        let blank = GrayImage::from_pixel(400, 120, image::Luma([225]));
+        let guessed = last_six_digits(&blank, number);
+        assert_eq!(guessed.x, 95 + (230.0 * LAST_SIX_START_AT_LATEST) as i32);
     }
 
     fn word(text: &str, x: i32, y: i32, height: u32, conf: f32) -> Word {

@@ -15,6 +15,7 @@
 //! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
 //! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
 //! | `DOCREC_LOG` | `info` | log filter (tracing's `EnvFilter` syntax) |
+//! | `DOCREC_MASKING` | `off` | `on` masks ID-card answers when a request does not say (`?masking=`) |
 //! | `DOCREC_MASTER_KEY` | `DATA_DIR/master.key` | the master key sealing what is stored: 32 bytes as Base64 or hex; without it, a key file made (mode 0600) on first start |
 //! | `DOCREC_NEW_MASTER_KEY` | — | the next master key, for `docrec admin rotate-master-key` when the key is in the environment |
 //! | `DOCREC_REQUEST_KEY_TTL_SECONDS` | 3600 | how long a Request-Key is valid |
@@ -60,6 +61,8 @@ pub struct Config {
     pub engine: EngineConfig,
     pub bootstrap: Option<(String, String)>,
     pub natural_http_status: bool,
+    /// Whether ID-card answers are masked when a request does not say.
+    pub masking_by_default: bool,
     /// How long a request waits for a free OCR engine.
     pub engine_wait: Duration,
     /// How long a rotated-out envelope key pair keeps working.
@@ -132,6 +135,11 @@ impl Config {
             Some("natural") => true,
             Some(other) => bail!("DOCREC_HTTP_STATUS={other:?}: use constant or natural"),
         };
+        let masking_by_default = match var("DOCREC_MASKING").as_deref() {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(other) => bail!("DOCREC_MASKING={other:?}: use off or on"),
+        };
         let verifier = match var("DOCREC_VERIFIER").as_deref() {
             None | Some("registry") => VerifierConfig::Registry,
             Some("http") => VerifierConfig::Http {
@@ -177,6 +185,7 @@ impl Config {
             },
             bootstrap,
             natural_http_status,
+            masking_by_default,
             engine_wait: Duration::from_secs(30),
             key_grace: Duration::from_secs(
                 parsed("DOCREC_KEY_GRACE_SECONDS")?.unwrap_or(DEFAULT_KEY_GRACE_SECONDS),

@@ -10,7 +10,7 @@ use docrec_ocr::EnginePool;
 use docrec_recognize::api::Resolution;
 use docrec_recognize::business::{self, BusinessResult, Unit};
 use docrec_recognize::credit_card::{self, CreditCardResult};
-use docrec_recognize::id_card::{self, IdCardResult};
+use docrec_recognize::id_card::{self, IdCard, IdCardResult};
 use docrec_recognize::{
     recognize_business, recognize_business_text, recognize_credit_card, recognize_id_card,
     BusinessCertificate, BusinessError, CardError, IdCardError,
@@ -18,13 +18,23 @@ use docrec_recognize::{
 use docrec_upload::{
     check_type, decode_image, read_pdf_first_page, FileType, PdfFirstPage, UploadLimits,
 };
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
 use image::GrayImage;
+use zeroize::Zeroizing;
 
 /// What the recognizers need: engines and the upload limits.
 #[derive(Clone)]
 pub struct Recognizer {
     pub pool: Arc<EnginePool>,
     pub limits: UploadLimits,
+}
+
+/// An ID card read with masking: the API's `result` and the masked copy
+/// of the upload, a file wiped from memory when dropped.
+pub struct MaskedIdCard {
+    pub result: IdCardResult,
+    pub file: Zeroizing<Vec<u8>>,
 }
 
 /// Types a card upload may be (API.md §3).
@@ -57,15 +67,45 @@ impl Recognizer {
         let decoded = decode_image(bytes, CARD_TYPES, &self.limits).map_err(|e| e.error_code())?;
         let gray = brightest_channel(&decoded.image);
         drop(decoded.image);
-        let mut engine = self
-            .pool
-            .get()
-            .map_err(|e| IdCardError::Engine(e).error_code())?;
-        let card = recognize_id_card(&gray, &mut engine).map_err(|e| e.error_code())?;
+        let card = self.read_id_card(&gray)?;
         Ok(card.to_result(
             decoded.file_type.api_name(),
             Resolution::of(decoded.width, decoded.height, id_card::RECOMMENDED_SIZE),
         ))
+    }
+
+    /// [`Recognizer::id_card`] with masking: the result with its
+    /// `maskingPolys`, and a copy of the upload (EXIF orientation applied,
+    /// as boxes are measured) with them filled black, as a file of the
+    /// upload's type: PNG, or JPEG at quality 90. The copy's `maskedImage`
+    /// is for the caller to fill, encrypted.
+    pub fn id_card_masked(&self, bytes: &[u8]) -> Result<MaskedIdCard, ErrorCode> {
+        let decoded = decode_image(bytes, CARD_TYPES, &self.limits).map_err(|e| e.error_code())?;
+        let gray = brightest_channel(&decoded.image);
+        let card = self.read_id_card(&gray)?;
+        drop(gray);
+        let copy = card.masked_copy(&decoded.image);
+        drop(decoded.image);
+        let mut file = Zeroizing::new(Vec::new());
+        let written = match decoded.file_type {
+            FileType::Png => copy.write_with_encoder(PngEncoder::new(&mut *file)),
+            _ => copy.write_with_encoder(JpegEncoder::new_with_quality(&mut *file, 90)),
+        };
+        written.map_err(|_| ErrorCode::OcrDocumentIdCardApiFail)?;
+        let mut result = card.to_result(
+            decoded.file_type.api_name(),
+            Resolution::of(decoded.width, decoded.height, id_card::RECOMMENDED_SIZE),
+        );
+        result.masking_polys = Some(card.masking.iter().map(|q| (*q).into()).collect());
+        Ok(MaskedIdCard { result, file })
+    }
+
+    fn read_id_card(&self, gray: &GrayImage) -> Result<IdCard, ErrorCode> {
+        let mut engine = self
+            .pool
+            .get()
+            .map_err(|e| IdCardError::Engine(e).error_code())?;
+        recognize_id_card(gray, &mut engine).map_err(|e| e.error_code())
     }
 
     /// Reads a business registration certificate from an upload's bytes: an

@@ -1,11 +1,14 @@
-//! `docrec recognize credit-card|business|id-card FILE... [--json]`: for each file, the
-//! envelope the API would answer for it, one line per file in the order
-//! given. Values are printed in plaintext: the command line is the
-//! operator's own tool.
+//! `docrec recognize credit-card|business|id-card FILE... [--json]
+//! [--masked-to DIR]`: for each file, the envelope the API would answer
+//! for it, one line per file in the order given. Values are printed in
+//! plaintext: the command line is the operator's own tool. With
+//! `--masked-to`, each ID card's answer has its `maskingPolys` and its
+//! masked copy is written to DIR (`NAME-masked.EXT`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use docrec_errors::{Envelope, ErrorCode};
 use docrec_recognize::api::KeyValueResult;
@@ -36,6 +39,10 @@ pub struct RecognizeArgs {
     /// Print each answer as the API's envelope JSON (default: a short summary).
     #[arg(long)]
     json: bool,
+    /// ID cards: write a copy of each with the last six digits of its
+    /// resident number blacked out to this folder (NAME-masked.EXT).
+    #[arg(long, value_name = "DIR")]
+    masked_to: Option<PathBuf>,
 }
 
 /// One file's line: the envelope JSON, or the file name and `summary` of
@@ -68,7 +75,22 @@ fn key_values_summary(key_values: &[KeyValueResult]) -> String {
         .join("\t")
 }
 
+/// Where the masked copy of `file` goes: `DIR/NAME-masked.EXT`, EXT the
+/// type the upload was read as (`jpg`, `png`).
+fn masked_path(dir: &Path, file: &Path, file_type: &str) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "document".into(), |s| s.to_string_lossy());
+    dir.join(format!("{stem}-masked.{file_type}"))
+}
+
 pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
+    if let Some(dir) = &args.masked_to {
+        if !matches!(args.kind, Kind::IdCard) {
+            anyhow::bail!("--masked-to is for ID cards");
+        }
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
     let recognizer = super::recognizer(Some(1))?;
     let bar = progress_bar(args.files.len());
     let mut failures = 0;
@@ -103,7 +125,18 @@ pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
                 )
             }
             Kind::IdCard => {
-                let answer = bytes.and_then(|b| recognizer.id_card(&b));
+                let answer = match &args.masked_to {
+                    None => bytes.and_then(|b| recognizer.id_card(&b)),
+                    Some(dir) => match bytes.and_then(|b| recognizer.id_card_masked(&b)) {
+                        Ok(masked) => {
+                            let path = masked_path(dir, file, &masked.result.file_type);
+                            std::fs::write(&path, &*masked.file)
+                                .with_context(|| format!("writing {}", path.display()))?;
+                            Ok(masked.result)
+                        }
+                        Err(code) => Err(code),
+                    },
+                };
                 let summary = |r: &IdCardResult| {
                     format!(
                         "{}\t{}",

@@ -62,15 +62,30 @@ async fn read_id_card(
     issue_request_key: bool,
 ) -> Result<Response, ApiError> {
     require_id_card_service(&state, &app_key).await?;
-    let (mut result, key) = recognize_encrypted(
-        &state,
-        &app_key,
-        Service::IdCard,
-        request,
-        ErrorCode::OcrDocumentIdCardApiFail,
-        Recognizer::id_card,
-    )
-    .await?;
+    let masking = masking_asked(request.uri().query(), state.masking_by_default)?;
+    let (mut result, masked_file, key) = if masking {
+        let (masked, key) = recognize_encrypted(
+            &state,
+            &app_key,
+            Service::IdCard,
+            request,
+            ErrorCode::OcrDocumentIdCardApiFail,
+            Recognizer::id_card_masked,
+        )
+        .await?;
+        (masked.result, Some(masked.file), key)
+    } else {
+        let (result, key) = recognize_encrypted(
+            &state,
+            &app_key,
+            Service::IdCard,
+            request,
+            ErrorCode::OcrDocumentIdCardApiFail,
+            Recognizer::id_card,
+        )
+        .await?;
+        (result, None, key)
+    };
     let issued = if issue_request_key {
         let fields: Vec<(String, String)> = result
             .key_values
@@ -86,12 +101,28 @@ async fn read_id_card(
         None
     };
     encrypt_id_card(&mut result, &key);
+    result.masked_image = masked_file.map(|file| key.encrypt_to_base64(&file));
     let mut response = success(result);
     if let Some(token) = issued {
         let value = HeaderValue::from_str(&token).map_err(|_| ApiError(ErrorCode::EncryptFail))?;
         response.headers_mut().insert(REQUEST_KEY_HEADER, value);
     }
     Ok(response)
+}
+
+/// The query of the ID-card routes: `masking=true` or `false`.
+#[derive(Deserialize)]
+struct IdCardQuery {
+    masking: Option<bool>,
+}
+
+/// Whether an ID-card request asks for masking (`?masking=true`), else the
+/// server's default (`DOCREC_MASKING`); a `masking` that is not `true` or
+/// `false` is 4000001. Other query parameters are ignored.
+fn masking_asked(query: Option<&str>, by_default: bool) -> Result<bool, ApiError> {
+    let query: IdCardQuery = serde_urlencoded::from_str(query.unwrap_or_default())
+        .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+    Ok(query.masking.unwrap_or(by_default))
 }
 
 /// Encrypts every `keyValues[].value` (API.md §4.3).

@@ -51,6 +51,9 @@ pub struct AppState {
     pub authenticity: Authenticity,
     pub recognizer: Recognizer,
     pub natural_http_status: bool,
+    /// Whether ID-card answers are masked when a request does not say
+    /// (`?masking=`).
+    pub masking_by_default: bool,
     pub metrics: Arc<observe::Metrics>,
     /// The places for recognitions, running and waiting.
     pub recognition_slots: RecognitionSlots,
@@ -315,6 +318,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
             limits: config.limits,
         },
         natural_http_status: config.natural_http_status,
+        masking_by_default: config.masking_by_default,
         metrics: Arc::new(observe::Metrics::new()),
         recognition_slots: RecognitionSlots::new(workers, config.queue_limit),
         body_timeout: config.body_timeout,
