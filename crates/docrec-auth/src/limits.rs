@@ -184,6 +184,16 @@ impl Auth {
             .map_err(|e| e.error_code())
     }
 
+    /// Deletes the usage statistics of the days (KST) more than
+    /// `retention_days` before the day of `now`; gives how many rows.
+    pub async fn sweep_usage(&self, now: i64, retention_days: u32) -> Result<u64, ErrorCode> {
+        let first_kept_day = kst_date(now.saturating_sub(i64::from(retention_days) * 86_400));
+        self.store
+            .sweep_usage_stats(&first_kept_day)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
     /// Deletes the counters of periods that ended before `now`.
     pub async fn sweep_counters(&self, now: i64) -> Result<u64, ErrorCode> {
         let periods = Periods::at(now);

@@ -357,3 +357,32 @@ async fn a_project_deletion_that_fails_answers_5000004_and_deletes_nothing() {
         .iter()
         .any(|p| p.id == project.id));
 }
+
+#[tokio::test]
+async fn usage_older_than_its_retention_is_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = auth(&dir).await;
+    let project = auth.create_project("team").await.unwrap();
+    let (app_key, _) = auth.create_app_key(&project.id).await.unwrap();
+    // 2026-12-02 00:30 KST, and the same moment 30 and 31 days before.
+    let now = 1_796_139_000;
+    for days_ago in [0, 30, 31] {
+        auth.record_usage(
+            &app_key,
+            Service::CreditCard,
+            ErrorCode::Success,
+            now - days_ago * 86_400,
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(auth.sweep_usage(now, 30).await.unwrap(), 1);
+    let days: Vec<String> = auth
+        .usage(&app_key, "2026-01-01", "2026-12-31")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.day)
+        .collect();
+    assert_eq!(days, ["2026-11-02", "2026-12-02"]);
+}

@@ -463,12 +463,22 @@ impl Authenticity {
         Ok(authentic)
     }
 
-    /// Deletes the expired Request-Keys; gives how many.
+    /// Deletes the expired Request-Keys (and the fields sealed behind
+    /// them) and the failed checks that no longer count towards a lock;
+    /// gives how many rows.
     pub async fn sweep(&self) -> Result<u64, ErrorCode> {
-        self.store
-            .sweep_request_keys(unix_now())
+        let now = unix_now();
+        let keys = self
+            .store
+            .sweep_request_keys(now)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(|e| e.error_code())?;
+        let failures = self
+            .store
+            .sweep_authenticity_failures(now.saturating_sub(self.lock_window.as_secs() as i64))
+            .await
+            .map_err(|e| e.error_code())?;
+        Ok(keys + failures)
     }
 }
 

@@ -25,6 +25,7 @@
 //! | `DOCREC_VERIFIER_TIMEOUT_MS` | 5000 | how long a check waits for the gateway |
 //! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
 //! | `DOCREC_TOKEN_TTL_SECONDS` | 86 400 (a day) | how long an access token of `POST /oauth2/token/create` is valid |
+//! | `DOCREC_USAGE_RETENTION_DAYS` | 400 | how many days of usage statistics are kept (0: all) |
 //! | `DOCREC_ADMIN_TOKEN` | — | the operator's token of the admin HTTP API (`/admin/v1/...`, at least 24 characters); without it the admin API is not served |
 
 use std::net::SocketAddr;
@@ -75,6 +76,8 @@ pub struct Config {
     pub verifier: VerifierConfig,
     /// How long an access token is valid.
     pub token_ttl: Duration,
+    /// How many days of usage statistics are kept; `None`: all.
+    pub usage_retention_days: Option<u32>,
     /// The admin API's operator token.
     pub operator_token: Option<OperatorToken>,
 }
@@ -200,6 +203,10 @@ impl Config {
             token_ttl: Duration::from_secs(
                 parsed("DOCREC_TOKEN_TTL_SECONDS")?.unwrap_or(24 * 3600),
             ),
+            usage_retention_days: match parsed("DOCREC_USAGE_RETENTION_DAYS")?.unwrap_or(400) {
+                0 => None,
+                days => Some(days),
+            },
             operator_token: match var("DOCREC_ADMIN_TOKEN") {
                 None => None,
                 Some(token) => Some(OperatorToken::new(&token).with_context(|| {

@@ -102,6 +102,16 @@ impl Keys {
         KeyPair::from_pkcs8_der(&der).map_err(|e| e.error_code())
     }
 
+    /// Deletes the key pairs whose grace period is over (they open no
+    /// envelope); gives how many.
+    pub async fn sweep_retired(&self) -> Result<u64, ErrorCode> {
+        let retired_before = unix_now().saturating_sub(self.grace.as_secs() as i64);
+        self.store
+            .sweep_retired_envelope_keys(retired_before)
+            .await
+            .map_err(|e| e.error_code())
+    }
+
     /// Adds a new key pair version for the appKey and service; the one
     /// before it keeps working for the grace period. Gives the new version.
     pub async fn rotate(&self, app_key: &str, service: Service) -> Result<i64, ErrorCode> {

@@ -152,6 +152,21 @@ impl Store {
         Ok(true)
     }
 
+    /// Deletes the key pairs retired at or before `retired_before` (their
+    /// grace period over, they open no envelope); gives how many.
+    pub async fn sweep_retired_envelope_keys(
+        &self,
+        retired_before: i64,
+    ) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "DELETE FROM envelope_keys WHERE retired_at IS NOT NULL AND retired_at <= $1",
+        )
+        .bind(retired_before)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     /// Every appKey, in order (to rotate all their keys).
     pub async fn app_keys(&self) -> Result<Vec<String>, StoreError> {
         Ok(

@@ -153,6 +153,18 @@ impl Store {
         .await?)
     }
 
+    /// Deletes the failed checks whose last failure is older than
+    /// `forget_before` (they no longer count); gives how many.
+    pub async fn sweep_authenticity_failures(&self, forget_before: i64) -> Result<u64, StoreError> {
+        Ok(
+            sqlx::query("DELETE FROM authenticity_failures WHERE last_failure_at < $1")
+                .bind(forget_before)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+
     /// Forgets a person's failed checks (after a check that passed).
     pub async fn clear_authenticity_failures(&self, person_hash: &[u8]) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM authenticity_failures WHERE person_hash = $1")

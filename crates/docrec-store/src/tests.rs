@@ -365,6 +365,33 @@ async fn envelope_keys_are_versioned_per_app_key_and_service() {
         .unwrap()
         .is_empty());
     assert_eq!(store.app_keys().await.unwrap(), ["team-a"]);
+
+    // Retired key pairs go once their grace period is over; the current
+    // one stays.
+    let retired_at = keys[1].retired_at.unwrap();
+    assert_eq!(
+        store
+            .sweep_retired_envelope_keys(retired_at - 1)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.sweep_retired_envelope_keys(retired_at).await.unwrap(),
+        1
+    );
+    let versions: Vec<i64> = store
+        .envelope_keys("team-a", Service::IdCard)
+        .await
+        .unwrap()
+        .iter()
+        .map(|k| k.version)
+        .collect();
+    assert_eq!(versions, [2]);
+    assert_eq!(
+        store.sweep_retired_envelope_keys(i64::MAX).await.unwrap(),
+        0
+    );
 }
 
 #[tokio::test]
@@ -476,6 +503,21 @@ async fn the_registry_and_failed_checks_keep_hashes() {
     );
     store.clear_authenticity_failures(b"person").await.unwrap();
     assert_eq!(store.authenticity_failures(b"person").await.unwrap(), None);
+    // Failures that no longer count are deleted by the sweeper.
+    store
+        .record_authenticity_failure(b"old", 100, 0)
+        .await
+        .unwrap();
+    store
+        .record_authenticity_failure(b"recent", 300, 0)
+        .await
+        .unwrap();
+    assert_eq!(store.sweep_authenticity_failures(200).await.unwrap(), 1);
+    assert_eq!(store.authenticity_failures(b"old").await.unwrap(), None);
+    assert_eq!(
+        store.authenticity_failures(b"recent").await.unwrap(),
+        Some((1, 300))
+    );
 
     assert_eq!(store.sealed_secret("registry").await.unwrap(), None);
     assert_eq!(
@@ -791,6 +833,16 @@ async fn usage_is_counted_per_day_service_and_code() {
             ("2026-12-02", "business", 0, 1),
         ]
     );
+    // The days before the first one kept are deleted.
+    assert_eq!(store.sweep_usage_stats("2026-12-02").await.unwrap(), 2);
+    let days: Vec<String> = store
+        .usage(&app_key, "2026-01-01", "2026-12-31")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.day)
+        .collect();
+    assert_eq!(days, ["2026-12-02", "2026-12-03"]);
 }
 
 #[tokio::test]

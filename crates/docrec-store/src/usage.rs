@@ -136,6 +136,16 @@ impl Store {
         .rows_affected())
     }
 
+    /// Deletes the statistics of the days before `first_kept_day`
+    /// (`yyyy-mm-dd`); gives how many rows.
+    pub async fn sweep_usage_stats(&self, first_kept_day: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM usage_stats WHERE day < $1")
+            .bind(first_kept_day)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
     /// Counts one answered request in the statistics.
     pub async fn record_usage(
         &self,

@@ -301,7 +301,12 @@ async fn run(config: Config) -> anyhow::Result<()> {
         config.authenticity_lock,
     );
     let auth = Auth::new(&store, config.token_ttl);
-    tokio::spawn(sweep_expired(authenticity.clone(), auth.clone()));
+    tokio::spawn(sweep_expired(
+        authenticity.clone(),
+        auth.clone(),
+        keys.clone(),
+        config.usage_retention_days,
+    ));
     let engine_config = config.engine.clone();
     let (workers, wait) = (config.workers, config.engine_wait);
     let pool = tokio::task::spawn_blocking(move || EnginePool::new(&engine_config, workers, wait))
@@ -356,10 +361,18 @@ async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes expired Request-Keys (and the fields sealed behind them),
-/// access tokens and the rate limit counters of past periods every minute,
-/// for as long as the server runs.
-async fn sweep_expired(authenticity: Authenticity, auth: Auth) {
+/// Deletes, every minute for as long as the server runs, what is no
+/// longer needed: expired Request-Keys (and the fields sealed behind
+/// them), failed authenticity checks that no longer count, expired access
+/// tokens, the rate limit counters of past periods, envelope key pairs
+/// past their grace period and usage statistics older than
+/// `usage_retention_days`.
+async fn sweep_expired(
+    authenticity: Authenticity,
+    auth: Auth,
+    keys: Keys,
+    usage_retention_days: Option<u32>,
+) {
     let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every_minute.tick().await;
@@ -380,6 +393,20 @@ async fn sweep_expired(authenticity: Authenticity, auth: Auth) {
                 result_code = code.code(),
                 "could not delete the rate limit counters of past periods"
             );
+        }
+        if let Err(code) = keys.sweep_retired().await {
+            tracing::warn!(
+                result_code = code.code(),
+                "could not delete the envelope key pairs past their grace period"
+            );
+        }
+        if let Some(days) = usage_retention_days {
+            if let Err(code) = auth.sweep_usage(crate::keys::unix_now(), days).await {
+                tracing::warn!(
+                    result_code = code.code(),
+                    "could not delete the usage statistics past their retention"
+                );
+            }
         }
     }
 }
