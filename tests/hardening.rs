@@ -2,19 +2,22 @@
 //! the bounded recognition queue (5000008 at once beyond it), graceful
 //! shutdown (requests in flight are finished), slow bodies (cut off at the
 //! upload deadline), hostile files and bodies (each gets its code from
-//! the table, and the server stays up with its memory bounded) and
-//! privacy (nothing read from a document is logged, stored or a metric).
+//! the table, and the server stays up with its memory bounded), privacy
+//! (nothing read from a document is logged, stored or a metric) and TLS
+//! termination.
 
 mod common;
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
+use common::{docrec, image_form, shared, Answer, Multipart, Server, APP_KEY, SECRET};
 use docrec_synth::Level;
 use image::{GrayImage, ImageFormat, Luma};
 use serde_json::Value;
@@ -419,5 +422,163 @@ fn nothing_read_from_a_card_or_certificate_is_logged_stored_or_a_metric() {
             !contains(&everything, secret.as_bytes()),
             "{secret:?} is in the data dir, the database, the logs or the metrics"
         );
+    }
+}
+
+/// A self-signed certificate for `localhost` and 127.0.0.1 and its key,
+/// made with the openssl command line: (certificate, key).
+fn self_signed_certificate(dir: &Path) -> (String, String) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args(["-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("running openssl");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    (
+        cert.to_str().unwrap().to_owned(),
+        key.to_str().unwrap().to_owned(),
+    )
+}
+
+/// curl with `args`, five seconds at most.
+fn curl(args: &[&str]) -> Output {
+    Command::new("curl")
+        .args(["-s", "-m", "5"])
+        .args(args)
+        .output()
+        .expect("running curl")
+}
+
+#[test]
+fn https_is_served_with_the_configured_certificate_and_only_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed_certificate(dir.path());
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let mut server = docrec()
+        .arg("serve")
+        .env("DOCREC_LISTEN", format!("127.0.0.1:{port}"))
+        .env("DOCREC_DATA_DIR", dir.path().join("data"))
+        .env("DATABASE_URL", "")
+        .env("DOCREC_WORKERS", "1")
+        .env("DOCREC_LOG", "warn")
+        .env("DOCREC_BOOTSTRAP_APPKEY", APP_KEY)
+        .env("DOCREC_BOOTSTRAP_SECRETKEY", SECRET)
+        .env("DOCREC_TLS_CERT", &cert)
+        .env("DOCREC_TLS_KEY", &key)
+        .env("DOCREC_HEADER_TIMEOUT_SECONDS", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawning docrec serve");
+    let base = format!("https://localhost:{port}");
+    let health = format!("{base}/health");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while curl(&["--cacert", &cert, &health]).stdout != br#"{"status":"ok"}"# {
+        assert!(Instant::now() < deadline, "no healthy answer over HTTPS");
+        assert!(server.try_wait().unwrap().is_none(), "docrec serve exited");
+        thread::sleep(Duration::from_millis(100));
+    }
+
+    // A card read over HTTPS.
+    let card = docrec_synth::credit_card(2, Level::Clean).expect("a card");
+    let file = dir.path().join("card.png");
+    std::fs::write(&file, &card.encoded).unwrap();
+    let answer = curl(&[
+        "--cacert",
+        &cert,
+        "-H",
+        &format!("Authorization: {SECRET}"),
+        "-F",
+        &format!("image=@{}", file.display()),
+        &format!("{base}/v1.0/appkeys/{APP_KEY}/credit-card"),
+    ]);
+    let answer: Value = serde_json::from_slice(&answer.stdout).expect("a JSON answer");
+    assert_eq!(answer["header"]["resultCode"], 0, "{answer}");
+    assert_eq!(answer["result"]["totalCardNum"], card.truth.total_card_num);
+
+    // Plain HTTP on the same port gets no answer; a client that does not
+    // trust the certificate refuses it (curl's 60).
+    let plain = curl(&[
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        &format!("http://127.0.0.1:{port}/health"),
+    ]);
+    assert_eq!(plain.stdout, b"000");
+    assert_eq!(curl(&[&health]).status.code(), Some(60));
+    // A connection that never starts its handshake is closed at the
+    // header deadline.
+    let mut silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        silent.read(&mut [0u8; 1]).unwrap(),
+        0,
+        "closed without a byte"
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1500) && waited < Duration::from_secs(6),
+        "{waited:?}"
+    );
+    // And the server is still up.
+    assert_eq!(
+        curl(&["--cacert", &cert, &health]).stdout,
+        br#"{"status":"ok"}"#
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[test]
+fn tls_half_configured_or_with_a_key_of_another_certificate_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, _) = self_signed_certificate(dir.path());
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    let (_, other_key) = self_signed_certificate(&other);
+    for (env, message) in [
+        (
+            vec![("DOCREC_TLS_CERT", cert.as_str())],
+            "set both DOCREC_TLS_CERT and DOCREC_TLS_KEY",
+        ),
+        (
+            vec![
+                ("DOCREC_TLS_CERT", cert.as_str()),
+                ("DOCREC_TLS_KEY", other_key.as_str()),
+            ],
+            "does not go with the certificate",
+        ),
+    ] {
+        let output = docrec()
+            .arg("serve")
+            .env("DOCREC_LISTEN", "127.0.0.1:0")
+            .env("DOCREC_DATA_DIR", dir.path().join("data"))
+            .env("DATABASE_URL", "")
+            .env("DOCREC_WORKERS", "1")
+            .envs(env)
+            .output()
+            .expect("running docrec serve");
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{stderr}");
     }
 }

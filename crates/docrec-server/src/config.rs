@@ -15,6 +15,7 @@
 //! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
 //! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
 //! | `DOCREC_LOG` | `info` | log filter (tracing's `EnvFilter` syntax) |
+//! | `DOCREC_TLS_CERT`, `DOCREC_TLS_KEY` | unset | PEM files of a certificate chain and its key: serve HTTPS (rustls) instead of HTTP |
 //! | `DOCREC_MASKING` | `off` | `on` masks ID-card answers when a request does not say (`?masking=`) |
 //! | `DOCREC_MASTER_KEY` | `DATA_DIR/master.key` | the master key sealing what is stored: 32 bytes as Base64 or hex; without it, a key file made (mode 0600) on first start |
 //! | `DOCREC_NEW_MASTER_KEY` | — | the next master key, for `docrec admin rotate-master-key` when the key is in the environment |
@@ -64,6 +65,8 @@ pub struct Config {
     pub natural_http_status: bool,
     /// Whether ID-card answers are masked when a request does not say.
     pub masking_by_default: bool,
+    /// The PEM certificate chain and private key to serve HTTPS with.
+    pub tls: Option<(PathBuf, PathBuf)>,
     /// How long a request waits for a free OCR engine.
     pub engine_wait: Duration,
     /// How long a rotated-out envelope key pair keeps working.
@@ -138,6 +141,11 @@ impl Config {
             Some("natural") => true,
             Some(other) => bail!("DOCREC_HTTP_STATUS={other:?}: use constant or natural"),
         };
+        let tls = match (var("DOCREC_TLS_CERT"), var("DOCREC_TLS_KEY")) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some((PathBuf::from(cert), PathBuf::from(key))),
+            _ => bail!("set both DOCREC_TLS_CERT and DOCREC_TLS_KEY, or neither"),
+        };
         let masking_by_default = match var("DOCREC_MASKING").as_deref() {
             None | Some("off") => false,
             Some("on") => true,
@@ -189,6 +197,7 @@ impl Config {
             bootstrap,
             natural_http_status,
             masking_by_default,
+            tls,
             engine_wait: Duration::from_secs(30),
             key_grace: Duration::from_secs(
                 parsed("DOCREC_KEY_GRACE_SECONDS")?.unwrap_or(DEFAULT_KEY_GRACE_SECONDS),

@@ -17,6 +17,7 @@ mod meter;
 mod observe;
 mod reply;
 mod serve;
+mod tls;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -328,12 +329,23 @@ async fn run(config: Config) -> anyhow::Result<()> {
         recognition_slots: RecognitionSlots::new(workers, config.queue_limit),
         body_timeout: config.body_timeout,
     };
+    let tls = config
+        .tls
+        .as_ref()
+        .map(|(cert, key)| tls::acceptor(cert, key))
+        .transpose()?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
-    tracing::info!(address = %listener.local_addr()?, workers, "docrec is serving");
+    tracing::info!(
+        address = %listener.local_addr()?,
+        workers,
+        tls = tls.is_some(),
+        "docrec is serving"
+    );
     serve::serve(
         listener,
+        tls,
         router(state),
         config.header_timeout,
         shutdown_signal(),

@@ -7,6 +7,8 @@
 //! forever by sending its headers a byte at a time. Here hyper's own
 //! `header_read_timeout` closes a connection whose next request's headers
 //! are not all in within the deadline (idle keep-alive time counts too).
+//! With TLS, each connection's handshake comes first, and must be done
+//! within the same deadline.
 
 use std::future::Future;
 use std::time::Duration;
@@ -19,17 +21,19 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// How long to wait before accepting again after `accept` failed (out of
 /// file descriptors, say), rather than spinning.
 const ACCEPT_RETRY: Duration = Duration::from_millis(50);
 
-/// Serves `router` on `listener` until `shutdown` completes; then stops
-/// accepting, lets every connection finish the request it is answering
-/// (closing idle ones) and returns.
+/// Serves `router` on `listener` (over TLS with `tls`) until `shutdown`
+/// completes; then stops accepting, lets every connection finish the
+/// request it is answering (closing idle ones) and returns.
 pub async fn serve(
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     router: Router,
     header_timeout: Duration,
     shutdown: impl Future<Output = ()>,
@@ -56,9 +60,31 @@ pub async fn serve(
                 .clone()
                 .map_request(|request: Request<Incoming>| request.map(Body::new)),
         );
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let (http, watcher, tls) = (http.clone(), graceful.watcher(), tls.clone());
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let served = match tls {
+                None => {
+                    watcher
+                        .watch(http.serve_connection(TokioIo::new(stream), service))
+                        .await
+                }
+                Some(tls) => match tokio::time::timeout(header_timeout, tls.accept(stream)).await {
+                    Ok(Ok(stream)) => {
+                        watcher
+                            .watch(http.serve_connection(TokioIo::new(stream), service))
+                            .await
+                    }
+                    Ok(Err(e)) => {
+                        tracing::debug!(error = %e, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::debug!("TLS handshake not done within the header deadline");
+                        return;
+                    }
+                },
+            };
+            if let Err(e) = served {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
         });
