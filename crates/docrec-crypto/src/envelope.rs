@@ -36,6 +36,8 @@
 //! - **Zeroized keys.** K lives in a [`Zeroizing`] buffer and is wiped
 //!   when dropped; the private key is wiped by `rsa` itself.
 
+use std::collections::BTreeMap;
+
 use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -59,6 +61,17 @@ pub enum EnvelopeError {
     /// The image or a field does not decrypt with K (4000303).
     #[error("the data does not decrypt with the symmetric key")]
     InvalidEncryptedData,
+}
+
+/// What can be wrong with a JSON body of encrypted fields.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BodyError {
+    /// Not a JSON object, or a field read that is not a string (4000001).
+    #[error("the body is not a JSON object of string fields")]
+    Malformed,
+    /// A field that does not decrypt with K (4000303).
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
 }
 
 /// The request's key K: AES-256 key, and its first 16 bytes the IV.
@@ -187,6 +200,43 @@ impl SymmetricKey {
     }
 }
 
+impl SymmetricKey {
+    /// Reads a v2 JSON request body (the authenticity check of API.md
+    /// §4.5): the `plaintext` fields as sent and the `encrypted` ones
+    /// decrypted with K ([`SymmetricKey::decrypt_value`]), each by its
+    /// name. Other fields are ignored; a field that is `null` or blank is
+    /// left out, for the caller to require.
+    pub fn open_json_body(
+        &self,
+        body: &[u8],
+        plaintext: &[&str],
+        encrypted: &[&str],
+    ) -> Result<BTreeMap<String, Zeroizing<String>>, BodyError> {
+        let object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(body).map_err(|_| BodyError::Malformed)?;
+        let mut fields = BTreeMap::new();
+        for (name, value) in &object {
+            let is_plaintext = plaintext.contains(&name.as_str());
+            if !is_plaintext && !encrypted.contains(&name.as_str()) {
+                continue;
+            }
+            let text = match value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(text) if text.trim().is_empty() => continue,
+                serde_json::Value::String(text) => text,
+                _ => return Err(BodyError::Malformed),
+            };
+            let value = if is_plaintext {
+                Zeroizing::new(text.clone())
+            } else {
+                self.decrypt_value(text)?
+            };
+            fields.insert(name.clone(), value);
+        }
+        Ok(fields)
+    }
+}
+
 /// The bytes a part decodes to when it is Base64 text (white space
 /// allowed), else `None`.
 fn base64_text(part: &[u8]) -> Option<Vec<u8>> {
@@ -270,6 +320,42 @@ mod tests {
             key.wrap_for("not a key"),
             Err(KeyError::Decode(_))
         ));
+    }
+
+    #[test]
+    fn a_json_body_gives_its_plaintext_and_decrypted_fields_and_ignores_the_rest() {
+        let body = serde_json::json!({
+            "idType": "resident",
+            "name": key().encrypt_value("홍길동"),
+            "issueDate": "",
+            "serialNum": null,
+            "unknown": 7,
+        });
+        let fields = key()
+            .open_json_body(
+                body.to_string().as_bytes(),
+                &["idType"],
+                &["name", "issueDate", "serialNum"],
+            )
+            .unwrap();
+        let read: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(read, [("idType", "resident"), ("name", "홍길동")]);
+
+        let open = |body: &str| key().open_json_body(body.as_bytes(), &["idType"], &["name"]);
+        for malformed in ["", "[1]", "{\"idType\": 1}", "{\"name\": true}", "\u{ff}{}"] {
+            assert_eq!(
+                open(malformed).unwrap_err(),
+                BodyError::Malformed,
+                "{malformed:?}"
+            );
+        }
+        assert_eq!(
+            open("{\"name\": \"bm90IGl0\"}").unwrap_err(),
+            BodyError::Envelope(EnvelopeError::InvalidEncryptedData)
+        );
     }
 
     #[test]

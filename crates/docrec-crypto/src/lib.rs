@@ -17,7 +17,7 @@ pub mod envelope;
 pub mod keys;
 
 pub use at_rest::{DataKey, KeyRing, MasterKey, SealError};
-pub use envelope::{EnvelopeError, SymmetricKey};
+pub use envelope::{BodyError, EnvelopeError, SymmetricKey};
 pub use keys::{KeyError, KeyPair};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
@@ -27,6 +27,15 @@ impl ToErrorCode for EnvelopeError {
         match self {
             EnvelopeError::InvalidSymmetricKey => ErrorCode::InvalidSymmetricKey,
             EnvelopeError::InvalidEncryptedData => ErrorCode::InvalidEncryptedData,
+        }
+    }
+}
+
+impl ToErrorCode for BodyError {
+    fn error_code(&self) -> ErrorCode {
+        match self {
+            BodyError::Malformed => ErrorCode::InvalidParameter,
+            BodyError::Envelope(e) => e.error_code(),
         }
     }
 }

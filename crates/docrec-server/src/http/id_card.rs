@@ -132,18 +132,15 @@ fn encrypt_id_card(result: &mut IdCardResult, key: &SymmetricKey) {
     }
 }
 
-/// The body of an authenticity check: `idType` in plaintext, the rest
-/// encrypted (Base64 AES, as answer values are).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthenticityBody {
-    id_type: Option<String>,
-    name: Option<String>,
-    resident_number: Option<String>,
-    issue_date: Option<String>,
-    driver_license_number: Option<String>,
-    serial_num: Option<String>,
-}
+/// The fields of an authenticity check's body that are sent encrypted
+/// (Base64 AES, as answer values are); `idType` is in plaintext.
+const ENCRYPTED_CLAIM_FIELDS: [&str; 5] = [
+    "name",
+    "residentNumber",
+    "issueDate",
+    "driverLicenseNumber",
+    "serialNum",
+];
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -163,9 +160,7 @@ pub async fn authenticity_v2(
     let body = to_bytes(request.into_body(), MAX_AUTHENTICITY_BODY)
         .await
         .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
-    let body: AuthenticityBody =
-        serde_json::from_slice(&body).map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
-    let claim = claim_of(body, &key)?;
+    let claim = claim_of(&body, &key)?;
     let authentic = state
         .authenticity
         .check(&app_key, &request_key_value, &claim)
@@ -184,27 +179,24 @@ fn request_key_header(headers: &HeaderMap) -> Result<String, ApiError> {
         .map_err(|_| ApiError(ErrorCode::AuthenticityRequestKeyInvalid))
 }
 
-/// The claim a body makes, its fields decrypted: a missing field is
-/// 4000001, one that does not decrypt 4000303.
-fn claim_of(body: AuthenticityBody, key: &SymmetricKey) -> Result<Claim, ApiError> {
-    let id_type = body
-        .id_type
-        .as_deref()
-        .and_then(ClaimType::from_api)
+/// The claim a body makes, its fields decrypted: a body that is not a
+/// JSON object of strings or lacks a field is 4000001, a field that does
+/// not decrypt 4000303.
+fn claim_of(body: &[u8], key: &SymmetricKey) -> Result<Claim, ApiError> {
+    let mut fields = key
+        .open_json_body(body, &["idType"], &ENCRYPTED_CLAIM_FIELDS)
+        .map_err(|e| ApiError(e.error_code()))?;
+    let id_type = fields
+        .get("idType")
+        .and_then(|name| ClaimType::from_api(name))
         .ok_or(ApiError(ErrorCode::InvalidParameter))?;
-    let open = |field: Option<String>| -> Result<Option<Zeroizing<String>>, ApiError> {
-        field
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| key.decrypt_value(&v).map_err(|e| ApiError(e.error_code())))
-            .transpose()
-    };
     let required =
         |field: Option<Zeroizing<String>>| field.ok_or(ApiError(ErrorCode::InvalidParameter));
-    let name = required(open(body.name)?)?;
-    let resident_number = required(open(body.resident_number)?)?;
-    let issue_date = open(body.issue_date)?;
-    let driver_license_number = open(body.driver_license_number)?;
-    let serial_num = open(body.serial_num)?;
+    let name = required(fields.remove("name"))?;
+    let resident_number = required(fields.remove("residentNumber"))?;
+    let issue_date = fields.remove("issueDate");
+    let driver_license_number = fields.remove("driverLicenseNumber");
+    let serial_num = fields.remove("serialNum");
     match id_type {
         ClaimType::Resident if issue_date.is_none() => Err(ApiError(ErrorCode::InvalidParameter)),
         ClaimType::Driver if driver_license_number.is_none() => {
