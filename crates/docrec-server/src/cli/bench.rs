@@ -73,14 +73,14 @@ pub struct BenchArgs {
 }
 
 /// One file to recognise.
-pub struct Document {
+struct Document {
     kind: Kind,
     bytes: Vec<u8>,
 }
 
 /// How one recognition went: its kind, its result code (`None`: no answer
 /// came, a connection error) and how long it took.
-pub struct Sample {
+struct Sample {
     kind: Kind,
     code: Option<i64>,
     elapsed: Duration,
@@ -139,22 +139,14 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{workers} request(s) in flight against {url}");
                 let before = target.server_usage();
                 let (samples, wall) = target.run(&requests, workers);
-                let after = target.server_usage();
-                report.runs.push(run_report(
-                    workers,
-                    &samples,
-                    wall,
-                    before
-                        .zip(after)
-                        .map(|(b, a)| a.cpu_seconds - b.cpu_seconds),
-                    after.map(|a| a.peak_resident_bytes),
-                ));
+                let usage = before.zip(target.server_usage());
+                report.runs.push(run_report(workers, &samples, wall, usage));
             }
         }
         None => {
             if !docrec_ocr::engine::omp_thread_limit_is_set() {
                 eprintln!(
-                    "docrec: OMP_THREAD_LIMIT=1 is not set: every OCR call will be several times slower than in `docrec serve` as the README runs it"
+                    "docrec: OMP_THREAD_LIMIT=1 is not set: OCR will be several times slower than it should be (see the README)"
                 );
             }
             let most = worker_counts.iter().copied().max().unwrap_or(1);
@@ -174,16 +166,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                         elapsed: started.elapsed(),
                     }
                 });
-                let after = ProcessUsage::now();
-                report.runs.push(run_report(
-                    workers,
-                    &samples,
-                    wall,
-                    before
-                        .zip(after)
-                        .map(|(b, a)| a.cpu_seconds - b.cpu_seconds),
-                    after.map(|a| a.peak_resident_bytes),
-                ));
+                let usage = before.zip(ProcessUsage::now());
+                report.runs.push(run_report(workers, &samples, wall, usage));
             }
         }
     }
@@ -311,15 +295,15 @@ fn document_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// One run's report: `samples` from `workers` workers over `wall`, with
-/// the CPU time used and the peak memory when known.
+/// the recognizing process's usage before and after it when known.
 fn run_report(
     workers: usize,
     samples: &[Sample],
     wall: Duration,
-    cpu_seconds: Option<f64>,
-    peak_resident_bytes: Option<u64>,
+    usage: Option<(ProcessUsage, ProcessUsage)>,
 ) -> RunReport {
     let wall_seconds = wall.as_secs_f64().max(1e-9);
+    let cpu_seconds = usage.map(|(before, after)| after.cpu_seconds - before.cpu_seconds);
     let mut kinds = BTreeMap::new();
     for kind in Kind::ALL {
         let of_kind: Vec<&Sample> = samples.iter().filter(|s| s.kind == kind).collect();
@@ -334,7 +318,7 @@ fn run_report(
         documents_per_second: samples.len() as f64 / wall_seconds,
         cpu_seconds,
         cpu_cores_busy: cpu_seconds.map(|cpu| cpu / wall_seconds),
-        peak_resident_bytes,
+        peak_resident_bytes: usage.map(|(_, after)| after.peak_resident_bytes),
         all: kind_stats(&samples.iter().collect::<Vec<_>>()),
         kinds,
     }
@@ -432,16 +416,21 @@ mod tests {
             .collect();
         samples.push(sample(Kind::IdCard, Some(4000121), 500));
         samples.push(sample(Kind::IdCard, None, 900));
+        let usage = |cpu_seconds: f64, peak_resident_bytes: u64| ProcessUsage {
+            cpu_seconds,
+            resident_bytes: 0,
+            peak_resident_bytes,
+        };
         let run = run_report(
             2,
             &samples,
             Duration::from_secs(4),
-            Some(6.0),
-            Some(1 << 20),
+            Some((usage(10.0, 1 << 10), usage(16.0, 1 << 20))),
         );
         assert_eq!(run.requests, 102);
         assert!((run.documents_per_second - 25.5).abs() < 1e-9);
         assert_eq!(run.cpu_cores_busy, Some(1.5));
+        assert_eq!(run.peak_resident_bytes, Some(1 << 20));
         let cards = &run.kinds["credit-card"];
         assert_eq!(
             (cards.p50_ms, cards.p95_ms, cards.p99_ms),
