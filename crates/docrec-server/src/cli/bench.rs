@@ -120,7 +120,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let requests: Vec<&Document> = (0..args.rounds).flat_map(|_| &documents).collect();
 
     let mut report = BenchReport::new(
-        args.url.as_deref().unwrap_or("in-process"),
+        args.url.as_deref().unwrap_or(report::IN_PROCESS),
         args.rounds,
         &documents,
     );

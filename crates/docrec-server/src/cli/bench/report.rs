@@ -15,6 +15,10 @@ use serde::Serialize;
 use super::Document;
 use crate::cli::synth::Kind;
 
+/// The report's target when documents were recognised in the bench's own
+/// process.
+pub const IN_PROCESS: &str = "in-process";
+
 /// Everything a bench measured.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -135,6 +139,11 @@ pub fn html(report: &BenchReport) -> String {
         );
     }
     page.push_str("</table>\n");
+    page.push_str(if report.target == IN_PROCESS {
+        "<p>CPU and memory: this process's, in each run.</p>\n"
+    } else {
+        "<p>CPU and memory: the server's, from its /metrics; its peak memory is the most since it started.</p>\n"
+    });
     page.push_str(&throughput_chart(&report.runs));
 
     page.push_str("<h2>Latency</h2>\n<table><tr><th>workers</th><th>kind</th><th>documents</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>mean ms</th><th>result codes</th></tr>\n");
