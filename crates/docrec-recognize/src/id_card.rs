@@ -6,7 +6,8 @@
 //! issuer's name fades) and an OCR engine;
 //! gives an [`IdCard`] (the card's type and every key of its type in the
 //! API's order, each with its value, confidence and box in the upload's
-//! pixels, and the box of every text segment), or an [`IdCardError`].
+//! pixels, the box of every text segment and the box masking covers, the
+//! resident number's last six digits), or an [`IdCardError`].
 //!
 //! The steps:
 //! 1. find the card's outline and rectify it to a view 1000 pixels across,
