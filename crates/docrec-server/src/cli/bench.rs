@@ -356,18 +356,10 @@ fn print_tables(report: &BenchReport) {
         "workers", "requests", "seconds", "docs/s", "CPU s", "cores busy", "peak RSS"
     );
     for run in &report.runs {
+        let [cpu, busy, peak] = run.usage_cells();
         println!(
-            "{:>7} {:>8} {:>8.1} {:>7.2} {:>8} {:>10} {:>10}",
-            run.workers,
-            run.requests,
-            run.wall_seconds,
-            run.documents_per_second,
-            run.cpu_seconds
-                .map_or_else(|| "?".to_owned(), |c| format!("{c:.1}")),
-            run.cpu_cores_busy
-                .map_or_else(|| "?".to_owned(), |c| format!("{c:.2}")),
-            run.peak_resident_bytes
-                .map_or_else(|| "?".to_owned(), report::mebibytes),
+            "{:>7} {:>8} {:>8.1} {:>7.2} {cpu:>8} {busy:>10} {peak:>10}",
+            run.workers, run.requests, run.wall_seconds, run.documents_per_second,
         );
     }
     println!();
@@ -376,12 +368,7 @@ fn print_tables(report: &BenchReport) {
         "workers", "kind", "docs", "p50 ms", "p95 ms", "p99 ms", "mean ms"
     );
     for run in &report.runs {
-        for (kind, stats) in run.kinds.iter().chain([(&"all".to_owned(), &run.all)]) {
-            let codes: Vec<String> = stats
-                .result_codes
-                .iter()
-                .map(|(code, n)| format!("{code} ×{n}"))
-                .collect();
+        for (kind, stats) in run.rows() {
             println!(
                 "{:>7} {:<12} {:>5} {:>8.0} {:>8.0} {:>8.0} {:>8.0}  {}",
                 run.workers,
@@ -391,7 +378,7 @@ fn print_tables(report: &BenchReport) {
                 stats.p95_ms,
                 stats.p99_ms,
                 stats.mean_ms,
-                codes.join(", ")
+                stats.codes()
             );
         }
     }

@@ -90,8 +90,42 @@ impl BenchReport {
 }
 
 /// Bytes as MiB, for tables.
-pub fn mebibytes(bytes: u64) -> String {
+fn mebibytes(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+impl RunReport {
+    /// Each kind's numbers, then those over all kinds, by name: a table's
+    /// rows.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, &KindStats)> {
+        self.kinds
+            .iter()
+            .map(|(kind, stats)| (kind.as_str(), stats))
+            .chain([("all", &self.all)])
+    }
+
+    /// CPU seconds, cores busy and peak memory as a table shows them, `?`
+    /// for what is not known.
+    pub fn usage_cells(&self) -> [String; 3] {
+        let unknown = || "?".to_owned();
+        [
+            self.cpu_seconds.map_or_else(unknown, |c| format!("{c:.1}")),
+            self.cpu_cores_busy
+                .map_or_else(unknown, |c| format!("{c:.2}")),
+            self.peak_resident_bytes.map_or_else(unknown, mebibytes),
+        ]
+    }
+}
+
+impl KindStats {
+    /// The result codes and how often each came (`0 ×19, 4000121 ×1`).
+    pub fn codes(&self) -> String {
+        self.result_codes
+            .iter()
+            .map(|(code, n)| format!("{code} ×{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The colour of a kind in the charts.
@@ -126,16 +160,11 @@ pub fn html(report: &BenchReport) -> String {
 
     page.push_str("<h2>Throughput</h2>\n<table><tr><th>workers</th><th>requests</th><th>seconds</th><th>documents/s</th><th>CPU s</th><th>cores busy</th><th>peak memory</th></tr>\n");
     for run in &report.runs {
+        let [cpu, busy, peak] = run.usage_cells();
         let _ = writeln!(
             page,
-            "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            run.workers,
-            run.requests,
-            run.wall_seconds,
-            run.documents_per_second,
-            run.cpu_seconds.map_or_else(|| "?".to_owned(), |c| format!("{c:.1}")),
-            run.cpu_cores_busy.map_or_else(|| "?".to_owned(), |c| format!("{c:.2}")),
-            run.peak_resident_bytes.map_or_else(|| "?".to_owned(), mebibytes),
+            "<tr><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.2}</td><td>{cpu}</td><td>{busy}</td><td>{peak}</td></tr>",
+            run.workers, run.requests, run.wall_seconds, run.documents_per_second,
         );
     }
     page.push_str("</table>\n");
@@ -148,12 +177,7 @@ pub fn html(report: &BenchReport) -> String {
 
     page.push_str("<h2>Latency</h2>\n<table><tr><th>workers</th><th>kind</th><th>documents</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>mean ms</th><th>result codes</th></tr>\n");
     for run in &report.runs {
-        for (kind, stats) in run.kinds.iter().chain([(&"all".to_owned(), &run.all)]) {
-            let codes: Vec<String> = stats
-                .result_codes
-                .iter()
-                .map(|(code, n)| format!("{code} ×{n}"))
-                .collect();
+        for (kind, stats) in run.rows() {
             let _ = writeln!(
                 page,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{}</td></tr>",
@@ -164,7 +188,7 @@ pub fn html(report: &BenchReport) -> String {
                 stats.p95_ms,
                 stats.p99_ms,
                 stats.mean_ms,
-                escape(&codes.join(", ")),
+                escape(&stats.codes()),
             );
         }
     }
