@@ -800,6 +800,150 @@ fn request_keys_expire() {
         .assert_failure(4000122);
 }
 
+/// Polls `done` every 200 ms for at most `limit`; gives whether it came
+/// true.
+fn eventually(limit: Duration, done: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    done()
+}
+
+#[test]
+fn the_sweeper_deletes_what_has_expired_and_keeps_the_rest() {
+    // Everything expires 8 s after it is made and the sweeper runs every
+    // second: each row is counted right after it is made, then must be
+    // gone within a few sweeps, on the suite's database.
+    let server = Server::start(&[
+        ("DOCREC_SWEEP_SECONDS", "1"),
+        ("DOCREC_REQUEST_KEY_TTL_SECONDS", "8"),
+        ("DOCREC_AUTH_LOCK_SECONDS", "8"),
+        ("DOCREC_TOKEN_TTL_SECONDS", "8"),
+        ("DOCREC_KEY_GRACE_SECONDS", "8"),
+    ]);
+    let this_app_key = format!("app_key = '{APP_KEY}'");
+    let all = "1 = 1";
+
+    // A failed authenticity check (its Request-Key is used up by it), then
+    // a Request-Key never used.
+    let card = id_card_of("resident");
+    let key = [43u8; 32];
+    let (_, used) = post_id_card(&server, "id-card", &key, &card.encoded);
+    let wrong = [
+        ("name", truth_value(&card, "name")),
+        ("residentNumber", "9001011234568"),
+        ("issueDate", "19990101"),
+    ];
+    let answer = check_authenticity(&server, "resident", &wrong, used.as_deref());
+    assert_eq!(
+        answer.assert_success(),
+        &serde_json::json!({"isAuthenticity": false})
+    );
+    assert_eq!(server.count_rows("authenticity_failures", all), 1);
+    let (answer, unused) = post_id_card(&server, "id-card", &key, &card.encoded);
+    answer.assert_success();
+    assert!(unused.is_some());
+    assert_eq!(server.count_rows("request_keys", all), 1);
+
+    // An access token.
+    let member = Member::new(&server, "member");
+    member.token(&server);
+    assert_eq!(server.count_rows("access_tokens", all), 1);
+
+    // A credit-card key pair rotated out.
+    fetch_public_key(&server, "credit-card");
+    admin(&server, &["rotate-keys", "--service", "credit-card"]);
+    let credit_card_keys = format!("{this_app_key} AND service = 'credit-card'");
+    assert_eq!(server.count_rows("envelope_keys", &credit_card_keys), 2);
+
+    // Rate limit counters of this second and this day (a request is
+    // counted before its body is read, so an empty one is enough), and a
+    // day of usage statistics from long ago beside today's.
+    admin(
+        &server,
+        &[
+            "limits",
+            "set",
+            "--app-key",
+            APP_KEY,
+            "--service",
+            "credit-card",
+            "--per-second",
+            "100",
+            "--per-day",
+            "1000",
+        ],
+    );
+    server.post_image(b"", "empty.png").assert_failure(4000004);
+    let counters = |period: &str| {
+        server.count_rows(
+            "usage_counters",
+            &format!("{this_app_key} AND period = '{period}'"),
+        )
+    };
+    assert_eq!(counters("second"), 1);
+    assert_eq!(counters("day"), 1);
+    server.sql(&format!(
+        "INSERT INTO usage_stats (app_key, service, day, result_code, count) \
+         VALUES ('{APP_KEY}', 'credit-card', '2020-01-01', 0, 3)"
+    ));
+    let long_ago = "day = '2020-01-01'";
+
+    let left = || {
+        [
+            server.count_rows("request_keys", all),
+            server.count_rows("authenticity_failures", all),
+            server.count_rows("access_tokens", all),
+            counters("second"),
+            server.count_rows("envelope_keys", &credit_card_keys) - 1,
+            server.count_rows("usage_stats", long_ago),
+        ]
+    };
+    assert!(
+        eventually(Duration::from_secs(30), || left() == [0; 6]),
+        "not swept (Request-Keys, failures, tokens, second counters, \
+         old key pairs, old usage rows): {:?}",
+        left()
+    );
+
+    // What is still needed stays: this day's counter and statistics, the
+    // newest key pair (which still opens envelopes), the member's access
+    // key.
+    assert_eq!(counters("day"), 1);
+    assert!(server.count_rows("usage_stats", &this_app_key) >= 1);
+    let newest = fetch_public_key(&server, "credit-card");
+    assert_eq!(newest.version, "2");
+    let credit_card = docrec_synth::credit_card(CARD_SEED, Level::Clean).unwrap();
+    let key = [7u8; 32];
+    let form = image_form(&aes(&key, &credit_card.encoded, false), "card.bin");
+    post_card_v2(
+        &server,
+        Some(&newest.version),
+        Some(&newest.wrap(&key)),
+        form,
+    )
+    .assert_success();
+    member.token(&server);
+
+    // The metrics say what went.
+    for data in [
+        "request_keys",
+        "authenticity_failures",
+        "access_tokens",
+        "usage_counters",
+        "envelope_keys",
+        "usage_stats",
+    ] {
+        let name = format!("docrec_retention_deleted_rows_total{{data=\"{data}\"}}");
+        let deleted = server.metric(&name).unwrap_or_default();
+        assert!(deleted >= 1.0, "{name} is {deleted}");
+    }
+}
+
 #[test]
 fn id_card_endpoints_need_the_id_card_service_and_its_use_request_approved() {
     let server = Server::start(&[]);

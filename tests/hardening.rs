@@ -582,3 +582,44 @@ fn tls_half_configured_or_with_a_key_of_another_certificate_stops_the_server() {
         assert!(stderr.contains(message), "{stderr}");
     }
 }
+
+#[test]
+fn settings_out_of_range_stop_the_server_with_the_variable_named() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value, message) in [
+        (
+            "DOCREC_SWEEP_SECONDS",
+            "0",
+            "DOCREC_SWEEP_SECONDS must be at least 1",
+        ),
+        (
+            "DOCREC_SWEEP_SECONDS",
+            "soon",
+            "DOCREC_SWEEP_SECONDS=\"soon\" is not valid",
+        ),
+        (
+            "DOCREC_HEADER_TIMEOUT_SECONDS",
+            "0",
+            "DOCREC_HEADER_TIMEOUT_SECONDS must be at least 1",
+        ),
+        (
+            "DOCREC_BODY_TIMEOUT_SECONDS",
+            "0",
+            "DOCREC_BODY_TIMEOUT_SECONDS must be at least 1",
+        ),
+        ("DOCREC_WORKERS", "0", "DOCREC_WORKERS must be at least 1"),
+    ] {
+        let output = docrec()
+            .arg("serve")
+            .env("DOCREC_LISTEN", "127.0.0.1:0")
+            .env("DOCREC_DATA_DIR", dir.path().join("data"))
+            .env("DATABASE_URL", "")
+            .env("DOCREC_WORKERS", "1")
+            .env(name, value)
+            .output()
+            .expect("running docrec serve");
+        assert!(!output.status.success(), "{name}={value} started");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{name}={value}: {stderr}");
+    }
+}

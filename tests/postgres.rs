@@ -1,6 +1,7 @@
 //! Black-box tests of docrec on PostgreSQL (`DATABASE_URL`): a database
 //! that goes away answers 5000003 within a bounded time, without a hang or
-//! a panic, and the node recovers when it is back. Each test runs its own
+//! a panic, the retention sweeper counts its failures, and the node
+//! recovers when it is back. Each test runs its own
 //! cluster (`scripts/postgres.sh`, Debian's postgresql package), since it
 //! stops it.
 
@@ -20,7 +21,7 @@ fn authenticated_request(server: &Server) -> common::Answer {
 fn a_database_that_goes_away_answers_5000003_in_bounded_time_and_the_node_recovers() {
     let cluster = Cluster::start();
     let database = TestDatabase::create(&cluster.admin_url);
-    let server = Server::start_on(&database, &[]);
+    let server = Server::start_on(&database, &[("DOCREC_SWEEP_SECONDS", "1")]);
     authenticated_request(&server).assert_failure(4000004);
 
     cluster.stop();
@@ -37,6 +38,13 @@ fn a_database_that_goes_away_answers_5000003_in_bounded_time_and_the_node_recove
         server
             .send(server.client.get(server.url(probe)))
             .assert_failure(5000003);
+    }
+    // The sweeper fails too, says so in /metrics, and goes on.
+    let sweep_failures = r#"docrec_retention_sweep_failures_total{data="request_keys"}"#;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.metric(sweep_failures).unwrap_or_default() < 1.0 {
+        assert!(Instant::now() < deadline, "no failed sweep in /metrics");
+        std::thread::sleep(Duration::from_millis(200));
     }
 
     cluster.resume();

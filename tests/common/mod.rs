@@ -663,6 +663,45 @@ impl Server {
         everything
     }
 
+    /// Runs `sql` on the server's database with its own client (`sqlite3`
+    /// on the data dir's file, or `psql` on its PostgreSQL database), as
+    /// an operator would; gives what it printed, trimmed.
+    pub fn sql(&self, sql: &str) -> String {
+        let mut command = match self.postgres_url() {
+            Some(url) => {
+                let mut psql = Command::new("psql");
+                psql.args(["-qtA", "-v", "ON_ERROR_STOP=1", url, "-c", sql]);
+                psql
+            }
+            None => {
+                let mut sqlite = Command::new("sqlite3");
+                sqlite
+                    .args(["-bail", "-cmd", ".timeout 5000"])
+                    .arg(self.data_dir().join(docrec_store::SQLITE_FILE_NAME))
+                    .arg(sql);
+                sqlite
+            }
+        };
+        let out = command
+            .output()
+            .expect("running sqlite3 or psql (Debian's sqlite3, postgresql-client)");
+        assert!(
+            out.status.success(),
+            "{sql:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// How many rows of `table` match `condition` (SQL), in the server's
+    /// database.
+    pub fn count_rows(&self, table: &str, condition: &str) -> i64 {
+        let printed = self.sql(&format!("SELECT count(*) FROM {table} WHERE {condition}"));
+        printed
+            .parse()
+            .unwrap_or_else(|_| panic!("a count, not {printed:?}"))
+    }
+
     /// The credit-card route of `app_key`.
     pub fn card_url(&self, app_key: &str) -> String {
         self.url(&format!("/v1.0/appkeys/{app_key}/credit-card"))

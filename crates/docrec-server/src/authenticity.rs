@@ -8,7 +8,8 @@
 //!   stored only as its SHA-256; the recognised fields behind it are sealed
 //!   with the key ring. It is valid for `DOCREC_REQUEST_KEY_TTL_SECONDS`
 //!   (an hour), for the appKey and `idType` it was issued to, once: a check
-//!   deletes it, and a sweeper deletes the expired ones every minute.
+//!   deletes it, and a sweeper deletes the expired ones every minute
+//!   (`DOCREC_SWEEP_SECONDS`).
 //! - Five failed checks of one resident number lock it (4000123) until a
 //!   day (`DOCREC_AUTH_LOCK_SECONDS`) after the last failure; a check that
 //!   passes clears the count. Every failed check counts: a self-hosted
@@ -464,21 +465,22 @@ impl Authenticity {
     }
 
     /// Deletes the expired Request-Keys (and the fields sealed behind
-    /// them) and the failed checks that no longer count towards a lock;
-    /// gives how many rows.
-    pub async fn sweep(&self) -> Result<u64, ErrorCode> {
-        let now = unix_now();
-        let keys = self
-            .store
-            .sweep_request_keys(now)
+    /// them); gives how many.
+    pub async fn sweep_request_keys(&self) -> Result<u64, ErrorCode> {
+        self.store
+            .sweep_request_keys(unix_now())
             .await
-            .map_err(|e| e.error_code())?;
-        let failures = self
-            .store
-            .sweep_authenticity_failures(now.saturating_sub(self.lock_window.as_secs() as i64))
+            .map_err(|e| e.error_code())
+    }
+
+    /// Deletes the failed checks that no longer count towards a lock;
+    /// gives how many.
+    pub async fn sweep_failures(&self) -> Result<u64, ErrorCode> {
+        let counted_since = unix_now().saturating_sub(self.lock_window.as_secs() as i64);
+        self.store
+            .sweep_authenticity_failures(counted_since)
             .await
-            .map_err(|e| e.error_code())?;
-        Ok(keys + failures)
+            .map_err(|e| e.error_code())
     }
 }
 

@@ -27,6 +27,7 @@
 //! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
 //! | `DOCREC_TOKEN_TTL_SECONDS` | 86 400 (a day) | how long an access token of `POST /oauth2/token/create` is valid |
 //! | `DOCREC_USAGE_RETENTION_DAYS` | 400 | how many days of usage statistics are kept (0: all) |
+//! | `DOCREC_SWEEP_SECONDS` | 60 | how often expired data is deleted (Request-Keys, tokens, counters, retired key pairs, old usage statistics) |
 //! | `DOCREC_ADMIN_TOKEN` | — | the operator's token of the admin HTTP API (`/admin/v1/...`, at least 24 characters); without it the admin API is not served |
 
 use std::net::SocketAddr;
@@ -81,6 +82,8 @@ pub struct Config {
     pub token_ttl: Duration,
     /// How many days of usage statistics are kept; `None`: all.
     pub usage_retention_days: Option<u32>,
+    /// How often expired data is deleted.
+    pub sweep_interval: Duration,
     /// The admin API's operator token.
     pub operator_token: Option<OperatorToken>,
 }
@@ -109,6 +112,15 @@ where
             .parse()
             .map(Some)
             .map_err(|e| anyhow::anyhow!("{name}={v:?} is not valid: {e}")),
+    }
+}
+
+/// A period of whole seconds from `name`, `default` when unset; zero is
+/// refused (no request could arrive in it, and no timer may tick at it).
+fn whole_seconds(name: &str, default: u64) -> anyhow::Result<Duration> {
+    match parsed(name)?.unwrap_or(default) {
+        0 => bail!("{name} must be at least 1"),
+        seconds => Ok(Duration::from_secs(seconds)),
     }
 }
 
@@ -182,12 +194,8 @@ impl Config {
             limits,
             workers,
             queue_limit,
-            body_timeout: Duration::from_secs(
-                parsed("DOCREC_BODY_TIMEOUT_SECONDS")?.unwrap_or(60),
-            ),
-            header_timeout: Duration::from_secs(
-                parsed("DOCREC_HEADER_TIMEOUT_SECONDS")?.unwrap_or(30),
-            ),
+            body_timeout: whole_seconds("DOCREC_BODY_TIMEOUT_SECONDS", 60)?,
+            header_timeout: whole_seconds("DOCREC_HEADER_TIMEOUT_SECONDS", 30)?,
             engine: EngineConfig {
                 tessdata_dir: var("DOCREC_TESSDATA_DIR").map(PathBuf::from),
                 languages: "eng".to_owned(),
@@ -216,6 +224,7 @@ impl Config {
                 0 => None,
                 days => Some(days),
             },
+            sweep_interval: whole_seconds("DOCREC_SWEEP_SECONDS", 60)?,
             operator_token: match var("DOCREC_ADMIN_TOKEN") {
                 None => None,
                 Some(token) => Some(OperatorToken::new(&token).with_context(|| {

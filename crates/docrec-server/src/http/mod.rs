@@ -302,11 +302,14 @@ async fn run(config: Config) -> anyhow::Result<()> {
         config.authenticity_lock,
     );
     let auth = Auth::new(&store, config.token_ttl);
+    let metrics = Arc::new(observe::Metrics::new());
     tokio::spawn(sweep_expired(
         authenticity.clone(),
         auth.clone(),
         keys.clone(),
         config.usage_retention_days,
+        Arc::clone(&metrics),
+        config.sweep_interval,
     ));
     let engine_config = config.engine.clone();
     let (workers, wait) = (config.workers, config.engine_wait);
@@ -325,7 +328,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         },
         natural_http_status: config.natural_http_status,
         masking_by_default: config.masking_by_default,
-        metrics: Arc::new(observe::Metrics::new()),
+        metrics,
         recognition_slots: RecognitionSlots::new(workers, config.queue_limit),
         body_timeout: config.body_timeout,
     };
@@ -373,52 +376,65 @@ async fn ensure_app_key(store: &Store, config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes, every minute for as long as the server runs, what is no
+/// Deletes, every `interval` for as long as the server runs, what is no
 /// longer needed: expired Request-Keys (and the fields sealed behind
 /// them), failed authenticity checks that no longer count, expired access
 /// tokens, the rate limit counters of past periods, envelope key pairs
 /// past their grace period and usage statistics older than
-/// `usage_retention_days`.
+/// `usage_retention_days`. Each sweep's rows or failure go to `metrics`;
+/// a failure is logged too and tried again at the next tick.
 async fn sweep_expired(
     authenticity: Authenticity,
     auth: Auth,
     keys: Keys,
     usage_retention_days: Option<u32>,
+    metrics: Arc<observe::Metrics>,
+    interval: std::time::Duration,
 ) {
-    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut ticks = tokio::time::interval(interval);
+    // A sweep slowed by a database that does not answer is followed by
+    // the next one an interval later, not by a burst of missed ones.
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        every_minute.tick().await;
-        if let Err(code) = authenticity.sweep().await {
-            tracing::warn!(
-                result_code = code.code(),
-                "could not delete expired Request-Keys"
-            );
-        }
-        if let Err(code) = auth.sweep_tokens(crate::keys::unix_now()).await {
-            tracing::warn!(
-                result_code = code.code(),
-                "could not delete expired access tokens"
-            );
-        }
-        if let Err(code) = auth.sweep_counters(crate::keys::unix_now()).await {
-            tracing::warn!(
-                result_code = code.code(),
-                "could not delete the rate limit counters of past periods"
-            );
-        }
-        if let Err(code) = keys.sweep_retired().await {
-            tracing::warn!(
-                result_code = code.code(),
-                "could not delete the envelope key pairs past their grace period"
-            );
-        }
-        if let Some(days) = usage_retention_days {
-            if let Err(code) = auth.sweep_usage(crate::keys::unix_now(), days).await {
-                tracing::warn!(
-                    result_code = code.code(),
-                    "could not delete the usage statistics past their retention"
-                );
+        ticks.tick().await;
+        let now = crate::keys::unix_now();
+        let sweep = |data: &'static str, what: &'static str, deleted: Result<u64, ErrorCode>| {
+            if let Err(code) = &deleted {
+                tracing::warn!(result_code = code.code(), "could not delete {what}");
             }
+            metrics.observe_sweep(data, deleted);
+        };
+        sweep(
+            "request_keys",
+            "expired Request-Keys",
+            authenticity.sweep_request_keys().await,
+        );
+        sweep(
+            "authenticity_failures",
+            "failed authenticity checks past the lock window",
+            authenticity.sweep_failures().await,
+        );
+        sweep(
+            "access_tokens",
+            "expired access tokens",
+            auth.sweep_tokens(now).await,
+        );
+        sweep(
+            "usage_counters",
+            "the rate limit counters of past periods",
+            auth.sweep_counters(now).await,
+        );
+        sweep(
+            "envelope_keys",
+            "the envelope key pairs past their grace period",
+            keys.sweep_retired().await,
+        );
+        if let Some(days) = usage_retention_days {
+            sweep(
+                "usage_stats",
+                "the usage statistics past their retention",
+                auth.sweep_usage(now, days).await,
+            );
         }
     }
 }

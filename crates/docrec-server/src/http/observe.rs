@@ -1,8 +1,9 @@
 //! What operators watch: `GET /metrics` (Prometheus' text format:
 //! requests by route and result code, latency histograms per route, the
 //! OCR engines in use, the queue waiting for one and the places left
-//! before recognitions are refused, and the process's CPU time, resident
-//! memory and peak resident memory), a request id on
+//! before recognitions are refused, the rows the retention sweeper deleted,
+//! and the process's CPU time, resident memory and peak resident memory),
+//! a request id on
 //! every request (`X-Request-Id`, echoed, and in the log line) and
 //! `GET /ready` (the database answers and the engines are started).
 //!
@@ -13,6 +14,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use docrec_errors::ErrorCode;
 use docrec_ocr::EnginePool;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -38,6 +40,11 @@ struct Route {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Stored {
+    data: &'static str,
+}
+
 /// Latency buckets: 5 ms to about 20 s, doubling.
 fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.005, 2.0, 13))
@@ -52,6 +59,8 @@ pub struct Metrics {
     engines: Gauge,
     engine_queue: Gauge,
     recognition_places_free: Gauge,
+    retention_deleted: Family<Stored, Counter>,
+    retention_failed: Family<Stored, Counter>,
     cpu_seconds: Counter<f64, AtomicU64>,
     /// Held while `cpu_seconds` is brought up to date, so that two scrapes
     /// at once do not both add the same time.
@@ -121,8 +130,22 @@ impl Metrics {
             "The most resident memory the docrec process has had since it started",
             peak_resident_bytes.clone(),
         );
+        let retention_deleted = Family::<Stored, Counter>::default();
+        registry.register(
+            "docrec_retention_deleted_rows",
+            "Rows the retention sweeper deleted, by what they held",
+            retention_deleted.clone(),
+        );
+        let retention_failed = Family::<Stored, Counter>::default();
+        registry.register(
+            "docrec_retention_sweep_failures",
+            "Sweeps that could not delete (the database did not answer), by what they were to delete",
+            retention_failed.clone(),
+        );
         Metrics {
             registry,
+            retention_deleted,
+            retention_failed,
             cpu_seconds,
             cpu_seconds_update: Mutex::new(()),
             resident_bytes,
@@ -148,6 +171,20 @@ impl Metrics {
         self.latency
             .get_or_create(&Route { route })
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts a sweep of `data` (a table's name, as the README lists
+    /// them): the rows it deleted, or its failure.
+    pub fn observe_sweep(&self, data: &'static str, deleted: Result<u64, ErrorCode>) {
+        let label = Stored { data };
+        match deleted {
+            Ok(rows) => {
+                self.retention_deleted.get_or_create(&label).inc_by(rows);
+            }
+            Err(_) => {
+                self.retention_failed.get_or_create(&label).inc();
+            }
+        }
     }
 
     /// The metrics in Prometheus' text format, with the engine pool's
