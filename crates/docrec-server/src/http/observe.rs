@@ -1,11 +1,11 @@
 //! What operators watch: `GET /metrics` (Prometheus' text format:
 //! requests by route and result code, latency histograms per route, the
 //! OCR engines in use, the queue waiting for one and the places left
-//! before recognitions are refused, the rows the retention sweeper deleted,
-//! and the process's CPU time, resident memory and peak resident memory),
-//! a request id on
-//! every request (`X-Request-Id`, echoed, and in the log line) and
-//! `GET /ready` (the database answers and the engines are started).
+//! before recognitions are refused, the rows the retention sweeper deleted
+//! and its failed sweeps, and the process's CPU time, resident memory and
+//! peak resident memory), a request id on every request (`X-Request-Id`,
+//! echoed, and in the log line) and `GET /ready` (the database answers and
+//! the engines are started).
 //!
 //! Routes are labelled by their template (`/v1.0/appkeys/{app_key}/...`),
 //! never by an appKey or a value from a document.
