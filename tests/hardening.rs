@@ -568,19 +568,26 @@ fn tls_half_configured_or_with_a_key_of_another_certificate_stops_the_server() {
             "does not go with the certificate",
         ),
     ] {
-        let output = docrec()
-            .arg("serve")
-            .env("DOCREC_LISTEN", "127.0.0.1:0")
-            .env("DOCREC_DATA_DIR", dir.path().join("data"))
-            .env("DATABASE_URL", "")
-            .env("DOCREC_WORKERS", "1")
-            .envs(env)
-            .output()
-            .expect("running docrec serve");
-        assert!(!output.status.success());
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains(message), "{stderr}");
+        assert_serve_refuses(dir.path(), &env, message);
     }
+}
+
+/// Runs `docrec serve` on SQLite in `dir` with `env` on top of one worker
+/// and a free port, and asserts that it stops at once with `message` in
+/// its error output.
+fn assert_serve_refuses(dir: &std::path::Path, env: &[(&str, &str)], message: &str) {
+    let output = docrec()
+        .arg("serve")
+        .env("DOCREC_LISTEN", "127.0.0.1:0")
+        .env("DOCREC_DATA_DIR", dir.join("data"))
+        .env("DATABASE_URL", "")
+        .env("DOCREC_WORKERS", "1")
+        .envs(env.iter().copied())
+        .output()
+        .expect("running docrec serve");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{env:?} started");
+    assert!(stderr.contains(message), "{env:?}: {stderr}");
 }
 
 #[test]
@@ -609,17 +616,6 @@ fn settings_out_of_range_stop_the_server_with_the_variable_named() {
         ),
         ("DOCREC_WORKERS", "0", "DOCREC_WORKERS must be at least 1"),
     ] {
-        let output = docrec()
-            .arg("serve")
-            .env("DOCREC_LISTEN", "127.0.0.1:0")
-            .env("DOCREC_DATA_DIR", dir.path().join("data"))
-            .env("DATABASE_URL", "")
-            .env("DOCREC_WORKERS", "1")
-            .env(name, value)
-            .output()
-            .expect("running docrec serve");
-        assert!(!output.status.success(), "{name}={value} started");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains(message), "{name}={value}: {stderr}");
+        assert_serve_refuses(dir.path(), &[(name, value)], message);
     }
 }
