@@ -335,13 +335,20 @@ impl TestDatabase {
 
 /// The rows of the database at `url`, as `pg_dump` writes them.
 fn pg_dump(url: &str) -> Vec<u8> {
-    let out = Command::new("pg_dump")
-        .args(["--data-only", url])
+    let mut pg_dump = Command::new("pg_dump");
+    pg_dump.args(["--data-only", url]);
+    client_output(pg_dump, "pg_dump (Debian's postgresql-client)")
+}
+
+/// Runs a database client (`what` names it in messages) and gives what it
+/// printed; its failure fails the test with what it said.
+fn client_output(mut command: Command, what: &str) -> Vec<u8> {
+    let out = command
         .output()
-        .expect("running pg_dump (Debian's postgresql-client)");
+        .unwrap_or_else(|e| panic!("running {what}: {e}"));
     assert!(
         out.status.success(),
-        "pg_dump: {}",
+        "{what}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
@@ -416,17 +423,13 @@ impl Drop for Cluster {
     }
 }
 
-/// Runs one SQL statement with `psql` on `url`.
-pub fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args(["-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
-        .output()
-        .expect("running psql (Debian's postgresql-client)");
-    assert!(
-        out.status.success(),
-        "psql {sql:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+/// Runs one SQL statement with `psql` on `url`; gives what it printed
+/// (rows unaligned, without headers), trimmed.
+pub fn psql(url: &str, sql: &str) -> String {
+    let mut psql = Command::new("psql");
+    psql.args(["-qtA", "-v", "ON_ERROR_STOP=1", url, "-c", sql]);
+    let printed = client_output(psql, &format!("psql {sql:?} (Debian's postgresql-client)"));
+    String::from_utf8_lossy(&printed).trim().to_owned()
 }
 
 /// One server shared by the tests of a binary that are running at the same
@@ -667,30 +670,16 @@ impl Server {
     /// on the data dir's file, or `psql` on its PostgreSQL database), as
     /// an operator would; gives what it printed, trimmed.
     pub fn sql(&self, sql: &str) -> String {
-        let mut command = match self.postgres_url() {
-            Some(url) => {
-                let mut psql = Command::new("psql");
-                psql.args(["-qtA", "-v", "ON_ERROR_STOP=1", url, "-c", sql]);
-                psql
-            }
-            None => {
-                let mut sqlite = Command::new("sqlite3");
-                sqlite
-                    .args(["-bail", "-cmd", ".timeout 5000"])
-                    .arg(self.data_dir().join(docrec_store::SQLITE_FILE_NAME))
-                    .arg(sql);
-                sqlite
-            }
-        };
-        let out = command
-            .output()
-            .expect("running sqlite3 or psql (Debian's sqlite3, postgresql-client)");
-        assert!(
-            out.status.success(),
-            "{sql:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+        if let Some(url) = self.postgres_url() {
+            return psql(url, sql);
+        }
+        let mut sqlite = Command::new("sqlite3");
+        sqlite
+            .args(["-bail", "-cmd", ".timeout 5000"])
+            .arg(self.data_dir().join(docrec_store::SQLITE_FILE_NAME))
+            .arg(sql);
+        let printed = client_output(sqlite, &format!("sqlite3 {sql:?} (Debian's sqlite3)"));
+        String::from_utf8_lossy(&printed).trim().to_owned()
     }
 
     /// How many rows of `table` match `condition` (SQL), in the server's
