@@ -11,7 +11,9 @@ set -euo pipefail
 packages=(
   build-essential pkg-config libclang-dev
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-kor
-  fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-ocr-a fonts-ocr-b fonts-nanum
+  fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-ocr-a fonts-ocr-b
+  fonts-nanum fonts-nanum-extra fonts-nanum-coding fonts-unfonts-core fonts-unfonts-extra
+  fonts-baekmuk fonts-noto-cjk fonts-noto-cjk-extra fonts-lexi-gulim fonts-lexi-saebom
   poppler-utils sqlite3 curl ca-certificates openssl postgresql
 )
 

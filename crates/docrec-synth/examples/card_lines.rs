@@ -122,7 +122,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             writeln!(
                 tsv,
                 "{name}\t{kind}\t{style}\t{}\t{degradation}\t{prep}\t{text}",
-                card.face.family()
+                card.face.name()
             )?;
             lines += 1;
         }

@@ -928,7 +928,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
     Ok(RenderedCertificate {
         image,
         content,
-        font: body_face.family(),
+        font: body_face.name(),
         text_runs: runs.into_inner(),
     })
 }

@@ -121,6 +121,11 @@ impl Mask {
         let mut boxes = Vec::with_capacity(glyphs.len());
         let mut total: Option<BoxF> = None;
         for g in glyphs {
+            debug_assert!(
+                g.ch.is_whitespace() || font.glyph_id(g.ch).0 != 0,
+                "the face has no glyph for {:?} (it would draw .notdef)",
+                g.ch
+            );
             let glyph = font
                 .glyph_id(g.ch)
                 .with_scale_and_position(scale, ab_glyph::point(g.x, g.baseline));

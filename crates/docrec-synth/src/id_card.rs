@@ -587,7 +587,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
     Ok(RenderedIdCard {
         image: image::DynamicImage::ImageRgb8(card).to_rgba8(),
         content,
-        font: face.family(),
+        font: face.name(),
     })
 }
 

@@ -70,6 +70,8 @@ pub enum SynthError {
     FontInvalid { path: PathBuf },
     #[error("unknown level {0:?} (expected clean, photo or hard)")]
     UnknownLevel(String),
+    #[error("unknown group {0:?} (expected development, validation or test)")]
+    UnknownGroup(String),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -178,7 +180,7 @@ pub fn credit_card(seed: u64, level: Level) -> Result<SyntheticCard, SynthError>
         level,
         brand: card.number.brand.name().to_string(),
         style: card.style.name().to_string(),
-        font: card.face.family().to_string(),
+        font: card.face.name().to_string(),
         total_card_num: card.number.digits.clone(),
         card_nums: card.number.groups.clone(),
         valid_thru: card.valid_thru.clone(),

@@ -165,7 +165,7 @@ pub fn text_layer_pdf(runs: &[TextRun], page_size: (u32, u32)) -> Result<Vec<u8>
     writer.stream("", content.as_bytes());
     for (i, face) in faces.iter().enumerate() {
         let first = 5 + 4 * i;
-        let name: String = face.face.family().chars().filter(|c| *c != ' ').collect();
+        let name: String = face.face.name().chars().filter(|c| *c != ' ').collect();
         writer.object(
             format!(
                 "<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H \
