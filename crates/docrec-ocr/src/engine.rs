@@ -13,6 +13,7 @@ use tesseract::plumbing::tesseract_sys::TessOcrEngineMode_OEM_LSTM_ONLY;
 use tesseract::plumbing::TessBaseApi;
 use tesseract::PageSegMode;
 
+use crate::canonical::canonical_text;
 use crate::geometry::Rect;
 
 /// Where the engine's language data comes from.
@@ -224,7 +225,7 @@ impl Engine {
             .as_ref()
             .to_str()
             .map_err(|e| OcrError::Output(e.to_string()))?;
-        Ok(join_unspaced(words, text))
+        Ok(join_unspaced(words, &canonical_text(text)))
     }
 }
 
@@ -302,7 +303,7 @@ fn silence_leptonica() {
 }
 
 /// Parses Tesseract's TSV output and keeps the words (level 5) that have
-/// text. Columns: level, page, block, paragraph, line, word, left, top,
+/// text, in canonical form ([`crate::canonical`]). Columns: level, page, block, paragraph, line, word, left, top,
 /// width, height, conf, text.
 fn parse_tsv(tsv: &str) -> Vec<Word> {
     tsv.lines()
@@ -315,10 +316,11 @@ fn parse_tsv(tsv: &str) -> Vec<Word> {
             if text.is_empty() {
                 return None;
             }
+            let text = canonical_text(text);
             let num = |i: usize| cols[i].parse::<i64>().ok();
             let conf = cols[10].parse::<f32>().ok()?;
             Some(Word {
-                text: text.to_owned(),
+                text,
                 conf: (conf / 100.0).clamp(0.0, 1.0),
                 rect: Rect::new(
                     num(6)? as i32,

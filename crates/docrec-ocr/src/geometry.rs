@@ -103,6 +103,12 @@ impl Quad {
         twice.abs() / 2.0
     }
 
+    /// The quadrilateral with every coordinate multiplied by `factor`: a box
+    /// found in a scaled copy of an image, in the image's own pixels.
+    pub fn scaled(&self, factor: f32) -> Quad {
+        Quad::new(self.corners.map(|(x, y)| (x * factor, y * factor)))
+    }
+
     /// The length of side `i` (from corner `i` to corner `i + 1`).
     pub fn side(&self, i: usize) -> f32 {
         let (x0, y0) = self.corners[i % 4];
@@ -136,5 +142,6 @@ mod tests {
         assert_eq!(q.side(0), 4.0);
         assert_eq!(q.side(1), 3.0);
         assert_eq!(q.to_pixels(), [0, 0, 4, 0, 4, 3, 0, 3]);
+        assert_eq!(q.scaled(0.5).to_pixels(), [0, 0, 2, 0, 2, 2, 0, 2]);
     }
 }

@@ -8,6 +8,8 @@
 //! - [`detect`]: finding a document's quadrilateral in a photo and
 //!   rectifying it to an upright, fixed-size image, keeping the mapping back
 //!   to the upload's coordinates.
+//! - [`canonical`]: one spelling for the dashes, slashes and full-width
+//!   forms the models give (`17—16` is `17-16`), applied to every word.
 //! - [`engine`]: one initialised Tesseract instance; every call sets its page
 //!   segmentation mode (settings persist on a pooled engine) and returns
 //!   [`Word`]s in the coordinates of the image it was given.
@@ -24,6 +26,7 @@
 //! times slower on a small machine. [`engine::omp_thread_limit_is_set`] lets
 //! the binary warn when it is missing.
 
+pub mod canonical;
 pub mod detect;
 pub mod engine;
 pub mod geometry;

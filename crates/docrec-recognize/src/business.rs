@@ -33,8 +33,9 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_ocr::canonical::canonical_text;
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
-use docrec_ocr::preprocess::{flatten_paper, line_cut};
+use docrec_ocr::preprocess::{enlarged_to_long_side, flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
 use regex::Regex;
@@ -106,15 +107,12 @@ pub struct BusinessResult {
 
 impl BusinessCertificate {
     /// The same certificate with every box scaled by `factor` (pixels of a
-    /// rendered PDF page to its points).
+    /// rendered PDF page to its points, of an enlarged upload to its own).
     pub fn scaled(mut self, factor: f32) -> BusinessCertificate {
-        let scale = |quad: &mut Quad| {
-            quad.corners = quad.corners.map(|(x, y)| (x * factor, y * factor));
-        };
-        self.key_values
-            .iter_mut()
-            .for_each(|kv| scale(&mut kv.quad));
-        self.lines.iter_mut().for_each(scale);
+        let key_boxes = self.key_values.iter_mut().map(|kv| &mut kv.quad);
+        for quad in key_boxes.chain(&mut self.lines) {
+            *quad = quad.scaled(factor);
+        }
         self
     }
 
@@ -168,11 +166,24 @@ pub const KEYS: [&str; 14] = [
     "발급기관",
 ];
 
-/// Reads a business registration certificate.
+/// Reads a business registration certificate. An upload smaller than the
+/// view the page is read at is first enlarged to it (bicubic), and the
+/// boxes are given back in the upload's pixels.
 pub fn recognize_business(
     image: &GrayImage,
     engine: &mut Engine,
 ) -> Result<BusinessCertificate, BusinessError> {
+    let view_long_side = (VIEW_SHORT_SIDE as f32 * PAGE_ASPECT).round() as u32;
+    match enlarged_to_long_side(image, view_long_side) {
+        Some((enlarged, factor)) => {
+            read_page(&enlarged, engine).map(|page| page.scaled(1.0 / factor))
+        }
+        None => read_page(image, engine),
+    }
+}
+
+/// Reads a certificate from an upload at least as large as its view.
+fn read_page(image: &GrayImage, engine: &mut Engine) -> Result<BusinessCertificate, BusinessError> {
     let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
     // A page lies upright, upside down or sideways: the likelier way first.
     let ways = |view: Rectified| {
@@ -235,7 +246,8 @@ pub fn recognize_business(
 const PAGE_READ_BUDGET: Duration = Duration::from_secs(3);
 
 /// Reads a certificate from a PDF's text layer: each word with its box in
-/// points from the page's top-left corner. Nothing is recognised: the
+/// points from the page's top-left corner, its dashes and full-width forms
+/// made canonical as OCR's words are. Nothing is recognised: the
 /// words are grouped into rows and read as OCR's rows are, at confidence 1
 /// (less where a check fails); boxes are in points.
 pub fn recognize_business_text(
@@ -245,7 +257,7 @@ pub fn recognize_business_text(
     let words: Vec<Word> = words
         .iter()
         .map(|(text, [x0, y0, x1, y1])| Word {
-            text: text.clone(),
+            text: canonical_text(text),
             conf: 1.0,
             rect: Rect::new(
                 (x0 / unit).round() as i32,
