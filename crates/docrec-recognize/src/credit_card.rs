@@ -34,8 +34,7 @@
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{
-    dark_text_on_light, enlarged_to_long_side, flatten_background, scale_to_height,
-    stretch_percentiles,
+    dark_text_on_light, flatten_background, scale_to_height, stretch_percentiles,
 };
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
@@ -113,14 +112,6 @@ pub struct CreditCardResult {
 }
 
 impl CreditCard {
-    /// The same card with every box scaled by `factor`.
-    fn scaled(mut self, factor: f32) -> CreditCard {
-        for field in self.groups.iter_mut().chain(self.valid_thru.as_mut()) {
-            field.quad = field.quad.scaled(factor);
-        }
-        self
-    }
-
     /// The API's `result` for this card.
     pub fn to_result(&self, file_type: &str, resolution: Resolution) -> CreditCardResult {
         let (valid_thru, valid_thru_box) = match &self.valid_thru {
@@ -158,21 +149,11 @@ impl CreditCard {
     }
 }
 
-/// Reads a credit card from a grayscale upload. An upload smaller than
-/// the view the card is read at is first enlarged to it (bicubic), and the
-/// boxes are given back in the upload's pixels.
+/// Reads a credit card from a grayscale upload.
 pub fn recognize_credit_card(
     image: &GrayImage,
     engine: &mut Engine,
 ) -> Result<CreditCard, CardError> {
-    match enlarged_to_long_side(image, VIEW_WIDTH) {
-        Some((enlarged, factor)) => read_card(&enlarged, engine).map(|c| c.scaled(1.0 / factor)),
-        None => read_card(image, engine),
-    }
-}
-
-/// Reads a credit card from an upload at least [`VIEW_WIDTH`] across.
-fn read_card(image: &GrayImage, engine: &mut Engine) -> Result<CreditCard, CardError> {
     let outline = find_quad(image, CARD_ASPECT);
     // The views to try, most likely first: the rectified card, upside down,
     // then (when the outline may have been wrong) the whole photo both ways.

@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
-use docrec_ocr::preprocess::{enlarged_to_long_side, flatten_paper, line_cut};
+use docrec_ocr::preprocess::{flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage};
 use imageproc::drawing::draw_polygon_mut;
@@ -185,15 +185,6 @@ pub struct IdCardResult {
 }
 
 impl IdCard {
-    /// The same card with every box scaled by `factor`.
-    fn scaled(mut self, factor: f32) -> IdCard {
-        let key_boxes = self.key_values.iter_mut().map(|kv| &mut kv.quad);
-        for quad in key_boxes.chain(&mut self.lines).chain(&mut self.masking) {
-            *quad = quad.scaled(factor);
-        }
-        self
-    }
-
     /// The API's `result` for this card.
     pub fn to_result(&self, file_type: &str, resolution: Resolution) -> IdCardResult {
         IdCardResult {
@@ -231,18 +222,8 @@ impl IdCard {
     }
 }
 
-/// Reads a Korean ID card. An upload smaller than the view the card is
-/// read at is first enlarged to it (bicubic), and the boxes are given back
-/// in the upload's pixels.
+/// Reads a Korean ID card.
 pub fn recognize_id_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardError> {
-    match enlarged_to_long_side(image, VIEW_WIDTH) {
-        Some((enlarged, factor)) => read_card(&enlarged, engine).map(|c| c.scaled(1.0 / factor)),
-        None => read_card(image, engine),
-    }
-}
-
-/// Reads a Korean ID card from an upload at least [`VIEW_WIDTH`] across.
-fn read_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardError> {
     let outline = find_quad(image, CARD_ASPECT);
     let mut quads = Vec::with_capacity(2);
     if outline.is_some() {
