@@ -5,6 +5,8 @@
 //!
 //! `BOXES` is `text` (default) or `whole`; see `NAME.box` below.
 //!
+//! Only the development group is drawn (the group training may see).
+//!
 //! For each card `i` (the same card as `credit_card(card_seed(SEED, i), _)`
 //! draws): the card is drawn upright with [`credit_card::render`], then
 //! scanned or photographed ([`degrade::scan`], [`degrade::photograph`] with the
@@ -37,9 +39,10 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use docrec_synth::credit_card::{self, Style};
+use docrec_synth::credit_card;
 use docrec_synth::degrade::{self, PhotoParams, ScanParams};
 use docrec_synth::training::write_line;
+use docrec_synth::FaceGroup;
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{warp_into_with, Border, Interpolation, Projection};
 use rand::{Rng, SeedableRng};
@@ -65,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..cards {
         let card_seed = docrec_synth::card_seed(seed, i);
         let mut rng = ChaCha8Rng::seed_from_u64(card_seed);
-        let card = credit_card::render(&mut rng)?;
+        let card = credit_card::render(&mut rng, FaceGroup::Development)?;
         // A separate stream for everything after the drawing.
         let mut rng = ChaCha8Rng::seed_from_u64(card_seed);
         rng.set_stream(7);
@@ -115,10 +118,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 [0.0, 0.0, w, h]
             };
             write_line(&out, &name, &img, &text, line_box)?;
-            let style = match card.style {
-                Style::Embossed => "embossed",
-                Style::Flat => "flat",
-            };
+            let style = card.style.name();
             writeln!(
                 tsv,
                 "{name}\t{kind}\t{style}\t{}\t{degradation}\t{prep}\t{text}",

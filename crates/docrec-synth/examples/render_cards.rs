@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use docrec_synth::{write_credit_cards, Level};
+use docrec_synth::{write_credit_cards, FaceGroup, Level};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(6);
     let seed: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1);
     let start = Instant::now();
-    let truths = write_credit_cards(&out, n, seed, &Level::ALL)?;
+    let truths = write_credit_cards(&out, n, seed, &Level::ALL, FaceGroup::Development)?;
     let elapsed = start.elapsed();
     for t in &truths {
         println!(

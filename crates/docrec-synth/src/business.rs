@@ -1,15 +1,20 @@
 //! Business registration certificates (사업자등록증), drawn upright on an
 //! A4 page at 150 dpi.
 //!
-//! Takes: a random generator. Gives: a [`RenderedCertificate`]: the page as
-//! RGBA pixels and the [`CertificateContent`] printed on it (the keys of
-//! API.md §4.1, in the API's order, with the values exactly as printed).
+//! Takes: a random generator and a [`FaceGroup`]. Gives: a
+//! [`RenderedCertificate`]: the page as RGBA pixels, the
+//! [`CertificateContent`] printed on it (the keys of API.md §4.1, in the
+//! API's order, with the values exactly as printed; drawn first, so it
+//! depends on the seed only) and the template's name.
 //!
 //! What varies from page to page, so that a recognizer cannot depend on one
 //! layout: the taxpayer kind (individual 일반/간이/면세, or corporate), the
-//! fonts (four Nanum families), text and title sizes, margins, line
-//! spacing, how labels are letter-spaced (`상 호`, `상          호` or
-//! `상호`), the colon, whether the birth date or corporate number shares a
+//! faces (the group's [`Role::Body`] face and a [`Role::Title`] face, of the
+//! same family when it has one), text and title sizes, margins, line
+//! spacing, and the group's templates ([`CertificateTemplate::of_group`]):
+//! how labels are letter-spaced (`상 호`, `상  호`, `상          호` or
+//! `상호`), the title's spacing and the colon (or none); then whether the
+//! birth date or corporate number shares a
 //! line with the name or date before it, whether 업태 and 종목 share a
 //! line, paper tint and watermark, a frame, distractor lines (the issue
 //! number at the top, the joint-business and e-mail lines, a footer) and
@@ -23,7 +28,7 @@ use image::{Rgb, RgbImage, RgbaImage};
 use rand::Rng;
 
 use crate::draw::{fill_ellipse, layout_line, rgb, BoxF, Mask, Rgbf};
-use crate::fonts::{self, Face};
+use crate::fonts::{self, Face, FaceGroup, Role};
 use crate::SynthError;
 use docrec_rules::business_number::{corporate_check_digit, registration_check_digit};
 
@@ -76,8 +81,10 @@ impl CertificateContent {
 pub struct RenderedCertificate {
     pub image: RgbaImage,
     pub content: CertificateContent,
-    /// The body font's family name.
+    /// The body face's name.
     pub font: &'static str,
+    /// The [`CertificateTemplate`]'s name.
+    pub template: &'static str,
     /// Every run of text drawn, in page pixels: what a born-digital PDF of
     /// the page holds in its text layer (the seal's letters are part of
     /// its picture, not text).
@@ -466,14 +473,107 @@ pub fn content(rng: &mut impl Rng) -> CertificateContent {
 }
 
 /// How labels are printed.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum LabelStyle {
     /// Characters spread over the label column (`상          호`).
     Justified,
     /// One space between characters (`상 호`).
     Spaced,
+    /// Two spaces between characters (`상  호`).
+    DoubleSpaced,
     /// As a word (`상호`).
     Plain,
+}
+
+/// A certificate's spacing variant; each belongs to one [`FaceGroup`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CertificateTemplate {
+    /// Its name in truth records.
+    pub name: &'static str,
+    labels: LabelStyle,
+    /// The title with a space between its letters (`사 업 자 등 록 증`).
+    spaced_title: bool,
+    /// Extra letter spacing of the title, in ems.
+    title_tracking: (f32, f32),
+    /// The colons after labels, one chosen per page (where the face has it).
+    colons: &'static [&'static str],
+}
+
+const fn certificate_template(
+    name: &'static str,
+    labels: LabelStyle,
+    spaced_title: bool,
+    title_tracking: (f32, f32),
+    colons: &'static [&'static str],
+) -> CertificateTemplate {
+    CertificateTemplate {
+        name,
+        labels,
+        spaced_title,
+        title_tracking,
+        colons,
+    }
+}
+
+const DEVELOPMENT_TEMPLATES: [CertificateTemplate; 3] = [
+    certificate_template(
+        "justified",
+        LabelStyle::Justified,
+        true,
+        (0.05, 0.1),
+        &[":", " :"],
+    ),
+    certificate_template(
+        "spaced",
+        LabelStyle::Spaced,
+        true,
+        (0.05, 0.1),
+        &[":", " :"],
+    ),
+    certificate_template("plain", LabelStyle::Plain, false, (0.05, 0.1), &[":", " :"]),
+];
+const VALIDATION_TEMPLATES: [CertificateTemplate; 2] = [
+    certificate_template(
+        "justified-wide-title",
+        LabelStyle::Justified,
+        false,
+        (0.35, 0.6),
+        &["：", ":"],
+    ),
+    certificate_template(
+        "double-spaced",
+        LabelStyle::DoubleSpaced,
+        true,
+        (0.0, 0.05),
+        &[" :"],
+    ),
+];
+const TEST_TEMPLATES: [CertificateTemplate; 2] = [
+    certificate_template(
+        "plain-no-colon",
+        LabelStyle::Plain,
+        false,
+        (0.05, 0.1),
+        &[""],
+    ),
+    certificate_template(
+        "spaced-wide-title",
+        LabelStyle::Spaced,
+        false,
+        (0.35, 0.6),
+        &[":"],
+    ),
+];
+
+impl CertificateTemplate {
+    /// The templates certificates of `group` are drawn with.
+    pub fn of_group(group: FaceGroup) -> &'static [CertificateTemplate] {
+        match group {
+            FaceGroup::Development => &DEVELOPMENT_TEMPLATES,
+            FaceGroup::Validation => &VALIDATION_TEMPLATES,
+            FaceGroup::Test => &TEST_TEMPLATES,
+        }
+    }
 }
 
 /// A face at a size, drawing in one colour; every run drawn is written
@@ -548,12 +648,17 @@ impl Pen<'_> {
                     pen += w + gap;
                 }
             }
-            LabelStyle::Spaced => {
+            LabelStyle::Spaced | LabelStyle::DoubleSpaced => {
+                let space = if style == LabelStyle::Spaced {
+                    " "
+                } else {
+                    "  "
+                };
                 let spaced: String = chars
                     .iter()
                     .map(char::to_string)
                     .collect::<Vec<_>>()
-                    .join(" ");
+                    .join(space);
                 self.draw(page, &spaced, x, baseline, 0.0);
             }
             _ => {
@@ -652,15 +757,13 @@ fn seal(page: &mut RgbImage, center: (f32, f32), radius: f32, font: &FontArc, fa
     pen.draw_centered(page, "서인", center.0, center.1 + radius * 0.5, 0.0);
 }
 
-/// Draws one certificate.
-pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
+/// Draws one certificate in the faces and templates of `group`.
+pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedCertificate, SynthError> {
     let content = content(rng);
-    let (body_face, bold_face) = match rng.gen_range(0..4) {
-        0 => (Face::NanumGothic, Face::NanumGothicBold),
-        1 => (Face::NanumMyeongjo, Face::NanumMyeongjoBold),
-        2 => (Face::NanumBarunGothic, Face::NanumGothicBold),
-        _ => (Face::NanumSquareR, Face::NanumSquareB),
-    };
+    let templates = CertificateTemplate::of_group(group);
+    let template = templates[rng.gen_range(0..templates.len())];
+    let body_face = fonts::pick(rng, group, Role::Body);
+    let bold_face = fonts::pick_like(rng, group, Role::Title, body_face);
     let body_font = fonts::load(body_face)?;
     let bold_font = fonts::load(bold_face)?;
     let ink = {
@@ -721,13 +824,15 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
     }
 
     // Title, subtitle, registration number.
-    let title_text = if rng.gen_bool(0.6) {
+    let title_text = if template.spaced_title {
         "사 업 자 등 록 증"
     } else {
         "사업자등록증"
     };
     y += title.size;
-    title.draw_centered(&mut page, title_text, w / 2.0, y, title.size * 0.08);
+    let (lo, hi) = template.title_tracking;
+    let title_tracking = title.size * rng.gen_range(lo..=hi);
+    title.draw_centered(&mut page, title_text, w / 2.0, y, title_tracking);
     y += body.size * rng.gen_range(1.6..2.2);
     let subtitle = if rng.gen_bool(0.5) {
         format!("({})", content.kind.label())
@@ -736,9 +841,12 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
     };
     body.draw_centered(&mut page, &subtitle, w / 2.0, y, 0.0);
     y += number_pen.size * rng.gen_range(2.2..3.0);
-    let colon = *["", ":", " :", "："]
-        .get(rng.gen_range(1..4))
-        .expect("index in range");
+    let colon = template.colons[rng.gen_range(0..template.colons.len())];
+    let colon = if fonts::covers(&body.font, colon) {
+        colon
+    } else {
+        ":"
+    };
     let number_line = format!(
         "등록번호{colon} {}",
         content.get("등록번호").unwrap_or_default()
@@ -747,11 +855,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
     y += body.size * rng.gen_range(2.4..3.2);
 
     // The labelled rows.
-    let style = match rng.gen_range(0..3) {
-        0 => LabelStyle::Justified,
-        1 => LabelStyle::Spaced,
-        _ => LabelStyle::Plain,
-    };
+    let style = template.labels;
     let column = body.size * rng.gen_range(6.0..7.5);
     let value_x = left + column + body.size * 0.4;
     let value_start = value_x + body.width(colon, 0.0) + body.size * 0.5;
@@ -915,9 +1019,15 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
             color: ink,
             runs: &runs,
         };
+        let note = "이 증명서는 홈택스에서 발급되었습니다.";
+        let note = if fonts::covers(&small.font, "※") {
+            format!("※ {note}")
+        } else {
+            note.to_owned()
+        };
         small.draw_centered(
             &mut page,
-            "※ 이 증명서는 홈택스에서 발급되었습니다.",
+            &note,
             w / 2.0,
             PAGE_SIZE.1 as f32 - rng.gen_range(90.0..130.0),
             0.0,
@@ -929,6 +1039,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCertificate, SynthError> {
         image,
         content,
         font: body_face.name(),
+        template: template.name,
         text_runs: runs.into_inner(),
     })
 }
@@ -969,12 +1080,15 @@ mod tests {
     fn pages_are_a4_and_deterministic() {
         let draw = |seed| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            render(&mut rng).unwrap()
+            render(&mut rng, FaceGroup::Validation).unwrap()
         };
         let a = draw(3);
         assert_eq!(a.image.dimensions(), PAGE_SIZE);
         let b = draw(3);
         assert_eq!(a.image.as_raw(), b.image.as_raw());
         assert_eq!(a.content, b.content);
+        assert!(CertificateTemplate::of_group(FaceGroup::Validation)
+            .iter()
+            .any(|t| t.name == a.template));
     }
 }

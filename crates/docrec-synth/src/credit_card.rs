@@ -1,19 +1,28 @@
 //! Drawing the front of a credit card, upright and undegraded.
 //!
-//! Takes: a seeded random generator.
+//! Takes: a seeded random generator and a [`FaceGroup`].
 //! Gives: a [`RenderedCard`]: an RGBA image of about 1000×630 px (ISO ID-1
 //! aspect 85.60×53.98 mm; alpha is zero outside the rounded corners), the
-//! number, expiry, style and font it shows, and the boxes (card pixels) of
-//! each printed number group and of the expiry date.
+//! number, expiry, style, font and [`CardTemplate`] it shows, and the boxes
+//! (card pixels) of each printed number group and of the expiry date.
+//!
+//! What the card says (number, expiry, cardholder) is drawn first from the
+//! generator, so it depends on the seed only; the faces come from the
+//! group's [`Role::CardNumber`], [`Role::CardText`] and [`Role::Title`]
+//! faces, and the layout from one of the group's templates
+//! ([`CardTemplate::of_group`]: each group has its own, none shared).
 //!
 //! Layout, in fractions of the card width W and height H (all jittered):
-//! chip at x 0.08-0.13 W, above the number; the number row's vertical centre
-//! at 0.55-0.62 H, digits 0.07-0.09 H tall, left-aligned within ±0.015 W of
-//! the chip's left edge, group gaps wider than digit gaps; the expiry (`MM/YY`,
-//! 0.045-0.055 H tall) below it after a "VALID THRU", "유효기간" or
-//! "MONTH/YEAR" label; the cardholder name in capitals below; the bank name at
-//! the top; the brand mark at the bottom-right or top-right corner. No CVV is
-//! ever drawn.
+//! the template sets the number row's vertical centre, the digit height and
+//! how the row is placed (left at the chip, centred, right-aligned, or its
+//! groups spread across the whole width with wide gaps), and whether the card
+//! is minimal (number and expiry only, on a plain or gradient ground). The
+//! chip is above the number row; the expiry (`MM/YY`, 0.045-0.055 H tall)
+//! below it, after a "VALID THRU", "유효기간" or "MONTH/YEAR" label or none;
+//! the cardholder name in capitals below; the bank name at the top; the
+//! brand mark at the bottom-right or top-right corner. The digits are
+//! embossed, printed flat or laser-engraved, light on dark or dark on light.
+//! No CVV is ever drawn.
 
 // Pixel code indexes colour channels of several arrays in step.
 #![allow(clippy::needless_range_loop)]
@@ -30,7 +39,7 @@ use crate::draw::{
     fill_ellipse, fill_linear_gradient, fill_polygon, fill_rounded_rect, layout_line, luma, mix,
     rgb, rounded_rect_coverage, stroke_arc, union_box, BoxF, Mask, Placed, Rgbf,
 };
-use crate::fonts::{self, Face};
+use crate::fonts::{self, Face, FaceGroup, Role};
 use crate::SynthError;
 use docrec_rules::payment_card::Brand;
 
@@ -44,6 +53,9 @@ pub enum Style {
     Embossed,
     /// Printed flat.
     Flat,
+    /// Engraved by a laser into the card's surface: thin, the colour of a
+    /// shadowed cut with a lit edge.
+    Laser,
 }
 
 impl Style {
@@ -51,26 +63,142 @@ impl Style {
         match self {
             Style::Embossed => "embossed",
             Style::Flat => "flat",
+            Style::Laser => "laser",
         }
     }
 }
 
-/// Faces used for flat-printed numbers.
-pub const FLAT_FACES: [Face; 6] = [
-    Face::OcrA,
-    Face::OcrB,
-    Face::DejaVuSansMonoBold,
-    Face::LiberationMonoBold,
-    Face::FreeMonoBold,
-    Face::DejaVuSansBold,
+/// Where the number row goes across the card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowPlacement {
+    /// Left-aligned with the chip's left edge.
+    AtChip,
+    /// Centred on the card.
+    Centered,
+    /// Ending near the right edge.
+    RightAligned,
+    /// The groups spread over the whole width, the gaps wide.
+    Spread,
+}
+
+/// A layout variant of the card front; each belongs to one [`FaceGroup`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardTemplate {
+    /// Its name in truth records.
+    pub name: &'static str,
+    /// Range of the number row's vertical centre, fraction of H.
+    row_center: (f32, f32),
+    /// Range of the digit height, fraction of H.
+    digit_height: (f32, f32),
+    placement: RowPlacement,
+    /// Number and expiry only: no pattern, name, bank or product, the chip
+    /// and brand mark only sometimes.
+    minimal: bool,
+}
+
+const fn template(
+    name: &'static str,
+    row_center: (f32, f32),
+    digit_height: (f32, f32),
+    placement: RowPlacement,
+    minimal: bool,
+) -> CardTemplate {
+    CardTemplate {
+        name,
+        row_center,
+        digit_height,
+        placement,
+        minimal,
+    }
+}
+
+const DEVELOPMENT_TEMPLATES: [CardTemplate; 4] = [
+    template(
+        "classic",
+        (0.55, 0.62),
+        (0.07, 0.09),
+        RowPlacement::AtChip,
+        false,
+    ),
+    template(
+        "spread",
+        (0.55, 0.62),
+        (0.07, 0.09),
+        RowPlacement::Spread,
+        false,
+    ),
+    template(
+        "minimal",
+        (0.45, 0.6),
+        (0.07, 0.1),
+        RowPlacement::AtChip,
+        true,
+    ),
+    template(
+        "high",
+        (0.42, 0.5),
+        (0.06, 0.075),
+        RowPlacement::AtChip,
+        false,
+    ),
+];
+const VALIDATION_TEMPLATES: [CardTemplate; 3] = [
+    template(
+        "centered",
+        (0.5, 0.6),
+        (0.075, 0.095),
+        RowPlacement::Centered,
+        false,
+    ),
+    template(
+        "low-large",
+        (0.62, 0.68),
+        (0.09, 0.105),
+        RowPlacement::AtChip,
+        false,
+    ),
+    template(
+        "minimal-spread",
+        (0.45, 0.62),
+        (0.065, 0.085),
+        RowPlacement::Spread,
+        true,
+    ),
+];
+const TEST_TEMPLATES: [CardTemplate; 3] = [
+    template(
+        "right",
+        (0.5, 0.62),
+        (0.07, 0.09),
+        RowPlacement::RightAligned,
+        false,
+    ),
+    template(
+        "minimal-centered",
+        (0.42, 0.58),
+        (0.09, 0.11),
+        RowPlacement::Centered,
+        true,
+    ),
+    template(
+        "spread-low",
+        (0.62, 0.68),
+        (0.065, 0.08),
+        RowPlacement::Spread,
+        false,
+    ),
 ];
 
-/// Faces used for embossed numbers (closest to Farrington 7B).
-pub const EMBOSSED_FACES: [Face; 3] = [
-    Face::OcrB,
-    Face::DejaVuSansMonoBold,
-    Face::LiberationMonoBold,
-];
+impl CardTemplate {
+    /// The templates cards of `group` are drawn with.
+    pub fn of_group(group: FaceGroup) -> &'static [CardTemplate] {
+        match group {
+            FaceGroup::Development => &DEVELOPMENT_TEMPLATES,
+            FaceGroup::Validation => &VALIDATION_TEMPLATES,
+            FaceGroup::Test => &TEST_TEMPLATES,
+        }
+    }
+}
 
 /// A card drawn upright, before any degradation.
 #[derive(Debug, Clone)]
@@ -83,6 +211,7 @@ pub struct RenderedCard {
     pub style: Style,
     /// Face of the number (and expiry).
     pub face: Face,
+    pub template: CardTemplate,
     /// One box per printed group, card pixels `[x0, y0, x1, y1]`.
     pub group_boxes: Vec<BoxF>,
     /// Box of the `MM/YY` date (not its label), card pixels.
@@ -230,7 +359,9 @@ fn palette(rng: &mut impl Rng) -> Palette {
     }
 }
 
-fn paint_background(img: &mut RgbImage, p: &Palette, rng: &mut impl Rng) {
+/// Paints the card's ground: flat, a gradient or radial, then (unless
+/// `plain`) up to three patterns, then a fine grain.
+fn paint_background(img: &mut RgbImage, p: &Palette, plain: bool, rng: &mut impl Rng) {
     let (w, h) = (img.width() as f32, img.height() as f32);
     match rng.gen_range(0..10) {
         0..=2 => {
@@ -262,7 +393,7 @@ fn paint_background(img: &mut RgbImage, p: &Palette, rng: &mut impl Rng) {
             _ => [0.0; 3],
         }
     };
-    let n_patterns = rng.gen_range(0..=3);
+    let n_patterns = if plain { 0 } else { rng.gen_range(0..=3) };
     for _ in 0..n_patterns {
         match rng.gen_range(0..5) {
             0 => {
@@ -541,12 +672,21 @@ fn draw_embossed(img: &mut RgbImage, mask: &Mask, e: &Emboss, top: f32, height: 
 enum Ink {
     Flat(Rgbf),
     Embossed(Emboss),
+    /// A laser cut: `cut` in the strokes, `edge` along their lower right.
+    Laser {
+        cut: Rgbf,
+        edge: Rgbf,
+    },
 }
 
 fn ink_text(img: &mut RgbImage, mask: &Mask, ink: &Ink, top: f32, height: f32) {
     match ink {
         Ink::Flat(c) => mask.paint(img, 0.0, 0.0, 0.96, *c),
         Ink::Embossed(e) => draw_embossed(img, mask, e, top, height),
+        Ink::Laser { cut, edge } => {
+            mask.paint(img, 0.8, 0.8, 0.55, *edge);
+            mask.paint(img, 0.0, 0.0, 0.85, *cut);
+        }
     }
 }
 
@@ -575,6 +715,7 @@ fn draw_brand(
     brand: Brand,
     area: BoxF,
     p: &Palette,
+    group: FaceGroup,
     rng: &mut impl Rng,
 ) -> Result<(), SynthError> {
     let [_, y0, x1, y1] = area;
@@ -771,9 +912,9 @@ fn draw_brand(
         Brand::Domestic => {
             let hangul = rng.gen_bool(0.6);
             let (face, text, rc) = if hangul {
-                (Face::NanumGothicBold, "국내전용", '국')
+                (fonts::pick(rng, group, Role::Title), "국내전용", '국')
             } else {
-                (Face::LiberationSansBold, "LOCAL", 'L')
+                (fonts::pick(rng, group, Role::CardText), "LOCAL", 'L')
             };
             let f = fonts::load(face)?;
             let spec = TextSpec {
@@ -808,33 +949,63 @@ fn draw_brand(
     Ok(())
 }
 
-/// Draws a random credit card front.
-pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
+/// What a card says: drawn before anything else, so that it depends on the
+/// seed only.
+struct CardContent {
+    number: CardNumber,
+    valid_thru: String,
+    /// The cardholder, in capitals, family name first or last.
+    holder: String,
+}
+
+fn card_content(rng: &mut impl Rng) -> CardContent {
+    let number = CardNumber::random(rng);
+    let valid_thru = random_expiry(rng);
+    let (surname, given) = (pick(rng, &SURNAMES), pick(rng, &GIVEN));
+    let holder = if rng.gen_bool(0.5) {
+        // Given name first, as on many cards.
+        format!("{given} {surname}")
+    } else {
+        format!("{surname} {given}")
+    };
+    CardContent {
+        number,
+        valid_thru,
+        holder,
+    }
+}
+
+/// Draws a random credit card front in the faces and templates of `group`.
+pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedCard, SynthError> {
+    let CardContent {
+        number,
+        valid_thru,
+        holder,
+    } = card_content(rng);
+    let layout = pick(rng, CardTemplate::of_group(group));
     let w = rng.gen_range(960..=1040u32);
     let h = (w as f32 / CARD_ASPECT).round() as u32;
     let (wf, hf) = (w as f32, h as f32);
     let mut img = RgbImage::new(w, h);
     let pal = palette(rng);
-    paint_background(&mut img, &pal, rng);
+    paint_background(&mut img, &pal, layout.minimal, rng);
 
-    let number = CardNumber::random(rng);
-    let valid_thru = random_expiry(rng);
-    let style = if rng.gen_bool(0.5) {
-        Style::Embossed
-    } else {
-        Style::Flat
+    let style = match rng.gen_range(0..20) {
+        0..=8 => Style::Embossed,
+        9..=16 => Style::Flat,
+        _ => Style::Laser,
     };
-    let face = match style {
-        Style::Embossed => pick(rng, &EMBOSSED_FACES),
-        Style::Flat => pick(rng, &FLAT_FACES),
-    };
+    let face = fonts::pick(rng, group, Role::CardNumber);
     let num_font = fonts::load(face)?;
 
     // Number row geometry.
-    let mut digit_h = rng.gen_range(0.07..0.09) * hf;
-    let row_center = rng.gen_range(0.55..0.62) * hf;
+    let mut digit_h = rng.gen_range(layout.digit_height.0..layout.digit_height.1) * hf;
+    let row_center = rng.gen_range(layout.row_center.0..layout.row_center.1) * hf;
     let chip_x = rng.gen_range(0.08..0.13) * wf;
-    let num_x = chip_x + rng.gen_range(-0.015..0.015) * wf;
+    let left_limit = match layout.placement {
+        RowPlacement::AtChip => chip_x + rng.gen_range(-0.015..0.015) * wf,
+        _ => rng.gen_range(0.06..0.09) * wf,
+    };
     let right_limit = rng.gen_range(0.9..0.94) * wf;
     let mut spec = TextSpec {
         font: &num_font,
@@ -848,14 +1019,18 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
     };
     let mut pitch = match style {
         Style::Embossed => digit_h * rng.gen_range(0.78..0.9),
-        Style::Flat => natural * rng.gen_range(0.92..1.15),
+        Style::Flat | Style::Laser => natural * rng.gen_range(0.92..1.15),
     }
     .max(glyph_w * 1.12);
-    let mut gap_extra = pitch * rng.gen_range(0.6..1.3);
     let n_digits = number.digits.len() as f32;
     let n_gaps = (number.groups.len() - 1) as f32;
+    let avail = right_limit - left_limit;
+    let mut gap_extra = match layout.placement {
+        // The gaps take what the digits leave of the width.
+        RowPlacement::Spread => ((avail - pitch * n_digits) / n_gaps).max(pitch * 0.6),
+        _ => pitch * rng.gen_range(0.6..1.3),
+    };
     let row_w = |pitch: f32, gap: f32| pitch * n_digits + gap * n_gaps;
-    let avail = right_limit - num_x;
     if row_w(pitch, gap_extra) > avail {
         let k = avail / row_w(pitch, gap_extra);
         pitch *= k;
@@ -867,27 +1042,36 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
             spec.cap_h = digit_h;
         }
     }
+    let num_x = match layout.placement {
+        RowPlacement::AtChip | RowPlacement::Spread => left_limit,
+        RowPlacement::Centered => (wf - row_w(pitch, gap_extra)) / 2.0,
+        RowPlacement::RightAligned => right_limit - row_w(pitch, gap_extra),
+    };
     let glyph_adv = crate::draw::advance(&num_font, spec.scale(), '0');
     let row_top = row_center - digit_h / 2.0;
 
-    // Chip above the number row.
-    let chip_w = rng.gen_range(0.12..0.145) * wf;
-    let chip_h = chip_w * rng.gen_range(0.74..0.84);
-    let chip_bottom_max = row_top - rng.gen_range(0.03..0.06) * hf;
-    let chip_y = (rng.gen_range(0.27..0.35) * hf).min(chip_bottom_max - chip_h);
-    draw_chip(
-        &mut img,
-        [chip_x, chip_y, chip_x + chip_w, chip_y + chip_h],
-        rng,
-    );
-    if rng.gen_bool(0.6) {
-        let size = chip_h * 0.5;
-        draw_contactless(
+    // Chip above the number row (on a minimal card, only sometimes).
+    if !layout.minimal || rng.gen_bool(0.5) {
+        let chip_w = rng.gen_range(0.12..0.145) * wf;
+        let chip_h = chip_w * rng.gen_range(0.74..0.84);
+        let chip_bottom_max = row_top - rng.gen_range(0.03..0.06) * hf;
+        let chip_y = (rng.gen_range(0.27..0.35) * hf)
+            .min(chip_bottom_max - chip_h)
+            .max(0.05 * hf);
+        draw_chip(
             &mut img,
-            (chip_x + chip_w + size * 0.6, chip_y + chip_h / 2.0),
-            size,
-            pal.ink,
+            [chip_x, chip_y, chip_x + chip_w, chip_y + chip_h],
+            rng,
         );
+        if !layout.minimal && rng.gen_bool(0.6) {
+            let size = chip_h * 0.5;
+            draw_contactless(
+                &mut img,
+                (chip_x + chip_w + size * 0.6, chip_y + chip_h / 2.0),
+                size,
+                pal.ink,
+            );
+        }
     }
 
     // Bank name and brand mark.
@@ -906,71 +1090,12 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
         let top = rng.gen_range(0.07..0.1) * hf;
         [brand_right - 0.25 * wf, top, brand_right, top + brand_h]
     };
-    draw_brand(&mut img, number.brand, brand_area, &pal, rng)?;
+    if !layout.minimal || rng.gen_bool(0.5) {
+        draw_brand(&mut img, number.brand, brand_area, &pal, group, rng)?;
+    }
 
-    let hangul_bank = rng.gen_bool(0.35);
-    let bank_idx = rng.gen_range(0..LATIN_BANKS.len());
-    let (bank_face, bank_text, bank_ref) = if hangul_bank {
-        (
-            pick(rng, &[Face::NanumGothicBold, Face::NanumSquareB]),
-            HANGUL_BANKS[bank_idx],
-            '한',
-        )
-    } else {
-        (
-            pick(
-                rng,
-                &[
-                    Face::LiberationSansBold,
-                    Face::DejaVuSansBold,
-                    Face::FreeSansBold,
-                ],
-            ),
-            LATIN_BANKS[bank_idx],
-            'H',
-        )
-    };
-    let bank_font = fonts::load(bank_face)?;
-    let bank_spec = TextSpec {
-        font: &bank_font,
-        cap_h: rng.gen_range(0.045..0.065) * hf,
-        ref_char: bank_ref,
-    };
-    let bank_top = rng.gen_range(0.07..0.11) * hf;
-    let bank_tracking = if hangul_bank {
-        0.0
-    } else {
-        rng.gen_range(0.0..0.2) * bank_spec.cap_h
-    };
-    let bank_left = brand_bottom && rng.gen_bool(0.3);
-    let bank_x = if bank_left || !brand_bottom {
-        rng.gen_range(0.06..0.09) * wf
-    } else {
-        brand_right - bank_spec.width(bank_text, bank_tracking)
-    };
-    let (m, _) = bank_spec.mask(bank_text, bank_x, bank_top, bank_tracking);
-    m.paint(&mut img, 0.0, 0.0, 0.95, pal.ink);
-    if rng.gen_bool(0.5) {
-        let product = pick(rng, &PRODUCTS);
-        let hangul = !product.is_ascii();
-        let f = fonts::load(if hangul {
-            Face::NanumGothicBold
-        } else {
-            Face::DejaVuSans
-        })?;
-        let ps = TextSpec {
-            font: &f,
-            cap_h: bank_spec.cap_h * 0.55,
-            ref_char: if hangul { '카' } else { 'P' },
-        };
-        let top = bank_top + bank_spec.cap_h * 1.5;
-        let x = if bank_left || !brand_bottom {
-            bank_x
-        } else {
-            brand_right - ps.width(product, ps.cap_h * 0.15)
-        };
-        let (m, _) = ps.mask(product, x, top, ps.cap_h * 0.15);
-        m.paint(&mut img, 0.0, 0.0, 0.8, pal.ink);
+    if !layout.minimal {
+        draw_bank(&mut img, &pal, group, brand_bottom, brand_right, rng)?;
     }
 
     // Ink for the number, expiry and name.
@@ -985,6 +1110,15 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
                 pick(rng, &[rgb(15, 15, 18), rgb(25, 35, 80), rgb(50, 50, 55)])
             };
             Ink::Flat(c)
+        }
+        Style::Laser => {
+            // A cut shows the core: paler on a dark card, darker on a light one.
+            let (cut, edge) = if pal.dark {
+                (mix(pal.a, [255.0; 3], rng.gen_range(0.35..0.6)), [0.0; 3])
+            } else {
+                (mix(pal.a, [0.0; 3], rng.gen_range(0.4..0.65)), [255.0; 3])
+            };
+            Ink::Laser { cut, edge }
         }
         Style::Embossed => {
             let tipping = match rng.gen_range(0..20) {
@@ -1009,11 +1143,13 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
             })
         }
     };
-    let dilate = match (style, face) {
-        (Style::Embossed, Face::OcrB | Face::LiberationMonoBold) => {
-            (digit_h * 0.035).round() as usize
-        }
-        _ => 0,
+    // Embossing raises thin strokes into thick ones.
+    let thin = !["Bold", "Black"].iter().any(|w| face.name().contains(w))
+        || face == Face::LiberationMonoBold;
+    let dilate = if style == Style::Embossed && thin {
+        (digit_h * 0.035).round() as usize
+    } else {
+        0
     };
 
     // Number row.
@@ -1057,7 +1193,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
     // Expiry and name.
     let date_h = rng.gen_range(0.045..0.055) * hf;
     let name_h = rng.gen_range(0.038..0.05) * hf;
-    let label_variant = rng.gen_range(0..4);
+    let label_variant = rng.gen_range(0..5);
     let mut gap1 = rng.gen_range(0.045..0.08) * hf;
     if label_variant == 3 {
         gap1 = gap1.max(0.06 * hf);
@@ -1094,14 +1230,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
         .fold(None, |acc, b| Some(union_box(acc, *b)))
         .unwrap_or([date_x, date_top, date_x, date_top + date_h]);
 
-    let label_font = fonts::load(pick(
-        rng,
-        &[
-            Face::DejaVuSans,
-            Face::LiberationSansBold,
-            Face::DejaVuSansBold,
-        ],
-    ))?;
+    let label_font = fonts::load(fonts::pick(rng, group, Role::CardText))?;
     let label_col = pal.ink;
     let label_gap = date_h * rng.gen_range(0.3..0.6);
     // A one-line label ending `label_gap` before the date, its top at
@@ -1139,7 +1268,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
             label_before_date(&mut img, &s, "VALID THRU", 0.31);
         }
         2 => {
-            let f = fonts::load(Face::NanumGothicBold)?;
+            let f = fonts::load(fonts::pick(rng, group, Role::Title))?;
             let s = TextSpec {
                 font: &f,
                 cap_h: date_h * 0.55,
@@ -1147,7 +1276,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
             };
             label_before_date(&mut img, &s, "유효기간", 0.22);
         }
-        _ => {
+        3 => {
             let s = TextSpec {
                 font: &label_font,
                 cap_h: date_h * 0.3,
@@ -1163,34 +1292,30 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
                 label_col,
             );
         }
+        // The date alone.
+        _ => {}
     }
     ink_text(&mut img, &date_mask, &ink, date_top, date_h);
 
-    let name = format!("{} {}", pick(rng, &SURNAMES), pick(rng, &GIVEN));
-    let name = if rng.gen_bool(0.5) {
-        // Given name first, as on many cards.
-        let (s, g) = name.split_once(' ').unwrap_or((&name, ""));
-        format!("{g} {s}")
-    } else {
-        name
-    };
-    let name_top = valid_thru_box[3].max(date_top + date_h) + gap2;
-    let name_font = match style {
-        Style::Embossed => num_font.clone(),
-        Style::Flat => fonts::load(pick(
-            rng,
-            &[face, Face::DejaVuSansBold, Face::LiberationSansBold],
-        ))?,
-    };
-    let name_spec = TextSpec {
-        font: &name_font,
-        cap_h: name_h,
-        ref_char: 'H',
-    };
-    let name_x = num_x + rng.gen_range(-0.005..0.02) * wf;
-    let (name_mask, _) = name_spec.mask(&name, name_x, name_top, name_h * 0.12);
-    let name_mask = name_mask.dilate(small_dilate);
-    ink_text(&mut img, &name_mask, &ink, name_top, name_h);
+    if !layout.minimal {
+        let name_top = valid_thru_box[3].max(date_top + date_h) + gap2;
+        let name_font = match style {
+            Style::Embossed => num_font.clone(),
+            Style::Flat | Style::Laser => {
+                let text_face = fonts::pick(rng, group, Role::CardText);
+                fonts::load(pick(rng, &[face, text_face]))?
+            }
+        };
+        let name_spec = TextSpec {
+            font: &name_font,
+            cap_h: name_h,
+            ref_char: 'H',
+        };
+        let name_x = num_x.min(0.12 * wf) + rng.gen_range(-0.005..0.02) * wf;
+        let (name_mask, _) = name_spec.mask(&holder, name_x, name_top, name_h * 0.12);
+        let name_mask = name_mask.dilate(small_dilate);
+        ink_text(&mut img, &name_mask, &ink, name_top, name_h);
+    }
 
     // Rounded corners as alpha.
     let radius = 0.037 * wf;
@@ -1217,9 +1342,81 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedCard, SynthError> {
         valid_thru,
         style,
         face,
+        template: layout,
         group_boxes,
         valid_thru_box,
     })
+}
+
+/// The bank's name at the top (in Hangul or Latin capitals), sometimes
+/// with a product name under it.
+fn draw_bank(
+    img: &mut RgbImage,
+    pal: &Palette,
+    group: FaceGroup,
+    brand_bottom: bool,
+    brand_right: f32,
+    rng: &mut impl Rng,
+) -> Result<(), SynthError> {
+    let (wf, hf) = (img.width() as f32, img.height() as f32);
+    let hangul_bank = rng.gen_bool(0.35);
+    let bank_idx = rng.gen_range(0..LATIN_BANKS.len());
+    let (bank_face, bank_text, bank_ref) = if hangul_bank {
+        (
+            fonts::pick(rng, group, Role::Title),
+            HANGUL_BANKS[bank_idx],
+            '한',
+        )
+    } else {
+        (
+            fonts::pick(rng, group, Role::CardText),
+            LATIN_BANKS[bank_idx],
+            'H',
+        )
+    };
+    let bank_font = fonts::load(bank_face)?;
+    let bank_spec = TextSpec {
+        font: &bank_font,
+        cap_h: rng.gen_range(0.045..0.065) * hf,
+        ref_char: bank_ref,
+    };
+    let bank_top = rng.gen_range(0.07..0.11) * hf;
+    let bank_tracking = if hangul_bank {
+        0.0
+    } else {
+        rng.gen_range(0.0..0.2) * bank_spec.cap_h
+    };
+    let bank_left = brand_bottom && rng.gen_bool(0.3);
+    let bank_x = if bank_left || !brand_bottom {
+        rng.gen_range(0.06..0.09) * wf
+    } else {
+        brand_right - bank_spec.width(bank_text, bank_tracking)
+    };
+    let (m, _) = bank_spec.mask(bank_text, bank_x, bank_top, bank_tracking);
+    m.paint(img, 0.0, 0.0, 0.95, pal.ink);
+    if rng.gen_bool(0.5) {
+        let product = pick(rng, &PRODUCTS);
+        let hangul = !product.is_ascii();
+        let f = fonts::load(fonts::pick(
+            rng,
+            group,
+            if hangul { Role::Title } else { Role::CardText },
+        ))?;
+        let ps = TextSpec {
+            font: &f,
+            cap_h: bank_spec.cap_h * 0.55,
+            ref_char: if hangul { '카' } else { 'P' },
+        };
+        let top = bank_top + bank_spec.cap_h * 1.5;
+        let x = if bank_left || !brand_bottom {
+            bank_x
+        } else {
+            brand_right - ps.width(product, ps.cap_h * 0.15)
+        };
+        let (m, _) = ps.mask(product, x, top, ps.cap_h * 0.15);
+        m.paint(img, 0.0, 0.0, 0.8, pal.ink);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1230,16 +1427,19 @@ mod tests {
 
     #[test]
     fn card_has_id1_aspect_and_boxes_in_band() {
-        for seed in 0..4 {
+        for seed in 0..12 {
+            let group = FaceGroup::ALL[seed as usize % 3];
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let c = render(&mut rng).unwrap();
+            let c = render(&mut rng, group).unwrap();
+            assert!(CardTemplate::of_group(group).contains(&c.template));
+            assert_eq!(c.face.group(), group);
             let (w, h) = c.image.dimensions();
             assert!((w as f32 / h as f32 - CARD_ASPECT).abs() < 0.01);
             assert!((960..=1040).contains(&w));
             assert_eq!(c.group_boxes.len(), c.number.groups.len());
             for b in &c.group_boxes {
                 let cy = (b[1] + b[3]) / 2.0 / h as f32;
-                assert!((0.5..0.66).contains(&cy), "row centre {cy}");
+                assert!((0.4..0.72).contains(&cy), "row centre {cy}");
                 assert!(b[2] <= w as f32 && b[0] >= 0.0);
             }
             // Groups left to right.

@@ -9,6 +9,11 @@
 //! document can be mapped into the final image), the quarter turn, and how to
 //! encode it (PNG or JPEG with a quality).
 //!
+//! Upload: [`upload`] then resizes the scan or photo to the width it is
+//! delivered at (300 to 4000 pixels: a messenger's thumbnail to a phone
+//! camera's full frame) and picks its encoding, as phones and messengers
+//! send images.
+//!
 //! Photo pipeline: random background (wood, stone, desk, gradient) → document
 //! placed by a random homography (scale, in-plane rotation, corner jitter)
 //! with a soft drop shadow → gaussian blur → uneven lighting (gradient,
@@ -487,6 +492,55 @@ pub fn scan(doc: &RgbaImage, p: &ScanParams, rng: &mut impl Rng) -> Degraded {
         image: out,
         transform: Projection::translate(l as f32, t as f32),
         rotation: 0,
+        encoding,
+    }
+}
+
+/// How an image is sent: PNG with this probability, else JPEG at a quality
+/// in the range.
+#[derive(Debug, Clone)]
+pub struct UploadParams {
+    pub png_prob: f64,
+    pub jpeg_quality: (u8, u8),
+}
+
+/// The width an image is delivered at: one in seven (15 %) a small upload
+/// of 300-500 pixels, the rest spread from 500 to 4000.
+pub fn upload_width(rng: &mut impl Rng) -> u32 {
+    match rng.gen_range(0..100) {
+        0..15 => rng.gen_range(300..=500),
+        15..35 => rng.gen_range(500..=900),
+        35..60 => rng.gen_range(900..=1400),
+        60..80 => rng.gen_range(1400..=2200),
+        80..92 => rng.gen_range(2200..=3000),
+        _ => rng.gen_range(3000..=4000),
+    }
+}
+
+/// `image` as delivered: resized (both axes by the same factor) to
+/// [`upload_width`] pixels across, its transform following, and encoded
+/// as `p` says.
+pub fn upload(image: Degraded, p: &UploadParams, rng: &mut impl Rng) -> Degraded {
+    let width = upload_width(rng);
+    let encoding = if rng.gen_bool(p.png_prob) {
+        Encoding::Png
+    } else {
+        Encoding::Jpeg(range_u8(rng, p.jpeg_quality))
+    };
+    let (w, h) = image.image.dimensions();
+    let k = width as f32 / w as f32;
+    let height = ((h as f32 * k).round() as u32).max(1);
+    let resized = image::imageops::resize(
+        &image.image,
+        width,
+        height,
+        image::imageops::FilterType::Triangle,
+    );
+    let (kx, ky) = (width as f32 / w as f32, height as f32 / h as f32);
+    Degraded {
+        image: resized,
+        transform: Projection::scale(kx, ky) * image.transform,
+        rotation: image.rotation,
         encoding,
     }
 }
@@ -1190,6 +1244,29 @@ mod tests {
             let px = out.image.get_pixel(x as u32, y as u32).0;
             assert!(px[2] > px[0] + 60, "{px:?}");
         }
+    }
+
+    #[test]
+    fn upload_resizes_and_maps_points() {
+        let d = doc();
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let scanned = scan(&d, &ScanParams::default(), &mut rng);
+        let params = UploadParams {
+            png_prob: 0.0,
+            jpeg_quality: (60, 90),
+        };
+        let mut small = 0;
+        for _ in 0..40 {
+            let out = upload(scanned.clone(), &params, &mut rng);
+            let w = out.image.width();
+            assert!((300..=4000).contains(&w), "{w}");
+            small += usize::from(w <= 500);
+            assert!(matches!(out.encoding, Encoding::Jpeg(60..=90)));
+            let [x, y] = out.map_point(150.0, 63.0);
+            let px = out.image.get_pixel(x as u32, y as u32).0;
+            assert!(px[2] > px[0] + 60, "{px:?} at width {w}");
+        }
+        assert!(small >= 2, "{small} small of 40");
     }
 
     #[test]

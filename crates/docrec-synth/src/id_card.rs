@@ -2,24 +2,35 @@
 //! licences (자동차운전면허증), drawn upright at the ID-1 size (85.60 ×
 //! 53.98 mm) 1000 pixels wide.
 //!
-//! Takes: a random generator. Gives: a [`RenderedIdCard`]: the card as RGBA
-//! pixels and what it says ([`IdCardContent`]: the keys of API.md §4.4 in
-//! the API's order, formatted as the API gives them, which is not always as
-//! printed: a resident card prints `2019. 5. 13.` for the `issueDate`
-//! `2019.05.13`, an old licence prints `서울-19-…` for the number
-//! `11-19-…`, the Hanja after a name is not part of `name`).
+//! Takes: a random generator and a [`FaceGroup`]. Gives: a
+//! [`RenderedIdCard`]: the card as RGBA pixels, what it says
+//! ([`IdCardContent`]: the keys of API.md §4.4 in the API's order,
+//! formatted as the API gives them, which is not always as printed: a
+//! resident card prints `2019. 5. 13.` for the `issueDate` `2019.05.13`, an
+//! old licence prints `서울-19-…` for the number `11-19-…`, the Hanja after
+//! a name is not part of `name`), its face and its template's name.
 //!
-//! What varies: the kind, the face (NanumGothic or NanumBarunGothic, which
-//! have the Hanja), sizes and positions within a few percent, the
-//! background's tint and pattern, one or two address lines, for licences
-//! one to three classes, a condition or none, and a legacy region name in
-//! place of the region code (about a third).
+//! What a card says is drawn first, so it depends on the seed only: the
+//! kind; names of two to five syllables (compound surnames such as 남궁 and
+//! 제갈, native given names without Hanja); one or two address lines; for
+//! licences any region code, one to three classes, a condition or none, and
+//! a legacy region name in place of the region code (about a third).
+//!
+//! How it is drawn: a [`Role::Body`] face of the group and a [`Role::Title`]
+//! face (of the same family when it has one); the Hanja after the name only
+//! when the face has them; every dash as the face draws it; one of the
+//! group's templates ([`IdCardTemplate::of_group`]: photo left or right,
+//! labels or none, the title centred or above the text, the text size);
+//! the whole layout moved by up to 2.5 % of the card and each line a
+//! little more; the background's tint and pattern.
 
 use image::{Rgb, RgbImage, RgbaImage};
 use rand::Rng;
 
 use crate::draw::{fill_ellipse, fill_linear_gradient, paint_text, rgb};
-use crate::fonts::{self, Face};
+use ab_glyph::PxScale;
+
+use crate::fonts::{self, FaceGroup, Role};
 use crate::SynthError;
 use docrec_rules::driver_license::{CLASSES, REGIONS};
 use docrec_rules::resident_number::check_digit;
@@ -72,6 +83,8 @@ pub struct RenderedIdCard {
     pub content: IdCardContent,
     /// The face the text is drawn in.
     pub font: &'static str,
+    /// The [`IdCardTemplate`]'s name.
+    pub template: &'static str,
 }
 
 const SURNAMES: &[(&str, &str)] = &[
@@ -94,6 +107,29 @@ const SURNAMES: &[(&str, &str)] = &[
     ("안", "安"),
     ("송", "宋"),
     ("홍", "洪"),
+];
+/// Two-syllable surnames.
+const COMPOUND_SURNAMES: &[(&str, &str)] = &[
+    ("남궁", "南宮"),
+    ("황보", "皇甫"),
+    ("제갈", "諸葛"),
+    ("선우", "鮮于"),
+    ("독고", "獨孤"),
+];
+/// Given names of native words, which have no Hanja.
+const NATIVE_GIVEN: &[&str] = &[
+    "둘리",
+    "하늘",
+    "가람",
+    "보람",
+    "슬기",
+    "나래",
+    "한별",
+    "다솜",
+    "아름",
+    "빛나리",
+    "한아름",
+    "이슬비",
 ];
 const GIVEN: &[(&str, &str)] = &[
     ("민", "敏"),
@@ -190,6 +226,34 @@ fn resident_number(rng: &mut impl Rng) -> String {
     format!("{}-{}", &all[..6], &all[6..])
 }
 
+/// A name of two to five syllables and its Hanja (none for a native given
+/// name).
+fn person_name(rng: &mut impl Rng) -> (String, Option<String>) {
+    let (surname, surname_hanja) = if rng.gen_bool(0.12) {
+        pick(rng, COMPOUND_SURNAMES)
+    } else {
+        pick(rng, SURNAMES)
+    };
+    match rng.gen_range(0..10) {
+        0 => {
+            let (given, given_hanja) = pick(rng, GIVEN);
+            (
+                format!("{surname}{given}"),
+                Some(format!("{surname_hanja}{given_hanja}")),
+            )
+        }
+        1 | 2 => (format!("{surname}{}", pick(rng, NATIVE_GIVEN)), None),
+        _ => {
+            let (first, first_hanja) = pick(rng, GIVEN);
+            let (second, second_hanja) = pick(rng, GIVEN);
+            (
+                format!("{surname}{first}{second}"),
+                Some(format!("{surname_hanja}{first_hanja}{second_hanja}")),
+            )
+        }
+    }
+}
+
 /// Draws what one card says, and how it is printed.
 fn content(rng: &mut impl Rng) -> (IdCardContent, Printed) {
     let id_type = if rng.gen_bool(0.5) {
@@ -197,11 +261,7 @@ fn content(rng: &mut impl Rng) -> (IdCardContent, Printed) {
     } else {
         IdType::Driver
     };
-    let (surname, surname_hanja) = pick(rng, SURNAMES);
-    let (first, first_hanja) = pick(rng, GIVEN);
-    let (second, second_hanja) = pick(rng, GIVEN);
-    let name = format!("{surname}{first}{second}");
-    let hanja = format!("{surname_hanja}{first_hanja}{second_hanja}");
+    let (name, hanja) = person_name(rng);
     let resident = resident_number(rng);
     let (city, district, region) = pick(rng, DISTRICTS);
     let address = format!(
@@ -324,7 +384,7 @@ fn content(rng: &mut impl Rng) -> (IdCardContent, Printed) {
 #[derive(Debug, Clone)]
 struct Printed {
     name: String,
-    hanja: String,
+    hanja: Option<String>,
     resident: String,
     address: String,
     address_rest: Option<String>,
@@ -336,8 +396,64 @@ struct Printed {
     serial: String,
 }
 
-/// A pale card: a gradient, a faint ring pattern and a grey photo.
-fn card_background(rng: &mut impl Rng) -> RgbImage {
+/// A layout variant of both ID cards; each belongs to one [`FaceGroup`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IdCardTemplate {
+    /// Its name in truth records.
+    pub name: &'static str,
+    /// The photo on the left, the text beside it on the right.
+    photo_left: bool,
+    /// Small labels (`성명`, `주민등록번호`, `주소`, …) before the values.
+    labels: bool,
+    /// The title centred over the card rather than above the text.
+    title_centered: bool,
+    /// Range of the text size, as a factor of the usual size.
+    text_scale: (f32, f32),
+}
+
+const fn id_template(
+    name: &'static str,
+    photo_left: bool,
+    labels: bool,
+    title_centered: bool,
+    text_scale: (f32, f32),
+) -> IdCardTemplate {
+    IdCardTemplate {
+        name,
+        photo_left,
+        labels,
+        title_centered,
+        text_scale,
+    }
+}
+
+const DEVELOPMENT_TEMPLATES: [IdCardTemplate; 2] = [
+    id_template("photo-right", false, false, false, (0.92, 1.08)),
+    id_template("photo-right-labelled", false, true, false, (0.88, 1.02)),
+];
+const VALIDATION_TEMPLATES: [IdCardTemplate; 2] = [
+    id_template("photo-left", true, false, false, (0.9, 1.06)),
+    id_template("title-centered-labelled", false, true, true, (0.85, 1.0)),
+];
+const TEST_TEMPLATES: [IdCardTemplate; 2] = [
+    id_template("photo-left-labelled", true, true, false, (0.86, 1.0)),
+    id_template("title-centered", false, false, true, (0.95, 1.12)),
+];
+
+impl IdCardTemplate {
+    /// The templates ID cards of `group` are drawn with.
+    pub fn of_group(group: FaceGroup) -> &'static [IdCardTemplate] {
+        match group {
+            FaceGroup::Development => &DEVELOPMENT_TEMPLATES,
+            FaceGroup::Validation => &VALIDATION_TEMPLATES,
+            FaceGroup::Test => &TEST_TEMPLATES,
+        }
+    }
+}
+
+/// A pale card: a gradient, a faint ring pattern and a grey photo whose
+/// left edge is at `photo_x`.
+fn card_background(rng: &mut impl Rng, photo_x: f32) -> RgbImage {
     let (w, h) = CARD_SIZE;
     let mut card = RgbImage::new(w, h);
     let tint = |rng: &mut dyn rand::RngCore| {
@@ -361,7 +477,7 @@ fn card_background(rng: &mut impl Rng) -> RgbImage {
         );
     }
     // The photo: a grey field with a head-and-shoulders silhouette.
-    let (px, py, pw, ph) = (720.0, 150.0, 220.0, 280.0);
+    let (px, py, pw, ph) = (photo_x, 150.0, 220.0, 280.0);
     for y in py as u32..(py + ph) as u32 {
         for x in px as u32..(px + pw) as u32 {
             card.put_pixel(x, y, Rgb([200, 203, 208]));
@@ -386,198 +502,193 @@ fn card_background(rng: &mut impl Rng) -> RgbImage {
     card
 }
 
-/// Draws one card.
-pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
-    let (content, printed) = content(rng);
-    let face = if rng.gen_bool(0.5) {
-        Face::NanumGothic
-    } else {
-        Face::NanumBarunGothic
-    };
-    let font = fonts::load(face)?;
-    let bold = fonts::load(Face::NanumGothicBold)?;
-    let mut card = card_background(rng);
-    let ink = {
-        let v = rng.gen_range(10.0..45.0f32);
-        [v, v, v + 10.0]
-    };
-    let jitter = |rng: &mut dyn rand::RngCore, v: f32| v + rng.gen_range(-8.0..8.0f32);
-    let left = jitter(rng, 60.0);
-    match content.id_type {
+/// Where a line of text goes on the usual layout (photo on the right,
+/// 1000 px wide): in the text column (`x` from its left edge) or under the
+/// issue block (`x` from the card's left edge).
+#[derive(Clone, Copy, PartialEq)]
+enum Column {
+    Text,
+    Lower,
+}
+
+/// One line of a card as the usual layout places it.
+struct Line {
+    text: String,
+    /// A small label before the value, on labelled templates.
+    label: Option<&'static str>,
+    size: f32,
+    bold: bool,
+    column: Column,
+    x: f32,
+    baseline: f32,
+    /// Followed by the issuing office's red seal.
+    seal: bool,
+}
+
+fn line(text: impl Into<String>, size: f32, column: Column, x: f32, baseline: f32) -> Line {
+    Line {
+        text: text.into(),
+        label: None,
+        size,
+        bold: false,
+        column,
+        x,
+        baseline,
+        seal: false,
+    }
+}
+
+impl Line {
+    fn labelled(self, label: &'static str) -> Line {
+        Line {
+            label: Some(label),
+            ..self
+        }
+    }
+
+    fn bold(self) -> Line {
+        Line { bold: true, ..self }
+    }
+
+    fn sealed(self) -> Line {
+        Line { seal: true, ..self }
+    }
+}
+
+/// The lines of a card on the usual layout, the title first.
+fn lines(id_type: IdType, printed: &Printed, name: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    match id_type {
         IdType::Resident => {
-            paint_text(
-                &mut card,
-                &bold,
-                jitter(rng, 64.0),
-                "주 민 등 록 증",
-                left,
-                jitter(rng, 110.0),
-                ink,
+            out.push(line("주 민 등 록 증", 64.0, Column::Text, 0.0, 110.0).bold());
+            out.push(line(name, 46.0, Column::Text, 0.0, 205.0).labelled("성명"));
+            out.push(
+                line(&printed.resident, 44.0, Column::Text, 0.0, 275.0).labelled("주민등록번호"),
             );
-            let name = format!("{}({})", printed.name, printed.hanja);
-            paint_text(
-                &mut card,
-                &font,
-                jitter(rng, 46.0),
-                &name,
-                left,
-                jitter(rng, 205.0),
-                ink,
-            );
-            paint_text(
-                &mut card,
-                &font,
-                jitter(rng, 44.0),
-                &printed.resident,
-                left,
-                jitter(rng, 275.0),
-                ink,
-            );
-            let size = jitter(rng, 30.0);
-            let mut y = jitter(rng, 345.0);
-            paint_text(&mut card, &font, size, &printed.address, left, y, ink);
+            out.push(line(&printed.address, 30.0, Column::Text, 0.0, 345.0).labelled("주소"));
             if let Some(rest) = &printed.address_rest {
-                y += size * 1.4;
-                paint_text(&mut card, &font, size, rest, left, y, ink);
+                out.push(line(rest, 30.0, Column::Text, 0.0, 387.0));
             }
-            let date_size = jitter(rng, 30.0);
-            paint_text(
-                &mut card,
-                &font,
-                date_size,
-                &printed.issue_date,
-                330.0,
-                jitter(rng, 500.0),
-                ink,
-            );
-            let issuer_size = jitter(rng, 36.0);
-            let baseline = jitter(rng, 560.0);
-            let (width, _) = paint_text(
-                &mut card,
-                &bold,
-                issuer_size,
-                &printed.issuer,
-                250.0,
-                baseline,
-                ink,
-            );
-            fill_ellipse(
-                &mut card,
-                (250.0 + width + 40.0, baseline - 12.0),
-                (30.0, 30.0),
-                0.0,
-                0.6,
-                rgb(210, 60, 60),
+            out.push(line(&printed.issue_date, 30.0, Column::Lower, 330.0, 500.0));
+            out.push(
+                line(&printed.issuer, 36.0, Column::Lower, 250.0, 560.0)
+                    .bold()
+                    .sealed(),
             );
         }
         IdType::Driver => {
-            paint_text(
-                &mut card,
-                &bold,
-                jitter(rng, 54.0),
-                "자동차운전면허증",
-                left,
-                jitter(rng, 90.0),
-                ink,
+            out.push(line("자동차운전면허증", 54.0, Column::Text, 0.0, 90.0).bold());
+            out.push(line("Driver's License", 22.0, Column::Text, 4.0, 125.0));
+            out.push(
+                line(printed.classes.join("  "), 34.0, Column::Text, 0.0, 180.0)
+                    .bold()
+                    .labelled("종별"),
             );
-            paint_text(
-                &mut card,
-                &font,
-                22.0,
-                "Driver's License",
-                left + 4.0,
-                jitter(rng, 125.0),
-                ink,
+            out.push(line(&printed.number, 40.0, Column::Text, 0.0, 235.0).labelled("면허번호"));
+            out.push(line(name, 40.0, Column::Text, 0.0, 290.0).labelled("성명"));
+            out.push(
+                line(&printed.resident, 36.0, Column::Text, 0.0, 340.0).labelled("주민등록번호"),
             );
-            let classes = printed.classes.join("  ");
-            paint_text(
-                &mut card,
-                &bold,
-                jitter(rng, 34.0),
-                &classes,
-                left,
-                jitter(rng, 180.0),
-                ink,
-            );
-            paint_text(
-                &mut card,
-                &font,
-                jitter(rng, 40.0),
-                &printed.number,
-                left,
-                jitter(rng, 235.0),
-                ink,
-            );
-            paint_text(
-                &mut card,
-                &font,
-                jitter(rng, 40.0),
-                &printed.name,
-                left,
-                jitter(rng, 290.0),
-                ink,
-            );
-            paint_text(
-                &mut card,
-                &font,
-                jitter(rng, 36.0),
-                &printed.resident,
-                left,
-                jitter(rng, 340.0),
-                ink,
-            );
-            let size = jitter(rng, 27.0);
-            let mut y = jitter(rng, 395.0);
-            paint_text(&mut card, &font, size, &printed.address, left, y, ink);
+            out.push(line(&printed.address, 27.0, Column::Text, 0.0, 395.0).labelled("주소"));
             if let Some(rest) = &printed.address_rest {
-                y += size * 1.35;
-                paint_text(&mut card, &font, size, rest, left, y, ink);
+                out.push(line(rest, 27.0, Column::Text, 0.0, 431.0));
             }
             let condition = match &printed.condition {
                 Some(c) => format!("조건 {c}"),
                 None => "조건".to_owned(),
             };
+            out.push(line(condition, 26.0, Column::Text, 0.0, 490.0));
+            out.push(line(&printed.serial, 24.0, Column::Lower, 760.0, 470.0));
+            out.push(line(&printed.issue_date, 28.0, Column::Lower, 420.0, 535.0));
+            out.push(
+                line(&printed.issuer, 32.0, Column::Lower, 380.0, 590.0)
+                    .bold()
+                    .sealed(),
+            );
+        }
+    }
+    out
+}
+
+/// Draws one card in the faces and templates of `group`.
+pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedIdCard, SynthError> {
+    let (content, printed) = content(rng);
+    let templates = IdCardTemplate::of_group(group);
+    let template = templates[rng.gen_range(0..templates.len())];
+    let face = fonts::pick(rng, group, Role::Body);
+    let bold_face = fonts::pick_like(rng, group, Role::Title, face);
+    let font = fonts::load(face)?;
+    let bold = fonts::load(bold_face)?;
+    let (card_w, card_h) = (CARD_SIZE.0 as f32, CARD_SIZE.1 as f32);
+    let photo_x = if template.photo_left {
+        rng.gen_range(40.0..70.0)
+    } else {
+        rng.gen_range(700.0..740.0)
+    };
+    let mut card = card_background(rng, photo_x);
+    let ink = {
+        let v = rng.gen_range(10.0..45.0f32);
+        [v, v, v + 10.0]
+    };
+    // The whole layout moves by up to 2.5 % of the card, each line a little
+    // more, and the text is scaled as the template says.
+    let (dx, dy) = (
+        rng.gen_range(-0.025..0.025) * card_w,
+        rng.gen_range(-0.025..0.025) * card_h,
+    );
+    let scale = rng.gen_range(template.text_scale.0..template.text_scale.1);
+    let text_left = if template.photo_left {
+        photo_x + 260.0
+    } else {
+        60.0
+    } + dx;
+    // The lower block (issue date, issuer) moves right with a left photo;
+    // the serial stays under the photo.
+    let lower_shift = if template.photo_left { 100.0 } else { 0.0 };
+    // Hanja after the name only where the face has them.
+    let name = match &printed.hanja {
+        Some(hanja) if fonts::covers(&font, hanja) => format!("{}({hanja})", printed.name),
+        _ => printed.name.clone(),
+    };
+    let lines = lines(content.id_type, &printed, &name);
+    let label_size = 19.0 * scale;
+    let label_column = if template.labels {
+        lines
+            .iter()
+            .filter_map(|l| l.label)
+            .map(|l| crate::draw::layout_line(&font, PxScale::from(label_size), l, 0.0, 0.0, 0.0).1)
+            .fold(0.0, f32::max)
+            + label_size
+    } else {
+        0.0
+    };
+    for (i, l) in lines.iter().enumerate() {
+        let size = l.size * scale * rng.gen_range(0.95..1.05);
+        let baseline = l.baseline * rng.gen_range(0.98..1.02) + dy;
+        let pen = if l.bold { &bold } else { &font };
+        let x = match l.column {
+            _ if i == 0 && template.title_centered => {
+                let width =
+                    crate::draw::layout_line(pen, PxScale::from(size), &l.text, 0.0, 0.0, 0.0).1;
+                (card_w - width) / 2.0
+            }
+            Column::Text if i == 0 => text_left,
+            Column::Text => text_left + l.x + label_column,
+            Column::Lower if l.x > 700.0 => photo_x + 40.0 + dx,
+            Column::Lower => l.x + lower_shift + dx,
+        } + rng.gen_range(-6.0..6.0);
+        if let (true, Some(label)) = (template.labels, l.label) {
             paint_text(
-                &mut card,
-                &font,
-                26.0,
-                &condition,
-                left,
-                jitter(rng, 490.0),
-                ink,
+                &mut card, &font, label_size, label, text_left, baseline, ink,
             );
-            paint_text(
-                &mut card,
-                &font,
-                24.0,
-                &printed.serial,
-                760.0,
-                jitter(rng, 470.0),
-                ink,
-            );
-            paint_text(
-                &mut card,
-                &font,
-                jitter(rng, 28.0),
-                &printed.issue_date,
-                420.0,
-                jitter(rng, 535.0),
-                ink,
-            );
-            let baseline = jitter(rng, 590.0);
-            let (width, _) = paint_text(
-                &mut card,
-                &bold,
-                jitter(rng, 32.0),
-                &printed.issuer,
-                380.0,
-                baseline,
-                ink,
-            );
+        }
+        let (width, _) = paint_text(&mut card, pen, size, &l.text, x, baseline, ink);
+        if l.seal {
+            let r = size * 0.8;
             fill_ellipse(
                 &mut card,
-                (380.0 + width + 36.0, baseline - 10.0),
-                (26.0, 26.0),
+                (x + width + r * 1.3, baseline - size * 0.35),
+                (r, r),
                 0.0,
                 0.6,
                 rgb(210, 60, 60),
@@ -588,6 +699,7 @@ pub fn render(rng: &mut impl Rng) -> Result<RenderedIdCard, SynthError> {
         image: image::DynamicImage::ImageRgb8(card).to_rgba8(),
         content,
         font: face.name(),
+        template: template.name,
     })
 }
 
@@ -644,10 +756,30 @@ mod tests {
 
     #[test]
     fn cards_are_id1_sized_and_deterministic() {
-        let draw = |seed| render(&mut ChaCha8Rng::seed_from_u64(seed)).unwrap();
-        let (a, b) = (draw(4), draw(4));
-        assert_eq!(a.image.dimensions(), CARD_SIZE);
-        assert_eq!(a.image.as_raw(), b.image.as_raw());
-        assert_eq!(a.content, b.content);
+        for group in FaceGroup::ALL {
+            let draw = |seed| render(&mut ChaCha8Rng::seed_from_u64(seed), group).unwrap();
+            let (a, b) = (draw(4), draw(4));
+            assert_eq!(a.image.dimensions(), CARD_SIZE);
+            assert_eq!(a.image.as_raw(), b.image.as_raw());
+            assert_eq!(a.content, b.content);
+            assert!(IdCardTemplate::of_group(group)
+                .iter()
+                .any(|t| t.name == a.template));
+        }
+    }
+
+    #[test]
+    fn names_have_two_to_five_syllables() {
+        let mut lengths = std::collections::BTreeSet::new();
+        for seed in 0..400 {
+            let (name, hanja) = person_name(&mut ChaCha8Rng::seed_from_u64(seed));
+            let n = name.chars().count();
+            assert!((2..=5).contains(&n), "{name}");
+            if let Some(hanja) = hanja {
+                assert_eq!(hanja.chars().count(), n, "{name} {hanja}");
+            }
+            lengths.insert(n);
+        }
+        assert_eq!(lengths.into_iter().collect::<Vec<_>>(), [2, 3, 4, 5]);
     }
 }

@@ -2,15 +2,21 @@
 //!
 //! Documents:
 //! * the front of a credit card (see `shared/spec/korean-documents.md`
-//!   "Payment cards" and `API.md` §4.2): [`credit_card()`] draws one card
-//!   deterministically from a seed at a difficulty [`Level`], and
-//!   [`write_credit_cards`] writes a directory of images plus `truth.jsonl`
-//!   (one [`CardTruth`] per line);
+//!   "Payment cards" and `API.md` §4.2): [`credit_card_in()`] draws one card
+//!   deterministically from a seed at a difficulty [`Level`] in a
+//!   [`FaceGroup`], and [`write_credit_cards`] writes a directory of images
+//!   plus `truth.jsonl` (one [`CardTruth`] per line);
 //! * business registration certificates (API.md §4.1):
-//!   [`business_certificate()`] and [`write_business_certificates`], with
+//!   [`business_certificate_in()`] and [`write_business_certificates`], with
 //!   [`BusinessTruth`] lines;
-//! * Korean ID cards (API.md §4.4): [`id_card()`] and [`write_id_cards`],
+//! * Korean ID cards (API.md §4.4): [`id_card_in()`] and [`write_id_cards`],
 //!   with [`IdCardTruth`] lines.
+//!
+//! Groups: every face and every layout variant (template) belongs to one
+//! [`FaceGroup`]: `development` is tuned and trained on, `validation` is
+//! reported but never tuned on, `test` is looked at once, at the end (see
+//! [`fonts`] and `docs/synthetic-groups.md`). [`credit_card()`],
+//! [`id_card()`] and [`business_certificate()`] draw the development group.
 //!
 //! Modules:
 //! * [`fonts`]: system fonts loaded at run time (nothing embedded).
@@ -23,8 +29,11 @@
 //! * [`degrade`]: document-agnostic scan / phone-photo simulation.
 //! * [`truth`]: [`CardTruth`], [`Level`], JSON lines.
 //!
-//! Same seed → same card, same pixels, same bytes. The card's content depends
-//! only on the seed; the level only changes how it is photographed.
+//! Same seed, level and group → same card, same pixels, same bytes. What a
+//! document says depends only on the seed; the group changes how it is
+//! drawn (faces, template), the level how it is scanned or photographed.
+//! At every level the image is then delivered at 300 to 4000 pixels across
+//! (one in seven 300-500), as JPEG or PNG ([`degrade::upload`]).
 //!
 //! ```no_run
 //! use docrec_synth::{credit_card, Level};
@@ -52,6 +61,7 @@ use rand_chacha::ChaCha8Rng;
 pub use card_number::CardNumber;
 pub use credit_card::Style;
 pub use degrade::Quad;
+pub use fonts::FaceGroup;
 pub use truth::{BusinessTruth, CardTruth, IdCardTruth, Level, TruthKeyValue};
 
 /// Everything that can go wrong while generating.
@@ -129,9 +139,9 @@ enum Shape {
     Page,
 }
 
-/// The scan or photo of `document` that `level` says, from the random
-/// stream of `(seed, level)`, so that the level changes how a document is
-/// captured and never what it says.
+/// The scan or photo of `document` that `level` says, resized and encoded
+/// as it is uploaded, from the random stream of `(seed, level)`, so that
+/// the level changes how a document is captured and never what it says.
 fn capture(
     document: &image::RgbaImage,
     seed: u64,
@@ -143,13 +153,28 @@ fn capture(
     let photo = |params: degrade::PhotoParams, rng: &mut ChaCha8Rng| {
         degrade::photograph(document, &params, rng)
     };
-    match (level, shape) {
+    let captured = match (level, shape) {
         (Level::Clean, _) => degrade::scan(document, &degrade::ScanParams::default(), &mut rng),
         (Level::Photo, Shape::Card) => photo(degrade::PhotoParams::photo(), &mut rng),
         (Level::Hard, Shape::Card) => photo(degrade::PhotoParams::hard(), &mut rng),
         (Level::Photo, Shape::Page) => photo(degrade::PhotoParams::document_photo(), &mut rng),
         (Level::Hard, Shape::Page) => photo(degrade::PhotoParams::document_hard(), &mut rng),
-    }
+    };
+    let sent = match level {
+        Level::Clean => degrade::UploadParams {
+            png_prob: 0.3,
+            jpeg_quality: (75, 95),
+        },
+        Level::Photo => degrade::UploadParams {
+            png_prob: 0.08,
+            jpeg_quality: (60, 90),
+        },
+        Level::Hard => degrade::UploadParams {
+            png_prob: 0.0,
+            jpeg_quality: (50, 75),
+        },
+    };
+    degrade::upload(captured, &sent, &mut rng)
 }
 
 fn level_stream(level: Level) -> u64 {
@@ -160,12 +185,21 @@ fn level_stream(level: Level) -> u64 {
     }
 }
 
-/// Draws one card. Deterministic for `(seed, level)`; the card itself
-/// (number, design) depends only on `seed`. `truth.file` is
-/// `card-{seed:05}.{extension}`.
+/// Draws one card of the development group: [`credit_card_in`].
 pub fn credit_card(seed: u64, level: Level) -> Result<SyntheticCard, SynthError> {
+    credit_card_in(seed, level, FaceGroup::Development)
+}
+
+/// Draws one card in the faces and templates of `group`. Deterministic for
+/// `(seed, level, group)`; what it says (number, expiry, name) depends
+/// only on `seed`. `truth.file` is `card-{seed:05}.{extension}`.
+pub fn credit_card_in(
+    seed: u64,
+    level: Level,
+    group: FaceGroup,
+) -> Result<SyntheticCard, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let card = credit_card::render(&mut rng)?;
+    let card = credit_card::render(&mut rng, group)?;
     let out = capture(&card.image, seed, level, Shape::Card);
     let encoded = out.encoding.encode(&out.image)?;
     let extension = out.encoding.extension();
@@ -181,6 +215,8 @@ pub fn credit_card(seed: u64, level: Level) -> Result<SyntheticCard, SynthError>
         brand: card.number.brand.name().to_string(),
         style: card.style.name().to_string(),
         font: card.face.name().to_string(),
+        template: card.template.name.to_owned(),
+        group,
         total_card_num: card.number.digits.clone(),
         card_nums: card.number.groups.clone(),
         valid_thru: card.valid_thru.clone(),
@@ -209,17 +245,18 @@ pub fn card_seed(seed: u64, index: usize) -> u64 {
 
 /// Writes `n` cards to `out_dir` (created if missing) as
 /// `card-00000.{png,jpg}`, … plus `out_dir/truth.jsonl`, one [`CardTruth`]
-/// per line in index order. Card `i` is `credit_card(card_seed(seed, i),
-/// levels[i % levels.len()])` renamed; an empty `levels` means all three.
-/// Deterministic; uses all cores.
+/// per line in index order. Card `i` is `credit_card_in(card_seed(seed,
+/// i), levels[i % levels.len()], group)` renamed; an empty `levels` means
+/// all three. Deterministic; uses all cores.
 pub fn write_credit_cards(
     out_dir: &Path,
     n: usize,
     seed: u64,
     levels: &[Level],
+    group: FaceGroup,
 ) -> Result<Vec<CardTruth>, SynthError> {
     write_set(out_dir, n, seed, levels, |i, seed, level| {
-        let card = credit_card(seed, level)?;
+        let card = credit_card_in(seed, level, group)?;
         let mut truth = card.truth;
         truth.file = format!("card-{i:05}.{}", card.extension);
         Ok((truth.file.clone(), card.encoded, truth))
@@ -255,22 +292,39 @@ pub enum CertificateFormat {
 /// The user password of [`CertificateFormat::ProtectedPdf`] files.
 pub const PROTECTED_PDF_PASSWORD: &str = "docrec-synth";
 
-/// Draws one certificate as an image. Deterministic for `(seed, level)`;
-/// what it says depends only on `seed`. `truth.file` is
-/// `business-{seed:05}.{extension}`.
+/// Draws one certificate of the development group as an image:
+/// [`business_certificate_in`].
 pub fn business_certificate(seed: u64, level: Level) -> Result<SyntheticCertificate, SynthError> {
-    business_certificate_as(seed, level, CertificateFormat::Image)
+    business_certificate_in(
+        seed,
+        level,
+        FaceGroup::Development,
+        CertificateFormat::Image,
+    )
 }
 
-/// Draws one certificate in `format`; as [`business_certificate`], with
-/// the extension `pdf` for the PDF formats.
+/// Draws one certificate of the development group in `format`:
+/// [`business_certificate_in`].
 pub fn business_certificate_as(
     seed: u64,
     level: Level,
     format: CertificateFormat,
 ) -> Result<SyntheticCertificate, SynthError> {
+    business_certificate_in(seed, level, FaceGroup::Development, format)
+}
+
+/// Draws one certificate in the faces and templates of `group`, in
+/// `format` (the extension `pdf` for the PDF formats). Deterministic for
+/// `(seed, level, group, format)`; what it says depends only on `seed`.
+/// `truth.file` is `business-{seed:05}.{extension}`.
+pub fn business_certificate_in(
+    seed: u64,
+    level: Level,
+    group: FaceGroup,
+    format: CertificateFormat,
+) -> Result<SyntheticCertificate, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let page = business::render(&mut rng)?;
+    let page = business::render(&mut rng, group)?;
     let out = capture(&page.image, seed, level, Shape::Page);
     let (encoded, extension, rotation) = match format {
         CertificateFormat::Image => (
@@ -313,6 +367,8 @@ pub fn business_certificate_as(
         }
         .to_owned(),
         font: page.font.to_owned(),
+        template: page.template.to_owned(),
+        group,
         key_values: page
             .content
             .fields
@@ -339,10 +395,11 @@ pub fn write_business_certificates(
     n: usize,
     seed: u64,
     levels: &[Level],
+    group: FaceGroup,
     format: CertificateFormat,
 ) -> Result<Vec<BusinessTruth>, SynthError> {
     write_set(out_dir, n, seed, levels, |i, seed, level| {
-        let certificate = business_certificate_as(seed, level, format)?;
+        let certificate = business_certificate_in(seed, level, group, format)?;
         let mut truth = certificate.truth;
         truth.file = format!("business-{i:05}.{}", certificate.extension);
         Ok((truth.file.clone(), certificate.encoded, truth))
@@ -359,12 +416,22 @@ pub struct SyntheticIdCard {
     pub extension: &'static str,
 }
 
-/// Draws one ID card, scanned or photographed as `level` says (as credit
-/// cards are). Deterministic for `(seed, level)`; what it says depends only
-/// on `seed`. `truth.file` is `id-card-{seed:05}.{extension}`.
+/// Draws one ID card of the development group: [`id_card_in`].
 pub fn id_card(seed: u64, level: Level) -> Result<SyntheticIdCard, SynthError> {
+    id_card_in(seed, level, FaceGroup::Development)
+}
+
+/// Draws one ID card in the faces and templates of `group`, scanned or
+/// photographed as `level` says (as credit cards are). Deterministic for
+/// `(seed, level, group)`; what it says depends only on `seed`.
+/// `truth.file` is `id-card-{seed:05}.{extension}`.
+pub fn id_card_in(
+    seed: u64,
+    level: Level,
+    group: FaceGroup,
+) -> Result<SyntheticIdCard, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let card = id_card::render(&mut rng)?;
+    let card = id_card::render(&mut rng, group)?;
     let out = capture(&card.image, seed, level, Shape::Card);
     let encoded = out.encoding.encode(&out.image)?;
     let extension = out.encoding.extension();
@@ -374,6 +441,8 @@ pub fn id_card(seed: u64, level: Level) -> Result<SyntheticIdCard, SynthError> {
         id_type: card.content.id_type.api_name().to_owned(),
         legacy_region: card.content.legacy_region,
         font: card.font.to_owned(),
+        template: card.template.to_owned(),
+        group,
         key_values: card
             .content
             .fields
@@ -399,9 +468,10 @@ pub fn write_id_cards(
     n: usize,
     seed: u64,
     levels: &[Level],
+    group: FaceGroup,
 ) -> Result<Vec<IdCardTruth>, SynthError> {
     write_set(out_dir, n, seed, levels, |i, seed, level| {
-        let card = id_card(seed, level)?;
+        let card = id_card_in(seed, level, group)?;
         let mut truth = card.truth;
         truth.file = format!("id-card-{i:05}.{}", card.extension);
         Ok((truth.file.clone(), card.encoded, truth))
@@ -509,6 +579,41 @@ mod tests {
     }
 
     #[test]
+    fn groups_change_the_drawing_not_the_content() {
+        for seed in 20..23 {
+            let cards: Vec<SyntheticCard> = FaceGroup::ALL
+                .iter()
+                .map(|g| credit_card_in(seed, Level::Photo, *g).unwrap())
+                .collect();
+            let ids: Vec<SyntheticIdCard> = FaceGroup::ALL
+                .iter()
+                .map(|g| id_card_in(seed, Level::Clean, *g).unwrap())
+                .collect();
+            let pages: Vec<SyntheticCertificate> = FaceGroup::ALL
+                .iter()
+                .map(|g| {
+                    business_certificate_in(seed, Level::Clean, *g, CertificateFormat::TextPdf)
+                        .unwrap()
+                })
+                .collect();
+            for (i, group) in FaceGroup::ALL.iter().enumerate() {
+                assert_eq!(cards[i].truth.group, *group);
+                assert_eq!(cards[i].truth.total_card_num, cards[0].truth.total_card_num);
+                assert_eq!(cards[i].truth.valid_thru, cards[0].truth.valid_thru);
+                assert_eq!(ids[i].truth.key_values, ids[0].truth.key_values);
+                assert_eq!(pages[i].truth.key_values, pages[0].truth.key_values);
+                // Same seed, level and group: the same bytes.
+                let again = id_card_in(seed, Level::Clean, *group).unwrap();
+                assert_eq!(again.encoded, ids[i].encoded);
+                let again = credit_card_in(seed, Level::Photo, *group).unwrap();
+                assert_eq!(again.encoded, cards[i].encoded);
+            }
+            assert_ne!(cards[0].truth.template, "");
+            assert_ne!(ids[1].encoded, ids[0].encoded);
+        }
+    }
+
+    #[test]
     fn truth_is_consistent() {
         for seed in 0..6 {
             let c = credit_card(seed, Level::Clean).unwrap();
@@ -525,7 +630,7 @@ mod tests {
             }
             let m: u32 = t.valid_thru[..2].parse().unwrap();
             assert!((1..=12).contains(&m) && &t.valid_thru[2..3] == "/");
-            assert!(["embossed", "flat"].contains(&t.style.as_str()));
+            assert!(["embossed", "flat", "laser"].contains(&t.style.as_str()));
             assert_eq!(t.rotation, 0);
             assert!(t.file.ends_with(c.extension));
         }
@@ -537,20 +642,20 @@ mod tests {
         let (w, h) = c.image.dimensions();
         let aspect = w as f32 / h as f32;
         assert!((1.45..1.75).contains(&aspect), "{aspect}");
-        assert!((960..=1160).contains(&w));
-        for (level, lo, hi) in [(Level::Photo, 1280, 1600), (Level::Hard, 900, 1100)] {
-            for seed in 0..2 {
+        for level in [Level::Photo, Level::Hard] {
+            for seed in 0..3 {
                 let c = credit_card(seed, level).unwrap();
                 let (w, h) = c.image.dimensions();
-                let long = w.max(h);
-                assert!((lo..=hi).contains(&long), "{level} {long}");
+                assert!((300..=4000).contains(&w), "{level} {w}");
                 if c.truth.rotation % 180 == 0 {
                     assert!(w > h);
                 } else {
                     assert!(h > w);
                 }
-                assert_eq!(c.extension, "jpg");
-                assert_eq!(&c.encoded[..2], &[0xFF, 0xD8]);
+                if level == Level::Hard {
+                    assert_eq!(c.extension, "jpg");
+                    assert_eq!(&c.encoded[..2], &[0xFF, 0xD8]);
+                }
                 // Every box is inside the image.
                 for q in c
                     .geometry
@@ -571,7 +676,7 @@ mod tests {
     fn writes_files_and_truth_lines() {
         let dir = tempfile::tempdir().unwrap();
         let levels = [Level::Clean, Level::Photo, Level::Hard];
-        let truths = write_credit_cards(dir.path(), 4, 99, &levels).unwrap();
+        let truths = write_credit_cards(dir.path(), 4, 99, &levels, FaceGroup::Test).unwrap();
         assert_eq!(truths.len(), 4);
         let text = std::fs::read_to_string(dir.path().join("truth.jsonl")).unwrap();
         assert_eq!(text.lines().count(), 4);
@@ -579,6 +684,7 @@ mod tests {
         assert_eq!(read, truths);
         for (i, t) in truths.iter().enumerate() {
             assert_eq!(t.level, levels[i % 3]);
+            assert_eq!(t.group, FaceGroup::Test);
             assert!(t.file.starts_with(&format!("card-{i:05}.")));
             let bytes = std::fs::read(dir.path().join(&t.file)).unwrap();
             image::load_from_memory(&bytes).unwrap();
@@ -588,7 +694,7 @@ mod tests {
         // Deterministic across runs.
         let dir2 = tempfile::tempdir().unwrap();
         assert_eq!(
-            write_credit_cards(dir2.path(), 4, 99, &levels).unwrap(),
+            write_credit_cards(dir2.path(), 4, 99, &levels, FaceGroup::Test).unwrap(),
             truths
         );
     }

@@ -13,6 +13,7 @@ use std::str::FromStr;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::fonts::FaceGroup;
 use crate::SynthError;
 
 /// How hard an image is.
@@ -73,8 +74,14 @@ pub struct CardTruth {
     pub brand: String,
     /// `embossed` or `flat`.
     pub style: String,
-    /// Font family the number is drawn with (e.g. `OCR-B`).
+    /// Face the number is drawn with (e.g. `OCR-B`).
     pub font: String,
+    /// The layout variant (e.g. `classic`, `spread`, `minimal`).
+    #[serde(default)]
+    pub template: String,
+    /// The group of faces and templates it was drawn from.
+    #[serde(default)]
+    pub group: FaceGroup,
     /// All digits, no separators.
     pub total_card_num: String,
     /// The printed groups in order: 4-4-4-4, Amex 4-6-5, Diners 4-6-4,
@@ -103,8 +110,14 @@ pub struct BusinessTruth {
     pub level: Level,
     /// `individual` or `corporate`.
     pub kind: String,
-    /// The body text's font family.
+    /// The body text's face.
     pub font: String,
+    /// The layout variant (label and title spacing).
+    #[serde(default)]
+    pub template: String,
+    /// The group of faces and templates it was drawn from.
+    #[serde(default)]
+    pub group: FaceGroup,
     /// The keys of API.md §4.1 the certificate prints, in the API's order.
     pub key_values: Vec<TruthKeyValue>,
     /// Clockwise quarter turn applied to the upright page (0, 90, 180, 270).
@@ -124,6 +137,12 @@ pub struct IdCardTruth {
     pub legacy_region: bool,
     /// The face the text is drawn in.
     pub font: String,
+    /// The layout variant.
+    #[serde(default)]
+    pub template: String,
+    /// The group of faces and templates it was drawn from.
+    #[serde(default)]
+    pub group: FaceGroup,
     /// The keys of API.md §4.4 for the type, in its order, as the API gives
     /// them.
     pub key_values: Vec<TruthKeyValue>,
@@ -179,6 +198,8 @@ mod tests {
             brand: "visa".into(),
             style: "flat".into(),
             font: "OCR-B".into(),
+            template: "classic".into(),
+            group: FaceGroup::Validation,
             total_card_num: "4111111111111111".into(),
             card_nums: vec!["4111".into(); 4],
             valid_thru: "01/30".into(),
@@ -188,6 +209,7 @@ mod tests {
         assert!(j.contains("\"totalCardNum\":\"4111111111111111\""), "{j}");
         assert!(j.contains("\"cardNums\":[") && j.contains("\"validThru\":\"01/30\""));
         assert!(j.contains("\"level\":\"clean\""));
+        assert!(j.contains("\"group\":\"validation\""), "{j}");
         assert_eq!(serde_json::from_str::<CardTruth>(&j).unwrap(), t);
     }
 }

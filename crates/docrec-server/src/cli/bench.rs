@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Args;
 use docrec_errors::ErrorCode;
-use docrec_synth::{CertificateFormat, Level};
+use docrec_synth::{CertificateFormat, FaceGroup, Level};
 
 use super::synth::Kind;
 use super::{percentile, run_parallel};
@@ -207,7 +207,13 @@ fn generate_documents(dir: &Path, per_kind: usize) -> anyhow::Result<()> {
         let out = dir.join(kind.name());
         match kind {
             Kind::CreditCard => {
-                docrec_synth::write_credit_cards(&out, per_kind, 1, &levels)?;
+                docrec_synth::write_credit_cards(
+                    &out,
+                    per_kind,
+                    1,
+                    &levels,
+                    FaceGroup::Development,
+                )?;
             }
             Kind::Business => {
                 docrec_synth::write_business_certificates(
@@ -215,11 +221,12 @@ fn generate_documents(dir: &Path, per_kind: usize) -> anyhow::Result<()> {
                     per_kind,
                     1,
                     &levels,
+                    FaceGroup::Development,
                     CertificateFormat::Image,
                 )?;
             }
             Kind::IdCard => {
-                docrec_synth::write_id_cards(&out, per_kind, 1, &levels)?;
+                docrec_synth::write_id_cards(&out, per_kind, 1, &levels, FaceGroup::Development)?;
             }
         }
     }

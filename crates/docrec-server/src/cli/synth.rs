@@ -1,11 +1,12 @@
-//! `docrec synth credit-card|business|id-card --n N --out DIR [--seed S] [--levels …]`:
-//! labelled synthetic documents and their `truth.jsonl`.
+//! `docrec synth credit-card|business|id-card --n N --out DIR [--seed S] [--levels …]
+//! [--group development|validation|test]`: labelled synthetic documents and
+//! their `truth.jsonl`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use docrec_synth::{CertificateFormat, Level};
+use docrec_synth::{CertificateFormat, FaceGroup, Level};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Kind {
@@ -44,6 +45,11 @@ pub struct SynthArgs {
     /// Levels to cycle through: clean, photo, hard (default all three).
     #[arg(long, value_delimiter = ',')]
     levels: Vec<Level>,
+    /// The faces and layouts to draw from: development (tuned and trained
+    /// on), validation (reported, never tuned on) or test (looked at once,
+    /// at the end).
+    #[arg(long, default_value_t = FaceGroup::Development)]
+    group: FaceGroup,
     /// Certificates only: image (JPEG/PNG), pdf-text (born digital, a
     /// text layer), pdf-scan (a scan in a PDF) or pdf-protected (that scan
     /// under the user password `docrec-synth`).
@@ -62,11 +68,17 @@ pub enum Format {
 pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
     match args.kind {
         Kind::CreditCard => {
-            let truths =
-                docrec_synth::write_credit_cards(&args.out, args.n, args.seed, &args.levels)?;
+            let truths = docrec_synth::write_credit_cards(
+                &args.out,
+                args.n,
+                args.seed,
+                &args.levels,
+                args.group,
+            )?;
             eprintln!(
-                "wrote {} cards and truth.jsonl to {}",
+                "wrote {} {} cards and truth.jsonl to {}",
                 truths.len(),
+                args.group,
                 args.out.display()
             );
         }
@@ -82,19 +94,28 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
                 args.n,
                 args.seed,
                 &args.levels,
+                args.group,
                 format,
             )?;
             eprintln!(
-                "wrote {} certificates and truth.jsonl to {}",
+                "wrote {} {} certificates and truth.jsonl to {}",
                 truths.len(),
+                args.group,
                 args.out.display()
             );
         }
         Kind::IdCard => {
-            let truths = docrec_synth::write_id_cards(&args.out, args.n, args.seed, &args.levels)?;
+            let truths = docrec_synth::write_id_cards(
+                &args.out,
+                args.n,
+                args.seed,
+                &args.levels,
+                args.group,
+            )?;
             eprintln!(
-                "wrote {} ID cards and truth.jsonl to {}",
+                "wrote {} {} ID cards and truth.jsonl to {}",
                 truths.len(),
+                args.group,
                 args.out.display()
             );
         }
