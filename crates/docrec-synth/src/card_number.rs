@@ -97,13 +97,15 @@ impl CardNumber {
     }
 }
 
-/// A random expiry `MM/YY`, month 01-12, year 25-35.
+/// A random expiry `MM/YY`, month 01-12 (10-12, whose leading 1 is easily
+/// lost, a third of the time), year 25-35.
 pub fn random_expiry(rng: &mut impl Rng) -> String {
-    format!(
-        "{:02}/{:02}",
-        rng.gen_range(1..=12u32),
-        rng.gen_range(25..=35u32)
-    )
+    let month = if rng.gen_bool(1.0 / 3.0) {
+        rng.gen_range(10..=12u32)
+    } else {
+        rng.gen_range(1..=9u32)
+    };
+    format!("{month:02}/{:02}", rng.gen_range(25..=35u32))
 }
 
 #[cfg(test)]
