@@ -47,7 +47,9 @@ use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::CARD_ASPECT;
-use crate::text::{digit_reading, edit_distance, group_lines, is_hangul, words_rect, Line};
+use crate::text::{
+    choose, digit_reading, edit_distance, group_lines, is_hangul, words_rect, Candidate, Line,
+};
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
 use docrec_rules::province::split_province;
@@ -657,17 +659,19 @@ fn title_type(segment: &Segment) -> Option<IdType> {
 
 // The patterns are matched against readings as read and without white
 // space: each stands alone, so that the digits of another document's
-// number (a credit card's sixteen) are not taken for one.
+// number (a credit card's sixteen) are not taken for one. Between the
+// groups of a number, a dash drawn long may be read as two (`17-67--070007`).
 static RESIDENT_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\D)(\d{6}) ?[^\d\s]? ?(\d{7})(?:\D|$)").expect("valid regex")
+    Regex::new(r"(?:^|\D)(\d{6}) ?(?:-+|[^\d\s])? ?(\d{7})(?:\D|$)").expect("valid regex")
 });
 static LICENCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\D)(\d{2})-?(\d{2})-?(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex")
+    Regex::new(r"(?:^|\D)(\d{2})-*(\d{2})-*(\d{6})-*(\d{2})(?:\D|$)").expect("valid regex")
 });
 /// A licence number after a region's printed name: the digits the English
 /// model reads after whatever it made of the Hangul.
-static LEGACY_LICENCE_DIGITS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\D)(\d{2})-(\d{6})-?(\d{2})(?:\D|$)").expect("valid regex"));
+static LEGACY_LICENCE_DIGITS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\D)(\d{2})-+(\d{6})-*(\d{2})(?:\D|$)").expect("valid regex")
+});
 /// A reading that starts like a year (`2015`, `2O1S`, `20T`).
 static YEAR_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[^0-9A-Za-z]?(?:19|20|2O)").expect("valid regex"));
@@ -675,38 +679,86 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)\d{2})[.,;:]+(\d{1,2})[.,;:]+(\d{1,2})").expect("valid regex")
 });
 
-/// The resident number a segment's English reading shows: the index of
-/// the segment and the number, checked.
+/// One reading of a segment a number may be taken from.
+struct NumberReading {
+    text: String,
+    conf: f32,
+    /// Whether it is the Korean model's: that model reads Latin text as
+    /// runs of digits, so a number it reads counts only with the dashes
+    /// printed between its groups.
+    korean: bool,
+}
+
+/// Every reading of a segment a number may be taken from: the English
+/// ones as read and without white space, then the Korean one without
+/// white space (which reads a long dash or a glyph the English model
+/// misreads).
+fn number_readings(segment: &Segment) -> impl Iterator<Item = NumberReading> + '_ {
+    let english = segment
+        .english_both_ways()
+        .map(|(text, conf)| NumberReading {
+            text,
+            conf,
+            korean: false,
+        });
+    english.chain(std::iter::once(NumberReading {
+        text: segment.compact(),
+        conf: segment.korean_conf(),
+        korean: true,
+    }))
+}
+
+/// Whether a number matched in `reading` may be taken: an English reading
+/// always, a Korean one when the match has at least `dashes` dash marks.
+fn dashed_enough(reading: &NumberReading, matched: &str, dashes: usize) -> bool {
+    !reading.korean || matched.matches('-').count() >= dashes
+}
+
+/// The resident number a segment shows: the index of the segment and the
+/// number its readings and the checks (a real birth date, the check
+/// digit) choose.
 fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
     segments.iter().enumerate().find_map(|(i, segment)| {
-        let (value, mut conf) = segment.english_both_ways().find_map(|(text, conf)| {
-            let caps = RESIDENT_NUMBER.captures(&text)?;
-            Some((
-                resident_number::format(&format!("{}{}", &caps[1], &caps[2]))?,
-                conf,
-            ))
-        })?;
-        if birth_date(&value).is_none() {
-            conf *= 0.5;
-        }
-        if !check_digit_passes(&value) {
-            // Numbers assigned since 2020-10 have no check digit.
-            conf *= 0.7;
-        }
+        let candidates: Vec<Candidate> = number_readings(segment)
+            .filter_map(|reading| {
+                let caps = RESIDENT_NUMBER.captures(&reading.text)?;
+                if !dashed_enough(&reading, &caps[0], 1) {
+                    return None;
+                }
+                let mut conf = reading.conf;
+                let value = resident_number::format(&format!("{}{}", &caps[1], &caps[2]))?;
+                let real_date = birth_date(&value).is_some();
+                // Numbers assigned since 2020-10 have no check digit.
+                let check_digit = check_digit_passes(&value);
+                if !real_date {
+                    conf *= 0.5;
+                }
+                if !check_digit {
+                    conf *= 0.7;
+                }
+                Some(Candidate {
+                    value,
+                    conf,
+                    passes: real_date && check_digit,
+                })
+            })
+            .collect();
+        let chosen = choose(&candidates)?;
         Some((
             i,
             Found {
-                value,
-                conf,
+                value: chosen.value,
+                conf: chosen.conf,
                 rect: segment.rect,
             },
         ))
     })
 }
 
-/// The licence number a segment shows: twelve digits in the English
-/// reading, or a region's name in the Korean one followed by ten digits in
-/// the English one (`서울-19-123456-01` → `11-19-123456-01`).
+/// The licence number a segment shows: twelve digits, or a region's name
+/// in the Korean reading followed by ten digits in the English one
+/// (`서울-19-123456-01` → `11-19-123456-01`), chosen among the segment's
+/// readings by the region code's check.
 fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
     segments.iter().enumerate().find_map(|(i, segment)| {
         let leading_hangul: String = segment
@@ -714,29 +766,43 @@ fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
             .chars()
             .take_while(|c| is_hangul(*c))
             .collect();
-        let (digits, mut conf) = segment.english_both_ways().find_map(|(text, conf)| {
-            if leading_hangul.chars().count() >= 2 {
-                let caps = LEGACY_LICENCE_DIGITS.captures(&text)?;
-                let (code, errors) = region_code_of(&leading_hangul)?;
-                let conf = conf.min(segment.korean_conf()) * 0.9f32.powi(errors as i32);
-                Some((format!("{code}{}{}{}", &caps[1], &caps[2], &caps[3]), conf))
-            } else {
-                let caps = LICENCE_NUMBER.captures(&text)?;
-                Some((
-                    format!("{}{}{}{}", &caps[1], &caps[2], &caps[3], &caps[4]),
+        let printed_region = region_code_of(&leading_hangul);
+        let candidates: Vec<Candidate> = number_readings(segment)
+            .filter_map(|reading| {
+                let (text, conf) = (&reading.text, reading.conf);
+                let (digits, mut conf) = match LICENCE_NUMBER.captures(text) {
+                    Some(caps) if dashed_enough(&reading, &caps[0], 3) => (
+                        format!("{}{}{}{}", &caps[1], &caps[2], &caps[3], &caps[4]),
+                        conf,
+                    ),
+                    _ => {
+                        let (code, errors) = printed_region?;
+                        let caps = LEGACY_LICENCE_DIGITS.captures(text)?;
+                        if !dashed_enough(&reading, &caps[0], 2) {
+                            return None;
+                        }
+                        let conf = conf.min(segment.korean_conf()) * 0.9f32.powi(errors as i32);
+                        (format!("{code}{}{}{}", &caps[1], &caps[2], &caps[3]), conf)
+                    }
+                };
+                let value = driver_license::format(&digits)?;
+                let region_known = digits[..2].parse().is_ok_and(is_region_code);
+                if !region_known {
+                    conf *= 0.5;
+                }
+                Some(Candidate {
+                    value,
                     conf,
-                ))
-            }
-        })?;
-        let value = driver_license::format(&digits)?;
-        if !digits[..2].parse().is_ok_and(is_region_code) {
-            conf *= 0.5;
-        }
+                    passes: region_known,
+                })
+            })
+            .collect();
+        let chosen = choose(&candidates)?;
         Some((
             i,
             Found {
-                value,
-                conf,
+                value: chosen.value,
+                conf: chosen.conf,
                 rect: segment.rect,
             },
         ))
@@ -787,31 +853,46 @@ impl CardText<'_, '_> {
         })
     }
 
-    /// The name: the Hangul at the start of the nearest segment above the
-    /// resident number and in line with it (two to five syllables),
-    /// without the Hanja in parentheses after it. A reading that is not
-    /// sure is checked by reading the segment again as a line; the surer
-    /// reading wins.
+    /// The name: the Hangul of the nearest segment above the resident
+    /// number, over the number's digits and at least nearly as tall as
+    /// they are, that reads as a name (two to five syllables, without the
+    /// Hanja in parentheses after it or a label such as `성명` before it);
+    /// failing that, the nearest such segment, to be read again. A reading
+    /// that is not sure is checked by reading the segment again as a line;
+    /// the surer reading wins.
     fn name(&mut self) -> Result<Option<Found>, OcrError> {
         let Some((below, _)) = self.resident.as_ref() else {
             return Ok(None);
         };
-        let number = self.segments[*below].rect;
-        let Some(segment) = self.segments[..*below]
+        // The number's own digits: a label printed before it (`주민등록번호`)
+        // may share its segment.
+        let number = digits_rect(&self.segments[*below]);
+        let candidates: Vec<&Segment> = self.segments[..*below]
             .iter()
             .enumerate()
             .rev()
-            .find(|(i, s)| {
+            .filter(|(i, s)| {
                 Some(*i) != self.title
                     // Above the number: a segment OCR boxed tall may reach
                     // into the number's row, its middle does not.
                     && s.rect.center_y() < number.y as f32
-                    && (s.rect.x - number.x).abs() < 3 * number.height as i32
-                    && 2 * s.rect.height >= number.height
+                    && number.y - s.rect.bottom() < NAME_ROWS_ABOVE * number.height as i32
+                    // Over the number's digits, not a label's column.
+                    && s.rect.x < number.right()
+                    && number.x - s.rect.x < 3 * number.height as i32
+                    // A name is printed at least nearly as large as the
+                    // number; labels are smaller.
+                    && 4 * s.rect.height >= 3 * number.height
                     // Not a sliver of noise: a name is syllables wide.
                     && s.rect.width >= number.height
             })
-            .map(|(_, s)| s.clone())
+            .map(|(_, s)| s)
+            .collect();
+        let Some(segment) = candidates
+            .iter()
+            .find(|s| name_in(&s.words).is_some())
+            .or(candidates.first())
+            .map(|s| (*s).clone())
         else {
             return Ok(None);
         };
@@ -1916,32 +1997,72 @@ fn surer(a: Option<(String, f32)>, b: Option<(String, f32)>) -> Option<(String, 
     }
 }
 
+/// How many of the number's rows above it a name may be printed.
+const NAME_ROWS_ABOVE: i32 = 4;
+
+/// The labels a card may print before its name.
+const NAME_LABELS: [&str; 2] = ["성명", "이름"];
+
 /// A name from the words of its segment: the Hangul syllables at the
-/// start of the first word that has any (the Hanja in parentheses after
-/// them left out; marks OCR read before it, `-` or `|`, skipped), two to
-/// five of them, and the word's confidence. Not a name: a licence class,
-/// a region's name before a licence number.
+/// start of the word that can hold it ([`name_word`]), two to five
+/// of them (the Hanja in parentheses after them left out), and the word's
+/// confidence. Not a name: a licence class, a region's name before a
+/// licence number.
 fn name_in(words: &[Word]) -> Option<(String, f32)> {
-    let first = first_word_of_text(words)?;
-    let name: String = first.text.chars().take_while(|c| is_hangul(*c)).collect();
+    let first = name_word(words)?;
+    let text = first
+        .text
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    let name: String = text.chars().take_while(|c| is_hangul(*c)).collect();
     let syllables = name.chars().count();
     let not_a_name = CLASSES.iter().any(|c| first.text.contains(c))
         || region_code_of(&name).is_some_and(|_| first.text.contains('-'));
     ((2..=5).contains(&syllables) && !not_a_name).then_some((name, first.conf))
 }
 
-/// The first of `words` with a letter or digit: marks OCR read in front of
-/// a line (`-`, `|`, `:`) are not its text.
-fn first_word_of_text(words: &[Word]) -> Option<&Word> {
-    words
+/// The first of `words` that can start a name: marks OCR read in front of
+/// a line (`-`, `|`, `:`) are not its text, nor is a label (`성명`), nor a
+/// single syllable (what is left of a misread label) when a word follows.
+fn name_word(words: &[Word]) -> Option<&Word> {
+    let mut texts = words
         .iter()
-        .find(|w| w.text.chars().any(char::is_alphanumeric))
+        .filter(|w| w.text.chars().any(char::is_alphanumeric))
+        .peekable();
+    while let Some(word) = texts.next() {
+        let hangul: String = word.text.chars().filter(|c| is_hangul(*c)).collect();
+        if NAME_LABELS.contains(&hangul.as_str()) {
+            continue;
+        }
+        if hangul.chars().count() == 1 && texts.peek().is_some() {
+            continue;
+        }
+        return Some(word);
+    }
+    None
 }
 
-/// A name's [`Found`]: its box is the part of the segment's first word of
-/// text ([`first_word_of_text`]) its syllables take.
+/// The box of the words of `segment` that hold a number's groups, six
+/// digits or more each (the number without a label printed before it,
+/// even a label misread as a few digits), or the segment's box when none
+/// does.
+fn digits_rect(segment: &Segment) -> Rect {
+    let groups: Vec<Word> = segment
+        .words
+        .iter()
+        .filter(|w| w.text.chars().filter(char::is_ascii_digit).count() >= 6)
+        .cloned()
+        .collect();
+    if groups.is_empty() {
+        segment.rect
+    } else {
+        words_rect(&groups)
+    }
+}
+
+/// A name's [`Found`]: its box is the part of the segment's word that
+/// holds the name ([`name_word`]) its syllables take.
 fn name_found(segment: &Segment, value: String, conf: f32) -> Found {
-    let first = first_word_of_text(&segment.words).unwrap_or(&segment.words[0]);
+    let first = name_word(&segment.words).unwrap_or(&segment.words[0]);
     let total = first.text.chars().count().max(1) as u32;
     let syllables = (value.chars().count() as u32).min(total);
     Found {
@@ -2136,6 +2257,34 @@ mod tests {
     }
 
     #[test]
+    fn long_dashes_read_twice_still_part_the_groups() {
+        let segments = [segment("x", &["17-67--070007 -67"], 0)];
+        let (_, found) = find_licence_number(&segments).expect("a number");
+        assert_eq!(found.value, "17-67-070007-67");
+    }
+
+    #[test]
+    fn the_korean_reading_is_a_candidate_when_it_prints_the_dashes() {
+        // The English reading is not a licence number; the Korean one is.
+        let segments = [segment("17-67-070007-67", &["17-67-O7OOO7-67"], 0)];
+        let (_, found) = find_licence_number(&segments).expect("a number");
+        assert_eq!(found.value, "17-67-070007-67");
+        // A label read before the number leaves the twelve digits to the
+        // full pattern, not a region's printed name.
+        let segments = [segment("민변 22-04-475888-77", &["vee 22-04-475888-77"], 0)];
+        let (_, found) = find_licence_number(&segments).expect("a number");
+        assert_eq!(found.value, "22-04-475888-77");
+        // Latin text the Korean model read as a run of digits is no number.
+        let segments = [segment("10700 14001190", &["Driver's License"], 0)];
+        assert!(find_resident_number(&segments).is_none());
+        assert!(find_licence_number(&segments).is_none());
+        // Between two readings, the one whose check digit passes.
+        let segments = [segment("550528-1061551", &["zusawe 990528-1061551"], 0)];
+        let (_, found) = find_resident_number(&segments).expect("a number");
+        assert_eq!(found.value, "550528-1061551");
+    }
+
+    #[test]
     fn classes_are_read_spaced_glued_or_with_a_letter_misread() {
         assert_eq!(
             classes_in("1종보통  2종소형"),
@@ -2170,6 +2319,12 @@ mod tests {
         assert_eq!(words(&["-", "정호지"]).as_deref(), Some("정호지"));
         assert_eq!(words(&["|", "：", "경호지'"]).as_deref(), Some("경호지"));
         assert_eq!(words(&["AB", "정호지"]), None);
+        // A label before the name, read right or as one syllable, is not
+        // the name; alone, a one-syllable word is no name either.
+        assert_eq!(words(&["성명", "남궁혜호"]).as_deref(), Some("남궁혜호"));
+        assert_eq!(words(&["쌩", "-선우태민"]).as_deref(), Some("선우태민"));
+        assert_eq!(words(&["성명"]), None);
+        assert_eq!(words(&["김"]), None);
     }
 
     #[test]

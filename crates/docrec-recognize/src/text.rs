@@ -6,6 +6,8 @@
 //! likely shows, mapping the letters OCR confuses with digits (`O`→`0`,
 //! `l`→`1`, `S`→`5`, …) and counting how many it had to map.
 //! [`edit_distance`] counts the characters two readings differ by.
+//! [`choose`] picks a field's value among what its readings gave, by the
+//! field's checks first and the readings' agreement next.
 
 use docrec_ocr::{Rect, Word};
 
@@ -136,6 +138,40 @@ pub fn map_lookalikes(text: &str) -> String {
     text.chars().map(|c| as_digit(c).unwrap_or(c)).collect()
 }
 
+/// What one reading of a field gave: the value, its confidence (already
+/// lowered by the checks it fails) and whether it passes the field's
+/// checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub value: String,
+    pub conf: f32,
+    pub passes: bool,
+}
+
+/// A value's confidence when another value read for the same field passes
+/// the checks too, as a share of its own: the checks could not tell them
+/// apart.
+const RIVAL_PASSES_FACTOR: f32 = 0.8;
+
+/// The value a field's readings and checks choose among `candidates`:
+/// one that passes the checks before one that does not, then the value
+/// the most readings gave, then the surest. Its `conf` is that of its
+/// surest reading, lowered when a different value passes the checks too.
+pub fn choose(candidates: &[Candidate]) -> Option<Candidate> {
+    let votes = |value: &str| candidates.iter().filter(|c| c.value == value).count();
+    let best = candidates.iter().max_by(|a, b| {
+        (a.passes, votes(&a.value))
+            .cmp(&(b.passes, votes(&b.value)))
+            .then(a.conf.total_cmp(&b.conf))
+    })?;
+    let rival_passes = best.passes && candidates.iter().any(|c| c.passes && c.value != best.value);
+    let mut chosen = best.clone();
+    if rival_passes {
+        chosen.conf *= RIVAL_PASSES_FACTOR;
+    }
+    Some(chosen)
+}
+
 /// Whether `c` is a Hangul syllable (가-힣).
 pub fn is_hangul(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
@@ -169,6 +205,43 @@ mod tests {
             rect: Rect::new(x, y, 10 * text.len() as u32, h),
             line: (0, 0, 0),
         }
+    }
+
+    fn candidate(value: &str, conf: f32, passes: bool) -> Candidate {
+        Candidate {
+            value: value.to_owned(),
+            conf,
+            passes,
+        }
+    }
+
+    #[test]
+    fn the_checks_choose_before_the_votes_and_the_votes_before_conf() {
+        let chosen = choose(&[
+            candidate("17-67-070007-67", 0.4, true),
+            candidate("17-67-070001-67", 0.9, false),
+            candidate("17-67-070001-67", 0.8, false),
+        ]);
+        assert_eq!(chosen, Some(candidate("17-67-070007-67", 0.4, true)));
+        let chosen = choose(&[
+            candidate("990528-1061551", 0.9, false),
+            candidate("550528-1061551", 0.5, false),
+            candidate("550528-1061551", 0.4, false),
+        ]);
+        assert_eq!(chosen, Some(candidate("550528-1061551", 0.5, false)));
+        assert_eq!(choose(&[]), None);
+    }
+
+    #[test]
+    fn a_rival_that_passes_too_lowers_conf() {
+        let chosen = choose(&[
+            candidate("550528-1061551", 0.9, true),
+            candidate("550528-1061551", 0.8, true),
+            candidate("950528-1061551", 0.7, true),
+        ])
+        .unwrap();
+        assert_eq!(chosen.value, "550528-1061551");
+        assert!((chosen.conf - 0.9 * RIVAL_PASSES_FACTOR).abs() < 1e-6);
     }
 
     #[test]
