@@ -122,8 +122,8 @@ impl Mask {
         let mut total: Option<BoxF> = None;
         for g in glyphs {
             debug_assert!(
-                g.ch.is_whitespace() || font.glyph_id(g.ch).0 != 0,
-                "the face has no glyph for {:?} (it would draw .notdef)",
+                g.ch.is_whitespace() || crate::fonts::draws(font, g.ch),
+                "the face does not draw {:?} (.notdef or blank)",
                 g.ch
             );
             let glyph = font

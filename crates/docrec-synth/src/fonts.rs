@@ -405,10 +405,17 @@ fn pick_in_family(rng: &mut impl Rng, faces: &[Face], family: &str) -> Face {
     members[rng.gen_range(0..members.len())]
 }
 
-/// Whether `font` has a glyph for every character of `text` but spaces.
+/// Whether `font` draws every character of `text` but spaces: a glyph
+/// that is not `.notdef` and not empty (some faces map Hanja to blank
+/// glyphs).
 pub fn covers(font: &FontArc, text: &str) -> bool {
-    text.chars()
-        .all(|c| c.is_whitespace() || font.glyph_id(c).0 != 0)
+    text.chars().all(|c| c.is_whitespace() || draws(font, c))
+}
+
+/// Whether `font` has a visible glyph for `c`.
+pub fn draws(font: &FontArc, c: char) -> bool {
+    let glyph = font.glyph_id(c);
+    glyph.0 != 0 && font.outline_glyph(glyph.with_scale(40.0)).is_some()
 }
 
 fn cache() -> &'static Mutex<HashMap<Face, FontArc>> {
@@ -549,17 +556,20 @@ mod tests {
                 for face in faces {
                     let font = load(face).unwrap();
                     for c in text.chars() {
-                        let glyph = font.glyph_id(c);
-                        assert!(glyph.0 != 0, "{} has no {c:?}", face.name());
-                        assert!(
-                            font.outline_glyph(glyph.with_scale(40.0)).is_some(),
-                            "{} draws {c:?} empty",
-                            face.name()
-                        );
+                        assert!(draws(&font, c), "{} does not draw {c:?}", face.name());
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn blank_glyphs_do_not_count_as_drawn() {
+        // NanumSquare maps Hanja to empty glyphs.
+        let square = load(Face::NanumSquareR).unwrap();
+        assert!(square.glyph_id('金').0 != 0);
+        assert!(!covers(&square, "金"));
+        assert!(covers(&load(Face::NanumGothic).unwrap(), "金 李"));
     }
 
     #[test]

@@ -502,13 +502,19 @@ fn card_background(rng: &mut impl Rng, photo_x: f32) -> RgbImage {
     card
 }
 
-/// Where a line of text goes on the usual layout (photo on the right,
-/// 1000 px wide): in the text column (`x` from its left edge) or under the
-/// issue block (`x` from the card's left edge).
+/// Where a line of text goes; `x` is measured as each says, on the usual
+/// layout (photo on the right, 1000 px wide).
 #[derive(Clone, Copy, PartialEq)]
 enum Column {
+    /// The title and its subtitle: from the text column's left edge, or
+    /// centred on templates that centre the title.
+    Title,
+    /// A value: from the text column's left edge, after the labels.
     Text,
+    /// The issue date and issuer under the text: from the card's left edge.
     Lower,
+    /// Under the photo: from the photo's left edge.
+    UnderPhoto,
 }
 
 /// One line of a card as the usual layout places it.
@@ -555,12 +561,13 @@ impl Line {
     }
 }
 
-/// The lines of a card on the usual layout, the title first.
+/// The lines of a card on the usual layout; `name` is how a resident
+/// card prints the name (with its Hanja when the face has them).
 fn lines(id_type: IdType, printed: &Printed, name: &str) -> Vec<Line> {
     let mut out = Vec::new();
     match id_type {
         IdType::Resident => {
-            out.push(line("주 민 등 록 증", 64.0, Column::Text, 0.0, 110.0).bold());
+            out.push(line("주 민 등 록 증", 64.0, Column::Title, 0.0, 110.0).bold());
             out.push(line(name, 46.0, Column::Text, 0.0, 205.0).labelled("성명"));
             out.push(
                 line(&printed.resident, 44.0, Column::Text, 0.0, 275.0).labelled("주민등록번호"),
@@ -577,15 +584,15 @@ fn lines(id_type: IdType, printed: &Printed, name: &str) -> Vec<Line> {
             );
         }
         IdType::Driver => {
-            out.push(line("자동차운전면허증", 54.0, Column::Text, 0.0, 90.0).bold());
-            out.push(line("Driver's License", 22.0, Column::Text, 4.0, 125.0));
+            out.push(line("자동차운전면허증", 54.0, Column::Title, 0.0, 90.0).bold());
+            out.push(line("Driver's License", 22.0, Column::Title, 4.0, 125.0));
             out.push(
                 line(printed.classes.join("  "), 34.0, Column::Text, 0.0, 180.0)
                     .bold()
                     .labelled("종별"),
             );
             out.push(line(&printed.number, 40.0, Column::Text, 0.0, 235.0).labelled("면허번호"));
-            out.push(line(name, 40.0, Column::Text, 0.0, 290.0).labelled("성명"));
+            out.push(line(&printed.name, 40.0, Column::Text, 0.0, 290.0).labelled("성명"));
             out.push(
                 line(&printed.resident, 36.0, Column::Text, 0.0, 340.0).labelled("주민등록번호"),
             );
@@ -598,7 +605,7 @@ fn lines(id_type: IdType, printed: &Printed, name: &str) -> Vec<Line> {
                 None => "조건".to_owned(),
             };
             out.push(line(condition, 26.0, Column::Text, 0.0, 490.0));
-            out.push(line(&printed.serial, 24.0, Column::Lower, 760.0, 470.0));
+            out.push(line(&printed.serial, 24.0, Column::UnderPhoto, 40.0, 470.0));
             out.push(line(&printed.issue_date, 28.0, Column::Lower, 420.0, 535.0));
             out.push(
                 line(&printed.issuer, 32.0, Column::Lower, 380.0, 590.0)
@@ -662,21 +669,29 @@ pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedIdCard, Sy
     } else {
         0.0
     };
-    for (i, l) in lines.iter().enumerate() {
-        let size = l.size * scale * rng.gen_range(0.95..1.05);
+    // Text beside the photo ends before it (or the card's edge).
+    let text_right = if template.photo_left {
+        card_w - 30.0
+    } else {
+        photo_x - 15.0
+    };
+    for l in &lines {
+        let mut size = l.size * scale * rng.gen_range(0.95..1.05);
         let baseline = l.baseline * rng.gen_range(0.98..1.02) + dy;
         let pen = if l.bold { &bold } else { &font };
+        let width_at = |size: f32| {
+            crate::draw::layout_line(pen, PxScale::from(size), &l.text, 0.0, 0.0, 0.0).1
+        };
         let x = match l.column {
-            _ if i == 0 && template.title_centered => {
-                let width =
-                    crate::draw::layout_line(pen, PxScale::from(size), &l.text, 0.0, 0.0, 0.0).1;
-                (card_w - width) / 2.0
-            }
-            Column::Text if i == 0 => text_left,
+            Column::Title if template.title_centered => (card_w - width_at(size)) / 2.0,
+            Column::Title => text_left + l.x,
             Column::Text => text_left + l.x + label_column,
-            Column::Lower if l.x > 700.0 => photo_x + 40.0 + dx,
             Column::Lower => l.x + lower_shift + dx,
+            Column::UnderPhoto => photo_x + l.x + dx,
         } + rng.gen_range(-6.0..6.0);
+        if l.column == Column::Text && x + width_at(size) > text_right {
+            size *= (text_right - x) / width_at(size);
+        }
         if let (true, Some(label)) = (template.labels, l.label) {
             paint_text(
                 &mut card, &font, label_size, label, text_left, baseline, ink,
