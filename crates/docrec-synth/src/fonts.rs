@@ -541,7 +541,7 @@ mod tests {
                 upper.to_lowercase()
             ),
             Role::Title => format!("{}{digits}-.()", hangul_drawn()),
-            Role::CardNumber => format!("{digits}/{upper}"),
+            Role::CardNumber => format!("{digits}/-{upper}"),
             Role::CardText => format!("{upper}{}{digits}/", upper.to_lowercase()),
         }
     }

@@ -579,6 +579,36 @@ mod tests {
     }
 
     #[test]
+    fn every_group_has_its_own_templates() {
+        let names = |group| -> Vec<String> {
+            let cards = credit_card::CardTemplate::of_group(group)
+                .iter()
+                .map(|t| t.name);
+            let ids = id_card::IdCardTemplate::of_group(group)
+                .iter()
+                .map(|t| t.name);
+            let pages = business::CertificateTemplate::of_group(group)
+                .iter()
+                .map(|t| t.name);
+            cards
+                .map(|n| format!("card {n}"))
+                .chain(ids.map(|n| format!("id {n}")))
+                .chain(pages.map(|n| format!("business {n}")))
+                .collect()
+        };
+        let mut seen = std::collections::HashSet::new();
+        for group in FaceGroup::ALL {
+            let names = names(group);
+            assert!(names.iter().any(|n| n.starts_with("card ")), "{group}");
+            assert!(names.iter().any(|n| n.starts_with("id ")), "{group}");
+            assert!(names.iter().any(|n| n.starts_with("business ")), "{group}");
+            for name in names {
+                assert!(seen.insert(name.clone()), "{name} is in two groups");
+            }
+        }
+    }
+
+    #[test]
     fn groups_change_the_drawing_not_the_content() {
         for seed in 20..23 {
             let cards: Vec<SyntheticCard> = FaceGroup::ALL
