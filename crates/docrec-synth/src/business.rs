@@ -515,54 +515,23 @@ const fn certificate_template(
     }
 }
 
+// Every group has justified, spaced and plain labels, a colon or none, the
+// title spaced or tracked, in other combinations.
+#[rustfmt::skip]
 const DEVELOPMENT_TEMPLATES: [CertificateTemplate; 3] = [
-    certificate_template(
-        "justified",
-        LabelStyle::Justified,
-        true,
-        (0.05, 0.1),
-        &[":", " :"],
-    ),
-    certificate_template(
-        "spaced",
-        LabelStyle::Spaced,
-        true,
-        (0.05, 0.1),
-        &[":", " :"],
-    ),
-    certificate_template("plain", LabelStyle::Plain, false, (0.05, 0.1), &[":", " :"]),
+    certificate_template("justified", LabelStyle::Justified, true, (0.05, 0.1), &[":", " :"]),
+    certificate_template("spaced", LabelStyle::Spaced, true, (0.05, 0.1), &[":", " :"]),
+    certificate_template("plain", LabelStyle::Plain, false, (0.05, 0.1), &[":", " :", ""]),
 ];
+#[rustfmt::skip]
 const VALIDATION_TEMPLATES: [CertificateTemplate; 2] = [
-    certificate_template(
-        "justified-wide-title",
-        LabelStyle::Justified,
-        false,
-        (0.35, 0.6),
-        &["：", ":"],
-    ),
-    certificate_template(
-        "double-spaced",
-        LabelStyle::DoubleSpaced,
-        true,
-        (0.0, 0.05),
-        &[" :"],
-    ),
+    certificate_template("justified-wide-title", LabelStyle::Justified, false, (0.35, 0.6), &["：", ":"]),
+    certificate_template("double-spaced", LabelStyle::DoubleSpaced, true, (0.0, 0.05), &[" :", ""]),
 ];
+#[rustfmt::skip]
 const TEST_TEMPLATES: [CertificateTemplate; 2] = [
-    certificate_template(
-        "plain-no-colon",
-        LabelStyle::Plain,
-        false,
-        (0.05, 0.1),
-        &[""],
-    ),
-    certificate_template(
-        "spaced-wide-title",
-        LabelStyle::Spaced,
-        false,
-        (0.35, 0.6),
-        &[":"],
-    ),
+    certificate_template("plain-no-colon", LabelStyle::Plain, false, (0.05, 0.1), &[""]),
+    certificate_template("spaced-wide-title", LabelStyle::Spaced, false, (0.35, 0.6), &[":"]),
 ];
 
 impl CertificateTemplate {

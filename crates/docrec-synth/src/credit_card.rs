@@ -112,81 +112,30 @@ const fn template(
     }
 }
 
-const DEVELOPMENT_TEMPLATES: [CardTemplate; 4] = [
-    template(
-        "classic",
-        (0.55, 0.62),
-        (0.07, 0.09),
-        RowPlacement::AtChip,
-        false,
-    ),
-    template(
-        "spread",
-        (0.55, 0.62),
-        (0.07, 0.09),
-        RowPlacement::Spread,
-        false,
-    ),
-    template(
-        "minimal",
-        (0.45, 0.6),
-        (0.07, 0.1),
-        RowPlacement::AtChip,
-        true,
-    ),
-    template(
-        "high",
-        (0.42, 0.5),
-        (0.06, 0.075),
-        RowPlacement::AtChip,
-        false,
-    ),
+// Every group has a row at the chip, a spread row, a centred row and a
+// minimal card, with other heights and sizes; right-aligned rows are held
+// out.
+#[rustfmt::skip]
+const DEVELOPMENT_TEMPLATES: [CardTemplate; 5] = [
+    template("classic", (0.55, 0.62), (0.07, 0.09), RowPlacement::AtChip, false),
+    template("spread", (0.55, 0.62), (0.07, 0.09), RowPlacement::Spread, false),
+    template("minimal", (0.45, 0.6), (0.07, 0.1), RowPlacement::AtChip, true),
+    template("high", (0.42, 0.5), (0.06, 0.075), RowPlacement::AtChip, false),
+    template("centered-small", (0.5, 0.58), (0.06, 0.07), RowPlacement::Centered, false),
 ];
-const VALIDATION_TEMPLATES: [CardTemplate; 3] = [
-    template(
-        "centered",
-        (0.5, 0.6),
-        (0.075, 0.095),
-        RowPlacement::Centered,
-        false,
-    ),
-    template(
-        "low-large",
-        (0.62, 0.68),
-        (0.09, 0.105),
-        RowPlacement::AtChip,
-        false,
-    ),
-    template(
-        "minimal-spread",
-        (0.45, 0.62),
-        (0.065, 0.085),
-        RowPlacement::Spread,
-        true,
-    ),
+#[rustfmt::skip]
+const VALIDATION_TEMPLATES: [CardTemplate; 4] = [
+    template("centered", (0.5, 0.6), (0.075, 0.095), RowPlacement::Centered, false),
+    template("low-large", (0.62, 0.68), (0.09, 0.105), RowPlacement::AtChip, false),
+    template("minimal-spread", (0.45, 0.62), (0.065, 0.085), RowPlacement::Spread, true),
+    template("right-high", (0.44, 0.52), (0.065, 0.08), RowPlacement::RightAligned, false),
 ];
-const TEST_TEMPLATES: [CardTemplate; 3] = [
-    template(
-        "right",
-        (0.5, 0.62),
-        (0.07, 0.09),
-        RowPlacement::RightAligned,
-        false,
-    ),
-    template(
-        "minimal-centered",
-        (0.42, 0.58),
-        (0.09, 0.11),
-        RowPlacement::Centered,
-        true,
-    ),
-    template(
-        "spread-low",
-        (0.62, 0.68),
-        (0.065, 0.08),
-        RowPlacement::Spread,
-        false,
-    ),
+#[rustfmt::skip]
+const TEST_TEMPLATES: [CardTemplate; 4] = [
+    template("right", (0.5, 0.62), (0.07, 0.09), RowPlacement::RightAligned, false),
+    template("minimal-centered", (0.42, 0.58), (0.09, 0.11), RowPlacement::Centered, true),
+    template("spread-low", (0.62, 0.68), (0.065, 0.08), RowPlacement::Spread, false),
+    template("at-chip-large", (0.56, 0.64), (0.095, 0.11), RowPlacement::AtChip, false),
 ];
 
 impl CardTemplate {

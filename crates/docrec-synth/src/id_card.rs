@@ -409,6 +409,9 @@ pub struct IdCardTemplate {
     title_centered: bool,
     /// Range of the text size, as a factor of the usual size.
     text_scale: (f32, f32),
+    /// Range of the spacing of the lines under the title, as a factor of
+    /// the usual spacing.
+    line_spacing: (f32, f32),
 }
 
 const fn id_template(
@@ -417,6 +420,7 @@ const fn id_template(
     labels: bool,
     title_centered: bool,
     text_scale: (f32, f32),
+    line_spacing: (f32, f32),
 ) -> IdCardTemplate {
     IdCardTemplate {
         name,
@@ -424,20 +428,27 @@ const fn id_template(
         labels,
         title_centered,
         text_scale,
+        line_spacing,
     }
 }
 
-const DEVELOPMENT_TEMPLATES: [IdCardTemplate; 2] = [
-    id_template("photo-right", false, false, false, (0.92, 1.08)),
-    id_template("photo-right-labelled", false, true, false, (0.88, 1.02)),
+// Every group has the photo on either side and labels or none, with other
+// sizes and spacings; a centred title is held out.
+#[rustfmt::skip]
+const DEVELOPMENT_TEMPLATES: [IdCardTemplate; 3] = [
+    id_template("photo-right", false, false, false, (0.92, 1.08), (0.97, 1.03)),
+    id_template("photo-right-labelled", false, true, false, (0.88, 1.02), (0.97, 1.03)),
+    id_template("photo-left-labelled", true, true, false, (0.88, 1.0), (0.97, 1.03)),
 ];
+#[rustfmt::skip]
 const VALIDATION_TEMPLATES: [IdCardTemplate; 2] = [
-    id_template("photo-left", true, false, false, (0.9, 1.06)),
-    id_template("title-centered-labelled", false, true, true, (0.85, 1.0)),
+    id_template("photo-left", true, false, false, (0.9, 1.06), (0.9, 0.96)),
+    id_template("title-centered-labelled", false, true, true, (0.85, 1.0), (1.0, 1.05)),
 ];
+#[rustfmt::skip]
 const TEST_TEMPLATES: [IdCardTemplate; 2] = [
-    id_template("photo-left-labelled", true, true, false, (0.86, 1.0)),
-    id_template("title-centered", false, false, true, (0.95, 1.12)),
+    id_template("photo-left-labelled-centered", true, true, true, (0.86, 1.0), (0.92, 0.98)),
+    id_template("title-centered", false, false, true, (0.95, 1.12), (1.03, 1.08)),
 ];
 
 impl IdCardTemplate {
@@ -644,6 +655,7 @@ pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedIdCard, Sy
         rng.gen_range(-0.025..0.025) * card_h,
     );
     let scale = rng.gen_range(template.text_scale.0..template.text_scale.1);
+    let spacing = rng.gen_range(template.line_spacing.0..template.line_spacing.1);
     let text_left = if template.photo_left {
         photo_x + 260.0
     } else {
@@ -677,7 +689,13 @@ pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedIdCard, Sy
     };
     for l in &lines {
         let mut size = l.size * scale * rng.gen_range(0.95..1.05);
-        let baseline = l.baseline * rng.gen_range(0.98..1.02) + dy;
+        // The text column's lines spread from under the title.
+        const TITLE_BASELINE: f32 = 130.0;
+        let usual = match l.column {
+            Column::Text => TITLE_BASELINE + (l.baseline - TITLE_BASELINE) * spacing,
+            _ => l.baseline,
+        };
+        let baseline = usual * rng.gen_range(0.98..1.02) + dy;
         let pen = if l.bold { &bold } else { &font };
         let width_at = |size: f32| {
             crate::draw::layout_line(pen, PxScale::from(size), &l.text, 0.0, 0.0, 0.0).1
