@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::canonical::canonical_text;
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
-use docrec_ocr::preprocess::{flatten_paper, line_cut};
+use docrec_ocr::preprocess::{enlarged_to_long_side, flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
 use regex::Regex;
@@ -107,7 +107,7 @@ pub struct BusinessResult {
 
 impl BusinessCertificate {
     /// The same certificate with every box scaled by `factor` (pixels of a
-    /// rendered PDF page to its points).
+    /// rendered PDF page to its points, of an enlarged upload to its own).
     pub fn scaled(mut self, factor: f32) -> BusinessCertificate {
         let key_boxes = self.key_values.iter_mut().map(|kv| &mut kv.quad);
         for quad in key_boxes.chain(&mut self.lines) {
@@ -166,11 +166,24 @@ pub const KEYS: [&str; 14] = [
     "발급기관",
 ];
 
-/// Reads a business registration certificate.
+/// Reads a business registration certificate. An upload smaller than the
+/// view the page is read at is first enlarged to it (bicubic), and the
+/// boxes are given back in the upload's pixels.
 pub fn recognize_business(
     image: &GrayImage,
     engine: &mut Engine,
 ) -> Result<BusinessCertificate, BusinessError> {
+    let view_long_side = (VIEW_SHORT_SIDE as f32 * PAGE_ASPECT).round() as u32;
+    match enlarged_to_long_side(image, view_long_side) {
+        Some((enlarged, factor)) => {
+            read_page(&enlarged, engine).map(|page| page.scaled(1.0 / factor))
+        }
+        None => read_page(image, engine),
+    }
+}
+
+/// Reads a certificate from an upload at least as large as its view.
+fn read_page(image: &GrayImage, engine: &mut Engine) -> Result<BusinessCertificate, BusinessError> {
     let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
     // A page lies upright, upside down or sideways: the likelier way first.
     let ways = |view: Rectified| {
