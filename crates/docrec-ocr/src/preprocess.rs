@@ -28,22 +28,32 @@ pub fn scale_to_height(image: &GrayImage, target_height: u32) -> (GrayImage, f32
     )
 }
 
-/// A small upload enlarged for reading: `image` scaled up with a bicubic
-/// filter (Catmull-Rom) so that its long side is `long_side`, and the
-/// factor applied; `None` when the long side is already that long. A
-/// recognizer rectifies a document to a fixed size with a bilinear warp,
-/// which blurs the strokes of an image enlarged several times; a bicubic
-/// enlargement first keeps them sharp enough for the models.
-pub fn enlarged_to_long_side(image: &GrayImage, long_side: u32) -> Option<(GrayImage, f32)> {
+/// An upload brought to the size a recognizer reads it at: `image`
+/// scaled so that its long side is `long_sides.start` when it is shorter
+/// (bicubic, Catmull-Rom) or `long_sides.end` when it is longer (a
+/// triangle filter, which averages the pixels it drops), and the factor
+/// applied; `None` when the long side is already within the range. A
+/// recognizer rectifies a document to a fixed size with a bilinear warp:
+/// from a much larger image it keeps one pixel in several and aliases the
+/// strokes, and from a much smaller one it blurs them.
+pub fn fitted_to_long_side(
+    image: &GrayImage,
+    long_sides: std::ops::Range<u32>,
+) -> Option<(GrayImage, f32)> {
     let (w, h) = image.dimensions();
-    let factor = long_side as f32 / w.max(h).max(1) as f32;
-    if factor <= 1.0 {
+    let long = w.max(h).max(1);
+    let (target, filter) = if long < long_sides.start {
+        (long_sides.start, FilterType::CatmullRom)
+    } else if long > long_sides.end {
+        (long_sides.end, FilterType::Triangle)
+    } else {
         return None;
-    }
+    };
+    let factor = target as f32 / long as f32;
     let width = ((w as f32 * factor).round() as u32).max(1);
     let height = ((h as f32 * factor).round() as u32).max(1);
     Some((
-        image::imageops::resize(image, width, height, FilterType::CatmullRom),
+        image::imageops::resize(image, width, height, filter),
         factor,
     ))
 }
@@ -179,15 +189,17 @@ mod tests {
     }
 
     #[test]
-    fn only_small_images_are_enlarged() {
+    fn uploads_outside_the_range_are_brought_into_it() {
         let small = GrayImage::from_pixel(390, 248, Luma([200]));
-        let (large, factor) = enlarged_to_long_side(&small, 1000).expect("enlarged");
+        let (large, factor) = fitted_to_long_side(&small, 1000..1600).expect("enlarged");
         assert_eq!(large.dimensions(), (1000, 636));
         assert!((factor - 1000.0 / 390.0).abs() < 1e-4);
-        let portrait = GrayImage::from_pixel(248, 390, Luma([200]));
-        let (portrait, _) = enlarged_to_long_side(&portrait, 1000).expect("enlarged");
-        assert_eq!(portrait.dimensions(), (636, 1000));
-        assert!(enlarged_to_long_side(&large, 1000).is_none());
+        let huge = GrayImage::from_pixel(248, 3200, Luma([200]));
+        let (shrunk, factor) = fitted_to_long_side(&huge, 1000..1600).expect("shrunk");
+        assert_eq!(shrunk.dimensions(), (124, 1600));
+        assert!((factor - 0.5).abs() < 1e-6);
+        assert!(fitted_to_long_side(&large, 1000..1600).is_none());
+        assert!(fitted_to_long_side(&small, 0..1600).is_none());
     }
 
     #[test]

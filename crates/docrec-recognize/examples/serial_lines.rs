@@ -3,13 +3,20 @@
 //! Tesseract LSTM model `models/idserial.traineddata`
 //! (`models/train-id-serial.sh`).
 //!
-//! Usage: `cargo run --release -p docrec-recognize --example serial_lines -- OUT_DIR [CARDS] [SEED]`
+//! Usage: `cargo run --release -p docrec-recognize --example serial_lines -- OUT_DIR [CARDS] [SEED] [--group development|validation|test]`
+//!
+//! The faces come from one face group (`docs/synthetic-groups.md`; default
+//! `development`, the only group training may see; `validation` and `test`
+//! lines are for held-out measurements).
 //!
 //! For each card `i` (seeded by `card_seed(SEED, i)`), a pale card
-//! 1000×631 px (the generator's ID-card size) gets [`ROWS`] random serials,
-//! each in one of [`FACES`] (the generator's card fonts and other sans
-//! faces, so that the model learns the letters' shapes rather than one
-//! font) at 18-32 px. The card is scanned or photographed
+//! 1000×631 px (the generator's ID-card size) gets [`ROWS`] random serials
+//! at 18-32 px, each in a face of the group: three in four in a
+//! [`Role::Body`] face (the face `id_card::render` prints a licence's serial
+//! with), one in four in a [`Role::CardText`] face (Latin sans faces, so that
+//! the model learns the letters' shapes rather than one design). A face is
+//! chosen as the renderers choose one ([`fonts::pick`]: a family of the
+//! group, then one of its faces). The card is scanned or photographed
 //! ([`degrade::scan`], [`degrade::photograph`] with the photo or hard
 //! parameters), JPEG-encoded as a phone would, and rectified back to
 //! 1000 px across through the known geometry with a little corner error,
@@ -22,8 +29,9 @@
 //! (Tesseract's LSTM line box: one row per character, all with the same
 //! box, then a tab row). Half the boxes are the whole image (the recognizer
 //! reads the whole cut as one raw line); the others are the printed
-//! characters with a little margin. Also `lines.tsv`: name, font,
-//! degradation, height, text.
+//! characters with a little margin. Also `lines.tsv`: name, font (the face's
+//! family), degradation, height, text, face (the face's full name), role
+//! (`body` or `cardtext`).
 //!
 //! Single-threaded on purpose (it runs beside other work).
 
@@ -34,7 +42,7 @@ use docrec_ocr::preprocess::{brightest_channel, flatten_paper, line_cut};
 use docrec_ocr::Rect;
 use docrec_synth::degrade::{self, PhotoParams, ScanParams};
 use docrec_synth::draw::{fill_ellipse, fill_linear_gradient, paint_text, rgb};
-use docrec_synth::fonts::{self, Face};
+use docrec_synth::fonts::{self, Face, FaceGroup, Role};
 use docrec_synth::id_card::CARD_SIZE;
 use docrec_synth::training::write_line;
 use image::{DynamicImage, GrayImage, Rgb, RgbImage};
@@ -42,17 +50,9 @@ use imageproc::geometric_transformations::{warp_into_with, Border, Interpolation
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// The faces serials are drawn in.
-const FACES: [Face; 8] = [
-    Face::NanumGothic,
-    Face::NanumBarunGothic,
-    Face::NanumGothicBold,
-    Face::NanumSquareR,
-    Face::DejaVuSans,
-    Face::DejaVuSansBold,
-    Face::LiberationSansBold,
-    Face::FreeSansBold,
-];
+/// How often a serial is drawn in a [`Role::Body`] face (else a
+/// [`Role::CardText`] face).
+const BODY_SHARE: f64 = 0.75;
 
 /// What a serial is made of.
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -61,11 +61,22 @@ const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const ROWS: usize = 4;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(
-        args.next()
-            .ok_or("usage: serial_lines OUT_DIR [CARDS] [SEED]")?,
-    );
+    const USAGE: &str =
+        "usage: serial_lines OUT_DIR [CARDS] [SEED] [--group development|validation|test]";
+    let mut group = FaceGroup::Development;
+    let mut positional = Vec::new();
+    let mut all = std::env::args().skip(1);
+    while let Some(arg) = all.next() {
+        if arg == "--group" {
+            group = all.next().ok_or(USAGE)?.parse()?;
+        } else if let Some(g) = arg.strip_prefix("--group=") {
+            group = g.parse()?;
+        } else {
+            positional.push(arg);
+        }
+    }
+    let mut args = positional.into_iter();
+    let out = PathBuf::from(args.next().ok_or(USAGE)?);
     let cards: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100);
     let seed: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1);
     std::fs::create_dir_all(&out)?;
@@ -74,7 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut lines = 0usize;
     for i in 0..cards {
         let mut rng = ChaCha8Rng::seed_from_u64(docrec_synth::card_seed(seed, i));
-        let (card, serials) = draw_card(&mut rng)?;
+        let (card, serials) = draw_card(&mut rng, group)?;
         let (degraded, degradation) = match rng.gen_range(0..10) {
             0..=2 => (
                 degrade::scan(&card, &ScanParams::default(), &mut rng),
@@ -97,7 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let view = rectify(&frame, &degraded, &mut rng);
         let flat = flatten_paper(&brightest_channel(&DynamicImage::ImageRgb8(view)));
-        for (row, (text, ink, face)) in serials.iter().enumerate() {
+        for (row, (text, ink, face, role)) in serials.iter().enumerate() {
             let h = ink[3] - ink[1];
             let mut side = |v: f32| v + rng.gen_range(-0.1..0.1) * h;
             let (x0, y0, x1, y1) = (side(ink[0]), side(ink[1]), side(ink[2]), side(ink[3]));
@@ -120,27 +131,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             write_line(&out, &name, &cut, text, line_box)?;
             writeln!(
                 tsv,
-                "{name}\t{}\t{degradation}\t{height}\t{text}",
-                face.family()
+                "{name}\t{}\t{degradation}\t{height}\t{text}\t{}\t{role}",
+                face.family(),
+                face.name()
             )?;
             lines += 1;
         }
     }
     std::fs::write(out.join("lines.tsv"), tsv)?;
     eprintln!(
-        "{lines} lines from {cards} cards in {:.1?} -> {}",
+        "{lines} lines from {cards} cards ({group} group) in {:.1?} -> {}",
         start.elapsed(),
         out.display()
     );
     Ok(())
 }
 
-/// A pale card with [`ROWS`] serials; gives each serial's text, ink box and
-/// face.
-type Serial = (String, [f32; 4], Face);
+/// A pale card with [`ROWS`] serials; gives each serial's text, ink box,
+/// face and role (`body` or `cardtext`).
+type Serial = (String, [f32; 4], Face, &'static str);
 
 fn draw_card(
     rng: &mut impl Rng,
+    group: FaceGroup,
 ) -> Result<(image::RgbaImage, Vec<Serial>), Box<dyn std::error::Error>> {
     let (w, h) = CARD_SIZE;
     let mut card = RgbImage::new(w, h);
@@ -167,7 +180,12 @@ fn draw_card(
     let band = h as f32 / ROWS as f32;
     let mut serials = Vec::with_capacity(ROWS);
     for row in 0..ROWS {
-        let face = FACES[rng.gen_range(0..FACES.len())];
+        let (role, role_name) = if rng.gen_bool(BODY_SHARE) {
+            (Role::Body, "body")
+        } else {
+            (Role::CardText, "cardtext")
+        };
+        let face = fonts::pick(rng, group, role);
         let font = fonts::load(face)?;
         let len = rng.gen_range(5..=6);
         let text: String = (0..len)
@@ -187,7 +205,7 @@ fn draw_card(
             }
         }
         let (_, ink) = paint_text(&mut card, &font, size, &text, x, baseline, [v, v, v + 10.0]);
-        serials.push((text, ink, face));
+        serials.push((text, ink, face, role_name));
     }
     Ok((DynamicImage::ImageRgb8(card).to_rgba8(), serials))
 }

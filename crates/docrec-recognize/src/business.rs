@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::canonical::canonical_text;
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
-use docrec_ocr::preprocess::{enlarged_to_long_side, flatten_paper, line_cut};
+use docrec_ocr::preprocess::{fitted_to_long_side, flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
 use regex::Regex;
@@ -57,6 +57,9 @@ pub const RECOMMENDED_SIZE: (u32, u32) = (1280, 720);
 /// The width the page is read at: A4 at 150 dpi, where body text is
 /// 25-32 pixels high.
 const VIEW_SHORT_SIDE: u32 = 1240;
+/// The long sides an upload is read at: the view's (1240 x 1754) at least,
+/// and twice it at most.
+const READ_LONG_SIDES: std::ops::Range<u32> = 1754..3508;
 /// ISO 216: a page's long side over its short side.
 const PAGE_ASPECT: f32 = std::f32::consts::SQRT_2;
 
@@ -167,14 +170,14 @@ pub const KEYS: [&str; 14] = [
 ];
 
 /// Reads a business registration certificate. An upload smaller than the
-/// view the page is read at is first enlarged to it (bicubic), and the
-/// boxes are given back in the upload's pixels.
+/// view the page is read at is first enlarged to it, one much larger
+/// shrunk ([`READ_LONG_SIDES`]), and the boxes are given back in the
+/// upload's pixels.
 pub fn recognize_business(
     image: &GrayImage,
     engine: &mut Engine,
 ) -> Result<BusinessCertificate, BusinessError> {
-    let view_long_side = (VIEW_SHORT_SIDE as f32 * PAGE_ASPECT).round() as u32;
-    match enlarged_to_long_side(image, view_long_side) {
+    match fitted_to_long_side(image, READ_LONG_SIDES) {
         Some((enlarged, factor)) => {
             read_page(&enlarged, engine).map(|page| page.scaled(1.0 / factor))
         }

@@ -34,7 +34,8 @@
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{
-    dark_text_on_light, flatten_background, scale_to_height, stretch_percentiles,
+    dark_text_on_light, fitted_to_long_side, flatten_background, scale_to_height,
+    stretch_percentiles,
 };
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
@@ -50,6 +51,11 @@ use docrec_rules::payment_card::{standard_groups, NumberCheck};
 pub const CARD_ASPECT: f32 = 85.60 / 53.98;
 /// The width of the rectified view the card is read at.
 const VIEW_WIDTH: u32 = 1000;
+/// The long sides an upload is read at: any up to 1600 pixels, so that a
+/// card that fills most of a photo is rectified to [`VIEW_WIDTH`] from
+/// about its own size (uploads smaller than the view gain nothing from an
+/// enlargement first: see docs/accuracy.md).
+pub(crate) const READ_LONG_SIDES: std::ops::Range<u32> = 0..1600;
 /// The recommended upload size for cards (API.md §1).
 pub const RECOMMENDED_SIZE: (u32, u32) = (760, 480);
 
@@ -112,6 +118,14 @@ pub struct CreditCardResult {
 }
 
 impl CreditCard {
+    /// The same card with every box scaled by `factor`.
+    fn scaled(mut self, factor: f32) -> CreditCard {
+        for field in self.groups.iter_mut().chain(self.valid_thru.as_mut()) {
+            field.quad = field.quad.scaled(factor);
+        }
+        self
+    }
+
     /// The API's `result` for this card.
     pub fn to_result(&self, file_type: &str, resolution: Resolution) -> CreditCardResult {
         let (valid_thru, valid_thru_box) = match &self.valid_thru {
@@ -149,11 +163,22 @@ impl CreditCard {
     }
 }
 
-/// Reads a credit card from a grayscale upload.
+/// Reads a credit card from a grayscale upload. An upload much larger
+/// than the view the card is read at is first shrunk
+/// ([`READ_LONG_SIDES`]), and the boxes are given back in the upload's
+/// pixels.
 pub fn recognize_credit_card(
     image: &GrayImage,
     engine: &mut Engine,
 ) -> Result<CreditCard, CardError> {
+    match fitted_to_long_side(image, READ_LONG_SIDES) {
+        Some((fitted, factor)) => read_card(&fitted, engine).map(|c| c.scaled(1.0 / factor)),
+        None => read_card(image, engine),
+    }
+}
+
+/// Reads a credit card from an upload at a size [`READ_LONG_SIDES`] allows.
+fn read_card(image: &GrayImage, engine: &mut Engine) -> Result<CreditCard, CardError> {
     let outline = find_quad(image, CARD_ASPECT);
     // The views to try, most likely first: the rectified card, upside down,
     // then (when the outline may have been wrong) the whole photo both ways.

@@ -37,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
-use docrec_ocr::preprocess::{flatten_paper, line_cut};
+use docrec_ocr::preprocess::{fitted_to_long_side, flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage};
 use imageproc::drawing::draw_polygon_mut;
@@ -46,13 +46,13 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
-use crate::credit_card::CARD_ASPECT;
+use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::text::{
     choose, digit_reading, edit_distance, group_lines, is_hangul, words_rect, Candidate, Line,
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
-use docrec_rules::province::split_province;
+use docrec_rules::province::nearest_province;
 use docrec_rules::resident_number::{self, birth_date, check_digit_passes};
 
 /// The language the card is read with first (Hangul: titles, names,
@@ -187,6 +187,15 @@ pub struct IdCardResult {
 }
 
 impl IdCard {
+    /// The same card with every box scaled by `factor`.
+    fn scaled(mut self, factor: f32) -> IdCard {
+        let key_boxes = self.key_values.iter_mut().map(|kv| &mut kv.quad);
+        for quad in key_boxes.chain(&mut self.lines).chain(&mut self.masking) {
+            *quad = quad.scaled(factor);
+        }
+        self
+    }
+
     /// The API's `result` for this card.
     pub fn to_result(&self, file_type: &str, resolution: Resolution) -> IdCardResult {
         IdCardResult {
@@ -224,8 +233,19 @@ impl IdCard {
     }
 }
 
-/// Reads a Korean ID card.
+/// Reads a Korean ID card. An upload much larger than the view the card
+/// is read at is first shrunk (as a credit card's upload is), and the
+/// boxes are given back in the upload's pixels.
 pub fn recognize_id_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardError> {
+    match fitted_to_long_side(image, READ_LONG_SIDES) {
+        Some((fitted, factor)) => read_card(&fitted, engine).map(|c| c.scaled(1.0 / factor)),
+        None => read_card(image, engine),
+    }
+}
+
+/// Reads a Korean ID card from an upload at a size [`READ_LONG_SIDES`]
+/// allows.
+fn read_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardError> {
     let outline = find_quad(image, CARD_ASPECT);
     let mut quads = Vec::with_capacity(2);
     if outline.is_some() {
@@ -872,7 +892,9 @@ impl CardText<'_, '_> {
             .enumerate()
             .rev()
             .filter(|(i, s)| {
+                // Not the title, even one a wider gap split from its view.
                 Some(*i) != self.title
+                    && title_type(s).is_none()
                     // Above the number: a segment OCR boxed tall may reach
                     // into the number's row, its middle does not.
                     && s.rect.center_y() < number.y as f32
@@ -1116,7 +1138,10 @@ impl CardText<'_, '_> {
             .rev()
             .filter(|(i, _)| Some(*i) != self.title)
             .find_map(|(i, segment)| {
-                office_in(&segment.korean()).map(|value| (i, value, segment.korean_conf()))
+                office_in(&segment.korean()).map(|(value, misread)| {
+                    let conf = segment.korean_conf() * PROVINCE_MISREAD_CONF.powi(misread as i32);
+                    (i, value, conf)
+                })
             });
         if let Some((i, value, conf)) = &from_block {
             // Sure, and alone on its row (a part of the name OCR set apart
@@ -1149,8 +1174,8 @@ impl CardText<'_, '_> {
                 .map(|w| w.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if let Some(value) = office_in(&text) {
-                let conf = mean_conf(&words);
+            if let Some((value, misread)) = office_in(&text) {
+                let conf = mean_conf(&words) * PROVINCE_MISREAD_CONF.powi(misread as i32);
                 // The row's reading that holds the block's and more (the
                 // province OCR of the block set apart) wins.
                 let completes = best.as_ref().is_some_and(|b| {
@@ -2078,10 +2103,11 @@ fn name_found(segment: &Segment, value: String, conf: f32) -> Found {
 }
 
 /// The issuing office a line names, cut after its title (a seal may
-/// follow). A resident card's issuer keeps one
-/// space after its province (`서울특별시 종로구청장`); a police agency's
-/// is one word (`서울특별시경찰청장`).
-fn office_in(text: &str) -> Option<String> {
+/// follow), and how many syllables of its province were misread and
+/// spelt as the province is ([`nearest_province`]). A resident card's
+/// issuer keeps one space after its province (`서울특별시 종로구청장`); a
+/// police agency's is one word (`서울특별시경찰청장`).
+fn office_in(text: &str) -> Option<(String, usize)> {
     const TITLES: [&str; 4] = ["도로교통공단", "청장", "시장", "군수"];
     let compact: String = text.chars().filter(|c| is_hangul(*c)).collect();
     let end = TITLES
@@ -2092,12 +2118,23 @@ fn office_in(text: &str) -> Option<String> {
     if office.chars().count() < 4 {
         return None;
     }
-    let value = match split_province(office) {
-        Some((province, rest)) if !office.ends_with("경찰청장") => format!("{province} {rest}"),
-        _ => office.to_owned(),
+    let Some(found) = nearest_province(office) else {
+        return Some((office.to_owned(), 0));
     };
-    Some(value)
+    let separator = if office.ends_with("경찰청장") {
+        ""
+    } else {
+        " "
+    };
+    Some((
+        format!("{}{separator}{}", found.province, found.rest),
+        found.misread,
+    ))
 }
+
+/// The share of its confidence an issuer keeps per syllable of its
+/// province that was misread and spelt as the province is.
+const PROVINCE_MISREAD_CONF: f32 = 0.8;
 
 /// Whether a segment's reading starts like the label `조건` with one of its
 /// two syllables misread (`초건`).
@@ -2329,16 +2366,37 @@ mod tests {
 
     #[test]
     fn offices_are_cut_after_their_title() {
+        let office = office_in;
         assert_eq!(
-            office_in("서울특별시종로구청장 6)").as_deref(),
-            Some("서울특별시 종로구청장")
+            office("서울특별시종로구청장 6)"),
+            Some(("서울특별시 종로구청장".to_owned(), 0))
         );
         assert_eq!(
-            office_in("서울특별시 경찰청장").as_deref(),
-            Some("서울특별시경찰청장")
+            office("서울특별시 경찰청장"),
+            Some(("서울특별시경찰청장".to_owned(), 0))
         );
-        assert_eq!(office_in("도로교통공단 @").as_deref(), Some("도로교통공단"));
-        assert_eq!(office_in("청장"), None);
+        assert_eq!(
+            office("도로교통공단 @"),
+            Some(("도로교통공단".to_owned(), 0))
+        );
+        assert_eq!(office("청장"), None);
+    }
+
+    #[test]
+    fn a_misread_province_of_an_office_is_spelt_as_it_is() {
+        assert_eq!(
+            office_in("서울룩별시강남구청장"),
+            Some(("서울특별시 강남구청장".to_owned(), 1))
+        );
+        assert_eq!(
+            office_in("인쳔광역시경찰청장"),
+            Some(("인천광역시경찰청장".to_owned(), 1))
+        );
+        // Too far from any province: as read.
+        assert_eq!(
+            office_in("부선장적시베운새구청장"),
+            Some(("부선장적시베운새구청장".to_owned(), 0))
+        );
     }
 
     #[test]

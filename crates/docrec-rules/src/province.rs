@@ -1,7 +1,10 @@
 //! Korea's first-level divisions (시·도), as addresses and the issuers of
 //! resident registration cards (`서울특별시 종로구청장`) print them.
 //!
-//! Takes a name read without its spaces; gives the division it starts with.
+//! Takes a name read without its spaces; gives the division it starts with,
+//! as printed ([`split_province`]) or with a syllable or two misread
+//! ([`nearest_province`]): the divisions are a closed list, so a misread
+//! one is still known.
 
 /// The divisions' full names, the old names of renamed ones included.
 pub const PROVINCES: [&str; 20] = [
@@ -37,6 +40,60 @@ pub fn split_province(compact: &str) -> Option<(&str, &str)> {
         .map(|p| compact.split_at(p.len()))
 }
 
+/// A division [`nearest_province`] found at the start of a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProvinceMatch<'a> {
+    /// The division's name as it is spelt.
+    pub province: &'static str,
+    /// What follows it in the name.
+    pub rest: &'a str,
+    /// How many of its syllables were read as others.
+    pub misread: usize,
+}
+
+/// The division `compact` (a name without spaces) starts with, its
+/// syllables read right or up to one in four of them misread (`서울룩별시`
+/// is `서울특별시`), when exactly one division is that near; as printed
+/// first.
+pub fn nearest_province(compact: &str) -> Option<ProvinceMatch<'_>> {
+    if let Some((province, rest)) = split_province(compact) {
+        let province = PROVINCES.iter().find(|p| **p == province)?;
+        return Some(ProvinceMatch {
+            province,
+            rest,
+            misread: 0,
+        });
+    }
+    let mut nearest: Vec<(usize, &'static str, usize)> = PROVINCES
+        .iter()
+        .filter_map(|province| {
+            let len = province.chars().count();
+            let (end, _) = compact.char_indices().nth(len - 1)?;
+            let end = end + compact[end..].chars().next()?.len_utf8();
+            let misread = province
+                .chars()
+                .zip(compact[..end].chars())
+                .filter(|(a, b)| a != b)
+                .count();
+            (4 * misread <= len).then_some((misread, *province, end))
+        })
+        .collect();
+    nearest.sort_unstable();
+    match nearest.as_slice() {
+        [(misread, province, end)] => Some(ProvinceMatch {
+            province,
+            rest: &compact[*end..],
+            misread: *misread,
+        }),
+        [(first, province, end), (second, ..), ..] if first < second => Some(ProvinceMatch {
+            province,
+            rest: &compact[*end..],
+            misread: *first,
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +109,21 @@ mod tests {
             Some(("강원특별자치도", "춘천시장"))
         );
         assert_eq!(split_province("종로구청장"), None);
+    }
+
+    #[test]
+    fn a_division_read_with_a_syllable_misread_is_still_known() {
+        let found = nearest_province("서울룩별시강남구청장").expect("a division");
+        assert_eq!(
+            (found.province, found.rest, found.misread),
+            ("서울특별시", "강남구청장", 1)
+        );
+        let found = nearest_province("언천광역시남동구청장").expect("a division");
+        assert_eq!((found.province, found.misread), ("인천광역시", 1));
+        assert_eq!(nearest_province("경기도수원시장").unwrap().misread, 0);
+        // Two syllables of five, or a name as near two divisions: unknown.
+        assert_eq!(nearest_province("부선장역시해운대구청장"), None);
+        assert_eq!(nearest_province("대두광역시중구청장"), None);
+        assert_eq!(nearest_province("종로구청장"), None);
     }
 }
