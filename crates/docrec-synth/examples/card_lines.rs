@@ -1,14 +1,18 @@
 //! Writes line images of card numbers and expiry dates, with ground truth, for
 //! training a Tesseract LSTM model (`models/train-card-digits.sh`).
 //!
-//! Usage: `cargo run --release -p docrec-synth --example card_lines -- OUT_DIR [CARDS] [SEED] [BOXES]`
+//! Usage: `cargo run --release -p docrec-synth --example card_lines -- OUT_DIR [CARDS] [SEED] [BOXES] [--group development|validation|test]`
 //!
 //! `BOXES` is `text` (default) or `whole`; see `NAME.box` below.
 //!
-//! Only the development group is drawn (the group training may see).
+//! The cards are drawn in one face group (`docs/synthetic-groups.md`):
+//! `development` by default, the only group training may see; `validation`
+//! and `test` lines are for held-out measurements. The number and expiry are
+//! in the group's [`docrec_synth::fonts::Role::CardNumber`] faces, as
+//! [`credit_card::render`] draws them.
 //!
-//! For each card `i` (the same card as `credit_card(card_seed(SEED, i), _)`
-//! draws): the card is drawn upright with [`credit_card::render`], then
+//! For each card `i` (the same card as `credit_card_in(card_seed(SEED, i), _,
+//! GROUP)` draws): the card is drawn upright with [`credit_card::render`], then
 //! scanned or photographed ([`degrade::scan`], [`degrade::photograph`] with the
 //! photo or hard parameters, quarter turn off), and the number row (and, for
 //! about two cards in three, the `MM/YY` date) is cut back out of the
@@ -49,11 +53,22 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(
-        args.next()
-            .ok_or("usage: card_lines OUT_DIR [CARDS] [SEED]")?,
-    );
+    const USAGE: &str = "usage: card_lines OUT_DIR [CARDS] [SEED] [text|whole] \
+        [--group development|validation|test]";
+    let mut group = FaceGroup::Development;
+    let mut positional = Vec::new();
+    let mut all = std::env::args().skip(1);
+    while let Some(arg) = all.next() {
+        if arg == "--group" {
+            group = all.next().ok_or(USAGE)?.parse()?;
+        } else if let Some(g) = arg.strip_prefix("--group=") {
+            group = g.parse()?;
+        } else {
+            positional.push(arg);
+        }
+    }
+    let mut args = positional.into_iter();
+    let out = PathBuf::from(args.next().ok_or(USAGE)?);
     let cards: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100);
     let seed: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1);
     let text_boxes = match args.next().as_deref() {
@@ -68,7 +83,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..cards {
         let card_seed = docrec_synth::card_seed(seed, i);
         let mut rng = ChaCha8Rng::seed_from_u64(card_seed);
-        let card = credit_card::render(&mut rng, FaceGroup::Development)?;
+        let card = credit_card::render(&mut rng, group)?;
         // A separate stream for everything after the drawing.
         let mut rng = ChaCha8Rng::seed_from_u64(card_seed);
         rng.set_stream(7);
@@ -129,7 +144,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     std::fs::write(out.join("lines.tsv"), tsv)?;
     eprintln!(
-        "{lines} lines from {cards} cards in {:.1?} -> {}",
+        "{lines} lines from {cards} cards ({group} group) in {:.1?} -> {}",
         start.elapsed(),
         out.display()
     );
