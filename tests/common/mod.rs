@@ -122,6 +122,22 @@ fn extension_codes(path: &str) -> Vec<(i64, String, String)> {
     codes
 }
 
+/// The recommended upload sizes of API.md §1, long side × short side.
+pub const CARD_RECOMMENDED_SIZE: (u32, u32) = (760, 480);
+pub const BUSINESS_RECOMMENDED_SIZE: (u32, u32) = (1280, 720);
+
+/// The `resolution` API.md §1 gives an image of `width` × `height`:
+/// `normal` when it meets `recommended` (long × short side, either way
+/// round), else `low`.
+pub fn expected_resolution(width: u32, height: u32, recommended: (u32, u32)) -> &'static str {
+    let (long, short) = (width.max(height), width.min(height));
+    if long >= recommended.0 && short >= recommended.1 {
+        "normal"
+    } else {
+        "low"
+    }
+}
+
 /// Asserts that `value` is a box of eight integer corners inside a
 /// `width` × `height` upload.
 #[track_caller]

@@ -517,15 +517,22 @@ pub fn upload_width(rng: &mut impl Rng) -> u32 {
     }
 }
 
+/// The widest image delivered as PNG: screenshots and small scans; larger
+/// pictures are JPEG, as cameras save them (a noisy scan as a PNG 4000
+/// pixels across takes tens of megabytes, past docrec's 5 MiB default).
+const WIDEST_PNG: u32 = 1400;
+
 /// `image` as delivered: resized (both axes by the same factor) to
 /// [`upload_width`] pixels across, its transform following, and encoded
-/// as `p` says.
+/// as `p` says (JPEG at any rate above [`WIDEST_PNG`]).
 pub fn upload(image: Degraded, p: &UploadParams, rng: &mut impl Rng) -> Degraded {
     let width = upload_width(rng);
-    let encoding = if rng.gen_bool(p.png_prob) {
+    let png = rng.gen_bool(p.png_prob);
+    let jpeg_quality = range_u8(rng, p.jpeg_quality);
+    let encoding = if png && width <= WIDEST_PNG {
         Encoding::Png
     } else {
-        Encoding::Jpeg(range_u8(rng, p.jpeg_quality))
+        Encoding::Jpeg(jpeg_quality)
     };
     let (w, h) = image.image.dimensions();
     let k = width as f32 / w as f32;

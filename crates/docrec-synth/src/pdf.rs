@@ -234,8 +234,12 @@ fn to_unicode_cmap(glyphs: &BTreeMap<u16, char>) -> String {
     cmap
 }
 
-/// A scanned page: the JPEG `jpeg` of `size` pixels (RGB) filling a page of
-/// that size at [`PIXELS_PER_INCH`].
+/// The long side of a scanned page, in points: an A4 page on a scanner's
+/// bed, whatever the resolution it was scanned at.
+pub const SCAN_LONG_SIDE_POINTS: f32 = 900.0;
+
+/// A scanned page: the JPEG `jpeg` of `size` pixels (RGB) filling a page
+/// whose long side is [`SCAN_LONG_SIDE_POINTS`].
 pub fn image_pdf(jpeg: &[u8], size: (u32, u32)) -> Vec<u8> {
     let mut writer = Writer::new();
     write_image_page(&mut writer, jpeg, size);
@@ -273,9 +277,10 @@ pub fn password_protected_image_pdf(
 
 /// Objects 1 to 5 of a scanned page.
 fn write_image_page(writer: &mut Writer, jpeg: &[u8], size: (u32, u32)) {
+    let points_per_pixel = SCAN_LONG_SIDE_POINTS / size.0.max(size.1).max(1) as f32;
     let (width, height) = (
-        size.0 as f32 * POINTS_PER_PIXEL,
-        size.1 as f32 * POINTS_PER_PIXEL,
+        size.0 as f32 * points_per_pixel,
+        size.1 as f32 * points_per_pixel,
     );
     writer.object(b"<< /Type /Catalog /Pages 2 0 R >>");
     writer.object(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
@@ -415,6 +420,15 @@ mod tests {
         assert!(cmap.contains("2 beginbfchar"), "{cmap}");
         assert!(cmap.contains("<0011> <C0C1>"), "{cmap}");
         assert!(cmap.contains("<012C> <0041>"), "{cmap}");
+    }
+
+    #[test]
+    fn a_scan_fills_a_page_of_one_size_whatever_its_resolution() {
+        for size in [(330, 465), (2640, 3720)] {
+            let pdf = image_pdf(&[0xFF, 0xD8, 0xFF, 0xD9], size);
+            let text = String::from_utf8_lossy(&pdf);
+            assert!(text.contains("/MediaBox [0 0 638.710 900.000]"), "{text}");
+        }
     }
 
     #[test]
