@@ -30,32 +30,35 @@ pub fn scale_to_height(image: &GrayImage, target_height: u32) -> (GrayImage, f32
 
 /// An upload brought to the size a recognizer reads it at: `image`
 /// scaled so that its long side is `long_sides.start` when it is shorter
-/// (bicubic, Catmull-Rom) or `long_sides.end` when it is longer (a
-/// triangle filter, which averages the pixels it drops), and the factor
-/// applied; `None` when the long side is already within the range. A
-/// recognizer rectifies a document to a fixed size with a bilinear warp:
-/// from a much larger image it keeps one pixel in several and aliases the
-/// strokes, and from a much smaller one it blurs them.
+/// (bicubic, Catmull-Rom) or `long_sides.end` when it is longer (each
+/// pixel the mean of the pixels it covers: `imageops::thumbnail`, several
+/// times faster than a filtered resize), and the factor applied; `None`
+/// when the long side is already within the range. A recognizer
+/// rectifies a document to a fixed size with a bilinear warp: from a much
+/// larger image it keeps one pixel in several and aliases the strokes,
+/// and from a much smaller one it blurs them.
 pub fn fitted_to_long_side(
     image: &GrayImage,
     long_sides: std::ops::Range<u32>,
 ) -> Option<(GrayImage, f32)> {
     let (w, h) = image.dimensions();
     let long = w.max(h).max(1);
-    let (target, filter) = if long < long_sides.start {
-        (long_sides.start, FilterType::CatmullRom)
+    let target = if long < long_sides.start {
+        long_sides.start
     } else if long > long_sides.end {
-        (long_sides.end, FilterType::Triangle)
+        long_sides.end
     } else {
         return None;
     };
     let factor = target as f32 / long as f32;
     let width = ((w as f32 * factor).round() as u32).max(1);
     let height = ((h as f32 * factor).round() as u32).max(1);
-    Some((
-        image::imageops::resize(image, width, height, filter),
-        factor,
-    ))
+    let fitted = if factor > 1.0 {
+        image::imageops::resize(image, width, height, FilterType::CatmullRom)
+    } else {
+        image::imageops::thumbnail(image, width, height)
+    };
+    Some((fitted, factor))
 }
 
 /// Stretches the levels between the `low` and `high` percentiles to 0-255:
