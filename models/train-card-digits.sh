@@ -6,12 +6,25 @@
 # Why from scratch: Debian's eng.traineddata is an integer ("fast") model, and
 # `lstmtraining --continue_from` refuses it ("is an integer (fast) model,
 # cannot continue training"); the float tessdata_best models are not packaged.
+# MODE finetune (the ft-* steps) continues the committed float model on
+# lines of the development face group instead, and measures it on held-out
+# lines of the validation and development groups.
 #
 # Inputs (Debian packages, nothing downloaded):
 #   tesseract-ocr (tesseract, unicharset_extractor, combine_lang_model,
-#   lstmtraining, lstmeval; 5.3.0), tesseract-ocr-eng (only for the stock
-#   comparison), the fonts docrec-synth draws with (fonts-ocr-a, fonts-ocr-b,
-#   fonts-dejavu-core, fonts-liberation2, fonts-freefont-ttf), cargo.
+#   lstmtraining, lstmeval, combine_tessdata; 5.3.0), tesseract-ocr-eng (only
+#   for the stock comparison), the fonts of docrec-synth's face groups
+#   (docs/synthetic-groups.md; crates/docrec-synth/src/fonts.rs names each
+#   face's package: fonts-ocr-a, fonts-ocr-b, fonts-dejavu-core,
+#   fonts-liberation2, fonts-freefont-ttf, fonts-noto-cjk, fonts-baekmuk,
+#   fonts-unfonts-core, fonts-nanum, ...), cargo.
+#
+# card_lines draws its cards in one face group (--group, default
+# development), with credit_card::render: number and expiry in the group's
+# CardNumber faces. The committed model was trained (steps 1-7) before the
+# groups existed, on cards in OCR-A, OCR-B, DejaVu Sans Mono Bold, Liberation
+# Mono Bold, FreeMono Bold and DejaVu Sans Bold (all development families
+# now); the from-scratch steps now draw the development group.
 #
 # Steps (each skipped when its output exists, so a run can be resumed):
 #   1. build  `cargo build --release -p docrec-synth --example card_lines`
@@ -56,8 +69,29 @@
 #             (--psm 7) on the same lines with carddigits, stock eng, and
 #             stock eng limited to the same characters; exact-line and
 #             character error rates -> WORK/compare.txt
+# Fine-tuning (`finetune` = ft-lines, ft-train, ft-eval; train-lib.sh):
+#   ft-lines  WORK_FT/ft-train  FT_CARDS development-group cards, seed
+#                               FT_SEED, boxes as train
+#             WORK_FT/held-dev  FT_EVAL_CARDS development cards, seed
+#                               FT_SEED_DEV (held out)
+#             WORK_FT/held-val  FT_EVAL_CARDS validation cards, seed
+#                               FT_SEED_VAL (held out)
+#   ft-train  models/carddigits.traineddata copied to WORK_FT/base,
+#             `combine_tessdata -e` of its LSTM, then lstmtraining
+#             --continue_from it (--old_traineddata, the model's own
+#             learning rate unless FT_LEARNING_RATE) up to FT_ITER iterations
+#             in steps of FT_STEP -> WORK_FT/tuned-ITER/carddigits.traineddata
+#             (float). Rerun with a larger FT_ITER to go on.
+#   ft-eval [ITER]  lstmeval, then the CLI (--psm 7, as the recognizer
+#             reads) with the committed model and the tuned one, and stock
+#             eng on held-val and held-dev
+#             -> WORK_FT/compare-ITER.txt
+#   ft-install [ITER]  copies the tuned model to models/ (by hand, only
+#             when it is better on held-val and no worse on held-dev)
 
-# Usage: models/train-card-digits.sh [all|lines|train|eval]   (default all)
+# Usage: models/train-card-digits.sh
+#   [all|lines|train|eval|finetune|ft-lines|ft-train|ft-eval|ft-install]
+#   (default all)
 # Environment (defaults in brackets):
 #   WORK [/work/train-data/carddigits]   generated data and checkpoints
 #   CARDS_TRAIN [2000] SEED_WHOLE [1] SEED_TRAIN [2]
@@ -71,6 +105,9 @@
 #   CARGO_TARGET_DIR [target]  INT_MODEL [0]: 1 ships the integer model
 #   (140 KB instead of 1 MB; measured on the stage-C model: 86.0% instead
 #   of 88.7% exact lines)
+#   WORK_FT [/work/train-data/carddigits-ft] FT_CARDS [2000] FT_SEED [11]
+#   FT_EVAL_CARDS [240] FT_SEED_DEV [90211] FT_SEED_VAL [90212]
+#   FT_ITER [20000] FT_STEP [10000] FT_LEARNING_RATE [] (keep the model's)
 #
 # Niceness: every heavy step runs under `nice -n 19` with OMP_THREAD_LIMIT=1,
 # one process at a time (the machine is shared).
@@ -106,6 +143,15 @@ LEARNING_RATE="${LEARNING_RATE:-0.0005}"
 # a bidirectional LSTM along the line, softmax: ~130k weights.
 NET_SPEC="${NET_SPEC:-[1,36,0,1 Ct3,3,32 Mp3,3 Lfys48 Lbx96 O1c###]}"
 INT_MODEL="${INT_MODEL:-0}"
+WORK_FT="${WORK_FT:-/work/train-data/carddigits-ft}"
+FT_CARDS="${FT_CARDS:-2000}"
+FT_SEED="${FT_SEED:-11}"
+FT_EVAL_CARDS="${FT_EVAL_CARDS:-240}"
+FT_SEED_DEV="${FT_SEED_DEV:-90211}"
+FT_SEED_VAL="${FT_SEED_VAL:-90212}"
+FT_ITER="${FT_ITER:-20000}"
+FT_STEP="${FT_STEP:-10000}"
+FT_LEARNING_RATE="${FT_LEARNING_RATE:-}"
 LANG_NAME=carddigits
 CHARSET='0123456789/ '
 GT_SETS="train-whole train"
@@ -197,10 +243,26 @@ evaluate() {
     } | tee "$WORK/compare.txt"
 }
 
+# Fine-tuning: the generator's group lines (train-lib.sh: ft_*).
+ft_render() {
+    "${NICE[@]}" "$BIN" "$1" "$2" "$3" text --group "$4"
+}
+
+ft_score_all() {
+    score committed "$WORK_FT/base" "$LANG_NAME"
+    score "tuned-$TUNED_ITER" "$TUNED_DIR" "$LANG_NAME"
+    score eng "$STOCK_TESSDATA" eng
+}
+
 case "${1:-all}" in
     lines) lines ;;
     train) train ;;
     eval) evaluate ;;
     all) lines; train; evaluate ;;
-    *) echo "usage: $0 [all|lines|train|eval]" >&2; exit 2 ;;
+    ft-lines) build_example docrec-synth card_lines; ft_lines ;;
+    ft-train) ft_train ;;
+    ft-eval) ft_eval "${2:-}" ;;
+    ft-install) ft_install "${2:-}" ;;
+    finetune) build_example docrec-synth card_lines; ft_lines; ft_train; ft_eval ;;
+    *) echo "usage: $0 [all|lines|train|eval|finetune|ft-lines|ft-train|ft-eval|ft-install]" >&2; exit 2 ;;
 esac
