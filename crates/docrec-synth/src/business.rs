@@ -25,10 +25,11 @@ use std::cell::RefCell;
 
 use ab_glyph::{FontArc, PxScale};
 use image::{Rgb, RgbImage, RgbaImage};
-use rand::Rng;
+use rand::{Rng, RngCore};
 
 use crate::draw::{fill_ellipse, layout_line, rgb, BoxF, Mask, Rgbf};
 use crate::fonts::{self, Face, FaceGroup, Role};
+use crate::specimen::{self, CertificateSpecimen};
 use crate::SynthError;
 use docrec_rules::business_number::{corporate_check_digit, registration_check_digit};
 
@@ -85,6 +86,9 @@ pub struct RenderedCertificate {
     pub font: &'static str,
     /// The [`CertificateTemplate`]'s name.
     pub template: &'static str,
+    /// Whether a registration number fails its check digit (a specimen
+    /// certificate's, see [`crate::specimen`]).
+    pub specimen: bool,
     /// Every run of text drawn, in page pixels: what a born-digital PDF of
     /// the page holds in its text layer (the seal's letters are part of
     /// its picture, not text).
@@ -726,9 +730,45 @@ fn seal(page: &mut RgbImage, center: (f32, f32), radius: f32, font: &FontArc, fa
     pen.draw_centered(page, "서인", center.0, center.1 + radius * 0.5, 0.0);
 }
 
-/// Draws one certificate in the faces and templates of `group`.
+/// [`content`], then, when `specimens` is given, a specimen 등록번호 or
+/// 법인등록번호 as [`specimen::certificate`] draws from it (see
+/// [`crate::specimen`]); true when the certificate prints one. Without
+/// `specimens` nothing is drawn from it and nothing changes; with it,
+/// `rng` gives the same draws.
+fn specimen_content(
+    rng: &mut impl Rng,
+    specimens: Option<&mut dyn RngCore>,
+) -> (CertificateContent, bool) {
+    let mut content = content(rng);
+    let Some(specimens) = specimens else {
+        return (content, false);
+    };
+    let key = match specimen::certificate(specimens, content.kind.is_corporate()) {
+        Some(CertificateSpecimen::Registration) => "등록번호",
+        Some(CertificateSpecimen::Corporate) => "법인등록번호",
+        None => return (content, false),
+    };
+    if let Some((_, value)) = content.fields.iter_mut().find(|(k, _)| *k == key) {
+        *value = specimen::other_last_digit(value, specimens);
+    }
+    (content, true)
+}
+
+/// Draws one certificate in the faces and templates of `group`, every
+/// number passing its check: [`render_with`] without specimens.
 pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedCertificate, SynthError> {
-    let content = content(rng);
+    render_with(rng, None, group)
+}
+
+/// Draws one certificate in the faces and templates of `group`; with
+/// `specimens` (the seed's [`specimen::rng`]) a few print a 등록번호 or
+/// 법인등록번호 whose check digit fails (`RenderedCertificate::specimen`).
+pub fn render_with(
+    rng: &mut impl Rng,
+    specimens: Option<&mut dyn RngCore>,
+    group: FaceGroup,
+) -> Result<RenderedCertificate, SynthError> {
+    let (content, specimen) = specimen_content(rng, specimens);
     let templates = CertificateTemplate::of_group(group);
     let template = templates[rng.gen_range(0..templates.len())];
     let body_face = fonts::pick(rng, group, Role::Body);
@@ -1009,6 +1049,7 @@ pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedCertificat
         content,
         font: body_face.name(),
         template: template.name,
+        specimen,
         text_runs: runs.into_inner(),
     })
 }
@@ -1043,6 +1084,48 @@ mod tests {
                 assert!(!value.contains("  "), "{key}: {value}");
             }
         }
+    }
+
+    #[test]
+    fn specimen_certificates_fail_their_checks_and_only_they() {
+        let n = 2000usize;
+        let (mut registration, mut corporate, mut corporations) = (0, 0, 0);
+        for seed in 0..n as u64 {
+            let content = |specimens: Option<&mut dyn RngCore>| {
+                specimen_content(&mut ChaCha8Rng::seed_from_u64(seed), specimens)
+            };
+            let (plain, plain_specimen) = content(None);
+            let (c, specimen) = content(Some(&mut specimen::rng(
+                seed,
+                specimen::Document::Certificate,
+            )));
+            assert!(!plain_specimen);
+            assert_eq!(c.kind, plain.kind);
+            let number = c.get("등록번호").unwrap();
+            assert_eq!(number.len(), 12, "{number}");
+            assert_eq!(number[..11], plain.get("등록번호").unwrap()[..11]);
+            let registration_ok = registration_number_passes(number);
+            let corporate_ok = c.get("법인등록번호").is_none_or(corporate_number_passes);
+            assert_eq!(specimen, !(registration_ok && corporate_ok), "{seed}");
+            if specimen {
+                let differing = c.fields.iter().zip(&plain.fields).filter(|(a, b)| a != b);
+                assert_eq!(differing.count(), 1, "{seed}");
+            } else {
+                assert_eq!(c, plain);
+            }
+            registration += usize::from(!registration_ok);
+            corporate += usize::from(!corporate_ok);
+            corporations += usize::from(c.kind.is_corporate());
+        }
+        let share = |k: usize, of: usize| 100.0 * k as f64 / of as f64;
+        assert!(
+            (2.5..5.5).contains(&share(registration, n)),
+            "{registration}"
+        );
+        assert!(
+            (1.5..7.0).contains(&share(corporate, corporations)),
+            "{corporate} of {corporations}"
+        );
     }
 
     #[test]

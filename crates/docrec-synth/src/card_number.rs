@@ -4,9 +4,12 @@
 //! Takes: a random generator (and optionally a brand).
 //! Gives: a [`CardNumber`]: brand (drawn with a Korean wallet's mix),
 //! digits (Luhn-valid, with one of the brand's prefixes and lengths) and
-//! the groups the brand prints; and a random expiry.
+//! the groups the brand prints; and a random expiry. For specimen cards
+//! ([`crate::specimen`]): numbers of a brand that fail Luhn
+//! ([`CardNumber::failing_luhn`]) and sample expiries
+//! ([`specimen_expiry`]).
 
-use docrec_rules::payment_card::{luhn_check_digit, Brand};
+use docrec_rules::payment_card::{luhn_check_digit, luhn_valid, Brand};
 use rand::Rng;
 
 /// How often a brand is drawn in generated sets (a Korean wallet's mix).
@@ -95,6 +98,64 @@ impl CardNumber {
         let brand = random_brand(rng);
         CardNumber::random_for(brand, rng)
     }
+
+    /// A number of this one's brand and length that fails Luhn, as sample
+    /// cards print them: half the time the brand's prefix padded with `0`
+    /// to four digits, then `1234567890…` and a last `0` (`4000 1234 5678
+    /// 9010`; another last digit where that one passes), else
+    /// this number with its last digit changed. The last digit is never
+    /// the check digit.
+    pub fn failing_luhn(&self, rng: &mut (impl Rng + ?Sized)) -> CardNumber {
+        let len = self.digits.len();
+        let digits = if rng.gen_bool(0.5) {
+            let mut digits = format!("{:0<4}", brand_prefix(self.brand, &self.digits));
+            let mut next = 1u8;
+            while digits.len() + 1 < len {
+                digits.push(char::from(b'0' + next % 10));
+                next += 1;
+            }
+            digits.truncate(len - 1);
+            digits.push('0');
+            if luhn_valid(&digits) {
+                crate::specimen::other_last_digit(&digits, rng)
+            } else {
+                digits
+            }
+        } else {
+            crate::specimen::other_last_digit(&self.digits, rng)
+        };
+        CardNumber {
+            brand: self.brand,
+            groups: group(self.brand, &digits),
+            digits,
+        }
+    }
+}
+
+/// The digits of `digits` that tell its brand: `4` of Visa, `51` or
+/// `2221` of Mastercard, `6011` or `65` of Discover…
+fn brand_prefix(brand: Brand, digits: &str) -> &str {
+    let len = match brand {
+        Brand::Visa | Brand::Domestic => 1,
+        Brand::Mastercard if digits.starts_with('5') => 2,
+        Brand::Discover if !digits.starts_with("6011") => 2,
+        Brand::Amex | Brand::Diners | Brand::UnionPay => 2,
+        Brand::Mastercard | Brand::Jcb | Brand::Discover => 4,
+    };
+    &digits[..len.min(digits.len())]
+}
+
+/// An expiry such as sample cards print, whose month does not exist:
+/// `00/00` (two in five), `00/YY`, `13/YY` or `99/99` (one in five each),
+/// `YY` 25-35.
+pub fn specimen_expiry(rng: &mut (impl Rng + ?Sized)) -> String {
+    let year = rng.gen_range(25..=35u32);
+    match rng.gen_range(0..5) {
+        0 | 1 => "00/00".to_owned(),
+        2 => format!("00/{year:02}"),
+        3 => format!("13/{year:02}"),
+        _ => "99/99".to_owned(),
+    }
 }
 
 /// A random expiry `MM/YY`, month 01-12 (10-12, whose leading 1 is easily
@@ -152,6 +213,54 @@ mod tests {
         assert_eq!(diners, ["3056", "930902", "5904"]);
         let up = group(Brand::UnionPay, "6212345678901234567");
         assert_eq!(up, ["6212", "3456", "7890", "1234", "567"]);
+    }
+
+    #[test]
+    fn failing_numbers_keep_brand_and_length_and_fail_luhn() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut samples = 0;
+        for brand in Brand::ALL {
+            for _ in 0..200 {
+                let n = CardNumber::random_for(brand, &mut rng);
+                let f = n.failing_luhn(&mut rng);
+                let check = NumberCheck::of(&f.digits);
+                assert!(!check.luhn, "{f:?}");
+                assert_eq!(check.brand, Some(brand), "{f:?}");
+                assert!(check.length_ok, "{f:?}");
+                assert_eq!(f.digits.len(), n.digits.len());
+                assert_eq!(f.groups.concat(), f.digits);
+                assert_eq!(
+                    f.groups.iter().map(String::len).collect::<Vec<_>>(),
+                    brand.groups(f.digits.len())
+                );
+                if brand.requires_luhn() {
+                    assert!(!check.passes(), "{f:?}");
+                }
+                samples += usize::from(f.digits.contains("12345678"));
+            }
+        }
+        assert!(samples > 500, "{samples} sample-like numbers");
+        let visa = CardNumber::random_for(Brand::Visa, &mut rng);
+        let sample = (0..50)
+            .map(|_| visa.failing_luhn(&mut rng))
+            .find(|f| f.digits.contains("12345678"))
+            .unwrap();
+        assert_eq!(sample.groups, ["4000", "1234", "5678", "9010"]);
+    }
+
+    #[test]
+    fn specimen_expiries_have_no_month() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut forms = std::collections::BTreeSet::new();
+        for _ in 0..300 {
+            let e = specimen_expiry(&mut rng);
+            let (m, y) = e.split_once('/').unwrap();
+            assert_eq!((m.len(), y.len()), (2, 2), "{e}");
+            let m: u32 = m.parse().unwrap();
+            assert!(!(1..=12).contains(&m), "{e}");
+            forms.insert(m);
+        }
+        assert_eq!(forms.into_iter().collect::<Vec<_>>(), [0, 13, 99]);
     }
 
     #[test]

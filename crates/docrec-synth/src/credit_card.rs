@@ -32,14 +32,15 @@ use std::f32::consts::PI;
 use ab_glyph::{FontArc, PxScale};
 use image::{Rgb, RgbImage, RgbaImage};
 use rand::seq::SliceRandom;
-use rand::Rng;
+use rand::{Rng, RngCore};
 
-use crate::card_number::{random_expiry, CardNumber};
+use crate::card_number::{random_expiry, specimen_expiry, CardNumber};
 use crate::draw::{
     fill_ellipse, fill_linear_gradient, fill_polygon, fill_rounded_rect, layout_line, luma, mix,
     rgb, rounded_rect_coverage, stroke_arc, union_box, BoxF, Mask, Placed, Rgbf,
 };
 use crate::fonts::{self, Face, FaceGroup, Role};
+use crate::specimen::{self, CardSpecimen};
 use crate::SynthError;
 use docrec_rules::payment_card::Brand;
 
@@ -161,6 +162,9 @@ pub struct RenderedCard {
     /// Face of the number (and expiry).
     pub face: Face,
     pub template: CardTemplate,
+    /// Whether the number fails Luhn or the expiry has no month (a sample
+    /// card's, see [`crate::specimen`]).
+    pub specimen: bool,
     /// One box per printed group, card pixels `[x0, y0, x1, y1]`.
     pub group_boxes: Vec<BoxF>,
     /// Box of the `MM/YY` date (not its label), card pixels.
@@ -924,13 +928,52 @@ fn card_content(rng: &mut impl Rng) -> CardContent {
     }
 }
 
-/// Draws a random credit card front in the faces and templates of `group`.
+/// [`card_content`], then, when `specimens` is given, a specimen number or
+/// expiry as [`specimen::card`] draws from it (see [`crate::specimen`]);
+/// true when the card prints one. Without `specimens` nothing is drawn
+/// from it and nothing changes; with it, `rng` gives the same draws.
+fn specimen_content(
+    rng: &mut impl Rng,
+    specimens: Option<&mut dyn RngCore>,
+) -> (CardContent, bool) {
+    let mut content = card_content(rng);
+    let Some(specimens) = specimens else {
+        return (content, false);
+    };
+    match specimen::card(specimens) {
+        // UnionPay numbers may fail Luhn: such a card prints a sample
+        // expiry instead.
+        Some(CardSpecimen::Luhn) if content.number.brand.requires_luhn() => {
+            content.number = content.number.failing_luhn(specimens);
+        }
+        Some(_) => content.valid_thru = specimen_expiry(specimens),
+        None => return (content, false),
+    }
+    (content, true)
+}
+
+/// Draws a random credit card front in the faces and templates of `group`,
+/// every value passing its checks: [`render_with`] without specimens.
 pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedCard, SynthError> {
-    let CardContent {
-        number,
-        valid_thru,
-        holder,
-    } = card_content(rng);
+    render_with(rng, None, group)
+}
+
+/// Draws a random credit card front in the faces and templates of `group`;
+/// with `specimens` (the seed's [`specimen::rng`]) a few print a number
+/// failing Luhn or a sample expiry (`RenderedCard::specimen`).
+pub fn render_with(
+    rng: &mut impl Rng,
+    specimens: Option<&mut dyn RngCore>,
+    group: FaceGroup,
+) -> Result<RenderedCard, SynthError> {
+    let (
+        CardContent {
+            number,
+            valid_thru,
+            holder,
+        },
+        specimen,
+    ) = specimen_content(rng, specimens);
     let layout = pick(rng, CardTemplate::of_group(group));
     let w = rng.gen_range(960..=1040u32);
     let h = (w as f32 / CARD_ASPECT).round() as u32;
@@ -1292,6 +1335,7 @@ pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedCard, Synt
         style,
         face,
         template: layout,
+        specimen,
         group_boxes,
         valid_thru_box,
     })
@@ -1400,5 +1444,83 @@ mod tests {
             assert_eq!(c.image.get_pixel(0, 0).0[3], 0);
             assert_eq!(c.image.get_pixel(w / 2, h / 2).0[3], 255);
         }
+    }
+
+    /// Whether the number passes the rules of its brand and the expiry has
+    /// a month.
+    fn passes_checks(c: &CardContent) -> (bool, bool) {
+        let check = docrec_rules::payment_card::NumberCheck::of(&c.number.digits);
+        let month: u32 = c.valid_thru[..2].parse().unwrap();
+        (check.passes(), (1..=12).contains(&month))
+    }
+
+    #[test]
+    fn specimen_cards_fail_their_checks_and_only_they() {
+        let n = 2000;
+        let (mut luhn, mut expiry) = (0, 0);
+        for seed in 0..n {
+            let content = |specimens: Option<&mut dyn RngCore>| {
+                specimen_content(&mut ChaCha8Rng::seed_from_u64(seed), specimens)
+            };
+            let (plain, plain_specimen) = content(None);
+            let (c, specimen) = content(Some(&mut specimen::rng(
+                seed,
+                specimen::Document::CreditCard,
+            )));
+            assert!(!plain_specimen);
+            assert_eq!(passes_checks(&plain), (true, true), "{seed}");
+            let (number_ok, month_ok) = passes_checks(&c);
+            assert_eq!(specimen, !(number_ok && month_ok), "{seed} {:?}", c.number);
+            assert_eq!(c.number.brand, plain.number.brand);
+            assert_eq!(c.number.groups.concat(), c.number.digits);
+            assert_eq!(c.number.digits.len(), plain.number.digits.len());
+            assert_eq!(c.holder, plain.holder);
+            if !specimen {
+                assert_eq!(
+                    (&c.number, &c.valid_thru),
+                    (&plain.number, &plain.valid_thru)
+                );
+            }
+            // One value at most differs.
+            assert!(c.number == plain.number || c.valid_thru == plain.valid_thru);
+            luhn += usize::from(!number_ok);
+            expiry += usize::from(!month_ok);
+        }
+        // About 4 % (a little less: UnionPay prints an expiry instead) and
+        // 2 % (a little more).
+        let share = |k: usize| 100.0 * k as f64 / n as f64;
+        assert!((2.5..5.5).contains(&share(luhn)), "{luhn} of {n} fail Luhn");
+        assert!(
+            (1.0..3.5).contains(&share(expiry)),
+            "{expiry} of {n} sample expiries"
+        );
+    }
+
+    #[test]
+    fn a_specimen_card_is_drawn_as_printed() {
+        let seed = (0..500)
+            .find(|&seed| {
+                let specimens: &mut dyn RngCore =
+                    &mut specimen::rng(seed, specimen::Document::CreditCard);
+                specimen_content(&mut ChaCha8Rng::seed_from_u64(seed), Some(specimens)).1
+            })
+            .unwrap();
+        let c = render_with(
+            &mut ChaCha8Rng::seed_from_u64(seed),
+            Some(&mut specimen::rng(seed, specimen::Document::CreditCard)),
+            FaceGroup::Development,
+        )
+        .unwrap();
+        let plain = render(&mut ChaCha8Rng::seed_from_u64(seed), FaceGroup::Development).unwrap();
+        assert!(c.specimen && !plain.specimen);
+        assert_eq!(c.group_boxes.len(), c.number.groups.len());
+        assert_eq!(
+            (c.template, c.face, c.style),
+            (plain.template, plain.face, plain.style)
+        );
+        assert_ne!(
+            (&c.number, &c.valid_thru),
+            (&plain.number, &plain.valid_thru)
+        );
     }
 }

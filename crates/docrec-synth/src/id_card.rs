@@ -25,12 +25,13 @@
 //! little more; the background's tint and pattern.
 
 use image::{Rgb, RgbImage, RgbaImage};
-use rand::Rng;
+use rand::{Rng, RngCore};
 
 use crate::draw::{fill_ellipse, fill_linear_gradient, paint_text, rgb};
 use ab_glyph::PxScale;
 
 use crate::fonts::{self, FaceGroup, Role};
+use crate::specimen::{self, IdCardSpecimen};
 use crate::SynthError;
 use docrec_rules::driver_license::{CLASSES, REGIONS};
 use docrec_rules::resident_number::check_digit;
@@ -85,6 +86,9 @@ pub struct RenderedIdCard {
     pub font: &'static str,
     /// The [`IdCardTemplate`]'s name.
     pub template: &'static str,
+    /// Whether a number fails its check (a specimen card's, see
+    /// [`crate::specimen`]).
+    pub specimen: bool,
 }
 
 const SURNAMES: &[(&str, &str)] = &[
@@ -628,9 +632,84 @@ fn lines(id_type: IdType, printed: &Printed, name: &str) -> Vec<Line> {
     out
 }
 
-/// Draws one card in the faces and templates of `group`.
+/// A resident number like `number` whose birth date does not exist, as
+/// specimen cards print them: month 13, day 32 or `000000` (the check digit
+/// right), or `123456-1234567` (one in four each).
+fn impossible_birth_date(number: &str, rng: &mut (impl Rng + ?Sized)) -> String {
+    let mut digits: Vec<u32> = number.chars().filter_map(|c| c.to_digit(10)).collect();
+    match rng.gen_range(0..4) {
+        0 => digits[2..4].copy_from_slice(&[1, 3]),
+        1 => digits[4..6].copy_from_slice(&[3, 2]),
+        2 => digits[..6].fill(0),
+        _ => return "123456-1234567".to_owned(),
+    }
+    digits[12] = check_digit(&digits[..12]).expect("twelve digits");
+    let all: String = digits.iter().map(|d| char::from(b'0' + *d as u8)).collect();
+    format!("{}-{}", &all[..6], &all[6..])
+}
+
+/// [`content`], then, when `specimens` is given, a specimen resident or
+/// licence number as [`specimen::id_card`] draws from it (see
+/// [`crate::specimen`]); true when the card prints one. Without
+/// `specimens` nothing is drawn from it and nothing changes; with it, `rng`
+/// gives the same draws.
+fn specimen_content(
+    rng: &mut impl Rng,
+    specimens: Option<&mut dyn RngCore>,
+) -> (IdCardContent, Printed, bool) {
+    let (mut content, mut printed) = content(rng);
+    let Some(specimens) = specimens else {
+        return (content, printed, false);
+    };
+    let licence = content.id_type == IdType::Driver;
+    let Some(kind) = specimen::id_card(specimens, licence) else {
+        return (content, printed, false);
+    };
+    let set = |content: &mut IdCardContent, key: &str, value: &str| {
+        if let Some((_, v)) = content.fields.iter_mut().find(|(k, _)| *k == key) {
+            *v = value.to_owned();
+        }
+    };
+    match kind {
+        IdCardSpecimen::ResidentCheck | IdCardSpecimen::BirthDate => {
+            printed.resident = if kind == IdCardSpecimen::ResidentCheck {
+                specimen::other_last_digit(&printed.resident, specimens)
+            } else {
+                impossible_birth_date(&printed.resident, specimens)
+            };
+            set(&mut content, "residentNumber", &printed.resident);
+        }
+        IdCardSpecimen::Region => {
+            // A code no region has has no name either: the licence prints
+            // the code.
+            let code = specimen::MISSING_REGION_CODES
+                [specimens.gen_range(0..specimen::MISSING_REGION_CODES.len())];
+            let number = content.get("driverLicenseNumber").expect("a licence");
+            let number = format!("{code:02}{}", &number[2..]);
+            set(&mut content, "driverLicenseNumber", &number);
+            printed.number = number;
+            content.legacy_region = false;
+        }
+    }
+    (content, printed, true)
+}
+
+/// Draws one card in the faces and templates of `group`, every value
+/// passing its checks: [`render_with`] without specimens.
 pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedIdCard, SynthError> {
-    let (content, printed) = content(rng);
+    render_with(rng, None, group)
+}
+
+/// Draws one card in the faces and templates of `group`; with `specimens`
+/// (the seed's [`specimen::rng`]) a few print a resident number failing its
+/// check digit or of an impossible birth date, or a licence number of a
+/// region that does not exist (`RenderedIdCard::specimen`).
+pub fn render_with(
+    rng: &mut impl Rng,
+    specimens: Option<&mut dyn RngCore>,
+    group: FaceGroup,
+) -> Result<RenderedIdCard, SynthError> {
+    let (content, printed, specimen) = specimen_content(rng, specimens);
     let templates = IdCardTemplate::of_group(group);
     let template = templates[rng.gen_range(0..templates.len())];
     let face = fonts::pick(rng, group, Role::Body);
@@ -733,6 +812,7 @@ pub fn render(rng: &mut impl Rng, group: FaceGroup) -> Result<RenderedIdCard, Sy
         content,
         font: face.name(),
         template: template.name,
+        specimen,
     })
 }
 
@@ -785,6 +865,111 @@ mod tests {
             }
         }
         assert!(legacy > 10, "{legacy} legacy licences");
+    }
+
+    #[test]
+    fn specimen_cards_fail_their_checks_and_only_they() {
+        let n = 2000usize;
+        let (mut check, mut date, mut region, mut licences) = (0, 0, 0, 0);
+        let mut forms = std::collections::BTreeSet::new();
+        for seed in 0..n as u64 {
+            let content = |specimens: Option<&mut dyn RngCore>| {
+                specimen_content(&mut ChaCha8Rng::seed_from_u64(seed), specimens)
+            };
+            let (plain, plain_printed, plain_specimen) = content(None);
+            let (c, printed, specimen) =
+                content(Some(&mut specimen::rng(seed, specimen::Document::IdCard)));
+            assert!(!plain_specimen);
+            assert_eq!(
+                (c.id_type, &printed.name),
+                (plain.id_type, &plain_printed.name)
+            );
+            let resident = c.get("residentNumber").unwrap();
+            assert_eq!(resident, printed.resident);
+            let check_ok = check_digit_passes(resident);
+            let date_ok = birth_date(resident).is_some();
+            let region_ok = match c.id_type {
+                IdType::Resident => true,
+                IdType::Driver => {
+                    licences += 1;
+                    let licence = c.get("driverLicenseNumber").unwrap();
+                    assert_eq!(licence.len(), 15, "{licence}");
+                    if !c.legacy_region {
+                        assert_eq!(printed.number, licence);
+                    }
+                    is_region_code(licence[..2].parse().unwrap())
+                }
+            };
+            assert_eq!(
+                specimen,
+                !(check_ok && date_ok && region_ok),
+                "{seed} {resident} {:?}",
+                c.get("driverLicenseNumber")
+            );
+            if specimen {
+                // Only the specimen value differs.
+                let differing: Vec<&str> = c
+                    .fields
+                    .iter()
+                    .zip(&plain.fields)
+                    .filter(|(a, b)| a != b)
+                    .map(|(a, _)| a.0)
+                    .collect();
+                assert_eq!(differing.len(), 1, "{seed} {differing:?}");
+            } else {
+                assert_eq!(c, plain);
+            }
+            check += usize::from(date_ok && !check_ok);
+            if !date_ok {
+                date += 1;
+                forms.insert(if resident == "123456-1234567" {
+                    "sample"
+                } else if resident.starts_with("000000") {
+                    "zeros"
+                } else if &resident[2..4] == "13" {
+                    "month"
+                } else {
+                    "day"
+                });
+            }
+            region += usize::from(!region_ok);
+        }
+        let share = |k: usize, of: usize| 100.0 * k as f64 / of as f64;
+        assert!(
+            (2.5..5.5).contains(&share(check, n)),
+            "{check} check digits"
+        );
+        assert!((1.0..3.5).contains(&share(date, n)), "{date} birth dates");
+        assert!(
+            (0.7..4.0).contains(&share(region, licences)),
+            "{region} of {licences}"
+        );
+        assert_eq!(forms.len(), 4, "{forms:?}");
+    }
+
+    #[test]
+    fn a_specimen_card_is_drawn_as_printed() {
+        let seed = (0..500)
+            .find(|&seed| {
+                let specimens: &mut dyn RngCore =
+                    &mut specimen::rng(seed, specimen::Document::IdCard);
+                specimen_content(&mut ChaCha8Rng::seed_from_u64(seed), Some(specimens)).2
+            })
+            .unwrap();
+        let draw = |specimens: Option<&mut dyn RngCore>| {
+            render_with(
+                &mut ChaCha8Rng::seed_from_u64(seed),
+                specimens,
+                FaceGroup::Development,
+            )
+            .unwrap()
+        };
+        let c = draw(Some(&mut specimen::rng(seed, specimen::Document::IdCard)));
+        let plain = draw(None);
+        assert!(c.specimen && !plain.specimen);
+        assert_eq!((c.font, c.template), (plain.font, plain.template));
+        assert_ne!(c.content, plain.content);
+        assert_ne!(c.image.as_raw(), plain.image.as_raw());
     }
 
     #[test]

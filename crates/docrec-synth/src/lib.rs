@@ -27,11 +27,15 @@
 //! * [`id_card`](mod@id_card): resident registration cards and driver's
 //!   licences.
 //! * [`degrade`]: document-agnostic scan / phone-photo simulation.
+//! * [`specimen`]: which documents print a value failing its check, as
+//!   sample and specimen documents do (the truth's `specimen`).
 //! * [`truth`]: [`CardTruth`], [`Level`], JSON lines.
 //!
 //! Same seed, level and group → same card, same pixels, same bytes. What a
 //! document says depends only on the seed; the group changes how it is
 //! drawn (faces, template), the level how it is scanned or photographed.
+//! A few documents print a value that fails its check, as sample and
+//! specimen documents do; their truth says `specimen` ([`specimen`]).
 //! At every level the image is then delivered at 300 to 4000 pixels across
 //! (one in seven 300-500), as JPEG or PNG ([`degrade::upload`]).
 //!
@@ -50,6 +54,7 @@ pub mod draw;
 pub mod fonts;
 pub mod id_card;
 pub mod pdf;
+pub mod specimen;
 pub mod training;
 pub mod truth;
 
@@ -199,7 +204,11 @@ pub fn credit_card_in(
     group: FaceGroup,
 ) -> Result<SyntheticCard, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let card = credit_card::render(&mut rng, group)?;
+    let card = credit_card::render_with(
+        &mut rng,
+        Some(&mut specimen::rng(seed, specimen::Document::CreditCard)),
+        group,
+    )?;
     let out = capture(&card.image, seed, level, Shape::Card);
     let encoded = out.encoding.encode(&out.image)?;
     let extension = out.encoding.extension();
@@ -220,6 +229,7 @@ pub fn credit_card_in(
         total_card_num: card.number.digits.clone(),
         card_nums: card.number.groups.clone(),
         valid_thru: card.valid_thru.clone(),
+        specimen: card.specimen,
         rotation: out.rotation,
     };
     Ok(SyntheticCard {
@@ -324,7 +334,11 @@ pub fn business_certificate_in(
     format: CertificateFormat,
 ) -> Result<SyntheticCertificate, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let page = business::render(&mut rng, group)?;
+    let page = business::render_with(
+        &mut rng,
+        Some(&mut specimen::rng(seed, specimen::Document::Certificate)),
+        group,
+    )?;
     let out = capture(&page.image, seed, level, Shape::Page);
     let (encoded, extension, rotation) = match format {
         CertificateFormat::Image => (
@@ -378,6 +392,7 @@ pub fn business_certificate_in(
                 value,
             })
             .collect(),
+        specimen: page.specimen,
         rotation,
     };
     Ok(SyntheticCertificate {
@@ -431,7 +446,11 @@ pub fn id_card_in(
     group: FaceGroup,
 ) -> Result<SyntheticIdCard, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let card = id_card::render(&mut rng, group)?;
+    let card = id_card::render_with(
+        &mut rng,
+        Some(&mut specimen::rng(seed, specimen::Document::IdCard)),
+        group,
+    )?;
     let out = capture(&card.image, seed, level, Shape::Card);
     let encoded = out.encoding.encode(&out.image)?;
     let extension = out.encoding.extension();
@@ -452,6 +471,7 @@ pub fn id_card_in(
                 value,
             })
             .collect(),
+        specimen: card.specimen,
         rotation: out.rotation,
     };
     Ok(SyntheticIdCard {
@@ -649,7 +669,12 @@ mod tests {
             let c = credit_card(seed, Level::Clean).unwrap();
             let t = &c.truth;
             let check = NumberCheck::of(&t.total_card_num);
-            assert!(check.luhn && check.passes(), "{t:?}");
+            let m: u32 = t.valid_thru[..2].parse().unwrap();
+            assert_eq!(
+                t.specimen,
+                !(check.passes() && (1..=12).contains(&m)),
+                "{t:?}"
+            );
             assert_eq!(check.brand.map(Brand::name), Some(t.brand.as_str()));
             assert_eq!(t.card_nums.concat(), t.total_card_num);
             if check.brand == Some(Brand::Amex) {
@@ -658,12 +683,69 @@ mod tests {
                     [4, 6, 5]
                 );
             }
-            let m: u32 = t.valid_thru[..2].parse().unwrap();
-            assert!((1..=12).contains(&m) && &t.valid_thru[2..3] == "/");
+            assert_eq!(&t.valid_thru[2..3], "/");
             assert!(["embossed", "flat", "laser"].contains(&t.style.as_str()));
             assert_eq!(t.rotation, 0);
             assert!(t.file.ends_with(c.extension));
         }
+    }
+
+    /// Truth records carry what a specimen document prints and say so; the
+    /// level and the group change neither.
+    #[test]
+    fn specimen_documents_say_so_in_their_truth() {
+        use docrec_rules::business_number::registration_number_passes;
+        use docrec_rules::resident_number::{birth_date, check_digit_passes};
+        use specimen::Document;
+        let first = |document, is: &dyn Fn(&mut rand_chacha::ChaCha8Rng) -> bool| {
+            (0..1000u64)
+                .find(|&seed| is(&mut specimen::rng(seed, document)))
+                .unwrap()
+        };
+        let value = |key_values: &[TruthKeyValue], key: &str| {
+            key_values
+                .iter()
+                .find(|kv| kv.key == key)
+                .map(|kv| kv.value.clone())
+                .unwrap()
+        };
+
+        let seed = first(Document::CreditCard, &|r| specimen::card(r).is_some());
+        let card = credit_card_in(seed, Level::Clean, FaceGroup::Validation).unwrap();
+        let t = &card.truth;
+        let m: u32 = t.valid_thru[..2].parse().unwrap();
+        assert!(t.specimen, "{t:?}");
+        assert!(!NumberCheck::of(&t.total_card_num).passes() || !(1..=12).contains(&m));
+        assert_eq!(t.card_nums.concat(), t.total_card_num);
+        let photo = credit_card(seed, Level::Hard).unwrap().truth;
+        assert_eq!(
+            (&photo.total_card_num, &photo.valid_thru, photo.specimen),
+            (&t.total_card_num, &t.valid_thru, true)
+        );
+
+        // A resident number's check digit or birth date fails on either
+        // kind of card.
+        let seed = first(Document::IdCard, &|r| specimen::id_card(r, false).is_some());
+        let id = id_card(seed, Level::Clean).unwrap().truth;
+        let resident = value(&id.key_values, "residentNumber");
+        assert!(id.specimen, "{id:?}");
+        assert!(!check_digit_passes(&resident) || birth_date(&resident).is_none());
+
+        let seed = first(Document::Certificate, &|r| {
+            specimen::certificate(r, false).is_some()
+        });
+        let page = business_certificate(seed, Level::Clean).unwrap().truth;
+        assert!(page.specimen, "{page:?}");
+        assert!(!registration_number_passes(&value(
+            &page.key_values,
+            "등록번호"
+        )));
+
+        // And the rest pass.
+        let seed = first(Document::CreditCard, &|r| specimen::card(r).is_none());
+        assert!(!credit_card(seed, Level::Clean).unwrap().truth.specimen);
+        let seed = first(Document::IdCard, &|r| specimen::id_card(r, true).is_none());
+        assert!(!id_card(seed, Level::Clean).unwrap().truth.specimen);
     }
 
     #[test]

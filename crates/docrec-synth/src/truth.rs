@@ -89,6 +89,14 @@ pub struct CardTruth {
     pub card_nums: Vec<String>,
     /// `MM/YY`.
     pub valid_thru: String,
+    /// Whether the document prints a value that fails its check (a
+    /// specimen's: a card number failing Luhn, an expiry without a month, a
+    /// resident number's check digit or birth date, a licence's region
+    /// code, a registration number's check digit; see
+    /// [`crate::specimen`]). The values above are what is printed all the
+    /// same. Absent (false) in files written before it existed.
+    #[serde(default)]
+    pub specimen: bool,
     /// Clockwise quarter turn (0, 90, 180 or 270 degrees) applied to the
     /// upright image; rotate the image counter-clockwise by this to undo it.
     pub rotation: u32,
@@ -120,6 +128,14 @@ pub struct BusinessTruth {
     pub group: FaceGroup,
     /// The keys of API.md §4.1 the certificate prints, in the API's order.
     pub key_values: Vec<TruthKeyValue>,
+    /// Whether the document prints a value that fails its check (a
+    /// specimen's: a card number failing Luhn, an expiry without a month, a
+    /// resident number's check digit or birth date, a licence's region
+    /// code, a registration number's check digit; see
+    /// [`crate::specimen`]). The values above are what is printed all the
+    /// same. Absent (false) in files written before it existed.
+    #[serde(default)]
+    pub specimen: bool,
     /// Clockwise quarter turn applied to the upright page (0, 90, 180, 270).
     pub rotation: u32,
 }
@@ -146,6 +162,14 @@ pub struct IdCardTruth {
     /// The keys of API.md §4.4 for the type, in its order, as the API gives
     /// them.
     pub key_values: Vec<TruthKeyValue>,
+    /// Whether the document prints a value that fails its check (a
+    /// specimen's: a card number failing Luhn, an expiry without a month, a
+    /// resident number's check digit or birth date, a licence's region
+    /// code, a registration number's check digit; see
+    /// [`crate::specimen`]). The values above are what is printed all the
+    /// same. Absent (false) in files written before it existed.
+    #[serde(default)]
+    pub specimen: bool,
     /// Clockwise quarter turn applied to the upright card (0, 90, 180, 270).
     pub rotation: u32,
 }
@@ -203,6 +227,7 @@ mod tests {
             total_card_num: "4111111111111111".into(),
             card_nums: vec!["4111".into(); 4],
             valid_thru: "01/30".into(),
+            specimen: false,
             rotation: 0,
         };
         let j = serde_json::to_string(&t).unwrap();
@@ -210,6 +235,11 @@ mod tests {
         assert!(j.contains("\"cardNums\":[") && j.contains("\"validThru\":\"01/30\""));
         assert!(j.contains("\"level\":\"clean\""));
         assert!(j.contains("\"group\":\"validation\""), "{j}");
+        assert!(j.contains("\"specimen\":false"), "{j}");
         assert_eq!(serde_json::from_str::<CardTruth>(&j).unwrap(), t);
+        // Lines written before `specimen` existed read as false.
+        let old = j.replace(",\"specimen\":false", "");
+        assert!(!old.contains("specimen"), "{old}");
+        assert_eq!(serde_json::from_str::<CardTruth>(&old).unwrap(), t);
     }
 }
