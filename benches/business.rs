@@ -12,7 +12,7 @@ mod common;
 use criterion::{criterion_group, criterion_main, Criterion};
 use docrec_recognize::{recognize_business, recognize_business_text};
 use docrec_synth::business::render;
-use docrec_synth::Level;
+use docrec_synth::{FaceGroup, Level};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -31,7 +31,8 @@ fn pages(level: Level, n: u64) -> Vec<image::GrayImage> {
 /// A page's text runs as words with boxes in points, split at spaces (the
 /// way a text layer gives them).
 fn text_layer(seed: u64) -> Vec<(String, [f32; 4])> {
-    let page = render(&mut ChaCha8Rng::seed_from_u64(seed)).expect("fonts installed");
+    let page = render(&mut ChaCha8Rng::seed_from_u64(seed), FaceGroup::Development)
+        .expect("fonts installed");
     let point = 72.0 / 150.0;
     let mut words = Vec::new();
     for run in &page.text_runs {

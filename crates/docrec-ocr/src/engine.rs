@@ -303,8 +303,8 @@ fn silence_leptonica() {
 }
 
 /// Parses Tesseract's TSV output and keeps the words (level 5) that have
-/// text, in canonical form ([`crate::canonical`]). Columns: level, page, block, paragraph, line, word, left, top,
-/// width, height, conf, text.
+/// text, in canonical form ([`crate::canonical`]). Columns: level, page,
+/// block, paragraph, line, word, left, top, width, height, conf, text.
 fn parse_tsv(tsv: &str) -> Vec<Word> {
     tsv.lines()
         .filter_map(|line| {

@@ -110,7 +110,7 @@ pub struct BusinessResult {
 
 impl BusinessCertificate {
     /// The same certificate with every box scaled by `factor` (pixels of a
-    /// rendered PDF page to its points, of an enlarged upload to its own).
+    /// rendered PDF page to its points, of a resized upload to its own).
     pub fn scaled(mut self, factor: f32) -> BusinessCertificate {
         let key_boxes = self.key_values.iter_mut().map(|kv| &mut kv.quad);
         for quad in key_boxes.chain(&mut self.lines) {
@@ -178,14 +178,13 @@ pub fn recognize_business(
     engine: &mut Engine,
 ) -> Result<BusinessCertificate, BusinessError> {
     match fitted_to_long_side(image, READ_LONG_SIDES) {
-        Some((enlarged, factor)) => {
-            read_page(&enlarged, engine).map(|page| page.scaled(1.0 / factor))
-        }
+        Some((fitted, factor)) => read_page(&fitted, engine).map(|page| page.scaled(1.0 / factor)),
         None => read_page(image, engine),
     }
 }
 
-/// Reads a certificate from an upload at least as large as its view.
+/// Reads a certificate from an upload at a size [`READ_LONG_SIDES`]
+/// allows.
 fn read_page(image: &GrayImage, engine: &mut Engine) -> Result<BusinessCertificate, BusinessError> {
     let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
     // A page lies upright, upside down or sideways: the likelier way first.
