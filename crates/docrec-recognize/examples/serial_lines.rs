@@ -44,7 +44,7 @@ use docrec_synth::degrade::{self, PhotoParams, ScanParams};
 use docrec_synth::draw::{fill_ellipse, fill_linear_gradient, paint_text, rgb};
 use docrec_synth::fonts::{self, Face, FaceGroup, Role};
 use docrec_synth::id_card::CARD_SIZE;
-use docrec_synth::training::write_line;
+use docrec_synth::training::{group_and_positionals, write_line};
 use image::{DynamicImage, GrayImage, Rgb, RgbImage};
 use imageproc::geometric_transformations::{warp_into_with, Border, Interpolation, Projection};
 use rand::{Rng, SeedableRng};
@@ -63,19 +63,8 @@ const ROWS: usize = 4;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     const USAGE: &str =
         "usage: serial_lines OUT_DIR [CARDS] [SEED] [--group development|validation|test]";
-    let mut group = FaceGroup::Development;
-    let mut positional = Vec::new();
-    let mut all = std::env::args().skip(1);
-    while let Some(arg) = all.next() {
-        if arg == "--group" {
-            group = all.next().ok_or(USAGE)?.parse()?;
-        } else if let Some(g) = arg.strip_prefix("--group=") {
-            group = g.parse()?;
-        } else {
-            positional.push(arg);
-        }
-    }
-    let mut args = positional.into_iter();
+    let (group, positionals) = group_and_positionals(std::env::args().skip(1), USAGE)?;
+    let mut args = positionals.into_iter();
     let out = PathBuf::from(args.next().ok_or(USAGE)?);
     let cards: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100);
     let seed: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1);

@@ -45,8 +45,7 @@ use std::path::PathBuf;
 
 use docrec_synth::credit_card;
 use docrec_synth::degrade::{self, PhotoParams, ScanParams};
-use docrec_synth::training::write_line;
-use docrec_synth::FaceGroup;
+use docrec_synth::training::{group_and_positionals, write_line};
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{warp_into_with, Border, Interpolation, Projection};
 use rand::{Rng, SeedableRng};
@@ -55,19 +54,8 @@ use rand_chacha::ChaCha8Rng;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     const USAGE: &str = "usage: card_lines OUT_DIR [CARDS] [SEED] [text|whole] \
         [--group development|validation|test]";
-    let mut group = FaceGroup::Development;
-    let mut positional = Vec::new();
-    let mut all = std::env::args().skip(1);
-    while let Some(arg) = all.next() {
-        if arg == "--group" {
-            group = all.next().ok_or(USAGE)?.parse()?;
-        } else if let Some(g) = arg.strip_prefix("--group=") {
-            group = g.parse()?;
-        } else {
-            positional.push(arg);
-        }
-    }
-    let mut args = positional.into_iter();
+    let (group, positionals) = group_and_positionals(std::env::args().skip(1), USAGE)?;
+    let mut args = positionals.into_iter();
     let out = PathBuf::from(args.next().ok_or(USAGE)?);
     let cards: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100);
     let seed: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1);

@@ -3,12 +3,38 @@
 //!
 //! Takes: a grey line image, its text and the line's box.
 //! Gives: `NAME.png`, `NAME.gt.txt` and `NAME.box` in a folder, as
-//! `tesseract NAME.png NAME --psm 13 lstm.train` reads them.
+//! `tesseract NAME.png NAME --psm 13 lstm.train` reads them; and the face
+//! group a line generator's command line names ([`group_and_positionals`]).
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use image::GrayImage;
+
+use crate::fonts::FaceGroup;
+
+/// A line generator's arguments: the face group `--group G` (or
+/// `--group=G`) names, [`FaceGroup::Development`] without one, and the
+/// other arguments in order. `usage` is the error when `--group` has no
+/// value.
+pub fn group_and_positionals(
+    args: impl IntoIterator<Item = String>,
+    usage: &'static str,
+) -> Result<(FaceGroup, Vec<String>), Box<dyn std::error::Error>> {
+    let mut group = FaceGroup::Development;
+    let mut positionals = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--group" {
+            group = args.next().ok_or(usage)?.parse()?;
+        } else if let Some(named) = arg.strip_prefix("--group=") {
+            group = named.parse()?;
+        } else {
+            positionals.push(arg);
+        }
+    }
+    Ok((group, positionals))
+}
 
 /// Writes the image, its text and its box file (Tesseract's LSTM line
 /// box: one row per character, all with the line's box, then a tab row).
