@@ -66,7 +66,7 @@ pub enum Format {
 }
 
 pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
-    match args.kind {
+    let (written, what) = match args.kind {
         Kind::CreditCard => {
             let truths = docrec_synth::write_credit_cards(
                 &args.out,
@@ -75,12 +75,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
                 &args.levels,
                 args.group,
             )?;
-            eprintln!(
-                "wrote {} {} cards and truth.jsonl to {}",
-                truths.len(),
-                args.group,
-                args.out.display()
-            );
+            (truths.len(), "cards")
         }
         Kind::Business => {
             let format = match args.format {
@@ -97,12 +92,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
                 args.group,
                 format,
             )?;
-            eprintln!(
-                "wrote {} {} certificates and truth.jsonl to {}",
-                truths.len(),
-                args.group,
-                args.out.display()
-            );
+            (truths.len(), "certificates")
         }
         Kind::IdCard => {
             let truths = docrec_synth::write_id_cards(
@@ -112,13 +102,13 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
                 &args.levels,
                 args.group,
             )?;
-            eprintln!(
-                "wrote {} {} ID cards and truth.jsonl to {}",
-                truths.len(),
-                args.group,
-                args.out.display()
-            );
+            (truths.len(), "ID cards")
         }
-    }
+    };
+    eprintln!(
+        "wrote {written} {} {what} and truth.jsonl to {}",
+        args.group,
+        args.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
