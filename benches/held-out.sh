@@ -47,7 +47,7 @@ for kind in credit-card id-card business; do
     case $kind in
       credit-card) wrong=$(percent "$(first wrongNumberConfAtLeast09 "$dir/report.json")") ;;
       id-card) wrong=$(percent "$(first wrongValueConfAtLeast09 "$dir/report.json")") ;;
-      *) wrong="" ;;
+      *) wrong="not measured" ;;
     esac
     p50=$(awk -v v="$(first latencyMsP50 "$dir/report.json")" 'BEGIN { printf "%d ms", v }')
     echo "| $kind | $level | $n (seed $set_seed) | $document | $wrong | $p50 |"
