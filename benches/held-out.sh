@@ -5,8 +5,8 @@
 # `docrec eval` in this process with two workers. Prints one markdown row per
 # kind and level: documents with every key field exact, the wrong answers a
 # client cannot catch (cards: numbers wrong with every group's conf >= 0.9;
-# ID cards: values wrong with conf >= 0.9, as a share of the values
-# answered; certificates: not measured) and the median latency.
+# ID cards and certificates: values wrong with conf >= 0.9, as a share of
+# the values answered) and the median latency.
 #
 # Usage: benches/held-out.sh GROUP [N] [SEED]
 #   GROUP  development, validation or test (test: only for a closing note)
@@ -46,8 +46,7 @@ for kind in credit-card id-card business; do
     document=$(percent "$(first document "$dir/report.json")")
     case $kind in
       credit-card) wrong=$(percent "$(first wrongNumberConfAtLeast09 "$dir/report.json")") ;;
-      id-card) wrong=$(percent "$(first wrongValueConfAtLeast09 "$dir/report.json")") ;;
-      *) wrong="not measured" ;;
+      *) wrong=$(percent "$(first wrongValueConfAtLeast09 "$dir/report.json")") ;;
     esac
     p50=$(awk -v v="$(first latencyMsP50 "$dir/report.json")" 'BEGIN { printf "%d ms", v }')
     echo "| $kind | $level | $n (seed $set_seed) | $document | $wrong | $p50 |"

@@ -4,7 +4,9 @@
 //! all exact (the issue's measure); "all keys" when every key the
 //! certificate prints is exact and no other key is answered. Addresses,
 //! 업태 and 종목 are also scored by character error rate: edit distance over
-//! the truth's length, a missing value counting as all wrong.
+//! the truth's length, a missing value counting as all wrong. "Wrong ≥
+//! 0.9" is the share of the values answered that are wrong although their
+//! conf is at least 0.9: the failures a client cannot catch.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -27,16 +29,16 @@ struct Outcome {
     truth: BusinessTruth,
     elapsed: Duration,
     code: i64,
-    /// The answer's keys and values (empty on failure).
-    read: Vec<(String, String)>,
+    /// The answer's keys, values and confidences (empty on failure).
+    read: Vec<(String, String, f32)>,
 }
 
 impl Outcome {
     fn value(&self, key: &str) -> Option<&str> {
         self.read
             .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .find(|(k, _, _)| k == key)
+            .map(|(_, v, _)| v.as_str())
     }
 
     fn exact(&self, key: &str) -> bool {
@@ -52,7 +54,17 @@ impl Outcome {
             && self
                 .read
                 .iter()
-                .all(|(k, _)| truth_value(&self.truth, k).is_some())
+                .all(|(k, _, _)| truth_value(&self.truth, k).is_some())
+    }
+
+    /// Values answered, and those wrong at conf ≥ 0.9.
+    fn confident_wrong(&self) -> (usize, usize) {
+        let wrong = self
+            .read
+            .iter()
+            .filter(|(k, v, conf)| *conf >= 0.9 && truth_value(&self.truth, k) != Some(v.as_str()))
+            .count();
+        (self.read.len(), wrong)
     }
 }
 
@@ -76,6 +88,7 @@ struct Tally {
     keys: BTreeMap<String, f64>,
     /// Character error rate of addresses, 업태 and 종목.
     cer: f64,
+    wrong_value_conf_at_least_0_9: f64,
 }
 
 fn tally(outcomes: &[&Outcome]) -> Tally {
@@ -104,12 +117,17 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
             }
         }
     }
+    let (answered, wrong) = outcomes
+        .iter()
+        .map(|o| o.confident_wrong())
+        .fold((0, 0), |(a, w), (oa, ow)| (a + oa, w + ow));
     Tally {
         documents: outcomes.len(),
         document: share(&|o| o.core_ok()),
         all_keys: share(&|o| o.all_ok()),
         keys,
         cer: errors as f64 / chars.max(1) as f64,
+        wrong_value_conf_at_least_0_9: wrong as f64 / answered.max(1) as f64,
     }
 }
 
@@ -128,7 +146,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 0,
                 r.key_values
                     .into_iter()
-                    .map(|kv| (kv.key, kv.value))
+                    .map(|kv| (kv.key, kv.value, kv.conf))
                     .collect(),
             ),
             Err(code) => (code.code(), Vec::new()),
@@ -179,17 +197,18 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
 fn print_table(report: &Report<Tally>) {
     let rows = report.rows();
     println!(
-        "{:<7} {:>5} {:>9} {:>9} {:>7}",
-        "level", "docs", "document", "allKeys", "CER"
+        "{:<7} {:>5} {:>9} {:>9} {:>7} {:>10}",
+        "level", "docs", "document", "allKeys", "CER", "wrong≥0.9"
     );
     for (name, t) in &rows {
         println!(
-            "{:<7} {:>5} {:>9} {:>9} {:>7}",
+            "{:<7} {:>5} {:>9} {:>9} {:>7} {:>10}",
             name,
             t.documents,
             percent(t.document),
             percent(t.all_keys),
-            format!("{:.2}%", t.cer * 100.0)
+            format!("{:.2}%", t.cer * 100.0),
+            percent(t.wrong_value_conf_at_least_0_9)
         );
     }
     println!();
