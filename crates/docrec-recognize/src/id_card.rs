@@ -54,6 +54,7 @@ use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
 use docrec_rules::province::nearest_province;
 use docrec_rules::resident_number::{self, birth_date, check_digit_passes};
+use docrec_rules::surname::is_single_surname;
 
 /// The language the card is read with first (Hangul: titles, names,
 /// classes, issuers).
@@ -2029,41 +2030,79 @@ const NAME_ROWS_ABOVE: i32 = 4;
 const NAME_LABELS: [&str; 2] = ["성명", "이름"];
 
 /// A name from the words of its segment: the Hangul syllables at the
-/// start of the word that can hold it ([`name_word`]), two to five
-/// of them (the Hanja in parentheses after them left out), and the word's
-/// confidence. Not a name: a licence class, a region's name before a
-/// licence number.
+/// start of the words that hold it ([`name_words`]), two to five of them
+/// (the Hanja in parentheses after them left out), and the least
+/// confidence of those words. Not a name: a licence class, a region's name
+/// before a licence number.
 fn name_in(words: &[Word]) -> Option<(String, f32)> {
-    let first = name_word(words)?;
-    let text = first
-        .text
-        .trim_start_matches(|c: char| !c.is_alphanumeric());
-    let name: String = text.chars().take_while(|c| is_hangul(*c)).collect();
+    let held = name_words(words);
+    let first = held.first()?;
+    let text: String = held.iter().map(|w| w.text.as_str()).collect();
+    let name: String = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .take_while(|c| is_hangul(*c))
+        .collect();
     let syllables = name.chars().count();
-    let not_a_name = CLASSES.iter().any(|c| first.text.contains(c))
+    let not_a_name = CLASSES.iter().any(|c| text.contains(c))
         || region_code_of(&name).is_some_and(|_| first.text.contains('-'));
-    ((2..=5).contains(&syllables) && !not_a_name).then_some((name, first.conf))
+    let conf = held.iter().map(|w| w.conf).fold(1.0, f32::min);
+    ((2..=5).contains(&syllables) && !not_a_name).then_some((name, conf))
 }
 
-/// The first of `words` that can start a name: marks OCR read in front of
-/// a line (`-`, `|`, `:`) are not its text, nor is a label (`성명`), nor a
-/// single syllable (what is left of a misread label) when a word follows.
-fn name_word(words: &[Word]) -> Option<&Word> {
-    let mut texts = words
+/// The words of `words` that hold a name. The first is the first word
+/// that can start one: marks OCR read in front of a line (`-`, `|`, `:`)
+/// are not its text, nor is a label (`성명`); a single syllable with a word
+/// after it starts the name only when it is a surname and the word follows
+/// within a syllable's width (OCR split the name after its surname), and
+/// is otherwise what is left of a misread label. The words that follow as
+/// closely and start with Hangul continue the name, up to five syllables.
+fn name_words(words: &[Word]) -> Vec<&Word> {
+    let texts: Vec<&Word> = words
         .iter()
         .filter(|w| w.text.chars().any(char::is_alphanumeric))
-        .peekable();
-    while let Some(word) = texts.next() {
-        let hangul: String = word.text.chars().filter(|c| is_hangul(*c)).collect();
+        .collect();
+    let hangul_of =
+        |word: &Word| -> String { word.text.chars().filter(|c| is_hangul(*c)).collect() };
+    // Whether `next` continues the name `word` ends: close behind it and
+    // starting with Hangul.
+    let continues = |word: &Word, next: &Word| {
+        next.text.chars().next().is_some_and(is_hangul)
+            && 4 * (next.rect.x - word.rect.right()) < 3 * word.rect.height as i32
+    };
+    let mut start = None;
+    for (i, word) in texts.iter().enumerate() {
+        let hangul = hangul_of(word);
         if NAME_LABELS.contains(&hangul.as_str()) {
             continue;
         }
-        if hangul.chars().count() == 1 && texts.peek().is_some() {
-            continue;
+        let mut syllables = hangul.chars();
+        if let (Some(syllable), None, Some(next)) =
+            (syllables.next(), syllables.next(), texts.get(i + 1))
+        {
+            if !(is_single_surname(syllable) && continues(word, next)) {
+                continue;
+            }
         }
-        return Some(word);
+        start = Some(i);
+        break;
     }
-    None
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    let mut held = vec![texts[start]];
+    let mut syllables = hangul_of(texts[start]).chars().count();
+    for next in &texts[start + 1..] {
+        let last = held[held.len() - 1];
+        let more = hangul_of(next).chars().count();
+        let all_hangul = last.text.chars().all(is_hangul);
+        if !all_hangul || !continues(last, next) || syllables + more > 5 {
+            break;
+        }
+        held.push(next);
+        syllables += more;
+    }
+    held
 }
 
 /// The box of the words of `segment` that hold a number's groups, six
@@ -2084,18 +2123,25 @@ fn digits_rect(segment: &Segment) -> Rect {
     }
 }
 
-/// A name's [`Found`]: its box is the part of the segment's word that
-/// holds the name ([`name_word`]) its syllables take.
+/// A name's [`Found`]: its box is the part of the segment's words that
+/// hold the name ([`name_words`]) its syllables take.
 fn name_found(segment: &Segment, value: String, conf: f32) -> Found {
-    let first = name_word(&segment.words).unwrap_or(&segment.words[0]);
-    let total = first.text.chars().count().max(1) as u32;
+    let held = name_words(&segment.words);
+    let (rect, total) = match held.as_slice() {
+        [] => (segment.words[0].rect, segment.words[0].text.chars().count()),
+        held => (
+            held.iter().fold(held[0].rect, |r, w| r.union(&w.rect)),
+            held.iter().map(|w| w.text.chars().count()).sum(),
+        ),
+    };
+    let total = total.max(1) as u32;
     let syllables = (value.chars().count() as u32).min(total);
     Found {
         rect: Rect::new(
-            first.rect.x,
-            first.rect.y,
-            (first.rect.width * syllables / total).max(1),
-            first.rect.height,
+            rect.x,
+            rect.y,
+            (rect.width * syllables / total).max(1),
+            rect.height,
         ),
         value,
         conf,
@@ -2362,6 +2408,27 @@ mod tests {
         assert_eq!(words(&["쌩", "-선우태민"]).as_deref(), Some("선우태민"));
         assert_eq!(words(&["성명"]), None);
         assert_eq!(words(&["김"]), None);
+        // A surname OCR split from the given name starts the name; so do
+        // syllables read one word each.
+        let close = |texts: &[&str]| {
+            let mut x = 0;
+            let words: Vec<Word> = texts
+                .iter()
+                .map(|t| {
+                    let w = word(t, x, 0, 40, 0.9);
+                    x = w.rect.right() + 8;
+                    w
+                })
+                .collect();
+            name_in(&words).map(|(v, _)| v)
+        };
+        assert_eq!(close(&["이", "예영"]).as_deref(), Some("이예영"));
+        assert_eq!(close(&["홍", "길", "동"]).as_deref(), Some("홍길동"));
+        assert_eq!(close(&["쌩", "예영"]).as_deref(), Some("예영"));
+        assert_eq!(close(&["김", "철수(金哲洙)"]).as_deref(), Some("김철수"));
+        // A surname far from the word after it is a label's remnant.
+        let far = [word("이", 0, 0, 40, 0.9), word("예영", 80, 0, 40, 0.9)];
+        assert_eq!(name_in(&far).map(|(v, _)| v).as_deref(), Some("예영"));
     }
 
     #[test]

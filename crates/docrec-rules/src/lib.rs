@@ -9,6 +9,7 @@
 //! - [`resident_number`]: resident registration numbers.
 //! - [`driver_license`]: driver's licence numbers, regions and classes.
 //! - [`province`]: the first-level divisions issuers and addresses name.
+//! - [`surname`]: Korean surnames, the start of a name.
 //! - [`date_exists`]: whether a Gregorian date exists.
 
 pub mod business_number;
@@ -16,6 +17,7 @@ pub mod driver_license;
 pub mod payment_card;
 pub mod province;
 pub mod resident_number;
+pub mod surname;
 
 /// Whether the Gregorian date exists.
 pub fn date_exists(year: u32, month: u32, day: u32) -> bool {
