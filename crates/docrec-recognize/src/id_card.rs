@@ -48,7 +48,8 @@ use serde::Serialize;
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::text::{
-    choose, digit_reading, edit_distance, group_lines, is_hangul, words_rect, Candidate, Line,
+    choose, compose, digit_reading, digit_symbols, edit_distance, group_lines, is_hangul,
+    words_rect, Candidate, Line,
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
@@ -410,7 +411,10 @@ fn segments_of(lines: Vec<Line>) -> Vec<Segment> {
 /// Joins segments that OCR put on different lines although they are side by
 /// side on one row, less than twice the smaller one's height apart: a
 /// seal drawn over the end of an issuer's name makes its line taller than
-/// the start of the name.
+/// the start of the name. A segment more than 1.8 times as tall as the
+/// other joins it only when less than the smaller height apart: what is
+/// that much taller and further is a photo or an emblem beside the text,
+/// not its end under a seal.
 fn join_row_neighbours(segments: &mut Vec<Vec<Word>>) {
     let mut i = 0;
     while i < segments.len() {
@@ -418,9 +422,11 @@ fn join_row_neighbours(segments: &mut Vec<Vec<Word>>) {
         let partner = (0..segments.len()).find(|&j| {
             let b = words_rect(&segments[j]);
             let height = a.height.min(b.height) as i32;
+            let unlike = 5 * a.height.max(b.height) > 9 * a.height.min(b.height);
+            let reach = if unlike { height } else { 2 * height };
             j != i
                 && b.x > a.x
-                && b.x - a.right() < 2 * height
+                && b.x - a.right() < reach
                 && b.x - a.right() > -height
                 && (a.center_y() - b.center_y()).abs() < height as f32 / 2.0
         });
@@ -740,7 +746,7 @@ fn dashed_enough(reading: &NumberReading, matched: &str, dashes: usize) -> bool 
 /// digit) choose.
 fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
     segments.iter().enumerate().find_map(|(i, segment)| {
-        let candidates: Vec<Candidate> = number_readings(segment)
+        let mut candidates: Vec<Candidate> = number_readings(segment)
             .filter_map(|reading| {
                 let caps = RESIDENT_NUMBER.captures(&reading.text)?;
                 if !dashed_enough(&reading, &caps[0], 1) {
@@ -764,6 +770,9 @@ fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
                 })
             })
             .collect();
+        if !candidates.iter().any(|c| c.passes) {
+            candidates.extend(composed_resident_number(segment));
+        }
         let chosen = choose(&candidates)?;
         Some((
             i,
@@ -775,6 +784,33 @@ fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
         ))
     })
 }
+
+/// The resident number the checks (a real birth date, the check digit)
+/// choose among numbers composed digit by digit from the segment's
+/// readings ([`compose`]), when at least two readings give thirteen digits
+/// (one of them at most unread) and disagree: a small or blurred number's
+/// readings each misread a different digit, or one digit all of them.
+fn composed_resident_number(segment: &Segment) -> Option<Candidate> {
+    let readings: Vec<(Vec<char>, f32)> = number_readings(segment)
+        .map(|reading| (digit_symbols(&reading.text), reading.conf))
+        .filter(|(symbols, _)| {
+            symbols.len() == 13 && symbols.iter().filter(|c| **c == '?').count() <= 1
+        })
+        .collect();
+    if readings.len() < 2 {
+        return None;
+    }
+    let composed = compose(&readings, 13, &DIGITS, |value| {
+        birth_date(value).is_some() && check_digit_passes(value)
+    })?;
+    Some(Candidate {
+        value: resident_number::format(&composed.value)?,
+        ..composed
+    })
+}
+
+/// The characters a number's digit may be.
+const DIGITS: [char; 10] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /// The licence number a segment shows: twelve digits, or a region's name
 /// in the Korean reading followed by ten digits in the English one
@@ -875,8 +911,8 @@ impl CardText<'_, '_> {
     }
 
     /// The name: the Hangul of the nearest segment above the resident
-    /// number, over the number's digits and at least nearly as tall as
-    /// they are, that reads as a name (two to five syllables, without the
+    /// number, over the number's digits and at least three fifths as tall
+    /// as they are, that reads as a name (two to five syllables, without the
     /// Hanja in parentheses after it or a label such as `성명` before it);
     /// failing that, the nearest such segment, to be read again. A reading
     /// that is not sure is checked by reading the segment again as a line;
@@ -903,9 +939,10 @@ impl CardText<'_, '_> {
                     // Over the number's digits, not a label's column.
                     && s.rect.x < number.right()
                     && number.x - s.rect.x < 3 * number.height as i32
-                    // A name is printed at least nearly as large as the
-                    // number; labels are smaller.
-                    && 4 * s.rect.height >= 3 * number.height
+                    // A name is printed at least three fifths as large
+                    // as the number (some cards print it smaller, and OCR
+                    // may box the number taller); labels are smaller.
+                    && 5 * s.rect.height >= 3 * number.height
                     // Not a sliver of noise: a name is syllables wide.
                     && s.rect.width >= number.height
             })
@@ -2503,5 +2540,15 @@ mod tests {
         let segments = segments_of(vec![start, end]);
         assert_eq!(segments.len(), 1);
         assert_eq!(segments[0].korean(), "울산광역시 남구청장");
+        // A photo placeholder read as a tall word, a number's height and
+        // more to the left of the number.
+        let mut blob = word("0)", 107, 189, 147, 0.9);
+        blob.rect.width = 116;
+        let photo = Line { words: vec![blob] };
+        let number = Line {
+            words: vec![word("670119-2589703", 334, 234, 61, 0.9)],
+        };
+        let segments = segments_of(vec![photo, number]);
+        assert_eq!(segments.len(), 2);
     }
 }

@@ -172,6 +172,130 @@ pub fn choose(candidates: &[Candidate]) -> Option<Candidate> {
     Some(chosen)
 }
 
+/// A number's characters as a reading gives them, for [`compose`]: what
+/// follows the reading's last Hangul (a label), without spaces and the
+/// separators `-`, `.`, `,`, each a digit (look-alike letters mapped) or
+/// `?`, from its first digit to its last.
+pub fn digit_symbols(text: &str) -> Vec<char> {
+    let after_label = match text.char_indices().filter(|(_, c)| is_hangul(*c)).last() {
+        Some((at, c)) => &text[at + c.len_utf8()..],
+        None => text,
+    };
+    let symbols: Vec<char> = after_label
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | ','))
+        .map(|c| as_digit(c).unwrap_or('?'))
+        .collect();
+    let first = symbols.iter().position(char::is_ascii_digit);
+    let last = symbols.iter().rposition(char::is_ascii_digit);
+    match (first, last) {
+        (Some(first), Some(last)) => symbols[first..=last].to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+/// How many values [`compose`] tries at most. A check digit tells about
+/// one value in ten from the rest, so among more than a few tried values
+/// a wrong one passes as often as not: readings that disagree in more
+/// places than this allows are not composed.
+const MOST_COMPOSED: usize = 4;
+
+/// The value a field's checks choose among values composed character by
+/// character from readings that disagree. `readings` are the field's
+/// readings, each its characters (`?` where a reading gave none that the
+/// grammar allows) and its confidence, of the field's length; readings of
+/// another length are left out. At a position where readings disagree,
+/// every character one of them gave is tried, up to [`MOST_COMPOSED`]
+/// values; a position no reading gave, when it is the only doubt, tries
+/// every character of `alphabet` (a check digit pins one down). Of the
+/// values that
+/// `passes`, the one whose characters the readings' confidences support
+/// most is answered, at the least of [`COMPOSED_CONF`] and the share of
+/// that support in all the readings' confidence, lowered when another
+/// value passes too. None when the readings agree (what is printed is
+/// answered as printed, even when it fails a check), when too many values
+/// would be tried, or when none passes.
+pub fn compose(
+    readings: &[(Vec<char>, f32)],
+    length: usize,
+    alphabet: &[char],
+    passes: impl Fn(&str) -> bool,
+) -> Option<Candidate> {
+    let readings: Vec<&(Vec<char>, f32)> = readings
+        .iter()
+        .filter(|(chars, _)| chars.len() == length)
+        .collect();
+    // Each position's characters and the confidence the readings give them.
+    let mut options: Vec<Vec<(char, f32)>> = vec![Vec::new(); length];
+    for (chars, conf) in &readings {
+        for (at, c) in chars.iter().enumerate() {
+            if *c == '?' {
+                continue;
+            }
+            match options[at].iter_mut().find(|(o, _)| o == c) {
+                Some((_, support)) => *support += conf.max(0.01),
+                None => options[at].push((*c, conf.max(0.01))),
+            }
+        }
+    }
+    if options.iter().all(|o| o.len() == 1) {
+        return None;
+    }
+    let unread = options.iter().filter(|o| o.is_empty()).count();
+    let unsure = options.iter().filter(|o| o.len() != 1).count();
+    if unread == 1 && unsure == 1 {
+        // The only doubt, every character tried.
+        for position in &mut options {
+            if position.is_empty() {
+                position.extend(alphabet.iter().map(|c| (*c, 0.0)));
+            }
+        }
+    } else {
+        let tries = options.iter().try_fold(1usize, |n, o| {
+            n.checked_mul(o.len()).filter(|n| *n <= MOST_COMPOSED)
+        });
+        if unread > 0 || tries.is_none() {
+            return None;
+        }
+    }
+    let total: f32 = readings.iter().map(|(_, conf)| conf.max(0.01)).sum::<f32>() * length as f32;
+    let mut passing: Vec<(String, f32)> = Vec::new();
+    let mut choice = vec![0usize; length];
+    loop {
+        let value: String = choice.iter().zip(&options).map(|(i, o)| o[*i].0).collect();
+        if passes(&value) {
+            let support = choice.iter().zip(&options).map(|(i, o)| o[*i].1).sum();
+            passing.push((value, support));
+        }
+        // The next combination, the last position fastest.
+        let mut at = length;
+        loop {
+            if at == 0 {
+                let (value, support) = passing.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.clone();
+                let mut conf = COMPOSED_CONF.min(support / total);
+                if passing.len() > 1 {
+                    conf *= RIVAL_PASSES_FACTOR;
+                }
+                return Some(Candidate {
+                    value,
+                    conf,
+                    passes: true,
+                });
+            }
+            at -= 1;
+            choice[at] += 1;
+            if choice[at] < options[at].len() {
+                break;
+            }
+            choice[at] = 0;
+        }
+    }
+}
+
+/// The highest confidence of a value [`compose`] makes: no reading gave it
+/// whole.
+pub const COMPOSED_CONF: f32 = 0.7;
+
 /// Whether `c` is a Hangul syllable (가-힣).
 pub fn is_hangul(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
@@ -293,5 +417,53 @@ mod tests {
         assert_eq!(digit_reading("Whe"), None);
         assert_eq!(digit_reading("09/28"), None);
         assert_eq!(map_lookalikes("O9/2S"), "09/25");
+    }
+
+    #[test]
+    fn numbers_are_taken_apart_into_digit_symbols() {
+        let symbols = |text: &str| digit_symbols(text).into_iter().collect::<String>();
+        assert_eq!(symbols("주민등록번호 800101-1234560"), "8001011234560");
+        assert_eq!(symbols("6701 19-25¢9705"), "67011925?9705");
+        assert_eq!(symbols("(8O0101.1234S60)"), "8001011234560");
+        assert_eq!(symbols("성명"), "");
+    }
+
+    #[test]
+    fn checks_choose_among_composed_values() {
+        use docrec_rules::resident_number::check_digit_passes;
+        const DIGITS: [char; 10] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+        let read = |texts: &[(&str, f32)]| -> Vec<(Vec<char>, f32)> {
+            texts
+                .iter()
+                .map(|(t, c)| (t.chars().collect(), *c))
+                .collect()
+        };
+        let compose13 =
+            |texts: &[(&str, f32)]| compose(&read(texts), 13, &DIGITS, check_digit_passes);
+        assert!(check_digit_passes("8001011234560"));
+        assert!(!check_digit_passes("8001011284560"));
+        // Two readings disagree in one digit: the check picks, at a
+        // composed value's conf.
+        let chosen = compose13(&[("8001011284560", 0.8), ("8001011234560", 0.6)]).unwrap();
+        assert_eq!(chosen.value, "8001011234560");
+        assert!(chosen.passes && chosen.conf <= COMPOSED_CONF);
+        // A digit no reading gave is pinned down by the check digit.
+        let chosen = compose13(&[("80010112345?0", 0.8), ("80010112345?0", 0.7)]).unwrap();
+        assert_eq!(chosen.value, "8001011234560");
+        // Readings that agree are answered as printed, even failing.
+        assert_eq!(
+            compose13(&[("8001011234561", 0.8), ("8001011234561", 0.7)]),
+            None
+        );
+        // Readings that disagree in too many places are not composed.
+        assert_eq!(
+            compose13(&[("8001011234560", 0.8), ("8101021335571", 0.7)]),
+            None
+        );
+        // Nor are readings of another length.
+        assert_eq!(
+            compose13(&[("800101123456", 0.8), ("80010112345", 0.7)]),
+            None
+        );
     }
 }
