@@ -177,7 +177,7 @@ pub fn choose(candidates: &[Candidate]) -> Option<Candidate> {
 /// separators `-`, `.`, `,`, each a digit (look-alike letters mapped) or
 /// `?`, from its first digit to its last.
 pub fn digit_symbols(text: &str) -> Vec<char> {
-    let after_label = match text.char_indices().filter(|(_, c)| is_hangul(*c)).last() {
+    let after_label = match text.char_indices().rfind(|(_, c)| is_hangul(*c)) {
         Some((at, c)) => &text[at + c.len_utf8()..],
         None => text,
     };
