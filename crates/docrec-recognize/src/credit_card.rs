@@ -1228,10 +1228,15 @@ fn find_expiry(lines: &[Line], number: Option<Rect>) -> Option<Expiry> {
         .map(|(expiry, _)| expiry)
 }
 
+/// How much a month `00` is trusted: printed only on sample cards, and
+/// what a real month's digits misread may give.
+const SAMPLE_MONTH_CONF: f32 = 0.3;
+
 /// The month `MM` a read month stands for, and how much to trust it: `01`
 /// to `12` as read; a single digit whose leading zero OCR dropped (`5` →
 /// `05`), a leading zero read as its look-alike `8` (`81` → `01`, as
 /// slashed zeros often are) or as `1` (`14` → `04`) with lower confidence;
+/// `00`, which sample cards print (`00/00`), as printed with little;
 /// nothing else.
 fn month_of(read: &str) -> Option<(String, f32)> {
     let digits: Vec<u32> = read
@@ -1241,6 +1246,7 @@ fn month_of(read: &str) -> Option<(String, f32)> {
     match digits[..] {
         [m] if m >= 1 => Some((format!("0{m}"), 0.7)),
         [t, u] if (t == 0 && u >= 1) || (t == 1 && u <= 2) => Some((format!("{t}{u}"), 1.0)),
+        [0, 0] => Some(("00".to_owned(), SAMPLE_MONTH_CONF)),
         [8, u] if u >= 1 => Some((format!("0{u}"), 0.75)),
         // No month is 13-19: the tens digit is the likelier misread, a
         // narrow `0` read as `1`.
@@ -2171,7 +2177,7 @@ mod tests {
         assert_eq!(month_of("81"), Some(("01".into(), 0.75)));
         assert_eq!(month_of("14"), Some(("04".into(), 0.6)));
         assert_eq!(month_of("20"), None);
-        assert_eq!(month_of("00"), None);
+        assert_eq!(month_of("00"), Some(("00".into(), SAMPLE_MONTH_CONF)));
         assert_eq!(month_of("0"), None);
     }
 
