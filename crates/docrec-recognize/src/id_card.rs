@@ -55,7 +55,7 @@ use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
 use docrec_rules::province::nearest_province;
 use docrec_rules::resident_number::{self, birth_date, check_digit_passes};
-use docrec_rules::surname::is_single_surname;
+use docrec_rules::surname::{is_single_surname, surname_of};
 
 /// The language the card is read with first (Hangul: titles, names,
 /// classes, issuers).
@@ -2069,7 +2069,8 @@ const NAME_LABELS: [&str; 2] = ["성명", "이름"];
 /// A name from the words of its segment: the Hangul syllables at the
 /// start of the words that hold it ([`name_words`]), two to five of them
 /// (the Hanja in parentheses after them left out), and the least
-/// confidence of those words. Not a name: a licence class, a region's name
+/// confidence of those words, lowered when the name starts with no known
+/// surname. Not a name: a licence class, a region's name
 /// before a licence number.
 fn name_in(words: &[Word]) -> Option<(String, f32)> {
     let held = name_words(words);
@@ -2083,9 +2084,18 @@ fn name_in(words: &[Word]) -> Option<(String, f32)> {
     let syllables = name.chars().count();
     let not_a_name = CLASSES.iter().any(|c| text.contains(c))
         || region_code_of(&name).is_some_and(|_| first.text.contains('-'));
-    let conf = held.iter().map(|w| w.conf).fold(1.0, f32::min);
+    let mut conf = held.iter().map(|w| w.conf).fold(1.0, f32::min);
+    if surname_of(&name).is_none() {
+        conf *= UNKNOWN_SURNAME_FACTOR;
+    }
     ((2..=5).contains(&syllables) && !not_a_name).then_some((name, conf))
 }
+
+/// A name's confidence when it does not start with a known surname, as a
+/// share of its reading's: rare surnames exist, but a syllable one jamo off
+/// (`긍성은` for `강성은`) is likelier, and a reading that starts with a
+/// surname should win.
+const UNKNOWN_SURNAME_FACTOR: f32 = 0.7;
 
 /// The words of `words` that hold a name. The first is the first word
 /// that can start one: marks OCR read in front of a line (`-`, `|`, `:`)
@@ -2464,6 +2474,10 @@ mod tests {
         assert_eq!(close(&["쌩", "예영"]).as_deref(), Some("예영"));
         assert_eq!(close(&["김", "철수(金哲洙)"]).as_deref(), Some("김철수"));
         // A surname far from the word after it is a label's remnant.
+        // A name that starts with no known surname is doubted.
+        let conf = |text: &str| name_in(&[word(text, 0, 0, 40, 0.9)]).map(|(_, c)| c);
+        assert_eq!(conf("강성은"), Some(0.9));
+        assert!(conf("긍성은").is_some_and(|c| c < 0.9 * 0.75));
         let far = [word("이", 0, 0, 40, 0.9), word("예영", 80, 0, 40, 0.9)];
         assert_eq!(name_in(&far).map(|(v, _)| v).as_deref(), Some("예영"));
     }
