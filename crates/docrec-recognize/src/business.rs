@@ -1,8 +1,9 @@
 //! Business registration certificates (사업자등록증): the keys of API.md
 //! §4.1.
 //!
-//! Takes a grayscale upload (EXIF orientation applied) and an OCR engine
-//! ([`recognize_business`]), or the words of a PDF's text layer with their
+//! Takes a grayscale upload (EXIF orientation applied; made with
+//! [`docrec_ocr::preprocess::brightest_channel`], the seal over the
+//! office's name fades) and an OCR engine ([`recognize_business`]), or the words of a PDF's text layer with their
 //! boxes in points ([`recognize_business_text`]); gives a
 //! [`BusinessCertificate`] (each key's value, confidence and box in the
 //! upload's pixels or points, and the box of every text line), or a

@@ -117,7 +117,9 @@ impl Recognizer {
         }
         let decoded =
             decode_image(bytes, BUSINESS_TYPES, &self.limits).map_err(|e| e.error_code())?;
-        let gray = decoded.image.to_luma8();
+        // As on ID cards, the seal stamped over the office's name turns
+        // light.
+        let gray = brightest_channel(&decoded.image);
         drop(decoded.image);
         let certificate = self.business_image(&gray)?;
         Ok(certificate.to_result(
