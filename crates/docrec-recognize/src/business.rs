@@ -43,7 +43,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
-use crate::text::{edit_distance, group_lines, words_rect};
+use crate::text::{edit_distance, group_lines, is_hangul, words_rect};
 use docrec_rules::business_number::{
     corporate_number_passes, format_registration_number, registration_number_passes,
 };
@@ -702,6 +702,43 @@ fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
     words
 }
 
+/// A trade name without what OCR kept of its label's bracket
+/// (`법인명(단체명)`) when the name follows the label closely:
+/// `(단체몇주)해맑은테크` and `( 단 체 명주)초록미용실` were the bracket and
+/// `(주)…`. The bracket is the longest start that reads `(단체명` with one
+/// error at most; a corporate mark it left without its opening bracket
+/// (`주)`) gets it back.
+fn without_label_bracket(text: &str) -> String {
+    const BRACKET: &str = "(단체명";
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let bracket_chars = (2..=BRACKET.chars().count() + 1)
+        .filter_map(|n| {
+            let start: String = compact.chars().take(n).collect();
+            let errors = edit_distance(&start, BRACKET);
+            (start.starts_with('(') && start.chars().count() == n && errors <= 1)
+                .then_some((errors, n))
+        })
+        .min_by_key(|&(errors, n)| (errors, std::cmp::Reverse(n)));
+    let Some((_, n)) = bracket_chars else {
+        return text.to_owned();
+    };
+    // Skip `n` characters that are not white space.
+    let mut seen = 0;
+    let rest = text.trim_start_matches(|c: char| {
+        if seen == n {
+            return c.is_whitespace();
+        }
+        seen += usize::from(!c.is_whitespace());
+        true
+    });
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || is_leading_stray(c));
+    let mut chars = rest.chars();
+    match (chars.next(), chars.next()) {
+        (Some(mark), Some(')')) if is_hangul(mark) => format!("({rest}"),
+        _ => rest.to_owned(),
+    }
+}
+
 /// What OCR may read before a value that no value starts with: separators,
 /// stray marks, and the closing bracket of the corporate label (`(단체명)`).
 fn is_leading_stray(c: char) -> bool {
@@ -742,7 +779,8 @@ fn is_stray_mark(c: char) -> bool {
 const TAXPAYER_KINDS: [&str; 4] = ["일반과세자", "간이과세자", "면세사업자", "법인사업자"];
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*[년난넌]\s*(\d{1,2})\s*[월윌원]\s*(\d{1,2})\s*[일잎월]?").expect("valid")
+    Regex::new(r"(\d{3,4})\s*[년난넌]\s*(\d{1,2})\s*[월윌원]\s*(\d{1,2})\s*[일잎월]?")
+        .expect("valid")
 });
 
 /// Reads the fields of a certificate from its rows, or `None` when the rows
@@ -1112,18 +1150,39 @@ const ENGLISH: &str = "eng";
 const REREAD_HEIGHT: u32 = 56;
 
 /// `YYYY 년 MM 월 DD 일` from a reading, with a confidence factor: 1 for a
-/// date that exists, 0.5 for one that does not.
+/// date that exists, 0.5 for one that does not, [`LOST_DIGIT_YEAR_CONF`]
+/// for a year read with three digits ([`four_digit_year`]).
 fn korean_date(text: &str) -> Option<(String, f32)> {
     let caps = DATE.captures(text)?;
-    let year: u32 = caps[1].parse().ok()?;
+    let (year, year_factor) = match caps[1].len() {
+        3 => (four_digit_year(&caps[1])?, LOST_DIGIT_YEAR_CONF),
+        _ => (caps[1].parse().ok()?, 1.0),
+    };
     let month: u32 = caps[2].parse().ok()?;
     let day: u32 = caps[3].parse().ok()?;
     let exists = (1900..=2100).contains(&year) && date_exists(year, month, day);
     Some((
         format!("{year} 년 {month:02} 월 {day:02} 일"),
-        if exists { 1.0 } else { 0.5 },
+        year_factor * if exists { 1.0 } else { 0.5 },
     ))
 }
+
+/// The year a three-digit reading of one stands for: the label's last
+/// syllable printed close before the value takes the year's first digit
+/// with it (`개업연월일1998` read `개 업 연 월 998`, `일2016` read `일016`),
+/// and only one first digit gives a year of this century or the last
+/// (`998` → 1998, `016` → 2016; `516` is none).
+fn four_digit_year(digits: &str) -> Option<u32> {
+    match digits.as_bytes().first()? {
+        b'9' => format!("1{digits}").parse().ok(),
+        b'0' => format!("2{digits}").parse().ok(),
+        _ => None,
+    }
+}
+
+/// A date's confidence, as a share, when its year's first digit was lost
+/// and put back.
+const LOST_DIGIT_YEAR_CONF: f32 = 0.6;
 
 /// The issuing office (`…세무서장`) a line names, without spaces.
 fn issuing_office(compact: &str) -> Option<String> {
@@ -1171,6 +1230,7 @@ fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> Option<KeyV
         }
         // Names are printed without spaces.
         "대표자" => text.split_whitespace().collect(),
+        "상호" => without_label_bracket(&text),
         _ => text.split_whitespace().collect::<Vec<_>>().join(" "),
     };
     if value.is_empty() {
@@ -1333,6 +1393,25 @@ mod tests {
     }
 
     #[test]
+    fn a_labels_bracket_read_before_a_trade_name_is_left_out() {
+        assert_eq!(
+            without_label_bracket("(단체몇주)해맑은테크"),
+            "(주)해맑은테크"
+        );
+        assert_eq!(
+            without_label_bracket("( 단 체 명주)초록미용실"),
+            "(주)초록미용실"
+        );
+        assert_eq!(
+            without_label_bracket("(단체명) 정다운부동산 주식회사"),
+            "정다운부동산 주식회사"
+        );
+        // A name's own bracket stays.
+        assert_eq!(without_label_bracket("(주)한빛상사"), "(주)한빛상사");
+        assert_eq!(without_label_bracket("(사)단체연합"), "(사)단체연합");
+    }
+
+    #[test]
     fn dates_are_given_as_printed_and_checked() {
         assert_eq!(
             korean_date("2015 년 03 월 02 일"),
@@ -1344,6 +1423,17 @@ mod tests {
         );
         assert_eq!(korean_date("2015 년 02 월 30 일").map(|d| d.1), Some(0.5));
         assert_eq!(korean_date("신규"), None);
+        // A year's first digit lost to the label before it is put back,
+        // with a lower confidence, when only one digit gives a year.
+        assert_eq!(
+            korean_date("998 년 11 월 20 일"),
+            Some(("1998 년 11 월 20 일".to_owned(), LOST_DIGIT_YEAR_CONF))
+        );
+        assert_eq!(
+            korean_date("016년02월15 일").map(|d| d.0).as_deref(),
+            Some("2016 년 02 월 15 일")
+        );
+        assert_eq!(korean_date("516 년 02 월 15 일"), None);
     }
 
     #[test]
