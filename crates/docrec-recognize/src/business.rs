@@ -882,6 +882,9 @@ fn read_certificate(
             values.push(value);
         }
     }
+    if let Some(value) = unlabelled_opening_date(rows, &values) {
+        values.push(value);
+    }
 
     let mut key_values: Vec<KeyValue> = Vec::new();
 
@@ -1048,6 +1051,50 @@ fn unlabelled_value(
         words,
         errors: 2,
         row: found.row,
+    })
+}
+
+/// The opening date (`개업연월일`) when its label was misread past what a
+/// label may be (`게 없 연 월 잎`): the first row below the name's and
+/// above the address's whose own label was not read and that holds a
+/// date, from the date's first word to a label sharing the row, at a lower
+/// confidence.
+fn unlabelled_opening_date(rows: &[Row], values: &[RawValue]) -> Option<RawValue> {
+    const KEY: &str = "개업연월일";
+    if values.iter().any(|v| v.key == KEY) {
+        return None;
+    }
+    let rows_of = |keys: &[&str]| {
+        values
+            .iter()
+            .filter(|v| keys.contains(&v.key))
+            .map(|v| v.row)
+            .collect::<Vec<_>>()
+    };
+    let after = rows_of(&["상호", "대표자", "생년월일"]).into_iter().max()?;
+    let before = rows_of(&["사업장소재지", "본점소재지"])
+        .into_iter()
+        .min()
+        .unwrap_or(after + 3)
+        .min(rows.len());
+    (after + 1..before).find_map(|index| {
+        let row = &rows[index];
+        if !labels_in(row).is_empty() {
+            return None;
+        }
+        let to = shared_labels_from(row, 1)
+            .first()
+            .map_or(row.words.len(), |label| label.start);
+        let year_word = |w: &Word| w.text.chars().filter(char::is_ascii_digit).count() >= 3;
+        let from = row.words[..to].iter().position(year_word)?;
+        let words = row.words[from..to].to_vec();
+        let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        korean_date(&text.join(" ")).map(|_| RawValue {
+            key: KEY,
+            words,
+            errors: 2,
+            row: index,
+        })
     })
 }
 
@@ -1390,6 +1437,42 @@ mod tests {
             after_label_end("한빛상사 본점: 서울"),
             "한빛상사 본점: 서울"
         );
+    }
+
+    #[test]
+    fn an_opening_date_whose_label_was_misread_is_the_date_between_name_and_address() {
+        let rows = [
+            row(&["성", "명", ":", "홍길동"]),
+            row(&["생년월일", ":", "1960", "년", "01", "월", "02", "일"]),
+            row(&[
+                "게", "없", "연", "월", "잎", ":", "2017", "년", "05", "월", "22", "인",
+            ]),
+            row(&["사업장소재지", ":", "서울특별시"]),
+        ];
+        let value = |key, row: usize| RawValue {
+            key,
+            words: rows[row].words.clone(),
+            errors: 0,
+            row,
+        };
+        let values = [
+            value("대표자", 0),
+            value("생년월일", 1),
+            value("사업장소재지", 3),
+        ];
+        let date = unlabelled_opening_date(&rows, &values).expect("a date");
+        assert_eq!(date.row, 2);
+        assert_eq!(
+            korean_date(&date.text()).map(|d| d.0).as_deref(),
+            Some("2017 년 05 월 22 일")
+        );
+        // No row but labelled ones between: no date.
+        let without = [
+            value("대표자", 0),
+            value("생년월일", 1),
+            value("사업장소재지", 2),
+        ];
+        assert!(unlabelled_opening_date(&rows, &without).is_none());
     }
 
     #[test]
