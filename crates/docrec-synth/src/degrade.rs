@@ -497,11 +497,13 @@ pub fn scan(doc: &RgbaImage, p: &ScanParams, rng: &mut impl Rng) -> Degraded {
 }
 
 /// How an image is sent: PNG with this probability, else JPEG at a quality
-/// in the range.
+/// in the range; never so small that the document is narrower than
+/// `least_document_width` pixels (unless it was captured narrower).
 #[derive(Debug, Clone)]
 pub struct UploadParams {
     pub png_prob: f64,
     pub jpeg_quality: (u8, u8),
+    pub least_document_width: u32,
 }
 
 /// The width an image is delivered at: one in seven (15 %) a small upload
@@ -522,11 +524,22 @@ pub fn upload_width(rng: &mut impl Rng) -> u32 {
 /// pixels across takes tens of megabytes, past docrec's 5 MiB default).
 const WIDEST_PNG: u32 = 1400;
 
-/// `image` as delivered: resized (both axes by the same factor) to
-/// [`upload_width`] pixels across, its transform following, and encoded
-/// as `p` says (JPEG at any rate above [`WIDEST_PNG`]).
-pub fn upload(image: Degraded, p: &UploadParams, rng: &mut impl Rng) -> Degraded {
-    let width = upload_width(rng);
+/// `image` (a capture of a document `document_size` pixels large) as
+/// delivered: resized (both axes by the same factor) to [`upload_width`]
+/// pixels across, or wider when the document would be narrower than
+/// `p.least_document_width` (a picture nobody could read is not what a
+/// user sends), its transform following, and encoded as `p` says (JPEG at
+/// any rate above [`WIDEST_PNG`]).
+pub fn upload(
+    image: Degraded,
+    document_size: (f32, f32),
+    p: &UploadParams,
+    rng: &mut impl Rng,
+) -> Degraded {
+    let (w, h) = image.image.dimensions();
+    let shown = shown_width(&image, document_size);
+    let legible = (w as f32 * p.least_document_width as f32 / shown.max(1.0)).ceil() as u32;
+    let width = upload_width(rng).max(legible.min(w));
     let png = rng.gen_bool(p.png_prob);
     let jpeg_quality = range_u8(rng, p.jpeg_quality);
     let encoding = if png && width <= WIDEST_PNG {
@@ -534,7 +547,6 @@ pub fn upload(image: Degraded, p: &UploadParams, rng: &mut impl Rng) -> Degraded
     } else {
         Encoding::Jpeg(jpeg_quality)
     };
-    let (w, h) = image.image.dimensions();
     let k = width as f32 / w as f32;
     let height = ((h as f32 * k).round() as u32).max(1);
     let resized = image::imageops::resize(
@@ -550,6 +562,15 @@ pub fn upload(image: Degraded, p: &UploadParams, rng: &mut impl Rng) -> Degraded
         rotation: image.rotation,
         encoding,
     }
+}
+
+/// How wide a document `document_size` pixels large is in `image`: the
+/// mean length of its top and bottom edges there.
+fn shown_width(image: &Degraded, (dw, dh): (f32, f32)) -> f32 {
+    let length = |a: [f32; 2], b: [f32; 2]| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
+    let top = length(image.map_point(0.0, 0.0), image.map_point(dw, 0.0));
+    let bottom = length(image.map_point(0.0, dh), image.map_point(dw, dh));
+    (top + bottom) / 2.0
 }
 
 /// Smooth random field in 0..=255 (value noise, a few octaves) at `w`×`h`.
@@ -1254,6 +1275,31 @@ mod tests {
     }
 
     #[test]
+    fn uploads_keep_the_document_legible() {
+        // A document 1000 pixels wide in a frame of 4000.
+        let captured = Degraded {
+            image: RgbImage::new(4000, 2000),
+            transform: Projection::translate(1500.0, 700.0),
+            rotation: 0,
+            encoding: Encoding::Png,
+        };
+        let params = UploadParams {
+            png_prob: 0.0,
+            jpeg_quality: (60, 90),
+            least_document_width: 300,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut at_the_floor = 0;
+        for _ in 0..40 {
+            let out = upload(captured.clone(), (1000.0, 630.0), &params, &mut rng);
+            let shown = shown_width(&out, (1000.0, 630.0));
+            assert!(shown >= 299.5, "{shown}");
+            at_the_floor += usize::from(out.image.width() == 1200);
+        }
+        assert!(at_the_floor >= 2, "{at_the_floor} of 40 at the floor");
+    }
+
+    #[test]
     fn upload_resizes_and_maps_points() {
         let d = doc();
         let mut rng = ChaCha8Rng::seed_from_u64(3);
@@ -1261,10 +1307,11 @@ mod tests {
         let params = UploadParams {
             png_prob: 0.0,
             jpeg_quality: (60, 90),
+            least_document_width: 0,
         };
         let mut small = 0;
         for _ in 0..40 {
-            let out = upload(scanned.clone(), &params, &mut rng);
+            let out = upload(scanned.clone(), (200.0, 126.0), &params, &mut rng);
             let w = out.image.width();
             assert!((300..=4000).contains(&w), "{w}");
             small += usize::from(w <= 500);

@@ -37,7 +37,9 @@
 //! A few documents print a value that fails its check, as sample and
 //! specimen documents do; their truth says `specimen` ([`specimen`]).
 //! At every level the image is then delivered at 300 to 4000 pixels across
-//! (one in seven 300-500), as JPEG or PNG ([`degrade::upload`]).
+//! (one in seven 300-500), though never with a card narrower than 300
+//! pixels or a page narrower than 900 (unless captured so), as JPEG or PNG
+//! ([`degrade::upload`]).
 //!
 //! ```no_run
 //! use docrec_synth::{credit_card, Level};
@@ -165,22 +167,40 @@ fn capture(
         (Level::Photo, Shape::Page) => photo(degrade::PhotoParams::document_photo(), &mut rng),
         (Level::Hard, Shape::Page) => photo(degrade::PhotoParams::document_hard(), &mut rng),
     };
+    let least_document_width = match shape {
+        Shape::Card => LEAST_CARD_WIDTH,
+        Shape::Page => LEAST_PAGE_WIDTH,
+    };
     let sent = match level {
         Level::Clean => degrade::UploadParams {
             png_prob: 0.3,
             jpeg_quality: (75, 95),
+            least_document_width,
         },
         Level::Photo => degrade::UploadParams {
             png_prob: 0.08,
             jpeg_quality: (60, 90),
+            least_document_width,
         },
         Level::Hard => degrade::UploadParams {
             png_prob: 0.0,
             jpeg_quality: (50, 75),
+            least_document_width,
         },
     };
-    degrade::upload(captured, &sent, &mut rng)
+    let size = (document.width() as f32, document.height() as f32);
+    degrade::upload(captured, size, &sent, &mut rng)
 }
+
+/// The narrowest a card is delivered (as the smallest uploads the issue
+/// tracker saw: resident cards of 390 × 248, thumbnails of 300): its
+/// smallest print is still some 6 pixels tall.
+const LEAST_CARD_WIDTH: u32 = 300;
+
+/// The narrowest a page is delivered: a certificate's 10-point print is
+/// some 8 pixels tall at 900 pixels across, below that no reader, human or
+/// OCR, makes out its digits.
+const LEAST_PAGE_WIDTH: u32 = 900;
 
 fn level_stream(level: Level) -> u64 {
     match level {
