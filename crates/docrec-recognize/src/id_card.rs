@@ -924,6 +924,9 @@ impl CardText<'_, '_> {
         // The number's own digits: a label printed before it (`주민등록번호`)
         // may share its segment.
         let number = digits_rect(&self.segments[*below]);
+        // The digits' own height: OCR may box the number much taller.
+        let digits_height =
+            text_band(self.flat, number).map_or(number.height, |(_, rows)| rows.min(number.height));
         let candidates: Vec<&Segment> = self.segments[..*below]
             .iter()
             .enumerate()
@@ -940,9 +943,9 @@ impl CardText<'_, '_> {
                     && s.rect.x < number.right()
                     && number.x - s.rect.x < 3 * number.height as i32
                     // A name is printed at least three fifths as large
-                    // as the number (some cards print it smaller, and OCR
-                    // may box the number taller); labels are smaller.
-                    && 5 * s.rect.height >= 3 * number.height
+                    // as the number (some cards print it smaller); labels
+                    // are smaller.
+                    && 5 * s.rect.height >= 3 * digits_height
                     // Not a sliver of noise: a name is syllables wide.
                     && s.rect.width >= number.height
             })
