@@ -2217,16 +2217,29 @@ fn office_in(text: &str) -> Option<(String, usize)> {
     let Some(found) = nearest_province(office) else {
         return Some((office.to_owned(), 0));
     };
-    let separator = if office.ends_with("경찰청장") {
-        ""
-    } else {
-        " "
-    };
-    Some((
-        format!("{}{separator}{}", found.province, found.rest),
-        found.misread,
-    ))
+    // A police agency's title, with one syllable misread at most
+    // (`경창청장`): no other office's title is that near it.
+    let rest: Vec<char> = found.rest.chars().collect();
+    let title_at = rest.len().saturating_sub(POLICE_AGENCY.chars().count());
+    let police_misread = rest[title_at..]
+        .iter()
+        .zip(POLICE_AGENCY.chars())
+        .filter(|(a, b)| **a != *b)
+        .count();
+    if rest.len() >= POLICE_AGENCY.chars().count() && police_misread <= 1 {
+        let unit: String = rest[..title_at].iter().collect();
+        return Some((
+            format!("{}{unit}{POLICE_AGENCY}", found.province),
+            found.misread + police_misread,
+        ));
+    }
+    Some((format!("{} {}", found.province, found.rest), found.misread))
 }
+
+/// The title of a province's police agency, which issues licences: one
+/// word with the province and the agency's part of it
+/// (`서울특별시경찰청장`, `경기도남부경찰청장`).
+const POLICE_AGENCY: &str = "경찰청장";
 
 /// The share of its confidence an issuer keeps per syllable of its
 /// province that was misread and spelt as the province is.
@@ -2517,6 +2530,20 @@ mod tests {
         assert_eq!(
             office_in("부선장적시베운새구청장"),
             Some(("부선장적시베운새구청장".to_owned(), 0))
+        );
+        // A police agency's title one syllable off; a district's is not
+        // taken for one.
+        assert_eq!(
+            office_in("서울특별시 경창청장"),
+            Some(("서울특별시경찰청장".to_owned(), 1))
+        );
+        assert_eq!(
+            office_in("경기도 남부경찰청장"),
+            Some(("경기도남부경찰청장".to_owned(), 0))
+        );
+        assert_eq!(
+            office_in("부산광역시 남구청장"),
+            Some(("부산광역시 남구청장".to_owned(), 0))
         );
     }
 

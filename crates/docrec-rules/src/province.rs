@@ -53,8 +53,9 @@ pub struct ProvinceMatch<'a> {
 
 /// The division `compact` (a name without spaces) starts with, its
 /// syllables read right or up to one in four of them misread (`서울룩별시`
-/// is `서울특별시`), when exactly one division is that near; as printed
-/// first.
+/// is `서울특별시`) when no other division is as near, or up to two in
+/// five when every other has at least two in five more misread
+/// (`서올특벌시`); as printed first.
 pub fn nearest_province(compact: &str) -> Option<ProvinceMatch<'_>> {
     if let Some((province, rest)) = split_province(compact) {
         let province = PROVINCES.iter().find(|p| **p == province)?;
@@ -75,23 +76,24 @@ pub fn nearest_province(compact: &str) -> Option<ProvinceMatch<'_>> {
                 .zip(compact[..end].chars())
                 .filter(|(a, b)| a != b)
                 .count();
-            (4 * misread <= len).then_some((misread, *province, end))
+            Some((misread, *province, end))
         })
         .collect();
-    nearest.sort_unstable();
-    match nearest.as_slice() {
-        [(misread, province, end)] => Some(ProvinceMatch {
-            province,
-            rest: &compact[*end..],
-            misread: *misread,
-        }),
-        [(first, province, end), (second, ..), ..] if first < second => Some(ProvinceMatch {
-            province,
-            rest: &compact[*end..],
-            misread: *first,
-        }),
-        _ => None,
-    }
+    // Nearest first, by the share of a division's syllables misread.
+    let share = |(misread, province, _): &(usize, &str, usize)| {
+        *misread as f32 / province.chars().count() as f32
+    };
+    nearest.sort_by(|a, b| share(a).total_cmp(&share(b)));
+    let first = *nearest.first()?;
+    let (misread, province, end) = first;
+    let second = nearest.get(1).map_or(f32::INFINITY, share);
+    let near = share(&first) <= 0.25 && share(&first) < second;
+    let far_from_others = share(&first) <= 0.4 && second - share(&first) >= 0.4;
+    (near || far_from_others).then(|| ProvinceMatch {
+        province,
+        rest: &compact[end..],
+        misread,
+    })
 }
 
 #[cfg(test)]
@@ -121,7 +123,11 @@ mod tests {
         let found = nearest_province("언천광역시남동구청장").expect("a division");
         assert_eq!((found.province, found.misread), ("인천광역시", 1));
         assert_eq!(nearest_province("경기도수원시장").unwrap().misread, 0);
-        // Two syllables of five, or a name as near two divisions: unknown.
+        // Two syllables of five, far from every other division.
+        let found = nearest_province("서올특벌시종로구청장").expect("a division");
+        assert_eq!((found.province, found.misread), ("서울특별시", 2));
+        // Two syllables of five with another division one in five further,
+        // or a name as near two divisions: unknown.
         assert_eq!(nearest_province("부선장역시해운대구청장"), None);
         assert_eq!(nearest_province("대두광역시중구청장"), None);
         assert_eq!(nearest_province("종로구청장"), None);
