@@ -367,6 +367,59 @@ fn date_of_words(words: &[String]) -> Option<String> {
         .then(|| format!("{year}.{month:02}.{day:02}"))
 }
 
+/// One reading of a line as its runs of digits ([`digit_groups`]) and its
+/// confidence.
+type DigitGroups = (Vec<String>, f32);
+
+/// The runs of digits in `text`, in order (`7014. 9 16.` → 7014, 9, 16).
+fn digit_groups(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|group| !group.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A date put together from readings of one line that each got a part of
+/// it wrong (`2014 @ 16.` and `7014. 9 16.` for `2014. 9. 16.`): the year
+/// of the surest reading that starts with one, and the month and day of
+/// the surest reading of three groups whose first differs from that year
+/// in one digit at most and whose month and day make a date with it.
+/// Each reading is its digit groups and confidence; the date's confidence
+/// is the lesser of the two readings', times [`PIECED_DATE_CONF`].
+fn date_of_pieces(readings: &[DigitGroups]) -> Option<(String, f32)> {
+    let is_year = |group: &String| {
+        group.len() == 4
+            && group
+                .parse::<u32>()
+                .is_ok_and(|y| (1900..2100).contains(&y))
+    };
+    let (year, year_conf) = readings
+        .iter()
+        .filter_map(|(groups, conf)| groups.first().filter(|g| is_year(g)).map(|g| (g, *conf)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let one_digit_off = |group: &String| {
+        group.len() == 4
+            && group
+                .chars()
+                .zip(year.chars())
+                .filter(|(a, b)| a != b)
+                .count()
+                <= 1
+    };
+    readings
+        .iter()
+        .filter(|(groups, _)| groups.len() == 3 && one_digit_off(&groups[0]))
+        .filter_map(|(groups, conf)| {
+            let value = date_of_words(&[year.clone(), groups[1].clone(), groups[2].clone()])?;
+            Some((value, year_conf.min(*conf) * PIECED_DATE_CONF))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The share of its readings' confidence a date put together from pieces
+/// keeps.
+const PIECED_DATE_CONF: f32 = 0.8;
+
 fn mean_conf(words: &[Word]) -> f32 {
     let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
     if chars == 0 {
@@ -1027,14 +1080,25 @@ impl CardText<'_, '_> {
                 .chain([(segment.compact(), 0.0)])
                 .any(|(text, _)| YEAR_START.is_match(&text))
         };
-        let candidates: Vec<Rect> = self
+        // Each candidate with its readings' digit groups.
+        let candidates: Vec<(Rect, Vec<DigitGroups>)> = self
             .segments
             .iter()
             .rev()
             .filter(|s| starts_with_a_year(s))
-            .map(|s| s.rect)
+            .map(|s| {
+                let readings = s
+                    .english
+                    .iter()
+                    .cloned()
+                    .chain([(s.korean(), s.korean_conf())])
+                    .map(|(text, conf)| (digit_groups(&text), conf))
+                    .collect();
+                (s.rect, readings)
+            })
             .collect();
-        for rect in candidates {
+        let mut pieced = None;
+        for (rect, mut readings) in candidates {
             let (words, conf) = self.read_word_by_word(rect)?;
             if let Some(value) = date_of_words(&words) {
                 if as_read.as_ref().is_some_and(|f| f.conf >= conf) {
@@ -1042,9 +1106,13 @@ impl CardText<'_, '_> {
                 }
                 return Ok(Some(Found { value, conf, rect }));
             }
+            readings.push((words, conf));
+            if pieced.is_none() {
+                pieced = date_of_pieces(&readings).map(|(value, conf)| Found { value, conf, rect });
+            }
         }
         if as_read.is_none() {
-            return self.date_above_issuer();
+            return Ok(self.date_above_issuer()?.or(pieced));
         }
         Ok(as_read)
     }
@@ -2545,6 +2613,37 @@ mod tests {
             office_in("부산광역시 남구청장"),
             Some(("부산광역시 남구청장".to_owned(), 0))
         );
+    }
+
+    #[test]
+    fn a_date_is_pieced_from_readings_that_each_got_a_part_wrong() {
+        let reading = |groups: &[&str], conf: f32| {
+            (
+                groups.iter().map(|g| (*g).to_owned()).collect::<Vec<_>>(),
+                conf,
+            )
+        };
+        let readings = [
+            reading(&["2014", "16"], 0.8),
+            reading(&["7014", "9", "16"], 0.75),
+        ];
+        assert_eq!(
+            date_of_pieces(&readings),
+            Some(("2014.09.16".to_owned(), 0.75 * PIECED_DATE_CONF))
+        );
+        assert_eq!(digit_groups("7014. 9 16."), ["7014", "9", "16"]);
+        // A year read far otherwise in the three-group reading: not one line.
+        let far = [
+            reading(&["2014", "16"], 0.8),
+            reading(&["1983", "9", "16"], 0.75),
+        ];
+        assert_eq!(date_of_pieces(&far), None);
+        // No month and day that make a date.
+        let none = [
+            reading(&["2014"], 0.8),
+            reading(&["7014", "13", "16"], 0.75),
+        ];
+        assert_eq!(date_of_pieces(&none), None);
     }
 
     #[test]
