@@ -712,6 +712,16 @@ fn serial_shape(compact: &str) -> Option<String> {
     .then_some(capitals)
 }
 
+/// Whether an English reading may be a serial read with a letter too many
+/// or too few (`JETOMYV` for `JETOMV`): four to seven letters and digits,
+/// a capital among them, nothing else.
+fn near_serial_shape(compact: &str) -> bool {
+    let text = compact.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    (4..=7).contains(&text.len())
+        && text.chars().all(|c| c.is_ascii_alphanumeric())
+        && text.chars().any(|c| c.is_ascii_uppercase())
+}
+
 /// Whether a segment is big enough to be read again: text at least 10
 /// pixels high and as wide.
 fn is_readable(rect: &Rect) -> bool {
@@ -1447,27 +1457,43 @@ impl CardText<'_, '_> {
     }
 
     /// A serial the English model never read as one: the segments below
-    /// `floor` on the card's right half (serials are printed under the
-    /// photo) that may be Latin, each read by [`SERIAL_MODEL`]; the surest
-    /// reading with a serial's shape, when it is sure enough.
+    /// `floor` that may be Latin, on the card's right half (serials are
+    /// printed under the photo, which most layouts put there) or anywhere
+    /// when the English model read nearly a serial ([`near_serial_shape`]),
+    /// each read by [`SERIAL_MODEL`]; the surest reading with a serial's
+    /// shape that is sure enough or that the English model read but for one
+    /// letter (`JETOMYV` backs `JETOMV`).
     fn serial_by_model_alone(&mut self, floor: i32) -> Result<Option<Found>, OcrError> {
         let right_half = self.flat.width() as i32 / 2;
-        let rects: Vec<Rect> = self
+        // Each segment with the English readings near a serial's shape.
+        let candidates: Vec<(Rect, Vec<String>)> = self
             .segments
             .iter()
-            .filter(|s| s.rect.y >= floor && s.rect.x >= right_half)
-            .filter(|s| is_readable(&s.rect) && s.may_be_latin())
-            .map(|s| s.rect)
+            .filter(|s| s.rect.y >= floor && is_readable(&s.rect) && s.may_be_latin())
+            .filter_map(|s| {
+                let near: Vec<String> = s
+                    .english_compact()
+                    .map(|(text, _)| text.to_ascii_uppercase())
+                    .filter(|text| near_serial_shape(text))
+                    .collect();
+                (s.rect.x >= right_half || !near.is_empty()).then_some((s.rect, near))
+            })
             .collect();
         let mut best: Option<Found> = None;
-        for rect in rects {
-            if let Some(read) = self.read_serial(rect)? {
-                if best.as_ref().is_none_or(|b| read.conf > b.conf) {
-                    best = Some(read);
-                }
+        for (rect, near) in candidates {
+            let Some(read) = self.read_serial(rect)? else {
+                continue;
+            };
+            // The English model read the same but for one letter.
+            let backed = near
+                .iter()
+                .any(|text| edit_distance(text, &read.value) <= 1);
+            let sure_enough = read.conf >= SERIAL_ALONE_CONF || backed;
+            if sure_enough && best.as_ref().is_none_or(|b| read.conf > b.conf) {
+                best = Some(read);
             }
         }
-        Ok(best.filter(|found| found.conf >= SERIAL_ALONE_CONF))
+        Ok(best)
     }
 
     /// `reading` with each character the English model reads otherwise,
@@ -2652,6 +2678,9 @@ mod tests {
         assert_eq!(serial_shape("Ql48sy").as_deref(), Some("QI48SY"));
         assert_eq!(serial_shape("ABCDEFG"), None);
         assert_eq!(serial_shape("AB-CD"), None);
+        assert!(near_serial_shape("JETOMYV") && near_serial_shape("'8KXH."));
+        assert!(!near_serial_shape("102%6418") && !near_serial_shape("2010.05.05"));
+        assert!(!near_serial_shape("12345"));
         assert!(has_a_key_shape("2020. 10. 21."));
         assert!(!has_a_key_shape("2020-10524"));
         assert_eq!(condition_codes("A, B"), (vec!["A".into(), "B".into()], 0));
