@@ -49,7 +49,7 @@ use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::text::{
     choose, compose, digit_reading, digit_symbols, edit_distance, group_lines, is_hangul,
-    words_rect, Candidate, Line,
+    jamo_distance, words_rect, Candidate, Line,
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
@@ -930,16 +930,25 @@ fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
 }
 
 /// The code of the region a licence prints by name, with the letters OCR
-/// misread (one at most, and only when no other region is as near).
+/// misread (one at most, and only when no other region is as near, in
+/// syllables or else in jamo: `중북` is `충북`, not `전북`).
 fn region_code_of(name: &str) -> Option<(u32, usize)> {
-    let mut by_distance: Vec<(usize, u32)> = REGIONS
+    let mut by_distance: Vec<(usize, usize, u32)> = REGIONS
         .iter()
-        .map(|(code, region)| (edit_distance(name, region), *code))
+        .map(|(code, region)| {
+            (
+                edit_distance(name, region),
+                jamo_distance(name, region),
+                *code,
+            )
+        })
         .collect();
     by_distance.sort_unstable();
     match by_distance.as_slice() {
-        [(0, code), ..] => Some((*code, 0)),
-        [(1, code), (second, _), ..] if *second > 1 && name.chars().count() >= 2 => {
+        [(0, _, code), ..] => Some((*code, 0)),
+        [(1, jamo, code), (second, second_jamo, _), ..]
+            if name.chars().count() >= 2 && (*second > 1 || jamo < second_jamo) =>
+        {
             Some((*code, 1))
         }
         _ => None,
@@ -2493,6 +2502,8 @@ mod tests {
         assert!(found.conf < 0.5);
         assert_eq!(region_code_of("경기북부"), Some((28, 0)));
         assert_eq!(region_code_of("부신"), Some((12, 1)));
+        // One syllable off two regions, one jamo off one of them.
+        assert_eq!(region_code_of("중북"), Some((15, 1)));
         assert_eq!(region_code_of("세종"), None);
     }
 

@@ -305,6 +305,41 @@ pub fn is_hangul(c: char) -> bool {
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    sequence_distance(&a, &b)
+}
+
+/// Edit distance between two strings in jamo: each Hangul syllable counts
+/// as its initial, medial and final (if any) letters, every other
+/// character as itself. OCR misreads one stroke of a syllable far more
+/// often than a whole one, so `중북` is one from `충북` (ㅈ/ㅊ) and two from
+/// `전북`, where both are one syllable off.
+pub fn jamo_distance(a: &str, b: &str) -> usize {
+    sequence_distance(&jamo_of(a), &jamo_of(b))
+}
+
+/// A text's characters with each Hangul syllable split into its jamo,
+/// tagged by position (initial, medial, final) so that an initial never
+/// matches a final of the same letter.
+fn jamo_of(text: &str) -> Vec<(u8, u32)> {
+    const INITIALS_STEP: u32 = 21 * 28;
+    let mut out = Vec::with_capacity(3 * text.len());
+    for c in text.chars() {
+        if is_hangul(c) {
+            let index = c as u32 - 0xAC00;
+            out.push((1, index / INITIALS_STEP));
+            out.push((2, index % INITIALS_STEP / 28));
+            if index % 28 != 0 {
+                out.push((3, index % 28));
+            }
+        } else {
+            out.push((0, c as u32));
+        }
+    }
+    out
+}
+
+/// Levenshtein distance between two sequences.
+fn sequence_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut current = vec![i + 1; b.len() + 1];
@@ -366,6 +401,16 @@ mod tests {
         .unwrap();
         assert_eq!(chosen.value, "550528-1061551");
         assert!((chosen.conf - 0.9 * RIVAL_PASSES_FACTOR).abs() < 1e-6);
+    }
+
+    #[test]
+    fn jamo_distance_counts_the_letters_of_syllables() {
+        assert_eq!(jamo_distance("중북", "충북"), 1);
+        assert_eq!(jamo_distance("중북", "전북"), 2);
+        assert_eq!(jamo_distance("서울", "서울"), 0);
+        // A final letter lost or added is one.
+        assert_eq!(jamo_distance("강", "가"), 1);
+        assert_eq!(jamo_distance("12가", "12"), 2);
     }
 
     #[test]
