@@ -2349,10 +2349,13 @@ const POLICE_AGENCY: &str = "경찰청장";
 const PROVINCE_MISREAD_CONF: f32 = 0.8;
 
 /// Whether a segment's reading starts like the label `조건` with one of its
-/// two syllables misread (`초건`).
+/// two syllables misread (`초건`), or two letters of its jamo (`포견`).
 fn is_condition_label(compact: &str) -> bool {
+    const LABEL: &str = "조건";
     let start: String = compact.chars().take(2).collect();
-    start.chars().count() == 2 && start.chars().all(is_hangul) && edit_distance(&start, "조건") <= 1
+    start.chars().count() == 2
+        && start.chars().all(is_hangul)
+        && (edit_distance(&start, LABEL) <= 1 || jamo_distance(&start, LABEL) <= 2)
 }
 
 #[cfg(test)]
@@ -2699,6 +2702,7 @@ mod tests {
         assert_eq!(condition_codes("1A"), (vec!["A".into()], 1));
         assert_eq!(condition_codes(""), (vec![], 0));
         assert!(is_condition_label("초건C") && !is_condition_label("수원시"));
+        assert!(is_condition_label("포견") && !is_condition_label("주소"));
     }
 
     #[test]
