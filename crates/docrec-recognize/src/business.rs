@@ -3,8 +3,9 @@
 //!
 //! Takes a grayscale upload (EXIF orientation applied; made with
 //! [`docrec_ocr::preprocess::brightest_channel`], the seal over the
-//! office's name fades) and an OCR engine ([`recognize_business`]), or the words of a PDF's text layer with their
-//! boxes in points ([`recognize_business_text`]); gives a
+//! office's name fades) and an OCR engine ([`recognize_business`]), or the
+//! words of a PDF's text layer with their boxes in points
+//! ([`recognize_business_text`]); gives a
 //! [`BusinessCertificate`] (each key's value, confidence and box in the
 //! upload's pixels or points, and the box of every text line), or a
 //! [`BusinessError`].

@@ -2597,11 +2597,11 @@ mod tests {
         assert_eq!(close(&["홍", "길", "동"]).as_deref(), Some("홍길동"));
         assert_eq!(close(&["쌩", "예영"]).as_deref(), Some("예영"));
         assert_eq!(close(&["김", "철수(金哲洙)"]).as_deref(), Some("김철수"));
-        // A surname far from the word after it is a label's remnant.
         // A name that starts with no known surname is doubted.
         let conf = |text: &str| name_in(&[word(text, 0, 0, 40, 0.9)]).map(|(_, c)| c);
         assert_eq!(conf("강성은"), Some(0.9));
         assert!(conf("긍성은").is_some_and(|c| c < 0.9 * 0.75));
+        // A surname far from the word after it is a label's remnant.
         let far = [word("이", 0, 0, 40, 0.9), word("예영", 80, 0, 40, 0.9)];
         assert_eq!(name_in(&far).map(|(v, _)| v).as_deref(), Some("예영"));
     }
