@@ -1270,7 +1270,8 @@ impl CardText<'_, '_> {
                     let conf = segment.korean_conf() * PROVINCE_MISREAD_CONF.powi(misread as i32);
                     (i, value, conf)
                 })
-            });
+            })
+            .map(|(i, value, conf)| self.completed_by_row(i, value, conf));
         if let Some((i, value, conf)) = &from_block {
             // Sure, and alone on its row (a part of the name OCR set apart
             // is not left out).
@@ -1306,11 +1307,8 @@ impl CardText<'_, '_> {
                 let conf = mean_conf(&words) * PROVINCE_MISREAD_CONF.powi(misread as i32);
                 // The row's reading that holds the block's and more (the
                 // province OCR of the block set apart) wins.
-                let completes = best.as_ref().is_some_and(|b| {
-                    let (whole, part) = (value.replace(' ', ""), b.value.replace(' ', ""));
-                    whole.len() > part.len() && whole.ends_with(&part)
-                });
-                if completes || best.as_ref().is_none_or(|b| conf > b.conf) {
+                let completes_best = best.as_ref().is_some_and(|b| completes(&value, &b.value));
+                if completes_best || best.as_ref().is_none_or(|b| conf > b.conf) {
                     best = Some(Found {
                         value,
                         conf,
@@ -1320,6 +1318,32 @@ impl CardText<'_, '_> {
             }
         }
         Ok(best)
+    }
+
+    /// An office read in segment `i` (`value` at `conf`), or the office the
+    /// whole row reads, left to right, when it holds that one and more: OCR
+    /// of the block may set the province apart from the office's title
+    /// (`광주광역시` beside `북구청장`). The row's office keeps the least
+    /// confidence of its segments.
+    fn completed_by_row(&self, i: usize, value: String, conf: f32) -> (usize, String, f32) {
+        let rect = self.segments[i].rect;
+        let mut on_row: Vec<&Segment> = self
+            .segments
+            .iter()
+            .filter(|s| {
+                (s.rect.center_y() as i32) >= rect.y && (s.rect.center_y() as i32) <= rect.bottom()
+            })
+            .collect();
+        on_row.sort_by_key(|s| s.rect.x);
+        let text: Vec<String> = on_row.iter().map(|s| s.korean()).collect();
+        let Some((whole, misread)) = office_in(&text.join(" ")) else {
+            return (i, value, conf);
+        };
+        if !completes(&whole, &value) {
+            return (i, value, conf);
+        }
+        let least = on_row.iter().map(|s| s.korean_conf()).fold(conf, f32::min);
+        (i, whole, least * PROVINCE_MISREAD_CONF.powi(misread as i32))
     }
 
     /// The text rows below every segment, when OCR of the block missed the
@@ -2339,6 +2363,13 @@ fn office_in(text: &str) -> Option<(String, usize)> {
     Some((format!("{} {}", found.province, found.rest), found.misread))
 }
 
+/// Whether the office `whole` holds the office `part` and more before it
+/// (`광주광역시 북구청장` and `북구청장`), spaces aside.
+fn completes(whole: &str, part: &str) -> bool {
+    let (whole, part) = (whole.replace(' ', ""), part.replace(' ', ""));
+    whole.len() > part.len() && whole.ends_with(&part)
+}
+
 /// The title of a province's police agency, which issues licences: one
 /// word with the province and the agency's part of it
 /// (`서울특별시경찰청장`, `경기도남부경찰청장`).
@@ -2644,6 +2675,10 @@ mod tests {
         assert_eq!(
             office_in("서울특별시 경창청장"),
             Some(("서울특별시경찰청장".to_owned(), 1))
+        );
+        assert!(completes("광주광역시 북구청장", "북구청장"));
+        assert!(
+            !completes("북구청장", "북구청장") && !completes("광주광역시 북구청장", "남구청장")
         );
         assert_eq!(
             office_in("경기도 남부경찰청장"),
