@@ -1326,14 +1326,7 @@ impl CardText<'_, '_> {
     /// (`광주광역시` beside `북구청장`). The row's office keeps the least
     /// confidence of its segments.
     fn completed_by_row(&self, i: usize, value: String, conf: f32) -> (usize, String, f32) {
-        let rect = self.segments[i].rect;
-        let mut on_row: Vec<&Segment> = self
-            .segments
-            .iter()
-            .filter(|s| {
-                (s.rect.center_y() as i32) >= rect.y && (s.rect.center_y() as i32) <= rect.bottom()
-            })
-            .collect();
+        let mut on_row: Vec<&Segment> = self.on_row_of(i).collect();
         on_row.sort_by_key(|s| s.rect.x);
         let text: Vec<String> = on_row.iter().map(|s| s.korean()).collect();
         let Some((whole, misread)) = office_in(&text.join(" ")) else {
@@ -1365,13 +1358,17 @@ impl CardText<'_, '_> {
 
     /// The box around segment `i` and every segment beside it on its row.
     fn row_of(&self, i: usize) -> Rect {
+        self.on_row_of(i)
+            .fold(self.segments[i].rect, |row, s| row.union(&s.rect))
+    }
+
+    /// The segments whose middle is within segment `i`'s rows, itself
+    /// among them.
+    fn on_row_of(&self, i: usize) -> impl Iterator<Item = &Segment> + '_ {
         let rect = self.segments[i].rect;
-        self.segments
-            .iter()
-            .filter(|s| {
-                (s.rect.center_y() as i32) >= rect.y && (s.rect.center_y() as i32) <= rect.bottom()
-            })
-            .fold(rect, |row, s| row.union(&s.rect))
+        self.segments.iter().filter(move |s| {
+            (s.rect.center_y() as i32) >= rect.y && (s.rect.center_y() as i32) <= rect.bottom()
+        })
     }
 
     /// The boxes of the lowest `n` rows below the resident number that hold
@@ -2657,37 +2654,30 @@ mod tests {
 
     #[test]
     fn a_misread_province_of_an_office_is_spelt_as_it_is() {
-        assert_eq!(
-            office_in("서울룩별시강남구청장"),
-            Some(("서울특별시 강남구청장".to_owned(), 1))
-        );
-        assert_eq!(
-            office_in("인쳔광역시경찰청장"),
-            Some(("인천광역시경찰청장".to_owned(), 1))
-        );
-        // Too far from any province: as read.
-        assert_eq!(
-            office_in("부선장적시베운새구청장"),
-            Some(("부선장적시베운새구청장".to_owned(), 0))
-        );
-        // A police agency's title one syllable off; a district's is not
-        // taken for one.
-        assert_eq!(
-            office_in("서울특별시 경창청장"),
-            Some(("서울특별시경찰청장".to_owned(), 1))
-        );
+        for (read, office, misread) in [
+            ("서울룩별시강남구청장", "서울특별시 강남구청장", 1),
+            ("인쳔광역시경찰청장", "인천광역시경찰청장", 1),
+            // Too far from any province: as read.
+            ("부선장적시베운새구청장", "부선장적시베운새구청장", 0),
+            // A police agency's title one syllable off; a district's is not
+            // taken for one.
+            ("서울특별시 경창청장", "서울특별시경찰청장", 1),
+            ("경기도 남부경찰청장", "경기도남부경찰청장", 0),
+            ("부산광역시 남구청장", "부산광역시 남구청장", 0),
+        ] {
+            assert_eq!(
+                office_in(read),
+                Some((office.to_owned(), misread)),
+                "{read}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_office_completes_another_when_it_holds_it_and_more() {
         assert!(completes("광주광역시 북구청장", "북구청장"));
-        assert!(
-            !completes("북구청장", "북구청장") && !completes("광주광역시 북구청장", "남구청장")
-        );
-        assert_eq!(
-            office_in("경기도 남부경찰청장"),
-            Some(("경기도남부경찰청장".to_owned(), 0))
-        );
-        assert_eq!(
-            office_in("부산광역시 남구청장"),
-            Some(("부산광역시 남구청장".to_owned(), 0))
-        );
+        assert!(!completes("북구청장", "북구청장"));
+        assert!(!completes("광주광역시 북구청장", "남구청장"));
     }
 
     #[test]

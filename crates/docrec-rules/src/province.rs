@@ -84,11 +84,13 @@ pub fn nearest_province(compact: &str) -> Option<ProvinceMatch<'_>> {
         *misread as f32 / province.chars().count() as f32
     };
     nearest.sort_by(|a, b| share(a).total_cmp(&share(b)));
-    let first = *nearest.first()?;
-    let (misread, province, end) = first;
-    let second = nearest.get(1).map_or(f32::INFINITY, share);
-    let near = share(&first) <= 0.25 && share(&first) < second;
-    let far_from_others = share(&first) <= 0.4 && second - share(&first) >= 0.4;
+    let (misread, province, end) = *nearest.first()?;
+    let (first, second) = (
+        share(&nearest[0]),
+        nearest.get(1).map_or(f32::INFINITY, share),
+    );
+    let near = first <= 0.25 && first < second;
+    let far_from_others = first <= 0.4 && second - first >= 0.4;
     (near || far_from_others).then(|| ProvinceMatch {
         province,
         rest: &compact[end..],

@@ -192,14 +192,13 @@ fn capture(
     degrade::upload(captured, size, &sent, &mut rng)
 }
 
-/// The narrowest a card is delivered (as the smallest uploads the issue
-/// tracker saw: resident cards of 390 × 248, thumbnails of 300): its
-/// smallest print is still some 6 pixels tall.
+/// The narrowest a card is delivered: the smallest width issue 22 names
+/// for uploads (300 pixels; its small resident cards were 390 × 248).
 const LEAST_CARD_WIDTH: u32 = 300;
 
-/// The narrowest a page is delivered: a certificate's 10-point print is
-/// some 8 pixels tall at 900 pixels across, below that no reader, human or
-/// OCR, makes out its digits.
+/// The narrowest a page is delivered: an A4 page 900 pixels across is
+/// about 110 dpi, where 10-point print is some 15 pixels to the em (at 300
+/// pixels, the narrowest upload, it would be 5).
 const LEAST_PAGE_WIDTH: u32 = 900;
 
 fn level_stream(level: Level) -> u64 {
