@@ -53,9 +53,9 @@ use crate::text::{
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
-use docrec_rules::province::nearest_province;
+use docrec_rules::province::{districts_of, nearest_province};
 use docrec_rules::resident_number::{self, birth_date, check_digit_passes};
-use docrec_rules::surname::{is_single_surname, surname_of};
+use docrec_rules::surname::{common_surnames, is_single_surname, surname_of};
 
 /// The language the card is read with first (Hangul: titles, names,
 /// classes, issuers).
@@ -2197,7 +2197,8 @@ const NAME_LABELS: [&str; 2] = ["성명", "이름"];
 /// start of the words that hold it ([`name_words`]), two to five of them
 /// (the Hanja in parentheses after them left out), and the least
 /// confidence of those words, lowered when the name starts with no known
-/// surname. Not a name: a licence class, a region's name
+/// surname (and the one common surname near it put in its place, if one
+/// is: [`with_common_surname`]). Not a name: a licence class, a region's name
 /// before a licence number.
 fn name_in(words: &[Word]) -> Option<(String, f32)> {
     let held = name_words(words);
@@ -2212,10 +2213,28 @@ fn name_in(words: &[Word]) -> Option<(String, f32)> {
     let not_a_name = CLASSES.iter().any(|c| text.contains(c))
         || region_code_of(&name).is_some_and(|_| first.text.contains('-'));
     let mut conf = held.iter().map(|w| w.conf).fold(1.0, f32::min);
+    let mut name = name;
     if surname_of(&name).is_none() {
         conf *= UNKNOWN_SURNAME_FACTOR;
+        name = with_common_surname(&name);
     }
     ((2..=5).contains(&syllables) && !not_a_name).then_some((name, conf))
+}
+
+/// A name whose first syllable is no surname (`긍성은`), spelt with the
+/// one common surname a jamo from it (`강성은`: `공` is as near but rarer),
+/// or as it was when none or several are.
+fn with_common_surname(name: &str) -> String {
+    let mut syllables = name.chars();
+    let Some(first) = syllables.next() else {
+        return name.to_owned();
+    };
+    let first = first.to_string();
+    let mut near = common_surnames().filter(|s| jamo_distance(&first, &s.to_string()) == 1);
+    match (near.next(), near.next()) {
+        (Some(surname), None) => std::iter::once(surname).chain(syllables).collect(),
+        _ => name.to_owned(),
+    }
 }
 
 /// A name's confidence when it does not start with a known surname, as a
@@ -2357,8 +2376,53 @@ fn office_in(text: &str) -> Option<(String, usize)> {
             found.misread + police_misread,
         ));
     }
-    Some((format!("{} {}", found.province, found.rest), found.misread))
+    if found.rest == "장" {
+        return Some((format!("{}장", found.province), found.misread));
+    }
+    let (office, district_misread) = spelt_district(found.province, found.rest);
+    Some((
+        format!("{} {office}", found.province),
+        found.misread + district_misread,
+    ))
 }
+
+/// The office after its province (`퐁로구청장`) with its district spelt as
+/// the province's nearest district in jamo (`종로구청장`, one misread),
+/// when that one is at most [`DISTRICT_MISREAD_JAMO`] away and nearer
+/// than any other; else as it was read (none misread).
+fn spelt_district(province: &str, office: &str) -> (String, usize) {
+    // The head's title: 구청장, 시장, 군수.
+    let title_len = if office.ends_with("청장") { 2 } else { 1 };
+    let chars: Vec<char> = office.chars().collect();
+    let as_read = (office.to_owned(), 0);
+    if chars.len() <= title_len {
+        return as_read;
+    }
+    let (district, title) = chars.split_at(chars.len() - title_len);
+    let district: String = district.iter().collect();
+    let districts = districts_of(province);
+    if districts.contains(&district.as_str()) {
+        return as_read;
+    }
+    let mut by_distance: Vec<(usize, &str)> = districts
+        .iter()
+        .map(|known| (jamo_distance(&district, known), *known))
+        .collect();
+    by_distance.sort();
+    match by_distance.as_slice() {
+        [(distance, nearest), rest @ ..]
+            if *distance <= DISTRICT_MISREAD_JAMO
+                && rest.first().is_none_or(|(next, _)| next > distance) =>
+        {
+            (format!("{nearest}{}", title.iter().collect::<String>()), 1)
+        }
+        _ => as_read,
+    }
+}
+
+/// The most jamo a district's reading may differ from the district it is
+/// spelt as (`퐁로구` is one from `종로구`).
+const DISTRICT_MISREAD_JAMO: usize = 2;
 
 /// Whether the office `whole` holds the office `part` and more before it
 /// (`광주광역시 북구청장` and `북구청장`), spaces aside.
@@ -2629,6 +2693,10 @@ mod tests {
         let conf = |text: &str| name_in(&[word(text, 0, 0, 40, 0.9)]).map(|(_, c)| c);
         assert_eq!(conf("강성은"), Some(0.9));
         assert!(conf("긍성은").is_some_and(|c| c < 0.9 * 0.75));
+        // And spelt with the one common surname a jamo from it, if one is.
+        assert_eq!(name("긍성은").as_deref(), Some("강성은"));
+        assert_eq!(name("둥길동").as_deref(), Some("둥길동"));
+        assert_eq!(with_common_surname("깅민"), "깅민");
         // A surname far from the word after it is a label's remnant.
         let far = [word("이", 0, 0, 40, 0.9), word("예영", 80, 0, 40, 0.9)];
         assert_eq!(name_in(&far).map(|(v, _)| v).as_deref(), Some("예영"));
@@ -2653,7 +2721,7 @@ mod tests {
     }
 
     #[test]
-    fn a_misread_province_of_an_office_is_spelt_as_it_is() {
+    fn a_misread_province_or_district_of_an_office_is_spelt_as_it_is() {
         for (read, office, misread) in [
             ("서울룩별시강남구청장", "서울특별시 강남구청장", 1),
             ("인쳔광역시경찰청장", "인천광역시경찰청장", 1),
@@ -2664,6 +2732,14 @@ mod tests {
             ("서울특별시 경창청장", "서울특별시경찰청장", 1),
             ("경기도 남부경찰청장", "경기도남부경찰청장", 0),
             ("부산광역시 남구청장", "부산광역시 남구청장", 0),
+            // A district one jamo from the province's nearest; a province
+            // known by its district; a district as near two: as read.
+            ("서울특별시 퐁로구청장", "서울특별시 종로구청장", 1),
+            ("경기도 수윈시장", "경기도 수원시장", 1),
+            ("데구광역서 수성구청장", "대구광역시 수성구청장", 2),
+            ("부산광역시 둥구청장", "부산광역시 둥구청장", 0),
+            // The head of a division without districts.
+            ("세종특별자치시장", "세종특별자치시장", 0),
         ] {
             assert_eq!(
                 office_in(read),

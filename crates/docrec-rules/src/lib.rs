@@ -8,7 +8,8 @@
 //! - [`business_number`]: business and corporate registration numbers.
 //! - [`resident_number`]: resident registration numbers.
 //! - [`driver_license`]: driver's licence numbers, regions and classes.
-//! - [`province`]: the first-level divisions issuers and addresses name.
+//! - [`province`]: the first-level divisions issuers and addresses name,
+//!   and their districts.
 //! - [`surname`]: Korean surnames, the start of a name.
 //! - [`date_exists`]: whether a Gregorian date exists.
 
