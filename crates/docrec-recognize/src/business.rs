@@ -982,6 +982,17 @@ fn read_certificate(
             }
         }
     }
+    let corporation = key_values
+        .iter()
+        .any(|kv| kv.key == "구분" && kv.value == "법인사업자");
+    if corporation {
+        if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
+            if let Some((spelt, misread)) = with_company_type(&name.value) {
+                name.value = spelt;
+                name.conf *= MISREAD_TYPE_CONF.powi(misread as i32);
+            }
+        }
+    }
     key_values.sort_by_key(|kv| KEYS.iter().position(|k| *k == kv.key));
     let lines = rows.iter().map(|r| page.to_quad(r.rect())).collect();
     if !key_values.iter().any(|kv| kv.key == "등록번호") {
@@ -989,6 +1000,59 @@ fn read_certificate(
     }
     Some(Ok(BusinessCertificate { key_values, lines }))
 }
+
+/// The kinds of company whose name a company's trade name must hold
+/// (Commercial Act, article 19).
+const COMPANY_TYPES: [&str; 5] = [
+    "주식회사",
+    "유한회사",
+    "합자회사",
+    "합명회사",
+    "유한책임회사",
+];
+
+/// A company's trade name whose first or last word is a kind of company
+/// with up to half its syllables misread (`똥식회사 새봄학원`), spelt with
+/// that kind (`주식회사 새봄학원`) when no other kind is as near, and how
+/// many syllables were misread; `None` when the name holds no such word or
+/// holds it as printed.
+fn with_company_type(name: &str) -> Option<(String, usize)> {
+    let mut words: Vec<&str> = name.split(' ').collect();
+    let ends = [(0, words[0]), (words.len() - 1, words[words.len() - 1])];
+    let mut nearest: Vec<(f32, usize, usize, &str)> = ends
+        .into_iter()
+        .flat_map(|(at, word)| {
+            COMPANY_TYPES
+                .iter()
+                .filter(move |kind| word.chars().count() == kind.chars().count())
+                .map(move |kind| {
+                    let misread = word
+                        .chars()
+                        .zip(kind.chars())
+                        .filter(|(a, b)| a != b)
+                        .count();
+                    (
+                        misread as f32 / kind.chars().count() as f32,
+                        misread,
+                        at,
+                        *kind,
+                    )
+                })
+        })
+        .filter(|(share, ..)| *share <= 0.5)
+        .collect();
+    nearest.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (share, misread, at, kind) = *nearest.first()?;
+    if misread == 0 || nearest.get(1).is_some_and(|next| next.0 <= share) || words.len() < 2 {
+        return None;
+    }
+    words[at] = kind;
+    Some((words.join(" "), misread))
+}
+
+/// The share of its confidence a trade name keeps per syllable of its kind
+/// of company misread and spelt as the kind is.
+const MISREAD_TYPE_CONF: f32 = 0.8;
 
 /// Whether a row reads as text rather than specks: two letters or digits
 /// or more, at a mean confidence of 0.6 or more.
@@ -1204,11 +1268,14 @@ fn korean_date(text: &str) -> Option<(String, f32)> {
     let caps = DATE.captures(text)?;
     let (year, year_factor) = match caps[1].len() {
         3 => (four_digit_year(&caps[1])?, LOST_DIGIT_YEAR_CONF),
-        _ => (caps[1].parse().ok()?, 1.0),
+        _ => match caps[1].parse().ok()? {
+            year if YEARS.contains(&year) => (year, 1.0),
+            year => year_of_look_alike(year).map_or((year, 1.0), |y| (y, MISREAD_YEAR_CONF)),
+        },
     };
     let month: u32 = caps[2].parse().ok()?;
     let day: u32 = caps[3].parse().ok()?;
-    let exists = (1900..=2100).contains(&year) && date_exists(year, month, day);
+    let exists = YEARS.contains(&year) && date_exists(year, month, day);
     Some((
         format!("{year} 년 {month:02} 월 {day:02} 일"),
         year_factor * if exists { 1.0 } else { 0.5 },
@@ -1231,6 +1298,56 @@ fn four_digit_year(digits: &str) -> Option<u32> {
 /// A date's confidence, as a share, when its year's first digit was lost
 /// and put back.
 const LOST_DIGIT_YEAR_CONF: f32 = 0.6;
+
+/// The years a certificate's dates (a birth, an opening) fall in.
+const YEARS: std::ops::RangeInclusive<u32> = 1900..=2100;
+
+/// The digits OCR reads a printed digit as, by its shape (`6` for `0`,
+/// `8` for `0` or `3`).
+const DIGIT_LOOK_ALIKES: [(char, &str); 10] = [
+    ('0', "689"),
+    ('1', "47"),
+    ('2', "7"),
+    ('3', "58"),
+    ('4', "1"),
+    ('5', "36"),
+    ('6', "058"),
+    ('7', "12"),
+    ('8', "0369"),
+    ('9', "08"),
+];
+
+/// The one year of [`YEARS`] that a year outside them (`2605`) is with one
+/// digit read as a look-alike (`2005`), or `None` when none or several
+/// are.
+fn year_of_look_alike(year: u32) -> Option<u32> {
+    let digits: Vec<char> = year.to_string().chars().collect();
+    let mut years = digits.iter().enumerate().flat_map(|(i, digit)| {
+        let alikes = DIGIT_LOOK_ALIKES
+            .iter()
+            .find(|(d, _)| d == digit)
+            .map_or("", |(_, alikes)| alikes);
+        let digits = &digits;
+        alikes.chars().filter_map(move |alike| {
+            let mut spelt = digits.clone();
+            spelt[i] = alike;
+            spelt
+                .iter()
+                .collect::<String>()
+                .parse()
+                .ok()
+                .filter(|y| YEARS.contains(y))
+        })
+    });
+    match (years.next(), years.next()) {
+        (Some(year), None) => Some(year),
+        _ => None,
+    }
+}
+
+/// A date's confidence, as a share, when its year was out of [`YEARS`] and
+/// one digit was read back as its look-alike.
+const MISREAD_YEAR_CONF: f32 = 0.6;
 
 /// The issuing office (`…세무서장`) a line names, without spaces.
 fn issuing_office(compact: &str) -> Option<String> {
@@ -1276,8 +1393,10 @@ fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> Option<KeyV
             conf *= factor;
             value
         }
-        // Names are printed without spaces.
-        "대표자" => text.split_whitespace().collect(),
+        // Names are printed without spaces, and hold no digits (a date
+        // read beside the label is the birth date's).
+        "대표자" if digits.is_empty() => text.split_whitespace().collect(),
+        "대표자" => return None,
         "상호" => without_label_bracket(&text),
         _ => text.split_whitespace().collect::<Vec<_>>().join(" "),
     };
@@ -1518,6 +1637,15 @@ mod tests {
             Some("2016 년 02 월 15 일")
         );
         assert_eq!(korean_date("516 년 02 월 15 일"), None);
+        // A year out of range read back through one look-alike digit when
+        // only one gives a year in it.
+        assert_eq!(
+            korean_date("2605 년 02 월 06 일"),
+            Some(("2005 년 02 월 06 일".to_owned(), MISREAD_YEAR_CONF))
+        );
+        assert_eq!(year_of_look_alike(2807), Some(2007));
+        assert_eq!(year_of_look_alike(5015), None);
+        assert_eq!(korean_date("5015 년 02 월 06 일").map(|d| d.1), Some(0.5));
     }
 
     #[test]
@@ -1550,5 +1678,37 @@ mod tests {
         let bad = checked_value(&bad, &quad).unwrap();
         assert_eq!(bad.value, "123-45-67890");
         assert!(bad.conf < good.conf / 2.0);
+    }
+
+    #[test]
+    fn a_companys_kind_misread_in_its_trade_name_is_spelt_as_it_is() {
+        let spelt = |name: &str| with_company_type(name);
+        assert_eq!(
+            spelt("똥식회사 새봄학원"),
+            Some(("주식회사 새봄학원".to_owned(), 1))
+        );
+        assert_eq!(
+            spelt("정다운부동산 유한회샤"),
+            Some(("정다운부동산 유한회사".to_owned(), 1))
+        );
+        // As printed, too far, as near two kinds, or no word apart: as read.
+        assert_eq!(spelt("주식회사 새봄학원"), None);
+        assert_eq!(spelt("똥삭최사 새봄학원"), None);
+        assert_eq!(spelt("합사회사 새봄학원"), None);
+        assert_eq!(spelt("똥식회사"), None);
+    }
+
+    #[test]
+    fn a_representative_is_a_name_without_digits() {
+        let quad = |r: Rect| r.to_quad();
+        let name = |text: &str| RawValue {
+            key: "대표자",
+            words: vec![word(text, 0, 1)],
+            errors: 0,
+            row: 0,
+        };
+        let value = checked_value(&name("백 철재"), &quad).map(|v| v.value);
+        assert_eq!(value.as_deref(), Some("백철재"));
+        assert!(checked_value(&name("1959년05월09일"), &quad).is_none());
     }
 }
