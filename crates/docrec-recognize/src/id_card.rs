@@ -2349,10 +2349,13 @@ fn name_found(segment: &Segment, value: String, conf: f32) -> Found {
 fn office_in(text: &str) -> Option<(String, usize)> {
     const TITLES: [&str; 4] = ["도로교통공단", "청장", "시장", "군수"];
     let compact: String = text.chars().filter(|c| is_hangul(*c)).collect();
-    let end = TITLES
+    let Some(end) = TITLES
         .iter()
         .filter_map(|t| compact.find(t).map(|at| at + t.len()))
-        .min()?;
+        .min()
+    else {
+        return office_with_misread_title(&compact);
+    };
     let office = &compact[..end];
     if office.chars().count() < 4 {
         return None;
@@ -2384,6 +2387,33 @@ fn office_in(text: &str) -> Option<(String, usize)> {
         format!("{} {office}", found.province),
         found.misread + district_misread,
     ))
+}
+
+/// The office a line names when its title was misread (`유성구청상`): a
+/// division, a district of it as printed, and a word as long as the
+/// district head's title (구청장, 시장, 군수) at most one jamo from it;
+/// the title counts as one syllable misread.
+fn office_with_misread_title(compact: &str) -> Option<(String, usize)> {
+    let found = nearest_province(compact)?;
+    let district = districts_of(found.province)
+        .iter()
+        .filter(|d| found.rest.starts_with(*d))
+        .max_by_key(|d| d.len())?;
+    let title = match district.chars().last()? {
+        '구' => "청장",
+        '시' => "장",
+        _ => "수",
+    };
+    let read: String = found.rest[district.len()..]
+        .chars()
+        .take(title.chars().count())
+        .collect();
+    (jamo_distance(&read, title) <= 1).then(|| {
+        (
+            format!("{} {district}{title}", found.province),
+            found.misread + 1,
+        )
+    })
 }
 
 /// The office after its province (`퐁로구청장`) with its district spelt as
@@ -2738,6 +2768,10 @@ mod tests {
             ("경기도 수윈시장", "경기도 수원시장", 1),
             ("데구광역서 수성구청장", "대구광역시 수성구청장", 2),
             ("부산광역시 둥구청장", "부산광역시 둥구청장", 0),
+            // A district head's title misread; a word after the district
+            // that is none.
+            ("대전광역시 유성구청상 ㅣ", "대전광역시 유성구청장", 1),
+            ("경기도 수원시정", "경기도 수원시장", 1),
             // The head of a division without districts.
             ("세종특별자치시장", "세종특별자치시장", 0),
         ] {
@@ -2747,6 +2781,7 @@ mod tests {
                 "{read}"
             );
         }
+        assert_eq!(office_in("대전광역시 유성구 희망로 293"), None);
     }
 
     #[test]
