@@ -1029,7 +1029,20 @@ impl CardText<'_, '_> {
             .or(candidates.first())
             .map(|s| (*s).clone())
         else {
-            return Ok(None);
+            // OCR of the block found no line where the name is: read the
+            // room between the line above the number (or as far up as a
+            // name may be) and the number.
+            let farthest = number.y - NAME_ROWS_ABOVE * number.height as i32;
+            let top = self.segments[..*below]
+                .iter()
+                .filter(|s| {
+                    s.rect.bottom() <= number.y
+                        && s.rect.x < number.right()
+                        && number.x < s.rect.right()
+                })
+                .map(|s| s.rect.bottom())
+                .fold(farthest, i32::max);
+            return self.name_in_room(number, top);
         };
         let from_block = name_in(&segment.words);
         if from_block.as_ref().is_some_and(|(_, conf)| *conf >= SURE) {
@@ -1050,29 +1063,41 @@ impl CardText<'_, '_> {
         let again = name_in(&self.read_in_korean(line)?);
         let read = surer(from_block, again);
         // OCR of the block may miss the name's line: read the room between
-        // the segment above and the number, when a line fits in it.
-        let room = number.y - segment.rect.bottom();
-        if read.is_none() && room > number.height as i32 {
-            let room = Rect::new(number.x, segment.rect.bottom(), number.width, room as u32);
-            let Some((top, height)) = text_band(self.flat, room) else {
-                return Ok(None);
-            };
-            let band = Rect::new(room.x, top, room.width, height);
-            if let Some((value, conf)) = name_in(&self.read_in_korean(band)?) {
-                let syllables = value.chars().count() as u32;
-                return Ok(Some(Found {
-                    rect: Rect::new(
-                        band.x,
-                        band.y,
-                        (band.height * syllables).min(band.width),
-                        band.height,
-                    ),
-                    value,
-                    conf,
-                }));
+        // the segment above and the number.
+        if read.is_none() {
+            if let Some(found) = self.name_in_room(number, segment.rect.bottom())? {
+                return Ok(Some(found));
             }
         }
         Ok(read.map(|(value, conf)| name_found(&segment, value, conf)))
+    }
+
+    /// The name read in the room from `top` down to the resident number's
+    /// digits (`number`), as wide as them, when a line fits in it: the
+    /// strongest band of strokes there, read as a line of Korean.
+    fn name_in_room(&mut self, number: Rect, top: i32) -> Result<Option<Found>, OcrError> {
+        let room = number.y - top;
+        if room <= number.height as i32 {
+            return Ok(None);
+        }
+        let room = Rect::new(number.x, top, number.width, room as u32);
+        let Some((top, height)) = text_band(self.flat, room) else {
+            return Ok(None);
+        };
+        let band = Rect::new(room.x, top, room.width, height);
+        Ok(name_in(&self.read_in_korean(band)?).map(|(value, conf)| {
+            let syllables = value.chars().count() as u32;
+            Found {
+                rect: Rect::new(
+                    band.x,
+                    band.y,
+                    (band.height * syllables).min(band.width),
+                    band.height,
+                ),
+                value,
+                conf,
+            }
+        }))
     }
 
     /// Reads `rect` of the view again, cut out, as one line of Korean.
@@ -2300,20 +2325,37 @@ fn name_words(words: &[Word]) -> Vec<&Word> {
 
 /// The box of the words of `segment` that hold a number's groups, six
 /// digits or more each (the number without a label printed before it,
-/// even a label misread as a few digits), or the segment's box when none
-/// does.
+/// even a label misread as a few digits), with a word of digits alone
+/// just before the first of them (OCR split the number at a space:
+/// `9808 20-2780041`); or the segment's box when no word holds six.
 fn digits_rect(segment: &Segment) -> Rect {
-    let groups: Vec<Word> = segment
-        .words
+    let words = &segment.words;
+    let Some(first) = words
         .iter()
-        .filter(|w| w.text.chars().filter(char::is_ascii_digit).count() >= 6)
-        .cloned()
+        .position(|w| w.text.chars().filter(char::is_ascii_digit).count() >= 6)
+    else {
+        return segment.rect;
+    };
+    // Per character, as wide as the group's, within half to twice: a
+    // label read as a digit or two is wider.
+    let char_width = |w: &Word| w.rect.width as f32 / w.text.chars().count().max(1) as f32;
+    let split_off = first.checked_sub(1).filter(|&i| {
+        let (before, group) = (&words[i], &words[first]);
+        let ratio = char_width(before) / char_width(group);
+        before.text.len() >= 2
+            && before.text.chars().all(|c| c.is_ascii_digit())
+            && group.rect.x - before.rect.right() < group.rect.height as i32
+            && (0.5..=2.0).contains(&ratio)
+    });
+    let groups: Vec<Word> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            Some(*i) == split_off || w.text.chars().filter(char::is_ascii_digit).count() >= 6
+        })
+        .map(|(_, w)| w.clone())
         .collect();
-    if groups.is_empty() {
-        segment.rect
-    } else {
-        words_rect(&groups)
-    }
+    words_rect(&groups)
 }
 
 /// A name's [`Found`]: its box is the part of the segment's words that
@@ -2576,6 +2618,41 @@ mod tests {
             words,
             english: english.iter().map(|t| (t.to_string(), 0.93)).collect(),
         }
+    }
+
+    #[test]
+    fn a_numbers_digits_are_its_groups_with_a_first_group_split_off() {
+        let on_row = |texts: &[(&str, i32)]| {
+            let words: Vec<Word> = texts.iter().map(|(t, x)| word(t, *x, 0, 20, 0.9)).collect();
+            let segment = Segment {
+                rect: words_rect(&words),
+                words,
+                english: Vec::new(),
+            };
+            digits_rect(&segment)
+        };
+        // Label, first group split off (4 digits, 10 pixels before the
+        // rest), rest: the digits start at the split-off group.
+        let split = on_row(&[("주민등록번호", 0), ("9808", 200), ("20-2780041", 290)]);
+        assert_eq!((split.x, split.right()), (200, 490));
+        // A few digits far before the number, or a label read as a digit
+        // as wide as a word (a misread label), stay out.
+        let far = on_row(&[("2204", 0), ("980820-2780041", 200)]);
+        assert_eq!(far.x, 200);
+        let words = vec![
+            Word {
+                rect: Rect::new(0, 0, 95, 16),
+                ..word("0", 0, 0, 16, 0.9)
+            },
+            word("540805-1513959", 118, 0, 20, 0.9),
+        ];
+        let label = Segment {
+            rect: words_rect(&words),
+            words,
+            english: Vec::new(),
+        };
+        assert_eq!(digits_rect(&label).x, 118);
+        assert_eq!(on_row(&[("성명", 0)]).x, 0);
     }
 
     #[test]
