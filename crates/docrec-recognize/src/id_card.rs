@@ -53,7 +53,7 @@ use crate::text::{
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
-use docrec_rules::province::{districts_of, nearest_province};
+use docrec_rules::province::{districts_of, nearest_province, ProvinceMatch, PROVINCES};
 use docrec_rules::resident_number::{self, birth_date, check_digit_passes};
 use docrec_rules::surname::{common_surnames, is_single_surname, surname_of};
 
@@ -2402,7 +2402,7 @@ fn office_in(text: &str) -> Option<(String, usize)> {
     if office.chars().count() < 4 {
         return None;
     }
-    let Some(found) = nearest_province(office) else {
+    let Some(found) = nearest_province(office).or_else(|| province_in_jamo(office)) else {
         return Some((office.to_owned(), 0));
     };
     // A police agency's title, with one syllable misread at most
@@ -2431,31 +2431,73 @@ fn office_in(text: &str) -> Option<(String, usize)> {
     ))
 }
 
+/// The division an office starts with when [`nearest_province`] knows none
+/// by its syllables: the one whose name its first syllables are at most
+/// [`PROVINCE_MISREAD_JAMO`] jamo from, when every other is at least two
+/// jamo further (`겸기도`: 경기도, one jamo off; 강원도 is five).
+fn province_in_jamo(compact: &str) -> Option<ProvinceMatch<'_>> {
+    let mut nearest: Vec<(usize, ProvinceMatch<'_>)> = PROVINCES
+        .iter()
+        .filter_map(|province| {
+            let len = province.chars().count();
+            let end = compact.char_indices().nth(len).map(|(at, _)| at)?;
+            let misread = province
+                .chars()
+                .zip(compact[..end].chars())
+                .filter(|(a, b)| a != b)
+                .count();
+            let distance = jamo_distance(&compact[..end], province);
+            Some((
+                distance,
+                ProvinceMatch {
+                    province,
+                    rest: &compact[end..],
+                    misread,
+                },
+            ))
+        })
+        .collect();
+    nearest.sort_by_key(|(distance, _)| *distance);
+    match nearest.as_slice() {
+        [(distance, found), rest @ ..]
+            if *distance <= PROVINCE_MISREAD_JAMO
+                && rest.first().is_none_or(|(next, _)| *next >= distance + 2) =>
+        {
+            Some(*found)
+        }
+        _ => None,
+    }
+}
+
+/// The most jamo an office's division may be misread by and still be
+/// known by them ([`province_in_jamo`]).
+const PROVINCE_MISREAD_JAMO: usize = 2;
+
 /// The office a line names when its title was misread (`유성구청상`): a
 /// division, a district of it as printed, and a word as long as the
 /// district head's title (구청장, 시장, 군수) at most one jamo from it;
 /// the title counts as one syllable misread.
 fn office_with_misread_title(compact: &str) -> Option<(String, usize)> {
-    let found = nearest_province(compact)?;
+    let found = nearest_province(compact).or_else(|| province_in_jamo(compact))?;
     let district = districts_of(found.province)
         .iter()
         .filter(|d| found.rest.starts_with(*d))
         .max_by_key(|d| d.len())?;
-    let title = match district.chars().last()? {
-        '구' => "청장",
-        '시' => "장",
-        _ => "수",
+    // The head's titles, the longer first: 시청장 is printed as well as 시장.
+    let titles: &[&str] = match district.chars().last()? {
+        '구' => &["청장"],
+        '시' => &["청장", "장"],
+        _ => &["수"],
     };
-    let read: String = found.rest[district.len()..]
-        .chars()
-        .take(title.chars().count())
-        .collect();
-    (jamo_distance(&read, title) <= 1).then(|| {
-        (
-            format!("{} {district}{title}", found.province),
-            found.misread + 1,
-        )
-    })
+    let after = &found.rest[district.len()..];
+    let title = titles.iter().find(|title| {
+        let read: String = after.chars().take(title.chars().count()).collect();
+        read.chars().count() == title.chars().count() && jamo_distance(&read, title) <= 1
+    })?;
+    Some((
+        format!("{} {district}{title}", found.province),
+        found.misread + 1,
+    ))
 }
 
 /// The office after its province (`퐁로구청장`) with its district spelt as
@@ -2849,6 +2891,9 @@ mod tests {
             // that is none.
             ("대전광역시 유성구청상 ㅣ", "대전광역시 유성구청장", 1),
             ("경기도 수원시정", "경기도 수원시장", 1),
+            ("충청북도 청주시청상", "충청북도 청주시청장", 1),
+            // A division one jamo off, as near no other.
+            ("겸기도남부경찰청장", "경기도남부경찰청장", 1),
             // The head of a division without districts.
             ("세종특별자치시장", "세종특별자치시장", 0),
         ] {
