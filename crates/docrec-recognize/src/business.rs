@@ -707,10 +707,12 @@ fn value_words(row: &Row, from: usize, skip: usize, to: usize) -> Vec<Word> {
 /// (`법인명(단체명)`) when the name follows the label closely:
 /// `(단체몇주)해맑은테크` and `( 단 체 명주)초록미용실` were the bracket and
 /// `(주)…`. The bracket is the longest start that reads `(단체명` with one
-/// error at most; a corporate mark it left without its opening bracket
-/// (`주)`) gets it back.
+/// error at most (after the label's first word, when OCR read that too:
+/// [`without_label_word`]); a corporate mark it left without its opening
+/// bracket (`주)`) gets it back.
 fn without_label_bracket(text: &str) -> String {
     const BRACKET: &str = "(단체명";
+    let text = without_label_word(text);
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let bracket_chars = (2..=BRACKET.chars().count() + 1)
         .filter_map(|n| {
@@ -737,6 +739,20 @@ fn without_label_bracket(text: &str) -> String {
     match (chars.next(), chars.next()) {
         (Some(mark), Some(')')) if is_hangul(mark) => format!("({rest}"),
         _ => rest.to_owned(),
+    }
+}
+
+/// A trade name without the label's first word, when OCR read the label
+/// letter by letter as part of the value (`법 인 명 ( 단 체 명:) (주)…`):
+/// three characters that read `법인명` with one error at most, then its
+/// bracket.
+fn without_label_word(text: &str) -> &str {
+    const WORD: &str = "법인명";
+    let mut letters = text.char_indices().filter(|(_, c)| !c.is_whitespace());
+    let word: String = letters.by_ref().take(3).map(|(_, c)| c).collect();
+    match letters.next() {
+        Some((at, '(')) if edit_distance(&word, WORD) <= 1 => &text[at..],
+        _ => text,
     }
 }
 
@@ -1612,6 +1628,12 @@ mod tests {
         // A name's own bracket stays.
         assert_eq!(without_label_bracket("(주)한빛상사"), "(주)한빛상사");
         assert_eq!(without_label_bracket("(사)단체연합"), "(사)단체연합");
+        // The label's first word read letter by letter with it.
+        assert_eq!(
+            without_label_bracket("법 인 명 ( 단 체 명:) (주)새봄약국"),
+            "(주)새봄약국"
+        );
+        assert_eq!(without_label_bracket("법인마트"), "법인마트");
     }
 
     #[test]
