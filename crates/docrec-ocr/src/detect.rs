@@ -16,7 +16,7 @@
 
 use image::imageops::FilterType;
 use image::GrayImage;
-use imageproc::contours::{find_contours, BorderType};
+use imageproc::contours::find_contours;
 use imageproc::distance_transform::Norm;
 use imageproc::edges::canny;
 use imageproc::filter::gaussian_blur_f32;
@@ -80,22 +80,29 @@ fn outline_candidates(
     let (w, h) = (blurred.width() as f32, blurred.height() as f32);
     let frame_area = w * h;
 
-    let outlines = find_contours::<i32>(&edges)
-        .into_iter()
-        .filter(|c| c.border_type == BorderType::Outer && c.points.len() >= 40)
-        .filter_map(|contour| quad_of_outline(&contour.points));
-    outlines
+    contour_quads(&edges)
         .chain(quads_of_lines(&edges))
         .filter(|quad| {
-            quad.area() > 0.10 * frame_area
-                && !hugs_frame(quad, w, h)
-                && plausible_aspect(quad, aspect)
-                && nearly_rectangular(quad)
+            !hugs_frame(quad, w, h) && plausible_aspect(quad, aspect) && nearly_rectangular(quad)
         })
+        // The area once the sides sit on the edges: a hole's border runs
+        // inside them.
         .map(|quad| refine(&edges, &quad))
+        .filter(|quad| quad.area() > 0.10 * frame_area)
         .map(|quad| (edge_support(&edges, &quad), quad))
         .filter(|(support, _)| support.mean > 0.6)
         .collect()
+}
+
+/// Quadrilaterals of the contours of `edges`: a document's outline is the
+/// outer border of its edges or, where the outline touches a textured
+/// background's edges (wood grain) and merges with them, the border of the
+/// hole it encloses.
+fn contour_quads(edges: &GrayImage) -> impl Iterator<Item = Quad> {
+    find_contours::<i32>(edges)
+        .into_iter()
+        .filter(|c| c.points.len() >= 40)
+        .filter_map(|contour| quad_of_outline(&contour.points))
 }
 
 /// The best-supported outline: traced on every side when `every_side`
@@ -717,6 +724,44 @@ mod tests {
                 "{found:?} vs {want:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_card_outline_merged_with_the_grain_is_the_hole_it_encloses() {
+        // Streaks of grain run into the card's sides, so its outline and
+        // the grain make one contour, whose hull is no card.
+        let (mut img, expected) = photo_with_card();
+        for y in (130..400).step_by(30) {
+            for x in (60..170).chain(600..760) {
+                if img.get_pixel(x, y)[0] != 210 {
+                    for dy in 0..3 {
+                        img.put_pixel(x, y + dy, Luma([140]));
+                    }
+                }
+            }
+        }
+        let edges = dilate(
+            &canny(&gaussian_blur_f32(&img, 1.4), 12.0, 36.0),
+            Norm::LInf,
+            1,
+        );
+        let near_card = |quad: &Quad| {
+            quad.corners
+                .iter()
+                .zip(expected.iter())
+                .all(|(found, want)| {
+                    (found.0 - want.0).abs() < 8.0 && (found.1 - want.1).abs() < 8.0
+                })
+        };
+        assert!(contour_quads(&edges)
+            .map(|q| refine(&edges, &q))
+            .any(|q| near_card(&q)));
+        let outer_only = find_contours::<i32>(&edges)
+            .into_iter()
+            .filter(|c| c.border_type == imageproc::contours::BorderType::Outer)
+            .filter_map(|c| quad_of_outline(&c.points))
+            .map(|q| refine(&edges, &q));
+        assert!(!outer_only.into_iter().any(|q| near_card(&q)));
     }
 
     #[test]
