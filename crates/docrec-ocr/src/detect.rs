@@ -82,11 +82,14 @@ fn outline_candidates(
 
     contour_quads(&edges)
         .chain(quads_of_lines(&edges))
+        // The area is judged once the sides sit on the edges (a hole's
+        // border runs inside them); what is far smaller is not refined.
         .filter(|quad| {
-            !hugs_frame(quad, w, h) && plausible_aspect(quad, aspect) && nearly_rectangular(quad)
+            quad.area() > 0.07 * frame_area
+                && !hugs_frame(quad, w, h)
+                && plausible_aspect(quad, aspect)
+                && nearly_rectangular(quad)
         })
-        // The area once the sides sit on the edges: a hole's border runs
-        // inside them.
         .map(|quad| refine(&edges, &quad))
         .filter(|quad| quad.area() > 0.10 * frame_area)
         .map(|quad| (edge_support(&edges, &quad), quad))
@@ -242,7 +245,9 @@ fn plausible_aspect(quad: &Quad, aspect: f32) -> bool {
 }
 
 /// Whether the quadrilateral could be a rectangle seen in perspective: every
-/// corner between 60° and 120°, opposite sides of similar length.
+/// corner between 60° and 120°, opposite sides less than 1.5 times each
+/// other (a card photographed at a slant has its near side up to 1.45
+/// times its far one).
 fn nearly_rectangular(quad: &Quad) -> bool {
     let c = &quad.corners;
     let angles_ok = (0..4).all(|i| {
@@ -254,7 +259,7 @@ fn nearly_rectangular(quad: &Quad) -> bool {
         let cos = (ax * bx + ay * by) / ((ax.hypot(ay) * bx.hypot(by)).max(1e-3));
         cos.abs() < 0.5
     });
-    let similar = |a: f32, b: f32| a.max(b) / a.min(b).max(1.0) < 1.35;
+    let similar = |a: f32, b: f32| a.max(b) / a.min(b).max(1.0) < 1.5;
     angles_ok && similar(quad.side(0), quad.side(2)) && similar(quad.side(1), quad.side(3))
 }
 
@@ -762,6 +767,19 @@ mod tests {
             .filter_map(|c| quad_of_outline(&c.points))
             .map(|q| refine(&edges, &q));
         assert!(!outer_only.into_iter().any(|q| near_card(&q)));
+    }
+
+    #[test]
+    fn a_card_seen_at_a_slant_is_still_a_rectangle() {
+        let slanted = Quad::new([
+            (197.0, 141.0),
+            (360.0, 118.0),
+            (383.0, 190.0),
+            (239.0, 242.0),
+        ]);
+        assert!(nearly_rectangular(&slanted));
+        let kite = Quad::new([(0.0, 0.0), (300.0, 0.0), (300.0, 60.0), (0.0, 200.0)]);
+        assert!(!nearly_rectangular(&kite));
     }
 
     #[test]
