@@ -1034,6 +1034,9 @@ const COMPANY_TYPES: [&str; 5] = [
 /// holds it as printed.
 fn with_company_type(name: &str) -> Option<(String, usize)> {
     let mut words: Vec<&str> = name.split(' ').collect();
+    if words.len() < 2 {
+        return None;
+    }
     let ends = [(0, words[0]), (words.len() - 1, words[words.len() - 1])];
     let mut nearest: Vec<(f32, usize, usize, &str)> = ends
         .into_iter()
@@ -1059,7 +1062,7 @@ fn with_company_type(name: &str) -> Option<(String, usize)> {
         .collect();
     nearest.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (share, misread, at, kind) = *nearest.first()?;
-    if misread == 0 || nearest.get(1).is_some_and(|next| next.0 <= share) || words.len() < 2 {
+    if misread == 0 || nearest.get(1).is_some_and(|next| next.0 <= share) {
         return None;
     }
     words[at] = kind;

@@ -2237,12 +2237,14 @@ fn name_in(words: &[Word]) -> Option<(String, f32)> {
     let syllables = name.chars().count();
     let not_a_name = CLASSES.iter().any(|c| text.contains(c))
         || region_code_of(&name).is_some_and(|_| first.text.contains('-'));
-    let mut conf = held.iter().map(|w| w.conf).fold(1.0, f32::min);
-    let mut name = name;
-    if surname_of(&name).is_none() {
-        conf *= UNKNOWN_SURNAME_FACTOR;
-        name = with_common_surname(&name);
-    }
+    let least_conf = held.iter().map(|w| w.conf).fold(1.0, f32::min);
+    let (name, conf) = match surname_of(&name) {
+        Some(_) => (name, least_conf),
+        None => (
+            with_common_surname(&name),
+            least_conf * UNKNOWN_SURNAME_FACTOR,
+        ),
+    };
     ((2..=5).contains(&syllables) && !not_a_name).then_some((name, conf))
 }
 
@@ -2683,8 +2685,8 @@ mod tests {
         assert_eq!(far.x, 200);
         let words = vec![
             Word {
-                rect: Rect::new(0, 0, 95, 16),
-                ..word("0", 0, 0, 16, 0.9)
+                rect: Rect::new(0, 0, 110, 16),
+                ..word("08", 0, 0, 16, 0.9)
             },
             word("540805-1513959", 118, 0, 20, 0.9),
         ];
