@@ -20,8 +20,11 @@
 /// The canonical form of one character (itself when it has no other).
 pub fn canonical_char(c: char) -> char {
     match c {
-        // Hyphens, dashes, minus signs, bars drawn as dashes, and the
-        // katakana prolonged-sound marks a CJK model gives for a long dash.
+        // Hyphens, dashes, minus signs, bars drawn as dashes, the
+        // katakana prolonged-sound marks a CJK model gives for a long dash,
+        // and the Hangul letter ㅡ the Korean model gives for one (a
+        // document prints Hangul letters only inside syllables, never
+        // alone).
         '\u{00AD}'
         | '\u{02D7}'
         | '\u{2010}'..='\u{2015}'
@@ -33,6 +36,7 @@ pub fn canonical_char(c: char) -> char {
         | '\u{2E3A}'
         | '\u{2E3B}'
         | '\u{30FC}'
+        | '\u{3161}'
         | '\u{FE58}'
         | '\u{FE63}'
         | '\u{FF0D}'
@@ -63,6 +67,7 @@ mod tests {
         assert_eq!(canonical_text("17–16―178405－80"), "17-16-178405-80");
         assert_eq!(canonical_text("123−45‐67891"), "123-45-67891");
         assert_eq!(canonical_text("12ー34"), "12-34");
+        assert_eq!(canonical_text("경기-10-971046ㅡ82"), "경기-10-971046-82");
     }
 
     #[test]

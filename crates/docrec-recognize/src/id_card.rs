@@ -881,9 +881,12 @@ const DIGITS: [char; 10] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /// readings by the region code's check.
 fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
     segments.iter().enumerate().find_map(|(i, segment)| {
+        // The Hangul the segment starts with, past marks OCR read before
+        // it (`_경기-10-…`).
         let leading_hangul: String = segment
             .compact()
             .chars()
+            .skip_while(|c| !c.is_alphanumeric())
             .take_while(|c| is_hangul(*c))
             .collect();
         let printed_region = region_code_of(&leading_hangul);
@@ -2741,6 +2744,10 @@ mod tests {
         let legacy = [segment("서울-19-123456-01", &["MS-19-123456-01"], 0)];
         let (_, found) = find_licence_number(&legacy).expect("a number");
         assert_eq!(found.value, "11-19-123456-01");
+        // A mark read before the region's name.
+        let marked = [segment("_경기-10-971046--82", &["247 |-10-97 1046-82"], 0)];
+        let (_, found) = find_licence_number(&marked).expect("a number");
+        assert_eq!(found.value, "13-10-971046-82");
         // No region 27: kept, at a lower conf.
         let unknown = [segment("x", &["27-19-123456-01"], 0)];
         let (_, found) = find_licence_number(&unknown).expect("a number");
