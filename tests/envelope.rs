@@ -294,7 +294,9 @@ fn every_envelope_error_has_its_code() {
     // A ciphertext whose padding is bad decrypts, under implicit rejection,
     // to a synthetic message of a pseudo-random length (docrec-crypto's
     // envelope module): 4000302, or 4000303 when that length happens to be
-    // 32 (about one server key in 246), as with any wrong key.
+    // 32 (one server key in 246 if the length is uniform over the 0-245
+    // bytes a 2048-bit key allows, as the draft specifies; not counted
+    // here), as with any wrong key.
     let garbage = post_card_v2(
         &server,
         Some(&public.version),
