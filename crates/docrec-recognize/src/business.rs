@@ -45,6 +45,7 @@ use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::text::{edit_distance, group_lines, is_hangul, words_rect};
+use docrec_rules::address::respaced_address;
 use docrec_rules::business_number::{
     corporate_number_passes, format_registration_number, registration_number_passes,
 };
@@ -1417,6 +1418,8 @@ fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> Option<KeyV
         "대표자" if digits.is_empty() => text.split_whitespace().collect(),
         "대표자" => return None,
         "상호" => without_label_bracket(&text),
+        "사업장소재지" | "본점소재지" => respaced_address(&text),
+        "업태" | "종목" => with_spaced_conjunction(&text),
         _ => text.split_whitespace().collect::<Vec<_>>().join(" "),
     };
     if value.is_empty() {
@@ -1428,6 +1431,14 @@ fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> Option<KeyV
         conf,
         quad: to_quad(raw.rect()),
     })
+}
+
+/// `text` (words single spaced) with `및` ("and") spaced from the words
+/// it joins, as Korean spelling always writes it (`도매및소매업` →
+/// `도매 및 소매업`): a narrow space beside it is the one OCR loses most.
+fn with_spaced_conjunction(text: &str) -> String {
+    let spaced = text.replace('및', " 및 ");
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -1671,6 +1682,16 @@ mod tests {
         assert_eq!(year_of_look_alike(2807), Some(2007));
         assert_eq!(year_of_look_alike(5015), None);
         assert_eq!(korean_date("5015 년 02 월 06 일").map(|d| d.1), Some(0.5));
+    }
+
+    #[test]
+    fn and_is_spaced_in_kinds_of_business() {
+        assert_eq!(with_spaced_conjunction("도매및소매업"), "도매 및 소매업");
+        assert_eq!(
+            with_spaced_conjunction("전문 과학및 기술 서비스업"),
+            "전문 과학 및 기술 서비스업"
+        );
+        assert_eq!(with_spaced_conjunction("제조업"), "제조업");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! they read against them, and the synthetic generator makes documents that
 //! follow them. Pure functions of strings; no dependencies.
 //!
+//! - [`address`]: road-name addresses, spaced as their notation prints them.
 //! - [`payment_card`]: payment card numbers: the Luhn check and check
 //!   digit, the brands' prefixes, lengths and printed groupings.
 //! - [`business_number`]: business and corporate registration numbers.
@@ -13,6 +14,7 @@
 //! - [`surname`]: Korean surnames, the start of a name.
 //! - [`date_exists`]: whether a Gregorian date exists.
 
+pub mod address;
 pub mod business_number;
 pub mod driver_license;
 pub mod payment_card;
