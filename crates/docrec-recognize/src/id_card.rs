@@ -467,21 +467,27 @@ fn segments_of(lines: Vec<Line>) -> Vec<Segment> {
 /// the start of the name. A segment more than 1.8 times as tall as the
 /// other joins it only when less than the smaller height apart: what is
 /// that much taller and further is a photo or an emblem beside the text,
-/// not its end under a seal.
+/// not its end under a seal. Rows are level where the segments face each
+/// other, or as wholes: a line at a slant makes the box of a long segment
+/// taller than the words at its end.
 fn join_row_neighbours(segments: &mut Vec<Vec<Word>>) {
     let mut i = 0;
     while i < segments.len() {
         let a = words_rect(&segments[i]);
+        let a_end = segments[i].last().map_or(a, |w| w.rect);
         let partner = (0..segments.len()).find(|&j| {
             let b = words_rect(&segments[j]);
+            let b_start = segments[j].first().map_or(b, |w| w.rect);
             let height = a.height.min(b.height) as i32;
             let unlike = 5 * a.height.max(b.height) > 9 * a.height.min(b.height);
             let reach = if unlike { height } else { 2 * height };
+            let level =
+                |a: Rect, b: Rect| (a.center_y() - b.center_y()).abs() < height as f32 / 2.0;
             j != i
                 && b.x > a.x
                 && b.x - a.right() < reach
                 && b.x - a.right() > -height
-                && (a.center_y() - b.center_y()).abs() < height as f32 / 2.0
+                && (level(a, b) || level(a_end, b_start))
         });
         match partner {
             Some(j) => {
@@ -3004,5 +3010,23 @@ mod tests {
         };
         let segments = segments_of(vec![photo, number]);
         assert_eq!(segments.len(), 2);
+        // A number at a slant that OCR cut in two lines: the start's line
+        // is taller than its end, which is level with the rest.
+        let placed = |text: &str, x: i32, y: i32, width: u32| Word {
+            rect: Rect::new(x, y, width, 28),
+            ..word(text, 0, 0, 28, 0.9)
+        };
+        let start = Line {
+            words: vec![
+                placed("면허번호", 136, 177, 100),
+                placed("17-89-803", 250, 191, 109),
+            ],
+        };
+        let end = Line {
+            words: vec![placed("170-90", 364, 201, 85)],
+        };
+        let segments = segments_of(vec![start, end]);
+        assert_eq!(segments.len(), 1);
+        assert_eq!(segments[0].compact(), "면허번호17-89-803170-90");
     }
 }
