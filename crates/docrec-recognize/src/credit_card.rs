@@ -335,7 +335,12 @@ impl NumberCandidate {
         // UnionPay numbers may fail Luhn and still pass; most pass it, so
         // between two readings the one that does is the likelier.
         let luhn = if self.check.luhn { 0.2 } else { 0.0 };
-        checks + luhn + usual + self.ocr_conf
+        let grouped = if self.grouped_as_printed {
+            GROUPED_SCORE
+        } else {
+            0.0
+        };
+        checks + luhn + usual + grouped + self.ocr_conf
     }
 
     /// Whether the reading is good enough to stop looking at other views:
@@ -356,6 +361,12 @@ impl NumberCandidate {
             && self.ocr_conf >= 0.8
     }
 }
+
+/// What a number read in the groups its brand prints adds to its score: a
+/// misread view (the card sideways, texture taken for digits) gives runs
+/// that pass Luhn one time in ten, seldom in the brand's groups, while a
+/// sample card's number that fails Luhn is read in them surely.
+const GROUPED_SCORE: f32 = 0.5;
 
 /// The candidate [`NumberCandidate::score`] ranks first.
 fn likeliest(candidates: impl IntoIterator<Item = NumberCandidate>) -> Option<NumberCandidate> {
@@ -2026,6 +2037,21 @@ mod tests {
         assert_eq!(best.groups.len(), 4);
         assert!(best.grouped_as_printed);
         assert!(best.groups.iter().all(|g| g.conf > 0.9));
+    }
+
+    #[test]
+    fn a_sure_sample_number_in_its_groups_beats_an_unsure_run_passing_by_chance() {
+        let sample = best_reading(&line_of(&["3564", "1234", "5678", "9010"], 0.97));
+        assert!(!sample.check.luhn);
+        // Texture read sideways: two runs, Luhn passing by chance.
+        let runs = [word("36111010", 100, 0.35), word("682997621", 300, 0.35)];
+        let chance = candidate_from_words(&[
+            (&runs[0], runs[0].text.clone(), 0),
+            (&runs[1], runs[1].text.clone(), 0),
+        ]);
+        assert!(chance.check.passes() && !chance.grouped_as_printed);
+        let chosen = likeliest([chance, sample]).expect("a candidate");
+        assert_eq!(chosen.digits, "3564123456789010");
     }
 
     #[test]
