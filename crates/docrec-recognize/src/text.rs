@@ -296,10 +296,7 @@ pub fn compose(
 /// whole.
 pub const COMPOSED_CONF: f32 = 0.7;
 
-/// Whether `c` is a Hangul syllable (가-힣).
-pub fn is_hangul(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
+pub use docrec_rules::is_hangul_syllable as is_hangul;
 
 /// Edit distance between two strings, in characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {

@@ -11,6 +11,7 @@
 //! building number after it. What it cannot tell (a lot-number address, a
 //! division misread) keeps the spacing it was read with.
 
+use crate::is_hangul_syllable;
 use crate::province::{districts_of, PROVINCES};
 
 /// `read` with its parts spaced as the official notation spaces them.
@@ -88,10 +89,6 @@ fn strip_prefix_spaced<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     wanted.peek().is_none().then_some("")
 }
 
-fn is_syllable(c: char) -> bool {
-    ('\u{AC00}'..='\u{D7A3}').contains(&c)
-}
-
 /// An administrative unit at the start of `text`: two to four syllables
 /// ending in one of `last`, followed by more of the address that is not a
 /// road's end (`남면로` is a road, not the town `남면`).
@@ -100,7 +97,7 @@ fn unit_ending_in<'a>(text: &'a str, last: &[char]) -> Option<(String, &'a str)>
     (2..=4).find_map(|n| {
         let (_, end) = *chars.get(n - 1)?;
         let (next_at, next) = *chars.get(n)?;
-        let unit = chars[..n].iter().all(|(_, c)| is_syllable(*c))
+        let unit = chars[..n].iter().all(|(_, c)| is_hangul_syllable(*c))
             && last.contains(&end)
             && !matches!(next, '로' | '길' | '대');
         unit.then(|| (text[..next_at].to_owned(), text[next_at..].trim_start()))
@@ -116,7 +113,7 @@ fn road_and_number(text: &str) -> Option<(String, String, &str)> {
         .filter(|(_, c)| !c.is_whitespace())
         .peekable();
     let mut road = String::new();
-    while let Some((_, c)) = chars.next_if(|(_, c)| is_syllable(*c)) {
+    while let Some((_, c)) = chars.next_if(|(_, c)| is_hangul_syllable(*c)) {
         road.push(c);
     }
     if road.chars().count() < 2 || !road.ends_with(['로', '길']) {
@@ -131,18 +128,19 @@ fn road_and_number(text: &str) -> Option<(String, String, &str)> {
     while let Some((_, c)) = chars.next_if(|(_, c)| matches!(c, '번' | '가' | '길')) {
         side.push(c);
     }
-    if side.is_empty() {
-        // The digits were the building number.
-    } else if !digits.is_empty() && matches!(side.as_str(), "길" | "번길" | "가길" | "번가길")
-    {
+    // With a side road's name after them, the digits were part of the
+    // road's name; without, they were the building number.
+    if !side.is_empty() {
+        if digits.is_empty() || !matches!(side.as_str(), "길" | "번길" | "가길" | "번가길")
+        {
+            return None;
+        }
         road.push_str(&digits);
         road.push_str(&side);
         digits.clear();
         while let Some((_, c)) = chars.next_if(|(_, c)| c.is_ascii_digit()) {
             digits.push(c);
         }
-    } else {
-        return None;
     }
     if digits.is_empty() {
         return None;
@@ -163,7 +161,7 @@ fn road_and_number(text: &str) -> Option<(String, String, &str)> {
     // A number glued to syllables is no building number (`1712층`): the
     // comma and space before the detail were lost.
     let glued = text[..text.len() - tail.len()].ends_with(|c: char| c.is_ascii_digit())
-        && tail.starts_with(is_syllable);
+        && tail.starts_with(is_hangul_syllable);
     (!glued).then_some((road, number, tail))
 }
 

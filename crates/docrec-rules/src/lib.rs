@@ -13,6 +13,7 @@
 //!   and their districts.
 //! - [`surname`]: Korean surnames, the start of a name.
 //! - [`date_exists`]: whether a Gregorian date exists.
+//! - [`is_hangul_syllable`]: whether a character is a Hangul syllable.
 
 pub mod address;
 pub mod business_number;
@@ -21,6 +22,11 @@ pub mod payment_card;
 pub mod province;
 pub mod resident_number;
 pub mod surname;
+
+/// Whether `c` is a Hangul syllable (가-힣).
+pub fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
 
 /// Whether the Gregorian date exists.
 pub fn date_exists(year: u32, month: u32, day: u32) -> bool {
