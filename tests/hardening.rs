@@ -219,8 +219,10 @@ fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
 #[test]
 fn headers_sent_a_byte_at_a_time_are_cut_off_at_the_deadline() {
     let server = Server::start(&[("DOCREC_HEADER_TIMEOUT_SECONDS", "2")]);
-    let (mut connection, address) = raw_connection(&server);
+    // The server's deadline runs from its accept, which may come before
+    // `connect` returns here: time from before connecting.
     let started = Instant::now();
+    let (mut connection, address) = raw_connection(&server);
     let closed = AtomicBool::new(false);
     thread::scope(|s| {
         let mut writer = connection.try_clone().unwrap();
