@@ -49,7 +49,7 @@ use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::text::{
     choose, compose, digit_reading, digit_symbols, edit_distance, group_lines, is_hangul,
-    jamo_distance, words_rect, Candidate, Line,
+    jamo_distance, with_digit_lookalikes, words_rect, Candidate, Line,
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
@@ -785,18 +785,29 @@ struct NumberReading {
     korean: bool,
 }
 
+/// A number reading's confidence, as a share of its own, for each
+/// look-alike letter mapped to a digit in it.
+const MAPPED_LOOKALIKE_FACTOR: f32 = 0.9;
+
 /// Every reading of a segment a number may be taken from: the English
-/// ones as read and without white space, then the Korean one without
-/// white space (which reads a long dash or a glyph the English model
-/// misreads).
+/// ones as read and without white space, each followed by its look-alike
+/// letters mapped to digits when it has any ([`with_digit_lookalikes`]),
+/// then the Korean one without white space (which reads a long dash or a
+/// glyph the English model misreads).
 fn number_readings(segment: &Segment) -> impl Iterator<Item = NumberReading> + '_ {
-    let english = segment
-        .english_both_ways()
-        .map(|(text, conf)| NumberReading {
+    let english = segment.english_both_ways().flat_map(|(text, conf)| {
+        let mapped = with_digit_lookalikes(&text).map(|(text, mapped)| NumberReading {
+            text,
+            conf: conf * MAPPED_LOOKALIKE_FACTOR.powi(mapped as i32),
+            korean: false,
+        });
+        std::iter::once(NumberReading {
             text,
             conf,
             korean: false,
-        });
+        })
+        .chain(mapped)
+    });
     english.chain(std::iter::once(NumberReading {
         text: segment.compact(),
         conf: segment.korean_conf(),
@@ -2188,7 +2199,32 @@ fn classes_in(text: &str) -> (Vec<&'static str>, usize) {
             }
         }
     }
-    (classes, errors)
+    let (classes, corrected) = each_class_once(classes);
+    (classes, errors + corrected)
+}
+
+/// `classes` as a licence prints them, each once: a class read a second
+/// time is a misreading of another, taken to be the one class one letter
+/// away that was not read (`1종보통` read twice, the second `2종보통`),
+/// or dropped when there is no such single class. Gives the classes and
+/// how many were corrected or dropped.
+fn each_class_once(classes: Vec<&'static str>) -> (Vec<&'static str>, usize) {
+    let mut kept: Vec<&'static str> = Vec::with_capacity(classes.len());
+    let mut corrected = 0;
+    for class in &classes {
+        if !kept.contains(class) {
+            kept.push(class);
+            continue;
+        }
+        corrected += 1;
+        let mut unread_neighbours = CLASSES
+            .iter()
+            .filter(|c| edit_distance(c, class) == 1 && !classes.contains(c));
+        if let (Some(other), None) = (unread_neighbours.next(), unread_neighbours.next()) {
+            kept.push(other);
+        }
+    }
+    (kept, corrected)
 }
 
 /// `word` as whole class names one after another, longest names first
@@ -2806,6 +2842,16 @@ mod tests {
         );
         assert_eq!(classes_in("1종대헝 구난"), (vec!["1종대형", "구난"], 1));
         assert_eq!(classes_in("서울특별시 종로구"), (vec![], 0));
+        // A class read twice is another misread.
+        assert_eq!(
+            classes_in("1종대형 1종보통 1종보통"),
+            (vec!["1종대형", "1종보통", "2종보통"], 1)
+        );
+        // With no single class one letter away unread, dropped.
+        assert_eq!(
+            classes_in("1종보통 2종보통 1종보통"),
+            (vec!["1종보통", "2종보통"], 1)
+        );
     }
 
     #[test]

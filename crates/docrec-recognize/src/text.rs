@@ -138,6 +138,38 @@ pub fn map_lookalikes(text: &str) -> String {
     text.chars().map(|c| as_digit(c).unwrap_or(c)).collect()
 }
 
+/// `text` with the look-alike letters of its numbers mapped to digits, and
+/// how many were mapped; None when none was. A number here is a run of
+/// digits, look-alikes and the separators `-`, `.`, `/` between white
+/// space, at least half of whose digits and look-alikes are real digits
+/// (`$81222-1152344`, `9O0515`): a word of letters (`Sores`) is left as it
+/// is. For the number grammars of ID cards, whose readings give a digit
+/// the English model drew as a letter or sign.
+pub fn with_digit_lookalikes(text: &str) -> Option<(String, usize)> {
+    let mut mapped = 0;
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            let glyphs = word.chars().filter(|c| !matches!(c, '-' | '.' | '/'));
+            let (mut real, mut total) = (0, 0);
+            for c in glyphs {
+                match as_digit(c) {
+                    Some(_) if c.is_ascii_digit() => real += 1,
+                    Some(_) => {}
+                    None => return word.to_owned(),
+                }
+                total += 1;
+            }
+            if real == 0 || real * 2 < total {
+                return word.to_owned();
+            }
+            mapped += total - real;
+            map_lookalikes(word)
+        })
+        .collect();
+    (mapped > 0).then(|| (words.join(" "), mapped))
+}
+
 /// What one reading of a field gave: the value, its confidence (already
 /// lowered by the checks it fails) and whether it passes the field's
 /// checks.
@@ -408,6 +440,23 @@ mod tests {
         // A final letter lost or added is one.
         assert_eq!(jamo_distance("강", "가"), 1);
         assert_eq!(jamo_distance("12가", "12"), 2);
+    }
+
+    #[test]
+    fn look_alikes_are_mapped_only_inside_numbers() {
+        assert_eq!(
+            with_digit_lookalikes("$81222-1152344"),
+            Some(("581222-1152344".to_owned(), 1))
+        );
+        assert_eq!(
+            with_digit_lookalikes("No. 9O0515-1O23456"),
+            Some(("No. 900515-1023456".to_owned(), 2))
+        );
+        // Words of letters, and numbers without a look-alike, stay.
+        assert_eq!(with_digit_lookalikes("Sores SF ee"), None);
+        assert_eq!(with_digit_lookalikes("990520-1287980"), None);
+        // More look-alikes than digits is a word, not a number.
+        assert_eq!(with_digit_lookalikes("SOB1"), None);
     }
 
     #[test]
