@@ -999,6 +999,11 @@ fn read_certificate(
             }
         }
     }
+    if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
+        if let Some(apart) = with_company_type_apart(&name.value) {
+            name.value = apart;
+        }
+    }
     let corporation = key_values
         .iter()
         .any(|kv| kv.key == "구분" && kv.value == "법인사업자");
@@ -1027,6 +1032,30 @@ const COMPANY_TYPES: [&str; 5] = [
     "합명회사",
     "유한책임회사",
 ];
+
+/// A trade name that starts or ends with a kind of company glued to the
+/// rest (`유한회사바른철물`), with the space Korean spelling writes between
+/// them (`유한회사 바른철물`); `None` when there is none to add. OCR loses
+/// the narrow spaces of Korean faces; only a space changes.
+fn with_company_type_apart(name: &str) -> Option<String> {
+    let glued_to_hangul = |rest: &str, at_start: bool| {
+        let next = if at_start {
+            rest.chars().next()
+        } else {
+            rest.chars().next_back()
+        };
+        next.is_some_and(is_hangul)
+    };
+    COMPANY_TYPES.iter().find_map(|kind| {
+        if let Some(rest) = name.strip_prefix(kind) {
+            glued_to_hangul(rest, true).then(|| format!("{kind} {rest}"))
+        } else if let Some(rest) = name.strip_suffix(kind) {
+            glued_to_hangul(rest, false).then(|| format!("{rest} {kind}"))
+        } else {
+            None
+        }
+    })
+}
 
 /// A company's trade name whose first or last word is a kind of company
 /// with up to half its syllables misread (`똥식회사 새봄학원`), spelt with
@@ -1724,6 +1753,22 @@ mod tests {
         let bad = checked_value(&bad, &quad).unwrap();
         assert_eq!(bad.value, "123-45-67890");
         assert!(bad.conf < good.conf / 2.0);
+    }
+
+    #[test]
+    fn a_companys_kind_glued_to_its_trade_name_is_set_apart() {
+        assert_eq!(
+            with_company_type_apart("유한회사바른철물").as_deref(),
+            Some("유한회사 바른철물")
+        );
+        assert_eq!(
+            with_company_type_apart("정다운부동산주식회사").as_deref(),
+            Some("정다운부동산 주식회사")
+        );
+        assert_eq!(with_company_type_apart("주식회사 새봄학원"), None);
+        assert_eq!(with_company_type_apart("(주)새봄약국"), None);
+        assert_eq!(with_company_type_apart("주식회사"), None);
+        assert_eq!(with_company_type_apart("주식회사ABC"), None);
     }
 
     #[test]
