@@ -416,6 +416,23 @@ fn date_of_pieces(readings: &[DigitGroups]) -> Option<(String, f32)> {
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// Whether a card of the holder of `resident_number` could be issued on
+/// `date` (`yyyy.mm.dd`): not before the holder is [`YOUNGEST_HOLDER`]
+/// years old. True when either gives no date.
+fn could_be_issued(date: &str, resident_number: &str) -> bool {
+    let issued: Vec<u32> = date.split('.').filter_map(|p| p.parse().ok()).collect();
+    match (issued.as_slice(), birth_date(resident_number)) {
+        ([year, month, day], Some((born, born_month, born_day))) => {
+            (*year, *month, *day) >= (born + YOUNGEST_HOLDER, born_month, born_day)
+        }
+        _ => true,
+    }
+}
+
+/// The age under which nobody holds a card: a resident card is issued at
+/// 17, a moped licence (원동기) at 16 at the earliest.
+const YOUNGEST_HOLDER: u32 = 16;
+
 /// The share of its readings' confidence a date put together from pieces
 /// keeps.
 const PIECED_DATE_CONF: f32 = 0.8;
@@ -1165,18 +1182,21 @@ impl CardText<'_, '_> {
         for (rect, mut readings) in candidates {
             let (words, conf) = self.read_word_by_word(rect)?;
             if let Some(value) = date_of_words(&words) {
-                if as_read.as_ref().is_some_and(|f| f.conf >= conf) {
+                let found = self.with_issue_check(Found { value, conf, rect });
+                if as_read.as_ref().is_some_and(|f| f.conf >= found.conf) {
                     break;
                 }
-                return Ok(Some(Found { value, conf, rect }));
+                return Ok(Some(found));
             }
             readings.push((words, conf));
             if pieced.is_none() {
-                pieced = date_of_pieces(&readings).map(|(value, conf)| Found { value, conf, rect });
+                pieced = date_of_pieces(&readings)
+                    .map(|(value, conf)| self.with_issue_check(Found { value, conf, rect }));
             }
         }
         if as_read.is_none() {
-            return Ok(self.date_above_issuer()?.or(pieced));
+            let above_issuer = self.date_above_issuer()?;
+            return Ok(above_issuer.map(|f| self.with_issue_check(f)).or(pieced));
         }
         Ok(as_read)
     }
@@ -1276,25 +1296,54 @@ impl CardText<'_, '_> {
         Ok((digits, conf))
     }
 
+    /// The date the English readings of the lowest segment that shows one
+    /// give: the first reading whose date exists and could be an issue
+    /// date ([`CardText::with_issue_check`]), else the first, its conf
+    /// halved per check it fails.
     fn date_as_read(&self) -> Option<Found> {
         self.segments.iter().rev().find_map(|segment| {
-            segment.english_compact().find_map(|(text, conf)| {
-                let caps = DATE.captures(&text)?;
-                let year: u32 = caps[1].parse().ok()?;
-                let month: u32 = caps[2].parse().ok()?;
-                let day: u32 = caps[3].parse().ok()?;
-                let conf = if date_exists(year, month, day) {
-                    conf
-                } else {
-                    conf * 0.5
-                };
-                Some(Found {
-                    value: format!("{year}.{month:02}.{day:02}"),
-                    conf,
-                    rect: segment.rect,
+            let dates: Vec<(Found, bool)> = segment
+                .english_compact()
+                .filter_map(|(text, conf)| {
+                    let caps = DATE.captures(&text)?;
+                    let year: u32 = caps[1].parse().ok()?;
+                    let month: u32 = caps[2].parse().ok()?;
+                    let day: u32 = caps[3].parse().ok()?;
+                    let exists = date_exists(year, month, day);
+                    let found = self.with_issue_check(Found {
+                        value: format!("{year}.{month:02}.{day:02}"),
+                        conf: if exists { conf } else { conf * 0.5 },
+                        rect: segment.rect,
+                    });
+                    let passes = exists && self.could_be_issued(&found.value);
+                    Some((found, passes))
                 })
-            })
+                .collect();
+            let first = dates.first()?.0.clone();
+            Some(
+                dates
+                    .into_iter()
+                    .find(|(_, passes)| *passes)
+                    .map_or(first, |(found, _)| found),
+            )
         })
+    }
+
+    /// Whether the card could be issued on `date` ([`could_be_issued`]),
+    /// by the resident number read; true when none was.
+    fn could_be_issued(&self, date: &str) -> bool {
+        self.resident
+            .as_ref()
+            .is_none_or(|(_, number)| could_be_issued(date, &number.value))
+    }
+
+    /// `found` (an issue date) with its conf halved when the card could
+    /// not have been issued then ([`CardText::could_be_issued`]).
+    fn with_issue_check(&self, mut found: Found) -> Found {
+        if !self.could_be_issued(&found.value) {
+            found.conf *= 0.5;
+        }
+        found
     }
 
     /// The issuer: the lowest segment naming an office that issues cards
@@ -2828,6 +2877,19 @@ mod tests {
         let segments = [segment("550528-1061551", &["zusawe 990528-1061551"], 0)];
         let (_, found) = find_resident_number(&segments).expect("a number");
         assert_eq!(found.value, "550528-1061551");
+    }
+
+    #[test]
+    fn a_card_is_not_issued_before_its_holder_is_sixteen() {
+        // Born 1996-04-16.
+        let number = "960416-1300826";
+        assert!(!could_be_issued("2000.02.25", number));
+        assert!(!could_be_issued("2012.04.15", number));
+        assert!(could_be_issued("2012.04.16", number));
+        assert!(could_be_issued("2020.02.26", number));
+        // Without a birth date, nothing is known.
+        assert!(could_be_issued("2000.02.25", "961316-1300826"));
+        assert!(could_be_issued("2000.02", number));
     }
 
     #[test]
