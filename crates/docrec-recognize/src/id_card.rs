@@ -2421,9 +2421,10 @@ fn name_words(words: &[Word]) -> Vec<&Word> {
 
 /// The box of the words of `segment` that hold a number's groups, six
 /// digits or more each (the number without a label printed before it,
-/// even a label misread as a few digits), with a word of digits alone
-/// just before the first of them (OCR split the number at a space:
-/// `9808 20-2780041`); or the segment's box when no word holds six.
+/// even a label misread as a few digits), with the words of digits alone
+/// just before the first of them, up to six digits and two at least (OCR
+/// split the number at a space, `9808 20-2780041`, or at two,
+/// `72062 1 -1065610`); or the segment's box when no word holds six.
 fn digits_rect(segment: &Segment) -> Rect {
     let words = &segment.words;
     let Some(first) = words
@@ -2433,21 +2434,33 @@ fn digits_rect(segment: &Segment) -> Rect {
         return segment.rect;
     };
     // Per character, as wide as the group's, within half to twice: a
-    // label read as a digit or two is wider.
+    // label read as a digit or two is wider. A lone digit (`1`) is
+    // narrower than its neighbours whatever it is.
     let char_width = |w: &Word| w.rect.width as f32 / w.text.chars().count().max(1) as f32;
-    let split_off = first.checked_sub(1).filter(|&i| {
-        let (before, group) = (&words[i], &words[first]);
+    let group = &words[first];
+    let mut start = first;
+    let mut digits_before = 0;
+    while let Some(before) = start.checked_sub(1).map(|i| &words[i]) {
+        let digits = before.text.chars().count();
         let ratio = char_width(before) / char_width(group);
-        before.text.len() >= 2
-            && before.text.chars().all(|c| c.is_ascii_digit())
-            && group.rect.x - before.rect.right() < group.rect.height as i32
-            && (0.5..=2.0).contains(&ratio)
-    });
+        let split_off = before.text.chars().all(|c| c.is_ascii_digit())
+            && words[start].rect.x - before.rect.right() < group.rect.height as i32
+            && digits_before + digits <= 6
+            && (digits == 1 || (0.5..=2.0).contains(&ratio));
+        if !split_off {
+            break;
+        }
+        digits_before += digits;
+        start -= 1;
+    }
+    if digits_before < 2 {
+        start = first;
+    }
     let groups: Vec<Word> = words
         .iter()
         .enumerate()
         .filter(|(i, w)| {
-            Some(*i) == split_off || w.text.chars().filter(char::is_ascii_digit).count() >= 6
+            (start..first).contains(i) || w.text.chars().filter(char::is_ascii_digit).count() >= 6
         })
         .map(|(_, w)| w.clone())
         .collect();
@@ -2773,6 +2786,12 @@ mod tests {
         // rest), rest: the digits start at the split-off group.
         let split = on_row(&[("주민등록번호", 0), ("9808", 200), ("20-2780041", 290)]);
         assert_eq!((split.x, split.right()), (200, 490));
+        // Split twice, the second time after the group's sixth digit.
+        let twice = on_row(&[("72062", 200), ("1", 310), ("-1(065610", 340)]);
+        assert_eq!((twice.x, twice.right()), (200, 520));
+        // A lone digit before the number is not a group split off.
+        let lone = on_row(&[("1", 270), ("980820-2780041", 300)]);
+        assert_eq!(lone.x, 300);
         // A few digits far before the number, or a label read as a digit
         // as wide as a word (a misread label), stay out.
         let far = on_row(&[("2204", 0), ("980820-2780041", 200)]);
