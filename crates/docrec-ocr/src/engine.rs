@@ -229,6 +229,144 @@ impl Engine {
     }
 }
 
+/// One character of a line as the model read it, with the characters it
+/// weighed in its place: what a field's checks may choose among.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharChoices {
+    /// The character read (canonical, [`crate::canonical`]).
+    pub chosen: char,
+    /// Every character the model weighed there with its confidence (0-1),
+    /// as the model lists them (the chosen one first, as a rule); just the
+    /// chosen one when the model listed none.
+    pub alternatives: Vec<(char, f32)>,
+}
+
+impl Engine {
+    /// Reads `image` as one line with `model` (as [`Engine::read_with`]
+    /// does) and gives each character read with the alternatives the LSTM
+    /// weighed for it (Tesseract's `lstm_choice_mode` 2, read from its
+    /// hOCR with `hocr_char_boxes`). The model's other readings are not
+    /// affected: both are switched off again after the line.
+    pub fn read_line_choices(
+        &mut self,
+        model: &str,
+        image: &GrayImage,
+    ) -> Result<Vec<CharChoices>, OcrError> {
+        let (width, height) = image.dimensions();
+        if width < 3 || height < 3 {
+            return Ok(Vec::new());
+        }
+        let api = match self.models.iter_mut().find(|(n, _)| n == model) {
+            Some((_, api)) => api,
+            None => &mut self.api,
+        };
+        // The choices, and a span per character to hang them on.
+        let set = |api: &mut TessBaseApi, on: bool| {
+            let (mode, boxes) = if on { (c"2", c"1") } else { (c"0", c"0") };
+            api.set_variable(c"lstm_choice_mode", mode)
+                .and_then(|()| api.set_variable(c"hocr_char_boxes", boxes))
+                .map_err(|_| OcrError::Output("no lstm_choice_mode".to_owned()))
+        };
+        set(api, true)?;
+        let hocr = hocr_of_line(api, image);
+        set(api, false)?;
+        Ok(parse_hocr_choices(&hocr?))
+    }
+}
+
+/// The hOCR of `image` read as one line.
+fn hocr_of_line(api: &mut TessBaseApi, image: &GrayImage) -> Result<String, OcrError> {
+    let (width, height) = image.dimensions();
+    api.set_page_seg_mode(SegMode::Line.tesseract().as_tess_page_seg_mode());
+    api.set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
+        .map_err(|e| OcrError::Image(format!("{e:?}")))?;
+    api.set_source_resolution(300);
+    api.recognize().map_err(|_| OcrError::Recognize)?;
+    let hocr = api
+        .get_hocr_text(0)
+        .map_err(|_| OcrError::Output("no hOCR text".to_owned()))?;
+    hocr.as_ref()
+        .to_str()
+        .map(str::to_owned)
+        .map_err(|e| OcrError::Output(e.to_string()))
+}
+
+/// The characters of an hOCR page with LSTM choices: each character span
+/// (`title='x_bboxes …; x_conf 98.9'`) and the choice spans that follow it
+/// (`title='x_confs 92.6'`) up to the next character. White space, and
+/// spans of more than one character, are left out.
+fn parse_hocr_choices(hocr: &str) -> Vec<CharChoices> {
+    // Each character with the confidence of its own span.
+    let mut chars: Vec<(CharChoices, f32)> = Vec::new();
+    for span in hocr.split("<span class='ocrx_cinfo'").skip(1) {
+        let Some((title, text)) = span_title_and_text(span) else {
+            continue;
+        };
+        let text = unescape_html(text);
+        let mut text_chars = text.chars();
+        let (Some(c), None) = (text_chars.next(), text_chars.next()) else {
+            continue;
+        };
+        let c = crate::canonical::canonical_char(c);
+        if c.is_whitespace() {
+            continue;
+        }
+        if let Some(conf) = title_number(title, "x_confs") {
+            if let Some((last, _)) = chars.last_mut() {
+                if !last.alternatives.iter().any(|(a, _)| *a == c) {
+                    last.alternatives.push((c, conf / 100.0));
+                }
+            }
+        } else if let Some(conf) = title_number(title, "x_conf") {
+            let choices = CharChoices {
+                chosen: c,
+                alternatives: Vec::new(),
+            };
+            chars.push((choices, conf / 100.0));
+        }
+    }
+    chars
+        .into_iter()
+        .map(|(mut choices, conf)| {
+            if choices.alternatives.is_empty() {
+                choices.alternatives.push((choices.chosen, conf));
+            }
+            for alternative in &mut choices.alternatives {
+                alternative.1 = alternative.1.clamp(0.0, 1.0);
+            }
+            choices
+        })
+        .collect()
+}
+
+/// A span's `title` attribute and its text, from what follows
+/// `<span class='ocrx_cinfo'`.
+fn span_title_and_text(span: &str) -> Option<(&str, &str)> {
+    let title = &span[span.find("title='")? + 7..];
+    let (title, rest) = title.split_at(title.find('\'')?);
+    let text = rest[rest.find('>')? + 1..].split('<').next()?;
+    Some((title, text))
+}
+
+/// The number after `key` in an hOCR title (`x_bboxes 1 2 3 4; x_conf 98.9`).
+fn title_number(title: &str, key: &str) -> Option<f32> {
+    title.split(';').find_map(|part| {
+        let mut words = part.split_whitespace();
+        (words.next() == Some(key))
+            .then(|| words.next()?.parse().ok())
+            .flatten()
+    })
+}
+
+/// `text` with the entities Tesseract's hOCR writes decoded.
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// Joins consecutive words of one line that `text` (the same recognition's
 /// text) writes without a space between them: texts concatenated, boxes
 /// united, confidences averaged by characters. When the words cannot be
@@ -469,6 +607,43 @@ mod tests {
             assert!(words.iter().all(|w| w.conf > 0.8));
             assert!(words[0].rect.x < words[1].rect.x && words[1].rect.x < words[2].rect.x);
         }
+    }
+
+    #[test]
+    fn choices_are_parsed_per_character_from_hocr() {
+        let hocr = "<span class='ocrx_word' id='word_1_1' title='bbox 19 12 229 37; x_wconf 3'>\n\
+            <span class='ocrx_cinfo' title='x_bboxes 19 12 33 37; x_conf 98.9'>8</span>\n\
+            <span class='ocrx_cinfo' id='lstm_choices_1_1_1'>\n\
+            <span class='ocrx_cinfo' id='choice_1_1_1' title='x_confs 82.2'>8</span>\n\
+            <span class='ocrx_cinfo' id='choice_1_1_2' title='x_confs 79.6'>9</span>\n\
+            <span class='ocrx_cinfo' id='choice_1_1_3' title='x_confs 0'>&#39;</span>\n\
+            </span>\n\
+            <span class='ocrx_cinfo' title='x_bboxes 34 12 48 37; x_conf 67.0'>\u{2014}</span>\n\
+            <span class='ocrx_cinfo' title='x_bboxes 49 12 63 37; x_conf 95.0'>7</span>\n";
+        let chars = parse_hocr_choices(hocr);
+        assert_eq!(chars.len(), 3);
+        assert_eq!(chars[0].chosen, '8');
+        let alternatives: Vec<char> = chars[0].alternatives.iter().map(|(c, _)| *c).collect();
+        assert_eq!(alternatives, ['8', '9', '\'']);
+        assert!((chars[0].alternatives[1].1 - 0.796).abs() < 1e-6);
+        // A long dash is a hyphen; a character without choices keeps its own.
+        assert_eq!(chars[1].chosen, '-');
+        assert_eq!(chars[2].alternatives, vec![('7', 0.95)]);
+    }
+
+    #[test]
+    fn the_english_model_weighs_choices_for_each_digit() {
+        let mut engine =
+            Engine::new(&EngineConfig::default()).expect("eng language data installed");
+        let chars = engine
+            .read_line_choices("eng", &render_line("900101-1234568"))
+            .unwrap();
+        let read: String = chars.iter().map(|c| c.chosen).collect();
+        assert_eq!(read, "900101-1234568");
+        assert!(chars.iter().all(|c| !c.alternatives.is_empty()));
+        // The mode is off again: an ordinary reading is unchanged.
+        let words = engine.read(&render_line("4518"), SegMode::Line).unwrap();
+        assert_eq!(words[0].text, "4518");
     }
 
     #[test]

@@ -48,8 +48,9 @@ use serde::Serialize;
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::text::{
-    choose, compose, digit_reading, digit_symbols, edit_distance, group_lines, is_hangul,
-    jamo_distance, with_digit_lookalikes, words_rect, Candidate, Line,
+    as_digit, choose, choose_among_alternatives, compose, digit_reading, digit_symbols,
+    edit_distance, group_lines, is_hangul, jamo_distance, with_digit_lookalikes, words_rect,
+    Candidate, Line,
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
@@ -627,7 +628,16 @@ fn read_view(
     }
     let titled_type = title.and_then(|i| title_type(&segments[i]));
     let licence = find_licence_number(&segments);
-    let resident = find_resident_number(&segments);
+    let mut resident = find_resident_number(&segments);
+    if resident
+        .as_ref()
+        .is_none_or(|(_, number)| !resident_checks_pass(&number.value))
+    {
+        let at = resident.as_ref().map(|(i, _)| *i);
+        if let Some(chosen) = resident_number_among_choices(engine, &flat, &segments, at)? {
+            resident = Some(chosen);
+        }
+    }
     // Without a title, a card is told by a resident number that encodes a
     // real birth date, and a licence number beside it.
     let untitled_type = match (&licence, &resident) {
@@ -881,6 +891,77 @@ fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found)> {
         ))
     })
 }
+
+/// Whether a resident number encodes a real birth date and passes its
+/// check digit.
+fn resident_checks_pass(number: &str) -> bool {
+    birth_date(number).is_some() && check_digit_passes(number)
+}
+
+/// The resident number the checks choose among the digits the English
+/// model weighed for each place ([`choose_among_alternatives`]), read
+/// again from the segment the number was found in (`at`), or else from
+/// the first segments whose readings hold thirteen digits: a blurred `9`
+/// read `8` is often the model's close second choice.
+fn resident_number_among_choices(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    segments: &[Segment],
+    at: Option<usize>,
+) -> Result<Option<(usize, Found)>, OcrError> {
+    let holds_thirteen = |segment: &Segment| {
+        number_readings(segment).any(|reading| digit_symbols(&reading.text).len() == 13)
+    };
+    let tried: Vec<usize> = match at {
+        Some(i) => vec![i],
+        None => (0..segments.len())
+            .filter(|i| holds_thirteen(&segments[*i]))
+            .take(CHOICE_SEGMENTS)
+            .collect(),
+    };
+    for i in tried {
+        let Some(cut) = line_cut(flat, segments[i].rect, REREAD_HEIGHTS[0]) else {
+            continue;
+        };
+        let positions: Vec<Vec<(char, f32)>> = engine
+            .read_line_choices(ENGLISH, &cut)?
+            .into_iter()
+            .filter_map(|read| {
+                let digit = as_digit(read.chosen)?;
+                let conf = read
+                    .alternatives
+                    .iter()
+                    .find(|(c, _)| *c == read.chosen)
+                    .map_or(0.0, |(_, conf)| *conf);
+                let others = read
+                    .alternatives
+                    .into_iter()
+                    .filter(|(c, _)| c.is_ascii_digit() && *c != digit);
+                Some(std::iter::once((digit, conf)).chain(others).collect())
+            })
+            .collect();
+        if positions.len() != 13 {
+            continue;
+        }
+        let Some(chosen) = choose_among_alternatives(&positions, resident_checks_pass) else {
+            continue;
+        };
+        let Some(value) = resident_number::format(&chosen.value) else {
+            continue;
+        };
+        let found = Found {
+            value,
+            conf: chosen.conf,
+            rect: segments[i].rect,
+        };
+        return Ok(Some((i, found)));
+    }
+    Ok(None)
+}
+
+/// How many segments holding thirteen digits are read again for their
+/// choices when no resident number was found.
+const CHOICE_SEGMENTS: usize = 2;
 
 /// The resident number the checks (a real birth date, the check digit)
 /// choose among numbers composed digit by digit from the segment's

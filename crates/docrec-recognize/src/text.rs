@@ -84,7 +84,7 @@ pub fn group_lines(words: &[Word]) -> Vec<Line> {
 }
 
 /// The digit a character OCR often reads in place of that digit.
-fn as_digit(c: char) -> Option<char> {
+pub fn as_digit(c: char) -> Option<char> {
     Some(match c {
         '0'..='9' => c,
         'O' | 'o' | 'D' | 'Q' | 'U' => '0',
@@ -328,6 +328,78 @@ pub fn compose(
 /// whole.
 pub const COMPOSED_CONF: f32 = 0.7;
 
+/// The share of the chosen character's confidence an alternative the
+/// model weighed needs to be tried in its place: the model hesitated
+/// between them (a blurred `9` at 0.80 beside the `8` it chose at 0.82).
+const ALTERNATIVE_SHARE: f32 = 0.75;
+
+/// How many values [`choose_among_alternatives`] tries at most: with more,
+/// a wrong value passes a check digit as often as the right one.
+const MOST_ALTERNATIVES: usize = 8;
+
+/// The value a field's checks choose among the characters the model
+/// weighed for each of its positions (`positions[i]`: the character read
+/// first, then the other characters allowed by the field's grammar with
+/// their confidences). At a position, a character is tried when its
+/// confidence is at least [`ALTERNATIVE_SHARE`] of the one read; of up to
+/// [`MOST_ALTERNATIVES`] values, the one that `passes` with the most
+/// support is answered, at the least of [`COMPOSED_CONF`] and the mean
+/// confidence of the characters read, lowered when another passes too.
+/// None when no character is in doubt, too many values would be tried,
+/// or none passes.
+pub fn choose_among_alternatives(
+    positions: &[Vec<(char, f32)>],
+    passes: impl Fn(&str) -> bool,
+) -> Option<Candidate> {
+    let options: Vec<Vec<(char, f32)>> = positions
+        .iter()
+        .map(|choices| {
+            let read = choices.first().map_or(0.0, |(_, conf)| *conf);
+            choices
+                .iter()
+                .enumerate()
+                .filter(|(i, (_, conf))| *i == 0 || *conf >= ALTERNATIVE_SHARE * read)
+                .map(|(_, choice)| *choice)
+                .collect()
+        })
+        .collect();
+    if options.iter().any(Vec::is_empty) || options.iter().all(|o| o.len() == 1) {
+        return None;
+    }
+    options.iter().try_fold(1usize, |n, o| {
+        n.checked_mul(o.len()).filter(|n| *n <= MOST_ALTERNATIVES)
+    })?;
+    let read_conf = options.iter().map(|o| o[0].1).sum::<f32>() / options.len() as f32;
+    let mut passing: Vec<(String, f32)> = Vec::new();
+    let mut choice = vec![0usize; options.len()];
+    loop {
+        let value: String = choice.iter().zip(&options).map(|(i, o)| o[*i].0).collect();
+        if passes(&value) {
+            let support = choice.iter().zip(&options).map(|(i, o)| o[*i].1).sum();
+            passing.push((value, support));
+        }
+        // The next combination, the last position fastest.
+        let Some(at) = (0..options.len())
+            .rev()
+            .find(|&at| choice[at] + 1 < options[at].len())
+        else {
+            break;
+        };
+        choice[at] += 1;
+        choice[at + 1..].iter_mut().for_each(|c| *c = 0);
+    }
+    let (value, _) = passing.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.clone();
+    let mut conf = COMPOSED_CONF.min(read_conf);
+    if passing.len() > 1 {
+        conf *= RIVAL_PASSES_FACTOR;
+    }
+    Some(Candidate {
+        value,
+        conf,
+        passes: true,
+    })
+}
+
 pub use docrec_rules::is_hangul_syllable as is_hangul;
 
 /// Edit distance between two strings, in characters.
@@ -440,6 +512,31 @@ mod tests {
         // A final letter lost or added is one.
         assert_eq!(jamo_distance("강", "가"), 1);
         assert_eq!(jamo_distance("12가", "12"), 2);
+    }
+
+    #[test]
+    fn the_checks_choose_among_the_characters_the_model_weighed() {
+        // `8` read at 0.82 where `9` had 0.80 and `0` 0.69: with an even
+        // last digit passing, the `9` is chosen.
+        let positions = vec![
+            vec![('1', 0.9)],
+            vec![('8', 0.82), ('9', 0.80), ('0', 0.69)],
+            vec![('4', 0.9), ('6', 0.3)],
+        ];
+        let even = |v: &str| v.ends_with('4') && v.contains('9');
+        let chosen = choose_among_alternatives(&positions, even).expect("one passes");
+        assert_eq!(chosen.value, "194");
+        assert!(chosen.conf <= COMPOSED_CONF);
+        // Nothing in doubt, or nothing passing: no value.
+        assert_eq!(
+            choose_among_alternatives(&[vec![('1', 0.9)]], |_| true),
+            None
+        );
+        assert_eq!(choose_among_alternatives(&positions, |_| false), None);
+        // Two passing: the surer, at a lower conf.
+        let both = choose_among_alternatives(&positions, |_| true).expect("both pass");
+        assert_eq!(both.value, "184");
+        assert!(both.conf < chosen.conf);
     }
 
     #[test]
