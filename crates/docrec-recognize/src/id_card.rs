@@ -627,7 +627,15 @@ fn read_view(
         }
     }
     let titled_type = title.and_then(|i| title_type(&segments[i]));
-    let licence = find_licence_number(&segments);
+    let mut licence = find_licence_number(&segments);
+    if let Some((_, found)) = &mut licence {
+        let region = found.value.get(..2).and_then(|code| code.parse().ok());
+        if !region.is_some_and(is_region_code) {
+            if let Some(chosen) = licence_region_among_choices(engine, &flat, found)? {
+                *found = chosen;
+            }
+        }
+    }
     let mut resident = find_resident_number(&segments);
     if resident
         .as_ref()
@@ -920,26 +928,7 @@ fn resident_number_among_choices(
             .collect(),
     };
     for i in tried {
-        let Some(cut) = line_cut(flat, segments[i].rect, REREAD_HEIGHTS[0]) else {
-            continue;
-        };
-        let positions: Vec<Vec<(char, f32)>> = engine
-            .read_line_choices(ENGLISH, &cut)?
-            .into_iter()
-            .filter_map(|read| {
-                let digit = as_digit(read.chosen)?;
-                let conf = read
-                    .alternatives
-                    .iter()
-                    .find(|(c, _)| *c == read.chosen)
-                    .map_or(0.0, |(_, conf)| *conf);
-                let others = read
-                    .alternatives
-                    .into_iter()
-                    .filter(|(c, _)| c.is_ascii_digit() && *c != digit);
-                Some(std::iter::once((digit, conf)).chain(others).collect())
-            })
-            .collect();
+        let positions = digit_choices(engine, flat, segments[i].rect)?;
         if positions.len() != 13 {
             continue;
         }
@@ -957,6 +946,76 @@ fn resident_number_among_choices(
         return Ok(Some((i, found)));
     }
     Ok(None)
+}
+
+/// The digits of `rect` of the view read again as a line by the English
+/// model, each with the other digits the model weighed in its place: the
+/// digit read (a look-alike letter mapped) first, with its confidence.
+/// Characters that are no digit (dashes, marks) are left out.
+fn digit_choices(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    rect: Rect,
+) -> Result<Vec<Vec<(char, f32)>>, OcrError> {
+    let Some(cut) = line_cut(flat, rect, REREAD_HEIGHTS[0]) else {
+        return Ok(Vec::new());
+    };
+    Ok(engine
+        .read_line_choices(ENGLISH, &cut)?
+        .into_iter()
+        .filter_map(|read| {
+            let digit = as_digit(read.chosen)?;
+            let conf = read
+                .alternatives
+                .iter()
+                .find(|(c, _)| *c == read.chosen)
+                .map_or(0.0, |(_, conf)| *conf);
+            let others = read
+                .alternatives
+                .into_iter()
+                .filter(|(c, _)| c.is_ascii_digit() && *c != digit);
+            Some(std::iter::once((digit, conf)).chain(others).collect())
+        })
+        .collect())
+}
+
+/// A licence number whose region code is none (`44-…`), its region chosen
+/// among the digits the model weighed for the first two places when the
+/// segment read again as a line gives the same twelve digits: the other
+/// places have no check, so only the region's may change.
+fn licence_region_among_choices(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    found: &Found,
+) -> Result<Option<Found>, OcrError> {
+    let digits: String = found.value.chars().filter(char::is_ascii_digit).collect();
+    let positions = digit_choices(engine, flat, found.rect)?;
+    Ok(region_among_choices(positions, &digits).and_then(|chosen| {
+        Some(Found {
+            value: driver_license::format(&chosen.value)?,
+            conf: chosen.conf,
+            rect: found.rect,
+        })
+    }))
+}
+
+/// The licence number `digits` with its region chosen among the digits
+/// weighed for its first two places (`positions`, a reading of the same
+/// twelve digits; else None).
+fn region_among_choices(mut positions: Vec<Vec<(char, f32)>>, digits: &str) -> Option<Candidate> {
+    let read_again: String = positions
+        .iter()
+        .filter_map(|p| p.first())
+        .map(|c| c.0)
+        .collect();
+    if read_again != digits || digits.len() != 12 {
+        return None;
+    }
+    for place in positions.iter_mut().skip(2) {
+        place.truncate(1);
+    }
+    let region_known = |digits: &str| digits[..2].parse().is_ok_and(is_region_code);
+    choose_among_alternatives(&positions, region_known)
 }
 
 /// How many segments holding thirteen digits are read again for their
@@ -2977,6 +3036,33 @@ mod tests {
         let segments = [segment("550528-1061551", &["zusawe 990528-1061551"], 0)];
         let (_, found) = find_resident_number(&segments).expect("a number");
         assert_eq!(found.value, "550528-1061551");
+    }
+
+    #[test]
+    fn a_licence_region_is_chosen_among_the_digits_weighed_for_it() {
+        let read = |digits: &str| -> Vec<Vec<(char, f32)>> {
+            digits.chars().map(|c| vec![(c, 0.9)]).collect()
+        };
+        // `44`, no region, where the model weighed `1` nearly as surely
+        // for the first place: 14 is one.
+        let mut positions = read("441912345601");
+        positions[0].push(('1', 0.8));
+        // A doubt outside the region is not tried: nothing checks it.
+        positions[5].push(('7', 0.9));
+        let chosen = region_among_choices(positions.clone(), "441912345601").expect("chosen");
+        assert_eq!(chosen.value, "141912345601");
+        assert!(chosen.conf <= 0.7);
+        // Doubts in both places: 11 and 14 are regions, so the conf is lower.
+        let mut both = positions.clone();
+        both[1].push(('1', 0.85));
+        let rivals = region_among_choices(both, "441912345601").expect("chosen");
+        assert!(rivals.conf < chosen.conf);
+        // A reading of other digits is not this number's alternatives.
+        assert_eq!(region_among_choices(positions, "441912345699"), None);
+        assert_eq!(
+            region_among_choices(read("441912345601"), "441912345601"),
+            None
+        );
     }
 
     #[test]
