@@ -607,7 +607,9 @@ impl ViewReading {
 
 /// Reads one view: the Korean block, the type, the English re-readings and
 /// the keys. Segments are read again in English until `deadline` (a noisy
-/// photo holds dozens of marks shaped like text).
+/// photo holds dozens of marks shaped like text); a resident number or a
+/// licence region that fails its checks is read once more with the
+/// model's alternatives for each digit.
 fn read_view(
     view: &Rectified,
     engine: &mut Engine,
