@@ -194,9 +194,15 @@ impl Engine {
         image: &GrayImage,
         mode: SegMode,
     ) -> Result<Vec<Word>, OcrError> {
+        read_with_api(self.api_for(model), image, mode)
+    }
+
+    /// The API of the embedded model or extra language `model`, or that of
+    /// the configured languages when no such model was loaded.
+    fn api_for(&mut self, model: &str) -> &mut TessBaseApi {
         match self.models.iter_mut().find(|(n, _)| n == model) {
-            Some((_, api)) => read_with_api(api, image, mode),
-            None => read_with_api(&mut self.api, image, mode),
+            Some((_, api)) => api,
+            None => &mut self.api,
         }
     }
 
@@ -210,10 +216,7 @@ impl Engine {
         image: &GrayImage,
         mode: SegMode,
     ) -> Result<Vec<Word>, OcrError> {
-        let api = match self.models.iter_mut().find(|(n, _)| n == model) {
-            Some((_, api)) => api,
-            None => &mut self.api,
-        };
+        let api = self.api_for(model);
         let words = read_with_api(api, image, mode)?;
         if words.is_empty() {
             return Ok(words);
@@ -256,10 +259,7 @@ impl Engine {
         if width < 3 || height < 3 {
             return Ok(Vec::new());
         }
-        let api = match self.models.iter_mut().find(|(n, _)| n == model) {
-            Some((_, api)) => api,
-            None => &mut self.api,
-        };
+        let api = self.api_for(model);
         // The choices, and a span per character to hang them on.
         let set = |api: &mut TessBaseApi, on: bool| {
             let (mode, boxes) = if on { (c"2", c"1") } else { (c"0", c"0") };
@@ -276,12 +276,7 @@ impl Engine {
 
 /// The hOCR of `image` read as one line.
 fn hocr_of_line(api: &mut TessBaseApi, image: &GrayImage) -> Result<String, OcrError> {
-    let (width, height) = image.dimensions();
-    api.set_page_seg_mode(SegMode::Line.tesseract().as_tess_page_seg_mode());
-    api.set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
-        .map_err(|e| OcrError::Image(format!("{e:?}")))?;
-    api.set_source_resolution(300);
-    api.recognize().map_err(|_| OcrError::Recognize)?;
+    recognize_image(api, image, SegMode::Line)?;
     let hocr = api
         .get_hocr_text(0)
         .map_err(|_| OcrError::Output("no hOCR text".to_owned()))?;
@@ -413,11 +408,7 @@ fn read_with_api(
     if width < 3 || height < 3 {
         return Ok(Vec::new());
     }
-    api.set_page_seg_mode(mode.tesseract().as_tess_page_seg_mode());
-    api.set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
-        .map_err(|e| OcrError::Image(format!("{e:?}")))?;
-    api.set_source_resolution(300);
-    api.recognize().map_err(|_| OcrError::Recognize)?;
+    recognize_image(api, image, mode)?;
     let tsv = api
         .get_tsv_text(0)
         .map_err(|_| OcrError::Output("no TSV text".to_owned()))?;
@@ -426,6 +417,21 @@ fn read_with_api(
         .to_str()
         .map_err(|e| OcrError::Output(e.to_string()))?;
     Ok(parse_tsv(tsv))
+}
+
+/// Gives `image` to `api` and recognises it in `mode`; the results are
+/// then read from `api` in the form wanted (TSV, text, hOCR).
+fn recognize_image(
+    api: &mut TessBaseApi,
+    image: &GrayImage,
+    mode: SegMode,
+) -> Result<(), OcrError> {
+    let (width, height) = image.dimensions();
+    api.set_page_seg_mode(mode.tesseract().as_tess_page_seg_mode());
+    api.set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
+        .map_err(|e| OcrError::Image(format!("{e:?}")))?;
+    api.set_source_resolution(300);
+    api.recognize().map_err(|_| OcrError::Recognize)
 }
 
 /// Leptonica, under Tesseract, prints warnings such as "Error in
