@@ -291,37 +291,46 @@ pub fn compose(
         }
     }
     let total: f32 = readings.iter().map(|(_, conf)| conf.max(0.01)).sum::<f32>() * length as f32;
+    surest_passing(&options, passes, |support| support / total)
+}
+
+/// Of every value made of one character per position of `options` (each
+/// a character and its support), the one that `passes` with the most
+/// support, at the least of [`COMPOSED_CONF`] and `conf_of` its support,
+/// lowered when another value passes too; None when none passes.
+fn surest_passing(
+    options: &[Vec<(char, f32)>],
+    passes: impl Fn(&str) -> bool,
+    conf_of: impl Fn(f32) -> f32,
+) -> Option<Candidate> {
     let mut passing: Vec<(String, f32)> = Vec::new();
-    let mut choice = vec![0usize; length];
+    let mut choice = vec![0usize; options.len()];
     loop {
-        let value: String = choice.iter().zip(&options).map(|(i, o)| o[*i].0).collect();
+        let value: String = choice.iter().zip(options).map(|(i, o)| o[*i].0).collect();
         if passes(&value) {
-            let support = choice.iter().zip(&options).map(|(i, o)| o[*i].1).sum();
+            let support = choice.iter().zip(options).map(|(i, o)| o[*i].1).sum();
             passing.push((value, support));
         }
         // The next combination, the last position fastest.
-        let mut at = length;
-        loop {
-            if at == 0 {
-                let (value, support) = passing.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.clone();
-                let mut conf = COMPOSED_CONF.min(support / total);
-                if passing.len() > 1 {
-                    conf *= RIVAL_PASSES_FACTOR;
-                }
-                return Some(Candidate {
-                    value,
-                    conf,
-                    passes: true,
-                });
-            }
-            at -= 1;
-            choice[at] += 1;
-            if choice[at] < options[at].len() {
-                break;
-            }
-            choice[at] = 0;
-        }
+        let Some(at) = (0..options.len())
+            .rev()
+            .find(|&at| choice[at] + 1 < options[at].len())
+        else {
+            break;
+        };
+        choice[at] += 1;
+        choice[at + 1..].iter_mut().for_each(|c| *c = 0);
     }
+    let (value, support) = passing.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.clone();
+    let mut conf = COMPOSED_CONF.min(conf_of(support));
+    if passing.len() > 1 {
+        conf *= RIVAL_PASSES_FACTOR;
+    }
+    Some(Candidate {
+        value,
+        conf,
+        passes: true,
+    })
 }
 
 /// The highest confidence of a value [`compose`] makes: no reading gave it
@@ -370,34 +379,7 @@ pub fn choose_among_alternatives(
         n.checked_mul(o.len()).filter(|n| *n <= MOST_ALTERNATIVES)
     })?;
     let read_conf = options.iter().map(|o| o[0].1).sum::<f32>() / options.len() as f32;
-    let mut passing: Vec<(String, f32)> = Vec::new();
-    let mut choice = vec![0usize; options.len()];
-    loop {
-        let value: String = choice.iter().zip(&options).map(|(i, o)| o[*i].0).collect();
-        if passes(&value) {
-            let support = choice.iter().zip(&options).map(|(i, o)| o[*i].1).sum();
-            passing.push((value, support));
-        }
-        // The next combination, the last position fastest.
-        let Some(at) = (0..options.len())
-            .rev()
-            .find(|&at| choice[at] + 1 < options[at].len())
-        else {
-            break;
-        };
-        choice[at] += 1;
-        choice[at + 1..].iter_mut().for_each(|c| *c = 0);
-    }
-    let (value, _) = passing.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.clone();
-    let mut conf = COMPOSED_CONF.min(read_conf);
-    if passing.len() > 1 {
-        conf *= RIVAL_PASSES_FACTOR;
-    }
-    Some(Candidate {
-        value,
-        conf,
-        passes: true,
-    })
+    surest_passing(&options, passes, |_| read_conf)
 }
 
 pub use docrec_rules::is_hangul_syllable as is_hangul;
