@@ -631,8 +631,7 @@ fn read_view(
     let titled_type = title.and_then(|i| title_type(&segments[i]));
     let mut licence = find_licence_number(&segments);
     if let Some((_, found)) = &mut licence {
-        let region = found.value.get(..2).and_then(|code| code.parse().ok());
-        if !region.is_some_and(is_region_code) {
+        if !has_known_region(&found.value) {
             if let Some(chosen) = licence_region_among_choices(engine, &flat, found)? {
                 *found = chosen;
             }
@@ -1016,8 +1015,7 @@ fn region_among_choices(mut positions: Vec<Vec<(char, f32)>>, digits: &str) -> O
     for place in positions.iter_mut().skip(2) {
         place.truncate(1);
     }
-    let region_known = |digits: &str| digits[..2].parse().is_ok_and(is_region_code);
-    choose_among_alternatives(&positions, region_known)
+    choose_among_alternatives(&positions, has_known_region)
 }
 
 /// How many segments holding thirteen digits are read again for their
@@ -1085,7 +1083,7 @@ fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
                     }
                 };
                 let value = driver_license::format(&digits)?;
-                let region_known = digits[..2].parse().is_ok_and(is_region_code);
+                let region_known = has_known_region(&digits);
                 if !region_known {
                     conf *= 0.5;
                 }
@@ -1106,6 +1104,15 @@ fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)> {
             },
         ))
     })
+}
+
+/// Whether a licence number (its digits, with or without dashes) starts
+/// with a region's code.
+fn has_known_region(number: &str) -> bool {
+    number
+        .get(..2)
+        .and_then(|code| code.parse().ok())
+        .is_some_and(is_region_code)
 }
 
 /// The code of the region a licence prints by name, with the letters OCR
@@ -1440,7 +1447,7 @@ impl CardText<'_, '_> {
 
     /// The date the English readings of the lowest segment that shows one
     /// give: the first reading whose date exists and could be an issue
-    /// date ([`CardText::with_issue_check`]), else the first, its conf
+    /// date ([`CardText::could_be_issued`]), else the first, its conf
     /// halved per check it fails.
     fn date_as_read(&self) -> Option<Found> {
         self.segments.iter().rev().find_map(|segment| {
@@ -1451,14 +1458,15 @@ impl CardText<'_, '_> {
                     let year: u32 = caps[1].parse().ok()?;
                     let month: u32 = caps[2].parse().ok()?;
                     let day: u32 = caps[3].parse().ok()?;
-                    let exists = date_exists(year, month, day);
-                    let found = self.with_issue_check(Found {
-                        value: format!("{year}.{month:02}.{day:02}"),
-                        conf: if exists { conf } else { conf * 0.5 },
+                    let value = format!("{year}.{month:02}.{day:02}");
+                    let checks = [date_exists(year, month, day), self.could_be_issued(&value)];
+                    let failed = checks.iter().filter(|passed| !**passed).count();
+                    let found = Found {
+                        value,
+                        conf: conf * 0.5f32.powi(failed as i32),
                         rect: segment.rect,
-                    });
-                    let passes = exists && self.could_be_issued(&found.value);
-                    Some((found, passes))
+                    };
+                    Some((found, failed == 0))
                 })
                 .collect();
             let first = dates.first()?.0.clone();
