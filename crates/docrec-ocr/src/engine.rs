@@ -238,6 +238,9 @@ impl Engine {
 pub struct CharChoices {
     /// The character read (canonical, [`crate::canonical`]).
     pub chosen: char,
+    /// Which word of the line the character belongs to (0 for the first):
+    /// characters of one word share it.
+    pub word: usize,
     /// Every character the model weighed there with its confidence (0-1),
     /// as the model lists them (the chosen one first, as a rule); just the
     /// chosen one when the model listed none.
@@ -288,12 +291,19 @@ fn hocr_of_line(api: &mut TessBaseApi, image: &GrayImage) -> Result<String, OcrE
 
 /// The characters of an hOCR page with LSTM choices: each character span
 /// (`title='x_bboxes …; x_conf 98.9'`) and the choice spans that follow it
-/// (`title='x_confs 92.6'`) up to the next character. White space, and
-/// spans of more than one character, are left out.
+/// (`title='x_confs 92.6'`) up to the next character, each with the index
+/// of its word (`ocrx_word` span). White space, and spans of more than one
+/// character, are left out.
 fn parse_hocr_choices(hocr: &str) -> Vec<CharChoices> {
     // Each character with the confidence of its own span.
     let mut chars: Vec<(CharChoices, f32)> = Vec::new();
-    for span in hocr.split("<span class='ocrx_cinfo'").skip(1) {
+    let words = hocr.split("<span class='ocrx_word'").skip(1);
+    let spans = words.enumerate().flat_map(|(word, text)| {
+        text.split("<span class='ocrx_cinfo'")
+            .skip(1)
+            .map(move |span| (word, span))
+    });
+    for (word, span) in spans {
         let Some((title, text)) = span_title_and_text(span) else {
             continue;
         };
@@ -315,6 +325,7 @@ fn parse_hocr_choices(hocr: &str) -> Vec<CharChoices> {
         } else if let Some(conf) = title_number(title, "x_conf") {
             let choices = CharChoices {
                 chosen: c,
+                word,
                 alternatives: Vec::new(),
             };
             chars.push((choices, conf / 100.0));
@@ -625,9 +636,14 @@ mod tests {
             <span class='ocrx_cinfo' id='choice_1_1_3' title='x_confs 0'>&#39;</span>\n\
             </span>\n\
             <span class='ocrx_cinfo' title='x_bboxes 34 12 48 37; x_conf 67.0'>\u{2014}</span>\n\
-            <span class='ocrx_cinfo' title='x_bboxes 49 12 63 37; x_conf 95.0'>7</span>\n";
+            <span class='ocrx_cinfo' title='x_bboxes 49 12 63 37; x_conf 95.0'>7</span>\n\
+            </span>\n\
+            <span class='ocrx_word' id='word_1_2' title='bbox 70 12 90 37; x_wconf 90'>\n\
+            <span class='ocrx_cinfo' title='x_bboxes 70 12 90 37; x_conf 90.0'>4</span>\n";
         let chars = parse_hocr_choices(hocr);
-        assert_eq!(chars.len(), 3);
+        assert_eq!(chars.len(), 4);
+        let words: Vec<usize> = chars.iter().map(|c| c.word).collect();
+        assert_eq!(words, [0, 0, 0, 1]);
         assert_eq!(chars[0].chosen, '8');
         let alternatives: Vec<char> = chars[0].alternatives.iter().map(|(c, _)| *c).collect();
         assert_eq!(alternatives, ['8', '9', '\'']);

@@ -49,8 +49,8 @@ use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::text::{
     as_digit, choose, choose_among_alternatives, compose, digit_reading, digit_symbols,
-    edit_distance, group_lines, is_hangul, jamo_distance, with_digit_lookalikes, words_rect,
-    Candidate, Line,
+    edit_distance, group_lines, is_hangul, jamo_distance, lookalikes_in_number,
+    with_digit_lookalikes, words_rect, Candidate, Line,
 };
 use docrec_rules::date_exists;
 use docrec_rules::driver_license::{self, is_region_code, CLASSES, REGIONS};
@@ -952,7 +952,9 @@ fn resident_number_among_choices(
 /// The digits of `rect` of the view read again as a line by the English
 /// model, each with the other digits the model weighed in its place: the
 /// digit read (a look-alike letter mapped) first, with its confidence.
-/// Characters that are no digit (dashes, marks) are left out.
+/// Only the words that are numbers ([`lookalikes_in_number`]) count, and
+/// characters that are no digit (dashes, marks) are left out: a label read
+/// in English (`sassus`) gives no digits.
 fn digit_choices(
     engine: &mut Engine,
     flat: &GrayImage,
@@ -961,9 +963,20 @@ fn digit_choices(
     let Some(cut) = line_cut(flat, rect, REREAD_HEIGHTS[0]) else {
         return Ok(Vec::new());
     };
-    Ok(engine
-        .read_line_choices(ENGLISH, &cut)?
+    let chars = engine.read_line_choices(ENGLISH, &cut)?;
+    let word_text = |word: usize| -> String {
+        chars
+            .iter()
+            .filter(|c| c.word == word)
+            .map(|c| c.chosen)
+            .collect()
+    };
+    let mut numbers: Vec<usize> = chars.iter().map(|c| c.word).collect();
+    numbers.dedup();
+    numbers.retain(|word| lookalikes_in_number(&word_text(*word)).is_some());
+    Ok(chars
         .into_iter()
+        .filter(|read| numbers.contains(&read.word))
         .filter_map(|read| {
             let digit = as_digit(read.chosen)?;
             let conf = read
