@@ -307,7 +307,7 @@ fn parse_hocr_choices(hocr: &str) -> Vec<CharChoices> {
         let Some((title, text)) = span_title_and_text(span) else {
             continue;
         };
-        let text = unescape_html(text);
+        let text = html_escape::decode_html_entities(text);
         let mut text_chars = text.chars();
         let (Some(c), None) = (text_chars.next(), text_chars.next()) else {
             continue;
@@ -362,15 +362,6 @@ fn title_number(title: &str, key: &str) -> Option<f32> {
             .then(|| words.next()?.parse().ok())
             .flatten()
     })
-}
-
-/// `text` with the entities Tesseract's hOCR writes decoded.
-fn unescape_html(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Joins consecutive words of one line that `text` (the same recognition's

@@ -188,7 +188,7 @@ fn parse_bbox(xhtml: &str) -> (f32, f32, Vec<PdfWord>) {
         let Some(close) = rest.find("</word>") else {
             break;
         };
-        let text = unescape(&rest[tag_end + 1..close]);
+        let text = html_escape::decode_html_entities(&rest[tag_end + 1..close]).into_owned();
         if let (Some(x_min), Some(y_min), Some(x_max), Some(y_max)) = (
             attribute(tag, "xMin"),
             attribute(tag, "yMin"),
@@ -208,15 +208,6 @@ fn parse_bbox(xhtml: &str) -> (f32, f32, Vec<PdfWord>) {
         rest = &rest[close + "</word>".len()..];
     }
     (width, height, words)
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Whether Poppler's tools are installed (for a start-up warning).
