@@ -46,7 +46,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
-use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
+use crate::credit_card::{CARD_ASPECT, CARD_DIGITS_MODEL, READ_LONG_SIDES};
 use crate::text::{
     as_digit, choose, choose_among_alternatives, compose, digit_reading, digit_symbols,
     edit_distance, group_lines, is_hangul, jamo_distance, lookalikes_in_number,
@@ -638,13 +638,21 @@ fn read_view(
         }
     }
     let mut resident = find_resident_number(&segments);
-    if resident
-        .as_ref()
-        .is_none_or(|(_, number)| !resident_checks_pass(&number.value))
-    {
+    let unchecked = |resident: &Option<(usize, Found)>| {
+        resident
+            .as_ref()
+            .is_none_or(|(_, number)| !resident_checks_pass(&number.value))
+    };
+    if unchecked(&resident) {
         let at = resident.as_ref().map(|(i, _)| *i);
         if let Some(chosen) = resident_number_among_choices(engine, &flat, &segments, at)? {
             resident = Some(chosen);
+        }
+    }
+    if unchecked(&resident) {
+        let at = resident.as_ref().map(|(i, _)| *i);
+        if let Some(read) = resident_number_by_digit_model(engine, &flat, &segments, at)? {
+            resident = Some(read);
         }
     }
     // Without a title, a card is told by a resident number that encodes a
@@ -945,6 +953,89 @@ fn resident_number_among_choices(
             rect: segments[i].rect,
         };
         return Ok(Some((i, found)));
+    }
+    Ok(None)
+}
+
+/// How many digits a segment's readings must hold to be read again by the
+/// card-digit model as a resident number: most of the thirteen, a label
+/// or a lost group aside.
+const DIGIT_MODEL_LEAST_DIGITS: usize = 9;
+
+/// The line heights a resident number is read at by the card-digit model:
+/// it is taken only when the readings at every height agree (and pass
+/// the checks). A blurred number's digits read at one height may pass
+/// the checks by chance (one number in some thirty does), the same
+/// wrong digits at both rarely.
+const DIGIT_MODEL_HEIGHTS: [u32; 2] = [56, 72];
+
+/// A resident number read by the card-digit model, at most as sure as
+/// this: its readings are taken only when both checks pass, but the
+/// model was trained on card faces, not ID cards'.
+const DIGIT_MODEL_CONF: f32 = 0.85;
+
+/// The resident number the card-digit model
+/// ([`crate::credit_card::CARD_DIGITS_MODEL`]) reads in the segment the
+/// number was found in (`at`), or else in the first segments whose
+/// readings hold most of its digits, when its readings at each of
+/// [`DIGIT_MODEL_HEIGHTS`] agree and pass both checks (a real birth
+/// date, the check digit). The general models misread a
+/// blurred serif or condensed number (`540613-2344678` read
+/// `O613-2344678`, its `54` run into the label) that the digit model,
+/// which reads only digits, reads whole. Numbers assigned since 2020-10
+/// have no check digit, so none of them is taken from here.
+fn resident_number_by_digit_model(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    segments: &[Segment],
+    at: Option<usize>,
+) -> Result<Option<(usize, Found)>, OcrError> {
+    if !engine.has_model(CARD_DIGITS_MODEL) {
+        return Ok(None);
+    }
+    let holds_most = |segment: &Segment| {
+        number_readings(segment).any(|reading| {
+            (DIGIT_MODEL_LEAST_DIGITS..=13 + 2).contains(&digit_symbols(&reading.text).len())
+        })
+    };
+    let tried: Vec<usize> = match at {
+        Some(i) => vec![i],
+        None => (0..segments.len())
+            .filter(|i| holds_most(&segments[*i]))
+            .take(CHOICE_SEGMENTS)
+            .collect(),
+    };
+    for i in tried {
+        let rect = digits_rect(&segments[i]);
+        let mut readings = Vec::with_capacity(DIGIT_MODEL_HEIGHTS.len());
+        for height in DIGIT_MODEL_HEIGHTS {
+            let Some(cut) = line_cut(flat, rect, height) else {
+                break;
+            };
+            let words = engine.read_with(CARD_DIGITS_MODEL, &cut, SegMode::Line)?;
+            let digits: String = words
+                .iter()
+                .flat_map(|w| w.text.chars())
+                .filter(char::is_ascii_digit)
+                .collect();
+            if digits.len() != 13 || !resident_checks_pass(&digits) {
+                break;
+            }
+            readings.push((digits, mean_conf(&words)));
+        }
+        let agreed = readings.len() == DIGIT_MODEL_HEIGHTS.len()
+            && readings.iter().all(|(digits, _)| *digits == readings[0].0);
+        if !agreed {
+            continue;
+        }
+        let Some(value) = resident_number::format(&readings[0].0) else {
+            continue;
+        };
+        let conf = readings
+            .iter()
+            .map(|(_, conf)| *conf)
+            .fold(DIGIT_MODEL_CONF, f32::min);
+        return Ok(Some((i, Found { value, conf, rect })));
     }
     Ok(None)
 }
@@ -3059,6 +3150,45 @@ mod tests {
         let segments = [segment("550528-1061551", &["zusawe 990528-1061551"], 0)];
         let (_, found) = find_resident_number(&segments).expect("a number");
         assert_eq!(found.value, "550528-1061551");
+    }
+
+    /// A light view with `text` drawn in NanumMyeongjo (a serif face the
+    /// general models misread when blurred), and its segment read in
+    /// English as `english`.
+    fn number_in_serif(text: &str, english: &str) -> (GrayImage, Segment) {
+        let font = docrec_synth::fonts::load(docrec_synth::fonts::Face::NanumMyeongjo)
+            .expect("fonts-nanum installed");
+        let mut view = GrayImage::from_pixel(700, 120, Luma([225]));
+        imageproc::drawing::draw_text_mut(&mut view, Luma([60]), 100, 40, 34.0, &font, text);
+        let mut segment = segment(text, &[english], 40);
+        segment.rect = Rect::new(96, 36, 300, 42);
+        segment.words[0].rect = segment.rect;
+        (view, segment)
+    }
+
+    #[test]
+    fn the_card_digit_model_reads_a_number_only_when_its_readings_pass_the_checks() {
+        let config = docrec_ocr::EngineConfig {
+            models: crate::engine_models(),
+            ..Default::default()
+        };
+        let mut engine = Engine::new(&config).expect("eng language data installed");
+        // The English reading lost the first group's `54`: the digit model
+        // reads the whole number, which passes both checks.
+        let (view, segment) = number_in_serif("540613-2344678", "O613-2344678");
+        let (at, found) = resident_number_by_digit_model(&mut engine, &view, &[segment], None)
+            .unwrap()
+            .expect("a number");
+        assert_eq!((at, found.value.as_str()), (0, "540613-2344678"));
+        assert!(found.conf <= DIGIT_MODEL_CONF);
+        // A number whose check digit fails is answered as printed by the
+        // other readings, never taken from here.
+        let (view, segment) = number_in_serif("540613-2344679", "O613-2344679");
+        assert!(
+            resident_number_by_digit_model(&mut engine, &view, &[segment], Some(0))
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
