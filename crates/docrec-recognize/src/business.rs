@@ -44,7 +44,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
-use crate::text::{edit_distance, group_lines, is_hangul, words_rect};
+use crate::text::{edit_distance, group_lines, is_hangul, jamo_distance, words_rect};
 use docrec_rules::address::respaced_address;
 use docrec_rules::business_number::{
     corporate_number_passes, format_registration_number, registration_number_passes,
@@ -1004,12 +1004,15 @@ fn read_certificate(
             name.value = apart;
         }
     }
-    let corporation = key_values
-        .iter()
-        .any(|kv| kv.key == "구분" && kv.value == "법인사업자");
-    if corporation {
+    if is_corporation(&key_values) {
         if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
-            if let Some((spelt, misread)) = with_company_type(&name.value) {
+            let spelt = match with_stray_mark_apart(&name.value) {
+                Some(apart) if holds_company_type(&apart) => Some((apart, 0)),
+                Some(apart) => with_company_type(&apart),
+                None => with_company_type(&name.value)
+                    .or_else(|| with_corporate_mark(&name.value).map(|marked| (marked, 1))),
+            };
+            if let Some((spelt, misread)) = spelt {
                 name.value = spelt;
                 name.conf *= MISREAD_TYPE_CONF.powi(misread as i32);
             }
@@ -1097,6 +1100,104 @@ fn with_company_type(name: &str) -> Option<(String, usize)> {
     }
     words[at] = kind;
     Some((words.join(" "), misread))
+}
+
+/// The middle digits (the kind) of the registration numbers of for-profit
+/// corporations (`XXX-81-XXXXX`; individuals have 01-79).
+const CORPORATION_KINDS: [&str; 4] = ["81", "86", "87", "88"];
+
+/// Whether the certificate is a company's: its subtitle (`구분`) says
+/// `법인사업자`, it has a corporate registration number (`법인등록번호`),
+/// or its registration number's kind is a for-profit corporation's (the
+/// subtitle and the labels may be unreadable on a photo).
+fn is_corporation(key_values: &[KeyValue]) -> bool {
+    key_values.iter().any(|kv| match kv.key {
+        "구분" => kv.value == "법인사업자",
+        "법인등록번호" => true,
+        "등록번호" => kv
+            .value
+            .split('-')
+            .nth(1)
+            .is_some_and(|kind| CORPORATION_KINDS.contains(&kind)),
+        _ => false,
+    })
+}
+
+/// The marks a company's trade name may start with for its kind:
+/// `(주)` for 주식회사, `(유)` for 유한회사.
+const CORPORATE_MARKS: [char; 2] = ['주', '유'];
+
+/// A company's trade name that starts with its kind's mark misread
+/// (`@)미래베이커리`: the bracket and `주` read as one sign; `(추)새봄`), that
+/// mark spelt as printed: a sign that is no syllable is `(주)` (the mark
+/// nearly every company prints), a syllable the mark one letter off.
+/// `None` when the name starts with no misread mark.
+fn with_corporate_mark(name: &str) -> Option<String> {
+    static MARK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\(?([^\s()])\)\s?([가-힣].*)$").expect("valid"));
+    let caps = MARK.captures(name)?;
+    let read = caps[1].chars().next()?;
+    let rest = &caps[2];
+    let mark = if !is_hangul(read) {
+        (!read.is_ascii_alphanumeric()).then_some('주')?
+    } else if CORPORATE_MARKS.contains(&read) {
+        return None;
+    } else {
+        let near: Vec<char> = CORPORATE_MARKS
+            .into_iter()
+            .filter(|mark| jamo_distance(&read.to_string(), &mark.to_string()) == 1)
+            .collect();
+        match near[..] {
+            [mark] => mark,
+            _ => return None,
+        }
+    };
+    Some(format!("({mark}){rest}"))
+}
+
+/// Whether a trade name's first or last word is a kind of company as
+/// spelt.
+fn holds_company_type(name: &str) -> bool {
+    let mut words = name.split(' ');
+    let first = words.next();
+    let last = words.next_back();
+    [first, last]
+        .into_iter()
+        .flatten()
+        .any(|word| COMPANY_TYPES.contains(&word))
+}
+
+/// A trade name whose kind of company OCR glued to the rest with a stray
+/// mark in place of the space (`워한횡사)해맑은꽃집`, `새봄학원.주식회샤`),
+/// the mark made a space again when the kind's syllables are what is set
+/// apart (misread or not: [`with_company_type`] spells them); `None` when
+/// the name has no such mark.
+fn with_stray_mark_apart(name: &str) -> Option<String> {
+    let is_mark = |c: char| !is_hangul(c) && !c.is_whitespace();
+    COMPANY_TYPES.iter().find_map(|kind| {
+        let length = kind.chars().count();
+        let chars: Vec<char> = name.chars().collect();
+        let first = chars.iter().position(|c| is_mark(*c))?;
+        let last = chars.iter().rposition(|c| is_mark(*c))?;
+        let apart = |kind_part: &[char], rest: &[char]| {
+            (kind_part.len() == length
+                && kind_part.iter().all(|c| is_hangul(*c))
+                && rest.first().is_some_and(|c| is_hangul(*c))
+                && rest.last().is_some_and(|c| is_hangul(*c)))
+            .then_some(())
+        };
+        if apart(&chars[..first], &chars[first + 1..]).is_some() {
+            let rest: String = chars[first + 1..].iter().collect();
+            let part: String = chars[..first].iter().collect();
+            return Some(format!("{part} {rest}"));
+        }
+        if apart(&chars[last + 1..], &chars[..last]).is_some() {
+            let rest: String = chars[..last].iter().collect();
+            let part: String = chars[last + 1..].iter().collect();
+            return Some(format!("{rest} {part}"));
+        }
+        None
+    })
 }
 
 /// The share of its confidence a trade name keeps per syllable of its kind
@@ -1787,6 +1888,57 @@ mod tests {
         assert_eq!(spelt("똥삭최사 새봄학원"), None);
         assert_eq!(spelt("합사회사 새봄학원"), None);
         assert_eq!(spelt("똥식회사"), None);
+    }
+
+    #[test]
+    fn a_companys_kind_glued_by_a_stray_mark_is_set_apart() {
+        assert_eq!(
+            with_stray_mark_apart("워한횡사)해맑은꽃집").as_deref(),
+            Some("워한횡사 해맑은꽃집")
+        );
+        assert_eq!(
+            with_stray_mark_apart("새봄학원.주식회샤").as_deref(),
+            Some("새봄학원 주식회샤")
+        );
+        // Brackets of the corporate mark, a mark inside a word of another
+        // length, no mark: nothing to set apart.
+        assert_eq!(with_stray_mark_apart("(주)새봄약국"), None);
+        assert_eq!(with_stray_mark_apart("정다운부동산(주)"), None);
+        assert_eq!(with_stray_mark_apart("해맑은)꽃집"), None);
+        assert_eq!(with_stray_mark_apart("유한회사 해맑은꽃집"), None);
+        assert!(holds_company_type("새봄학원 주식회사"));
+        assert!(!holds_company_type("새봄학원 주식회샤"));
+    }
+
+    #[test]
+    fn a_misread_corporate_mark_is_spelt_as_printed() {
+        let mark = |name: &str| with_corporate_mark(name);
+        assert_eq!(mark("@)미래베이커리").as_deref(), Some("(주)미래베이커리"));
+        assert_eq!(mark("(추)새봄약국").as_deref(), Some("(주)새봄약국"));
+        assert_eq!(mark("(윤)새봄약국").as_deref(), Some("(유)새봄약국"));
+        // One letter off both marks: either could be printed.
+        assert_eq!(mark("(우)새봄약국"), None);
+        // As printed, a letter or digit (no mark is one), a syllable far
+        // from both marks, no bracket: as read.
+        assert_eq!(mark("(주)새봄약국"), None);
+        assert_eq!(mark("(A)새봄약국"), None);
+        assert_eq!(mark("(강)새봄약국"), None);
+        assert_eq!(mark("새봄약국"), None);
+    }
+
+    #[test]
+    fn a_company_is_told_by_its_subtitle_or_its_numbers() {
+        let key = |key: &'static str, value: &str| KeyValue {
+            key,
+            value: value.to_owned(),
+            conf: 0.9,
+            quad: Rect::new(0, 0, 1, 1).to_quad(),
+        };
+        assert!(is_corporation(&[key("구분", "법인사업자")]));
+        assert!(is_corporation(&[key("등록번호", "123-81-67891")]));
+        assert!(is_corporation(&[key("법인등록번호", "110111-3385477")]));
+        assert!(!is_corporation(&[key("등록번호", "123-45-67891")]));
+        assert!(!is_corporation(&[key("구분", "일반과세자")]));
     }
 
     #[test]
