@@ -1032,7 +1032,9 @@ fn reread_number(
         return Ok(None);
     };
     if !best.check.passes() {
-        if let Some(mended) = mend_one_group(&best, &readings_made) {
+        let mended =
+            mend_one_group(&best, &readings_made).or_else(|| mend_digits(&best, &readings_made));
+        if let Some(mended) = mended {
             return Ok(Some(mended));
         }
     }
@@ -1051,26 +1053,12 @@ fn reread_number(
 /// Readings disagree on different digits, so one misread group is often
 /// read right by the others. The mended number's conf is lowered.
 fn mend_one_group(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<NumberCandidate> {
-    // Every digit word of every reading, with its box in the view.
-    let words: Vec<(String, Rect)> = readings
-        .iter()
-        .flatten()
-        .filter_map(|w| digit_reading(&w.text).map(|r| (r.digits, w.rect)))
-        .collect();
-    let overlaps = |a: &Rect, b: &Rect| {
-        let shared = a.right().min(b.right()) - a.x.max(b.x);
-        shared > 0 && shared as u32 * 2 >= a.width.min(b.width)
-    };
+    let at_groups = readings_at_groups(best, readings);
     let mut mended: Option<(usize, NumberCandidate)> = None;
-    for (i, group) in best.groups.iter().enumerate() {
-        let place = quad_rect(&group.quad);
-        let here: Vec<&str> = words
-            .iter()
-            .filter(|(digits, rect)| digits.len() == group.value.len() && overlaps(rect, &place))
-            .map(|(digits, _)| digits.as_str())
-            .collect();
+    for (i, here) in at_groups.iter().enumerate() {
+        let group = &best.groups[i];
         let votes = |value: &str| here.iter().filter(|v| **v == value).count();
-        for &alternative in &here {
+        for alternative in here.iter().map(String::as_str) {
             let support = votes(alternative);
             if alternative == group.value || support < 2 || support <= votes(&group.value) {
                 continue;
@@ -1107,6 +1095,118 @@ fn mend_one_group(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<Numb
         }
     }
     mended.map(|(_, candidate)| candidate)
+}
+
+/// For each group of `best`, every digit word of `readings` (the line's
+/// readings) as long as the group and over at least half of it: what the
+/// readings give at the group's place.
+fn readings_at_groups(best: &NumberCandidate, readings: &[Vec<Word>]) -> Vec<Vec<String>> {
+    let words: Vec<(String, Rect)> = readings
+        .iter()
+        .flatten()
+        .filter_map(|w| digit_reading(&w.text).map(|r| (r.digits, w.rect)))
+        .collect();
+    let overlaps = |a: &Rect, b: &Rect| {
+        let shared = a.right().min(b.right()) - a.x.max(b.x);
+        shared > 0 && shared as u32 * 2 >= a.width.min(b.width)
+    };
+    best.groups
+        .iter()
+        .map(|group| {
+            let place = quad_rect(&group.quad);
+            words
+                .iter()
+                .filter(|(digits, rect)| {
+                    digits.len() == group.value.len() && overlaps(rect, &place)
+                })
+                .map(|(digits, _)| digits.clone())
+                .collect()
+        })
+        .collect()
+}
+
+/// The most numbers [`mend_digits`] tries: a wrong one passes Luhn one
+/// time in ten.
+const MOST_MENDED_DIGITS: usize = 4;
+
+/// Mends a reading that fails the checks digit by digit when no group
+/// can be mended whole ([`mend_one_group`]): at each digit, the best
+/// reading's and every other that two or more readings of its group give
+/// there (an embossed `3` read `8` by some readings and `3` by others, in
+/// different groups of them). Of up to [`MOST_MENDED_DIGITS`] numbers so
+/// made, the one that passes the checks is answered, at lowered conf;
+/// none when none or more than one passes.
+fn mend_digits(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<NumberCandidate> {
+    let at_groups = readings_at_groups(best, readings);
+    let mut options: Vec<Vec<char>> = Vec::with_capacity(best.digits.len());
+    for (group, here) in best.groups.iter().zip(&at_groups) {
+        for (at, read) in group.value.chars().enumerate() {
+            let mut counts: Vec<(char, usize)> = Vec::new();
+            for digit in here.iter().filter_map(|h| h.chars().nth(at)) {
+                match counts.iter_mut().find(|(c, _)| *c == digit) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((digit, 1)),
+                }
+            }
+            let mut place = vec![read];
+            place.extend(
+                counts
+                    .into_iter()
+                    .filter(|(c, n)| *c != read && *n >= 2)
+                    .map(|(c, _)| c),
+            );
+            options.push(place);
+        }
+    }
+    if options.iter().all(|o| o.len() == 1) {
+        return None;
+    }
+    options.iter().try_fold(1usize, |n, o| {
+        n.checked_mul(o.len()).filter(|n| *n <= MOST_MENDED_DIGITS)
+    })?;
+    let mut passing: Vec<String> = Vec::new();
+    let mut choice = vec![0usize; options.len()];
+    loop {
+        let digits: String = choice.iter().zip(&options).map(|(i, o)| o[*i]).collect();
+        if NumberCheck::of(&digits).passes() {
+            passing.push(digits);
+        }
+        let Some(at) = (0..options.len())
+            .rev()
+            .find(|&at| choice[at] + 1 < options[at].len())
+        else {
+            break;
+        };
+        choice[at] += 1;
+        choice[at + 1..].iter_mut().for_each(|c| *c = 0);
+    }
+    let [digits] = passing.as_slice() else {
+        return None;
+    };
+    let check = NumberCheck::of(digits);
+    let ocr_conf = best.ocr_conf * 0.8;
+    let mut rest = digits.as_str();
+    let groups = best
+        .groups
+        .iter()
+        .map(|g| {
+            let (value, after) = rest.split_at(g.value.len());
+            rest = after;
+            Field {
+                value: value.to_owned(),
+                conf: checked_conf(ocr_conf, &check).min(MENDED_CONF),
+                quad: g.quad,
+            }
+        })
+        .collect();
+    Some(NumberCandidate {
+        digits: digits.clone(),
+        groups,
+        check,
+        ocr_conf,
+        rect: best.rect,
+        grouped_as_printed: best.grouped_as_printed,
+    })
 }
 
 /// The highest conf a mended number's groups get: it was pieced together.
@@ -2121,6 +2221,31 @@ mod tests {
         assert!(mended.groups.iter().all(|g| g.conf <= MENDED_CONF));
         // One other reading is not enough to overrule.
         assert!(mend_one_group(&best, &readings[..2]).is_none());
+    }
+
+    #[test]
+    fn digits_two_readings_agree_on_mend_a_failing_number() {
+        let reading = |groups: [&str; 3]| line_of(&groups, 0.9).words;
+        // A Diners number (4-6-4) whose middle group's embossed `3` two
+        // readings give as `8`: one reading gives that group right, so no
+        // group can be mended whole, but its `3` has two votes.
+        let wrong = reading(["3652", "434822", "7853"]);
+        let best = best_reading(&Line {
+            words: wrong.clone(),
+        });
+        assert!(!best.check.passes());
+        let readings = vec![
+            wrong.clone(),
+            wrong,
+            reading(["3652", "434322", "7853"]),
+            reading(["3652", "454322", "7858"]),
+        ];
+        assert!(mend_one_group(&best, &readings).is_none());
+        let mended = mend_digits(&best, &readings).expect("mended");
+        assert_eq!(mended.digits, "36524343227853");
+        assert!(mended.groups.iter().all(|g| g.conf <= MENDED_CONF));
+        // A digit only one other reading gives is not tried.
+        assert!(mend_digits(&best, &readings[..3]).is_none());
     }
 
     #[test]
