@@ -44,7 +44,7 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
-use crate::text::{digit_reading, group_lines, map_lookalikes, Line};
+use crate::text::{digit_reading, group_lines, map_lookalikes, text_skew, Line};
 use docrec_rules::payment_card::{standard_groups, NumberCheck};
 
 /// ISO/IEC 7810 ID-1: 85.60 × 53.98 mm.
@@ -488,36 +488,6 @@ fn view_reading(
         card_cues,
         skew,
     })
-}
-
-/// The angle in degrees at which the text of a view runs (positive: down
-/// to the right), when it is clearly not level (2-25°): the median slope
-/// between neighbouring words of one height, from two pairs or more.
-fn text_skew(words: &[Word]) -> Option<f32> {
-    let mut slopes = Vec::new();
-    for a in words {
-        for b in words {
-            let (ha, hb) = (a.rect.height as f32, b.rect.height as f32);
-            let gap = (b.rect.x - a.rect.right()) as f32;
-            let rise = b.rect.center_y() - a.rect.center_y();
-            let run =
-                (b.rect.x + b.rect.width as i32 / 2 - a.rect.x - a.rect.width as i32 / 2) as f32;
-            if ha >= 12.0
-                && (ha - hb).abs() <= 0.2 * ha.max(hb)
-                && (0.0..=2.5 * ha).contains(&gap)
-                && rise.abs() <= 0.8 * ha
-                && run > 0.0
-            {
-                slopes.push(rise.atan2(run).to_degrees());
-            }
-        }
-    }
-    if slopes.len() < 2 {
-        return None;
-    }
-    slopes.sort_by(f32::total_cmp);
-    let median = slopes[slopes.len() / 2];
-    (2.0..=25.0).contains(&median.abs()).then_some(median)
 }
 
 /// Groups carry their boxes as rectangles of the view until they are mapped
@@ -2656,23 +2626,6 @@ mod tests {
         assert_eq!(best.value, "12/34");
         // With nothing else to go by, the lost digit is taken for a zero.
         assert_eq!(vote_expiry(readings, Vec::new()).unwrap().value, "02/34");
-    }
-
-    #[test]
-    fn text_that_runs_askew_gives_its_angle() {
-        // Four groups stepping 20 px down every 100 px: about 11.3°.
-        let askew: Vec<Word> = (0..4)
-            .map(|i| Word {
-                rect: Rect::new(100 + 100 * i, 300 + 20 * i, 80, 40),
-                ..word("1234", 0, 0.9)
-            })
-            .collect();
-        let skew = text_skew(&askew).expect("askew");
-        assert!((skew - 11.3).abs() < 0.5, "{skew}");
-        // Level text, or too few words to tell, gives none.
-        let level: Vec<Word> = (0..4).map(|i| word("1234", 100 + 100 * i, 0.9)).collect();
-        assert_eq!(text_skew(&level), None);
-        assert_eq!(text_skew(&askew[..2]), None);
     }
 
     #[test]

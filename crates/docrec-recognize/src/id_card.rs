@@ -49,7 +49,7 @@ use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::credit_card::{CARD_ASPECT, CARD_DIGITS_MODEL, READ_LONG_SIDES};
 use crate::text::{
     as_digit, choose, choose_among_alternatives, compose, digit_reading, digit_symbols,
-    edit_distance, group_lines, is_hangul, jamo_distance, lookalikes_in_number,
+    edit_distance, group_lines, is_hangul, jamo_distance, lookalikes_in_number, text_skew,
     with_digit_lookalikes, words_rect, Candidate, Line,
 };
 use docrec_rules::date_exists;
@@ -264,8 +264,23 @@ fn read_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardErr
             if best.is_some() && started.elapsed() > READ_BUDGET {
                 break 'views;
             }
-            let reading = read_view(&view, engine, started + READ_BUDGET)?;
+            let mut reading = read_view(&view, engine, started + READ_BUDGET)?;
             any_text |= reading.word_count > 0;
+            // A photo whose outline was not found may show the card
+            // askew: when its title was read, its text is levelled and
+            // read again, within half the budget more.
+            let skew = quad
+                .is_none()
+                .then(|| reading.skew())
+                .flatten()
+                .filter(|_| reading.titled && !reading.settled());
+            if let Some(skew) = skew {
+                let deadline = Instant::now() + READ_BUDGET / 2;
+                let levelled = read_view(&view.rotated(-skew), engine, deadline)?;
+                if levelled.score() > reading.score() {
+                    reading = levelled;
+                }
+            }
             let (settled, titled) = (reading.settled(), reading.titled);
             if best.as_ref().is_none_or(|b| reading.score() > b.score()) {
                 best = Some(reading);
@@ -548,6 +563,17 @@ impl ViewReading {
 
     /// Whether no other view need be read: the title and every key were
     /// found.
+    /// The angle the view's text runs at, when clearly not level
+    /// ([`text_skew`]).
+    fn skew(&self) -> Option<f32> {
+        let words: Vec<Word> = self
+            .segments
+            .iter()
+            .flat_map(|s| s.words.iter().cloned())
+            .collect();
+        text_skew(&words)
+    }
+
     fn settled(&self) -> bool {
         self.titled && self.fields.iter().all(|(_, found)| found.is_some())
     }
@@ -3188,6 +3214,40 @@ mod tests {
             resident_number_by_digit_model(&mut engine, &view, &[segment], Some(0))
                 .unwrap()
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn a_card_askew_without_an_outline_is_levelled_and_read() {
+        use rand::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(15);
+        let card =
+            docrec_synth::id_card::render(&mut rng, docrec_synth::fonts::FaceGroup::Development)
+                .expect("fonts installed");
+        let card_image = DynamicImage::ImageRgba8(card.image).to_luma8();
+        // On a table of the card's own paper, turned 8°: no edge to find.
+        let paper = card_image.get_pixel(card_image.width() / 2, 4)[0];
+        let (w, h) = card_image.dimensions();
+        let mut table = GrayImage::from_pixel(w + 300, h + 300, Luma([paper]));
+        image::imageops::overlay(&mut table, &card_image, 150, 150);
+        let askew = imageproc::geometric_transformations::rotate_about_center(
+            &table,
+            8f32.to_radians(),
+            imageproc::geometric_transformations::Interpolation::Bilinear,
+            imageproc::geometric_transformations::Border::Constant(Luma([paper])),
+        );
+        assert!(find_quad(&askew, CARD_ASPECT).is_none());
+        let config = docrec_ocr::EngineConfig {
+            models: crate::engine_models(),
+            extra_languages: crate::engine_languages(),
+            ..Default::default()
+        };
+        let mut engine = Engine::new(&config).expect("eng and kor language data installed");
+        let read = recognize_id_card(&askew, &mut engine).expect("an ID card");
+        let number = read.key_values.iter().find(|kv| kv.key == "residentNumber");
+        assert_eq!(
+            number.map(|kv| kv.value.as_str()),
+            card.content.get("residentNumber")
         );
     }
 

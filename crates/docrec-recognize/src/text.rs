@@ -211,6 +211,36 @@ pub fn choose(candidates: &[Candidate]) -> Option<Candidate> {
     Some(chosen)
 }
 
+/// The angle in degrees at which the text of a view runs (positive: down
+/// to the right), when it is clearly not level (2-25°): the median slope
+/// between neighbouring words of one height, from two pairs or more.
+pub fn text_skew(words: &[Word]) -> Option<f32> {
+    let mut slopes = Vec::new();
+    for a in words {
+        for b in words {
+            let (ha, hb) = (a.rect.height as f32, b.rect.height as f32);
+            let gap = (b.rect.x - a.rect.right()) as f32;
+            let rise = b.rect.center_y() - a.rect.center_y();
+            let run =
+                (b.rect.x + b.rect.width as i32 / 2 - a.rect.x - a.rect.width as i32 / 2) as f32;
+            if ha >= 12.0
+                && (ha - hb).abs() <= 0.2 * ha.max(hb)
+                && (0.0..=2.5 * ha).contains(&gap)
+                && rise.abs() <= 0.8 * ha
+                && run > 0.0
+            {
+                slopes.push(rise.atan2(run).to_degrees());
+            }
+        }
+    }
+    if slopes.len() < 2 {
+        return None;
+    }
+    slopes.sort_by(f32::total_cmp);
+    let median = slopes[slopes.len() / 2];
+    (2.0..=25.0).contains(&median.abs()).then_some(median)
+}
+
 /// A number's characters as a reading gives them, for [`compose`]: what
 /// follows the reading's last Hangul (a label), without spaces and the
 /// separators `-`, `.`, `,`, each a digit (look-alike letters mapped) or
@@ -457,6 +487,22 @@ mod tests {
             rect: Rect::new(x, y, 10 * text.len() as u32, h),
             line: (0, 0, 0),
         }
+    }
+
+    #[test]
+    fn text_that_runs_askew_gives_its_angle() {
+        // Four groups stepping 20 px down every 100 px: about 11.3°.
+        let askew: Vec<Word> = (0..4)
+            .map(|i| word("1234", 100 + 100 * i, 300 + 20 * i, 40))
+            .collect();
+        let skew = text_skew(&askew).expect("askew");
+        assert!((skew - 11.3).abs() < 0.5, "{skew}");
+        // Level text, or too few words to tell, gives none.
+        let level: Vec<Word> = (0..4)
+            .map(|i| word("1234", 100 + 100 * i, 300, 40))
+            .collect();
+        assert_eq!(text_skew(&level), None);
+        assert_eq!(text_skew(&askew[..2]), None);
     }
 
     fn candidate(value: &str, conf: f32, passes: bool) -> Candidate {
