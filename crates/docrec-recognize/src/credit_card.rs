@@ -44,7 +44,7 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
-use crate::text::{digit_reading, group_lines, map_lookalikes, text_skew, Line};
+use crate::text::{combinations, digit_reading, group_lines, map_lookalikes, text_skew, Line};
 use docrec_rules::payment_card::{standard_groups, NumberCheck};
 
 /// ISO/IEC 7810 ID-1: 85.60 × 53.98 mm.
@@ -1134,22 +1134,11 @@ fn mend_digits(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<NumberC
     options.iter().try_fold(1usize, |n, o| {
         n.checked_mul(o.len()).filter(|n| *n <= MOST_MENDED_DIGITS)
     })?;
-    let mut passing: Vec<String> = Vec::new();
-    let mut choice = vec![0usize; options.len()];
-    loop {
-        let digits: String = choice.iter().zip(&options).map(|(i, o)| o[*i]).collect();
-        if NumberCheck::of(&digits).passes() {
-            passing.push(digits);
-        }
-        let Some(at) = (0..options.len())
-            .rev()
-            .find(|&at| choice[at] + 1 < options[at].len())
-        else {
-            break;
-        };
-        choice[at] += 1;
-        choice[at + 1..].iter_mut().for_each(|c| *c = 0);
-    }
+    let lengths: Vec<usize> = options.iter().map(Vec::len).collect();
+    let passing: Vec<String> = combinations(&lengths)
+        .map(|choice| choice.iter().zip(&options).map(|(i, o)| o[*i]).collect())
+        .filter(|digits: &String| NumberCheck::of(digits).passes())
+        .collect();
     let [digits] = passing.as_slice() else {
         return None;
     };

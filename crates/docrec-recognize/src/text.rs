@@ -340,24 +340,14 @@ fn surest_passing(
     passes: impl Fn(&str) -> bool,
     conf_of: impl Fn(f32) -> f32,
 ) -> Option<Candidate> {
-    let mut passing: Vec<(String, f32)> = Vec::new();
-    let mut choice = vec![0usize; options.len()];
-    loop {
-        let value: String = choice.iter().zip(options).map(|(i, o)| o[*i].0).collect();
-        if passes(&value) {
+    let lengths: Vec<usize> = options.iter().map(Vec::len).collect();
+    let passing: Vec<(String, f32)> = combinations(&lengths)
+        .filter_map(|choice| {
+            let value: String = choice.iter().zip(options).map(|(i, o)| o[*i].0).collect();
             let support = choice.iter().zip(options).map(|(i, o)| o[*i].1).sum();
-            passing.push((value, support));
-        }
-        // The next combination, the last position fastest.
-        let Some(at) = (0..options.len())
-            .rev()
-            .find(|&at| choice[at] + 1 < options[at].len())
-        else {
-            break;
-        };
-        choice[at] += 1;
-        choice[at + 1..].iter_mut().for_each(|c| *c = 0);
-    }
+            passes(&value).then_some((value, support))
+        })
+        .collect();
     let (value, support) = passing.iter().max_by(|a, b| a.1.total_cmp(&b.1))?.clone();
     let mut conf = COMPOSED_CONF.min(conf_of(support));
     if passing.len() > 1 {
@@ -367,6 +357,26 @@ fn surest_passing(
         value,
         conf,
         passes: true,
+    })
+}
+
+/// Every choice of one option per position, where position `i` has
+/// `lengths[i]` options (none when one has none): the indices of the
+/// options chosen, the last position changing fastest.
+pub fn combinations(lengths: &[usize]) -> impl Iterator<Item = Vec<usize>> + '_ {
+    let mut next = (!lengths.contains(&0)).then(|| vec![0usize; lengths.len()]);
+    std::iter::from_fn(move || {
+        let choice = next.take()?;
+        if let Some(at) = (0..lengths.len())
+            .rev()
+            .find(|&at| choice[at] + 1 < lengths[at])
+        {
+            let mut following = choice.clone();
+            following[at] += 1;
+            following[at + 1..].iter_mut().for_each(|c| *c = 0);
+            next = Some(following);
+        }
+        Some(choice)
     })
 }
 
@@ -487,6 +497,14 @@ mod tests {
             rect: Rect::new(x, y, 10 * text.len() as u32, h),
             line: (0, 0, 0),
         }
+    }
+
+    #[test]
+    fn combinations_choose_one_option_per_position() {
+        let all: Vec<Vec<usize>> = combinations(&[2, 1, 2]).collect();
+        assert_eq!(all, [[0, 0, 0], [0, 0, 1], [1, 0, 0], [1, 0, 1]]);
+        assert_eq!(combinations(&[3, 0]).count(), 0);
+        assert_eq!(combinations(&[]).collect::<Vec<_>>(), [Vec::<usize>::new()]);
     }
 
     #[test]
