@@ -561,8 +561,6 @@ impl ViewReading {
             .any(|(k, found)| *k == key && found.is_some())
     }
 
-    /// Whether no other view need be read: the title and every key were
-    /// found.
     /// The angle the view's text runs at, when clearly not level
     /// ([`text_skew`]).
     fn skew(&self) -> Option<f32> {
@@ -574,6 +572,8 @@ impl ViewReading {
         text_skew(&words)
     }
 
+    /// Whether no other view need be read: the title and every key were
+    /// found.
     fn settled(&self) -> bool {
         self.titled && self.fields.iter().all(|(_, found)| found.is_some())
     }
@@ -984,15 +984,17 @@ fn resident_number_among_choices(
 }
 
 /// How many digits a segment's readings must hold to be read again by the
-/// card-digit model as a resident number: most of the thirteen, a label
-/// or a lost group aside.
+/// card-digit model as a resident number: most of the thirteen (a group
+/// lost), and at most [`DIGIT_MODEL_MOST_DIGITS`] (a label read as
+/// digits).
 const DIGIT_MODEL_LEAST_DIGITS: usize = 9;
+const DIGIT_MODEL_MOST_DIGITS: usize = 15;
 
 /// The line heights a resident number is read at by the card-digit model:
 /// it is taken only when the readings at every height agree (and pass
-/// the checks). A blurred number's digits read at one height may pass
-/// the checks by chance (one number in some thirty does), the same
-/// wrong digits at both rarely.
+/// the checks). A blurred number misread at one height may pass the
+/// checks by chance (a misread digit passes the check digit one time in
+/// ten), the same misreading at both rarely.
 const DIGIT_MODEL_HEIGHTS: [u32; 2] = [56, 72];
 
 /// A resident number read by the card-digit model, at most as sure as
@@ -1021,7 +1023,8 @@ fn resident_number_by_digit_model(
     }
     let holds_most = |segment: &Segment| {
         number_readings(segment).any(|reading| {
-            (DIGIT_MODEL_LEAST_DIGITS..=13 + 2).contains(&digit_symbols(&reading.text).len())
+            (DIGIT_MODEL_LEAST_DIGITS..=DIGIT_MODEL_MOST_DIGITS)
+                .contains(&digit_symbols(&reading.text).len())
         })
     };
     let tried: Vec<usize> = match at {
