@@ -1174,30 +1174,35 @@ fn holds_company_type(name: &str) -> bool {
 /// the name has no such mark.
 fn with_stray_mark_apart(name: &str) -> Option<String> {
     let is_mark = |c: char| !is_hangul(c) && !c.is_whitespace();
-    COMPANY_TYPES.iter().find_map(|kind| {
-        let length = kind.chars().count();
-        let chars: Vec<char> = name.chars().collect();
-        let first = chars.iter().position(|c| is_mark(*c))?;
-        let last = chars.iter().rposition(|c| is_mark(*c))?;
-        let apart = |kind_part: &[char], rest: &[char]| {
-            (kind_part.len() == length
-                && kind_part.iter().all(|c| is_hangul(*c))
-                && rest.first().is_some_and(|c| is_hangul(*c))
-                && rest.last().is_some_and(|c| is_hangul(*c)))
-            .then_some(())
-        };
-        if apart(&chars[..first], &chars[first + 1..]).is_some() {
-            let rest: String = chars[first + 1..].iter().collect();
-            let part: String = chars[..first].iter().collect();
-            return Some(format!("{part} {rest}"));
-        }
-        if apart(&chars[last + 1..], &chars[..last]).is_some() {
-            let rest: String = chars[..last].iter().collect();
-            let part: String = chars[last + 1..].iter().collect();
-            return Some(format!("{rest} {part}"));
-        }
+    let chars: Vec<char> = name.chars().collect();
+    let all_hangul = |part: &[char]| part.iter().all(|c| is_hangul(*c));
+    // A kind's syllables apart from a rest that starts and ends in Hangul.
+    let apart = |kind: &[char], rest: &[char]| {
+        COMPANY_TYPES
+            .iter()
+            .any(|k| k.chars().count() == kind.len())
+            && all_hangul(kind)
+            && rest.first().is_some_and(|c| is_hangul(*c))
+            && rest.last().is_some_and(|c| is_hangul(*c))
+    };
+    let text = |part: &[char]| part.iter().collect::<String>();
+    let first = chars.iter().position(|c| is_mark(*c))?;
+    let last = chars.iter().rposition(|c| is_mark(*c))?;
+    if apart(&chars[..first], &chars[first + 1..]) {
+        Some(format!(
+            "{} {}",
+            text(&chars[..first]),
+            text(&chars[first + 1..])
+        ))
+    } else if apart(&chars[last + 1..], &chars[..last]) {
+        Some(format!(
+            "{} {}",
+            text(&chars[..last]),
+            text(&chars[last + 1..])
+        ))
+    } else {
         None
-    })
+    }
 }
 
 /// The share of its confidence a trade name keeps per syllable of its kind

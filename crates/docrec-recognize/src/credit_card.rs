@@ -1036,32 +1036,12 @@ fn mend_one_group(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<Numb
             let mut values: Vec<&str> = best.groups.iter().map(|g| g.value.as_str()).collect();
             values[i] = alternative;
             let digits: String = values.concat();
-            let check = NumberCheck::of(&digits);
-            if !check.passes() || mended.as_ref().is_some_and(|(s, _)| *s >= support) {
+            if !NumberCheck::of(&digits).passes()
+                || mended.as_ref().is_some_and(|(s, _)| *s >= support)
+            {
                 continue;
             }
-            let ocr_conf = best.ocr_conf * 0.8;
-            let groups = best
-                .groups
-                .iter()
-                .zip(&values)
-                .map(|(g, v)| Field {
-                    value: (*v).to_owned(),
-                    conf: checked_conf(ocr_conf, &check).min(MENDED_CONF),
-                    quad: g.quad,
-                })
-                .collect();
-            mended = Some((
-                support,
-                NumberCandidate {
-                    digits,
-                    groups,
-                    check,
-                    ocr_conf,
-                    rect: best.rect,
-                    grouped_as_printed: best.grouped_as_printed,
-                },
-            ));
+            mended = Some((support, mended_number(best, digits)));
         }
     }
     mended.map(|(_, candidate)| candidate)
@@ -1139,10 +1119,16 @@ fn mend_digits(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<NumberC
         .map(|choice| choice.iter().zip(&options).map(|(i, o)| o[*i]).collect())
         .filter(|digits: &String| NumberCheck::of(digits).passes())
         .collect();
-    let [digits] = passing.as_slice() else {
-        return None;
-    };
-    let check = NumberCheck::of(digits);
+    match <[String; 1]>::try_from(passing) {
+        Ok([digits]) => Some(mended_number(best, digits)),
+        Err(_) => None,
+    }
+}
+
+/// `best` with its digits mended to `digits` (as many, in its groups):
+/// each group at its place, at lowered conf, no more than [`MENDED_CONF`].
+fn mended_number(best: &NumberCandidate, digits: String) -> NumberCandidate {
+    let check = NumberCheck::of(&digits);
     let ocr_conf = best.ocr_conf * 0.8;
     let mut rest = digits.as_str();
     let groups = best
@@ -1158,14 +1144,14 @@ fn mend_digits(best: &NumberCandidate, readings: &[Vec<Word>]) -> Option<NumberC
             }
         })
         .collect();
-    Some(NumberCandidate {
-        digits: digits.clone(),
+    NumberCandidate {
+        digits,
         groups,
         check,
         ocr_conf,
         rect: best.rect,
         grouped_as_printed: best.grouped_as_printed,
-    })
+    }
 }
 
 /// The highest conf a mended number's groups get: it was pieced together.

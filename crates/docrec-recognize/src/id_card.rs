@@ -941,6 +941,26 @@ fn resident_checks_pass(number: &str) -> bool {
     birth_date(number).is_some() && check_digit_passes(number)
 }
 
+/// The segments a resident number is read again in: the one it was found
+/// in (`at`), or else the first [`CHOICE_SEGMENTS`] whose readings hold a
+/// count of digits in `digits`.
+fn segments_to_reread(
+    segments: &[Segment],
+    at: Option<usize>,
+    digits: std::ops::RangeInclusive<usize>,
+) -> Vec<usize> {
+    let holds = |segment: &Segment| {
+        number_readings(segment).any(|reading| digits.contains(&digit_symbols(&reading.text).len()))
+    };
+    match at {
+        Some(i) => vec![i],
+        None => (0..segments.len())
+            .filter(|i| holds(&segments[*i]))
+            .take(CHOICE_SEGMENTS)
+            .collect(),
+    }
+}
+
 /// The resident number the checks choose among the digits the English
 /// model weighed for each place ([`choose_among_alternatives`]), read
 /// again from the segment the number was found in (`at`), or else from
@@ -952,17 +972,7 @@ fn resident_number_among_choices(
     segments: &[Segment],
     at: Option<usize>,
 ) -> Result<Option<(usize, Found)>, OcrError> {
-    let holds_thirteen = |segment: &Segment| {
-        number_readings(segment).any(|reading| digit_symbols(&reading.text).len() == 13)
-    };
-    let tried: Vec<usize> = match at {
-        Some(i) => vec![i],
-        None => (0..segments.len())
-            .filter(|i| holds_thirteen(&segments[*i]))
-            .take(CHOICE_SEGMENTS)
-            .collect(),
-    };
-    for i in tried {
+    for i in segments_to_reread(segments, at, 13..=13) {
         let positions = digit_choices(engine, flat, segments[i].rect)?;
         if positions.len() != 13 {
             continue;
@@ -1021,20 +1031,8 @@ fn resident_number_by_digit_model(
     if !engine.has_model(CARD_DIGITS_MODEL) {
         return Ok(None);
     }
-    let holds_most = |segment: &Segment| {
-        number_readings(segment).any(|reading| {
-            (DIGIT_MODEL_LEAST_DIGITS..=DIGIT_MODEL_MOST_DIGITS)
-                .contains(&digit_symbols(&reading.text).len())
-        })
-    };
-    let tried: Vec<usize> = match at {
-        Some(i) => vec![i],
-        None => (0..segments.len())
-            .filter(|i| holds_most(&segments[*i]))
-            .take(CHOICE_SEGMENTS)
-            .collect(),
-    };
-    for i in tried {
+    let digits = DIGIT_MODEL_LEAST_DIGITS..=DIGIT_MODEL_MOST_DIGITS;
+    for i in segments_to_reread(segments, at, digits) {
         let rect = digits_rect(&segments[i]);
         let mut readings = Vec::with_capacity(DIGIT_MODEL_HEIGHTS.len());
         for height in DIGIT_MODEL_HEIGHTS {
