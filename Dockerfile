@@ -29,13 +29,15 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 FROM debian:bookworm-slim
 
 # The Tesseract and Leptonica shared libraries, the English and Korean
-# language data (/usr/share/tesseract-ocr/5/tessdata) and Poppler's PDF
-# tools (PDF uploads). No fonts: `docrec
+# language data (/usr/share/tesseract-ocr/5/tessdata), Poppler's PDF
+# tools (PDF uploads) and bubblewrap, their sandbox where the container
+# runtime allows user namespaces (else `serve` says it runs them with
+# resource limits only). No fonts: `docrec
 # synth` needs the fonts of scripts/install-deps.sh and is meant for a
 # development machine; `serve`, `recognize` and `eval` do not.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libtesseract5 liblept5 tesseract-ocr-eng tesseract-ocr-kor poppler-utils ca-certificates \
+      libtesseract5 liblept5 tesseract-ocr-eng tesseract-ocr-kor poppler-utils bubblewrap ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
 COPY --from=builder /usr/local/bin/docrec /usr/local/bin/docrec

@@ -19,7 +19,7 @@ trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$bin" synth credit-card --n "$n" --out "$work/cards" --seed 4242 --levels "$level" 2>/dev/null
 port=$((20000 + RANDOM % 20000))
 OMP_THREAD_LIMIT=1 DOCREC_LISTEN="127.0.0.1:$port" DOCREC_DATA_DIR="$work/data" \
-  DOCREC_BOOTSTRAP_APPKEY=bench DOCREC_BOOTSTRAP_SECRETKEY=bench-secret-0123456789abcdef \
+  DOCREC_BOOTSTRAP_APPKEY=bench DOCREC_BOOTSTRAP_SECRETKEY=bench-secret-0123456789abcdefghij \
   DOCREC_WORKERS=1 DOCREC_LOG=warn "$bin" serve >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 100); do

@@ -5,7 +5,7 @@
 # photos, drawn by `docrec synth`. wrk (Debian's package) sends them in
 # turn, first with as many connections as the server has workers (at
 # capacity), then with CONNECTIONS (above it: the recognition queue fills
-# and the rest is refused with 5000008; a refused connection waits the
+# and the rest is refused with 5000503; a refused connection waits the
 # second its Retry-After asks for, as a well-behaved client does). For
 # each run it prints wrk's
 # latency percentiles, the requests per second, every result code the

@@ -59,7 +59,7 @@ fn the_admin_api_needs_the_operator_token_and_is_off_without_one() {
                 .get(without.url("/admin/v1/projects"))
                 .header("Authorization", format!("Bearer {OPERATOR_TOKEN}")),
         )
-        .assert_failure(404);
+        .assert_failure(4041007);
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn a_team_is_set_up_enabled_limited_and_removed_over_the_admin_api() {
         &format!("{services}/id-card/explode"),
         None,
     )
-    .assert_failure(404);
+    .assert_failure(4041007);
     call(
         &server,
         "POST",
@@ -299,4 +299,32 @@ fn bad_ids_and_bodies_get_the_codes_of_api_md_5() {
     call(&server, "POST", "/app-keys/unknown/secret-key", None).assert_failure(4010001);
     call(&server, "GET", "/app-keys/unknown/services", None).assert_failure(4010001);
     call(&server, "GET", "/app-keys/unknown/limits", None).assert_failure(4010001);
+}
+
+#[test]
+fn answers_carrying_secrets_are_not_to_be_cached() {
+    let server = server();
+    let project = ok(&server, "POST", "/projects", Some(json!({"name": "cache"})));
+    let project_id = project["projectId"].as_str().unwrap();
+    let user = ok(&server, "POST", "/users", Some(json!({"name": "lee"})));
+    let user_id = user["userId"].as_str().unwrap();
+    for (path, secret) in [
+        (format!("/projects/{project_id}/app-keys"), "secretKey"),
+        (format!("/users/{user_id}/access-keys"), "secretAccessKey"),
+    ] {
+        let response = server
+            .client
+            .post(server.url(&format!("/admin/v1{path}")))
+            .header("Authorization", format!("Bearer {OPERATOR_TOKEN}"))
+            .send()
+            .expect("an admin answer");
+        let cache_control = response
+            .headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body: Value = response.json().expect("a JSON answer");
+        assert!(body["result"][secret].is_string(), "{body}");
+        assert_eq!(cache_control.as_deref(), Some("no-store"), "{path}");
+    }
 }

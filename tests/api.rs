@@ -69,7 +69,7 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
 // --- the HTTP layer -------------------------------------------------------
 
 #[test]
-fn unknown_routes_answer_404_in_the_envelope() {
+fn unknown_routes_answer_4041007_in_the_envelope() {
     let server = shared();
     for path in [
         "/",
@@ -79,10 +79,10 @@ fn unknown_routes_answer_404_in_the_envelope() {
     ] {
         server
             .send(server.client.get(server.url(path)))
-            .assert_failure(404);
+            .assert_failure(4041007);
         server
             .send(server.client.post(server.url(path)))
-            .assert_failure(404);
+            .assert_failure(4041007);
     }
 }
 
@@ -445,7 +445,7 @@ fn natural_http_status_maps_errors_to_4xx() {
         .assert_failure_with_status(4010001, 401);
     server
         .send(server.client.get(server.url("/nowhere")))
-        .assert_failure_with_status(404, 404);
+        .assert_failure_with_status(4041007, 404);
     server
         .send(server.client.get(server.card_url(APP_KEY)))
         .assert_failure_with_status(405, 405);

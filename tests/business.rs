@@ -349,3 +349,72 @@ fn a_bad_status_request_answers_its_code() {
         )
         .assert_failure(4000005);
 }
+
+/// Whether bubblewrap makes a sandbox on this machine (installed by
+/// `scripts/install-deps.sh`; it needs user or mount namespaces).
+fn bubblewrap_runs_here() -> bool {
+    std::process::Command::new("bwrap")
+        .args(["--unshare-all", "--ro-bind", "/usr", "/usr", "--symlink"])
+        .args(["usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64"])
+        .args(["--", "/usr/bin/true"])
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+#[test]
+fn poppler_runs_without_docrec_secrets_or_the_data_dir() {
+    // Without namespaces the tools could still read the data dir: then
+    // only the environment is checked.
+    let sandboxed = bubblewrap_runs_here();
+    if !sandboxed {
+        eprintln!("bubblewrap cannot run here: checking the environment only");
+    }
+    // Tools that refuse to read a PDF when they can see a DOCREC_ variable
+    // (the server's environment holds several, its bootstrap secretKey
+    // among them) or the data dir's master key, and else run Poppler's.
+    let tools = tempfile::tempdir().unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let master_key = data_dir.path().join("master.key");
+    for tool in ["pdftotext", "pdftoppm"] {
+        let key_check = if sandboxed {
+            format!(
+                "if [ -e '{}' ]; then echo 'the master key' >&2; exit 4; fi\n",
+                master_key.display()
+            )
+        } else {
+            String::new()
+        };
+        let script = format!(
+            "#!/bin/sh\n\
+             if env | grep -q DOCREC_; then echo 'a DOCREC_ variable' >&2; exit 3; fi\n\
+             {key_check}\
+             exec /usr/bin/{tool} \"$@\"\n"
+        );
+        let path = tools.path().join(tool);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    // First on PATH too, where docrec looked for the tools before it
+    // took them from DOCREC_PDF_TOOLS_DIR.
+    let path = format!(
+        "{}:{}",
+        tools.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let server = common::Server::start_on_sqlite(&[
+        ("PATH", &path),
+        ("DOCREC_DATA_DIR", data_dir.path().to_str().unwrap()),
+        ("DOCREC_PDF_TOOLS_DIR", tools.path().to_str().unwrap()),
+        (
+            "DOCREC_PDF_SANDBOX",
+            if sandboxed { "bwrap" } else { "limits" },
+        ),
+    ]);
+    assert!(master_key.exists(), "the data dir's key file was made");
+    let certificate =
+        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::TextPdf)
+            .expect("a certificate");
+    let answer = server.post_business(&certificate.encoded, "certificate.pdf");
+    assert_certificate_read(&answer, &certificate);
+}

@@ -1019,12 +1019,14 @@ fn id_card_endpoints_need_the_id_card_service_and_its_use_request_approved() {
 }
 
 /// A verification gateway of the operator's, faked: it answers
-/// `isAuthenticity: true` for the one document it knows, after `delay`.
-/// Gives its URL; the requests it got are pushed to `seen`.
+/// `isAuthenticity: true` for the one document it knows, after `delay`;
+/// its first `failing_first` answers are HTTP 500. Gives its URL; the
+/// requests it got are pushed to `seen`.
 fn fake_gateway(
     known_number: String,
     delay: Duration,
     seen: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    failing_first: usize,
 ) -> String {
     use std::io::{BufRead, BufReader, Read};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -1049,12 +1051,21 @@ fn fake_gateway(
             }
             let claim: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
             let authentic = claim["residentNumber"] == known_number.as_str();
-            seen.lock().unwrap().push(claim);
+            let answered_before = {
+                let mut seen = seen.lock().unwrap();
+                seen.push(claim);
+                seen.len() - 1
+            };
             std::thread::sleep(delay);
             let answer = serde_json::json!({ "isAuthenticity": authentic }).to_string();
+            let status = if answered_before < failing_first {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
             let _ = write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
                 answer.len()
             );
         }
@@ -1077,7 +1088,7 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
         ]
     };
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let url = fake_gateway(number.clone(), Duration::ZERO, seen.clone());
+    let url = fake_gateway(number.clone(), Duration::ZERO, seen.clone(), 0);
     let server = Server::start(&[("DOCREC_VERIFIER", "http"), ("DOCREC_VERIFIER_URL", &url)]);
     let key = [51u8; 32];
     for (claimed, expected) in [(number.clone(), true), ("9001011234568".to_owned(), false)] {
@@ -1095,7 +1106,12 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
     assert_eq!(seen[0]["idType"], "resident");
     assert_eq!(seen[0]["name"], truth_value(&card, "name"));
 
-    let slow = fake_gateway(number.clone(), Duration::from_secs(5), Default::default());
+    let slow = fake_gateway(
+        number.clone(),
+        Duration::from_secs(5),
+        Default::default(),
+        0,
+    );
     let server = Server::start(&[
         ("DOCREC_VERIFIER", "http"),
         ("DOCREC_VERIFIER_URL", &slow),
@@ -1111,6 +1127,110 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
         started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
+    );
+}
+
+#[test]
+fn a_request_key_is_used_up_only_by_a_check_that_completed() {
+    let card = id_card_of("resident");
+    let number: String = truth_value(&card, "residentNumber").replace('-', "");
+    let date = truth_value(&card, "issueDate").replace('.', "");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    // The gateway fails once, then answers.
+    let url = fake_gateway(number.clone(), Duration::ZERO, seen.clone(), 1);
+    let server = Server::start(&[("DOCREC_VERIFIER", "http"), ("DOCREC_VERIFIER_URL", &url)]);
+    let request_key = post_id_card(&server, "id-card", &[53u8; 32], &card.encoded).1;
+    let fields = [
+        ("name", truth_value(&card, "name")),
+        ("residentNumber", number.as_str()),
+        ("issueDate", date.as_str()),
+    ];
+    check_authenticity(&server, "resident", &fields, request_key.as_deref())
+        .assert_failure(5000001);
+    // The client's retry with the same key is checked...
+    let answer = check_authenticity(&server, "resident", &fields, request_key.as_deref());
+    assert_eq!(
+        answer.assert_success(),
+        &serde_json::json!({ "isAuthenticity": true })
+    );
+    // ...and uses it up.
+    check_authenticity(&server, "resident", &fields, request_key.as_deref())
+        .assert_failure(4000122);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn checks_sent_at_once_get_five_guesses_through_and_lock_the_person_for_one_app_key_only() {
+    let card = id_card_of("resident");
+    let number: String = truth_value(&card, "residentNumber").replace('-', "");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    // A gateway that knows no such document and takes its time: every
+    // check fails, and many are in flight at once.
+    let url = fake_gateway(
+        "0000000000000".to_owned(),
+        Duration::from_millis(100),
+        seen.clone(),
+        0,
+    );
+    let server = Server::start(&[
+        ("DOCREC_VERIFIER", "http"),
+        ("DOCREC_VERIFIER_URL", &url),
+        ("DOCREC_WORKERS", "2"),
+    ]);
+    let key = [57u8; 32];
+    let guesses = 20;
+    let request_keys: Vec<String> = (0..guesses)
+        .map(|_| {
+            post_id_card(&server, "id-card", &key, &card.encoded)
+                .1
+                .expect("a Request-Key")
+        })
+        .collect();
+    let wrong = [
+        ("name", truth_value(&card, "name")),
+        ("residentNumber", number.as_str()),
+        ("issueDate", "19990101"),
+    ];
+    let start = std::sync::Barrier::new(guesses);
+    let answers: Vec<Answer> = std::thread::scope(|s| {
+        let sent: Vec<_> = request_keys
+            .iter()
+            .map(|request_key| {
+                let (start, server, wrong) = (&start, &server, &wrong);
+                s.spawn(move || {
+                    start.wait();
+                    check_authenticity(server, "resident", wrong, Some(request_key))
+                })
+            })
+            .collect();
+        sent.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let failed = answers
+        .iter()
+        .filter(|a| a.body["result"] == serde_json::json!({ "isAuthenticity": false }))
+        .count();
+    let locked = answers
+        .iter()
+        .filter(|a| a.body["header"]["resultCode"] == 4000123)
+        .count();
+    assert_eq!((failed, locked), (5, guesses - 5), "{answers:?}");
+    assert_eq!(seen.lock().unwrap().len(), 5, "guesses the gateway saw");
+
+    // Another appKey's customer of the same number is not locked.
+    let member = Member::new(&server, "member");
+    for step in ["submit", "approve"] {
+        admin(&server, &["service", step, "--app-key", &member.app_key]);
+    }
+    let other = Caller {
+        version: "v2.0",
+        app_key: member.app_key.clone(),
+        header: ("Authorization", member.secret_key.clone()),
+    };
+    let (_, request_key) = post_id_card_as(&server, &other, "id-card", &key, &card.encoded);
+    let answer = check_authenticity_as(&server, &other, "resident", &wrong, request_key.as_deref());
+    assert_eq!(
+        answer.assert_success(),
+        &serde_json::json!({ "isAuthenticity": false })
     );
 }
 

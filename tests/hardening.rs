@@ -1,5 +1,6 @@
 //! Black-box tests of docrec under pressure, against a real `docrec serve`:
-//! the bounded recognition queue (5000008 at once beyond it), graceful
+//! admission (5000503 at once beyond the queue or an appKey's share, a
+//! stalled upload holding no recognition place), graceful
 //! shutdown (requests in flight are finished), slow bodies (cut off at the
 //! upload deadline), hostile files and bodies (each gets its code from
 //! the table, and the server stays up with its memory bounded), privacy
@@ -56,9 +57,14 @@ fn result_code(answer: &Answer) -> i64 {
 }
 
 #[test]
-fn recognitions_beyond_the_queue_are_refused_at_once_with_5000008() {
-    // One engine and one place in the queue: two recognitions at a time.
-    let server = Server::start(&[("DOCREC_QUEUE_LIMIT", "1")]);
+fn recognitions_beyond_the_queue_are_refused_at_once_with_5000503() {
+    // One engine and one place in the queue: two recognitions at a time,
+    // both of which the one appKey may hold.
+    let server = Server::start(&[
+        ("DOCREC_QUEUE_LIMIT", "1"),
+        ("DOCREC_PLACES_PER_APPKEY", "2"),
+        ("DOCREC_UPLOADS_PER_APPKEY", "5"),
+    ]);
     assert_eq!(server.metric("docrec_recognition_places_free"), Some(2.0));
     let bytes = certificate();
     let clients = 5;
@@ -76,9 +82,9 @@ fn recognitions_beyond_the_queue_are_refused_at_once_with_5000008() {
     });
     let (refused, admitted): (Vec<_>, Vec<_>) = answers
         .iter()
-        .partition(|(answer, _)| result_code(answer) == 5000008);
+        .partition(|(answer, _)| result_code(answer) == 5000503);
     for (answer, retry_after) in &refused {
-        answer.assert_failure(5000008);
+        answer.assert_failure(5000503);
         assert_eq!(retry_after.as_deref(), Some("1"));
     }
     for (answer, _) in &admitted {
@@ -93,6 +99,17 @@ fn recognitions_beyond_the_queue_are_refused_at_once_with_5000008() {
     let (answer, _) = post_business(&server, &bytes);
     answer.assert_success();
     assert_eq!(server.metric("docrec_recognition_places_free"), Some(2.0));
+    // Refused while their bodies would be read or once they were, by
+    // the node's bounds (the appKey may hold every place).
+    let counted: f64 = ["uploads", "recognitions"]
+        .iter()
+        .filter_map(|bound| {
+            server.metric(&format!(
+                "docrec_admission_refused_total{{bound=\"{bound}\"}}"
+            ))
+        })
+        .sum();
+    assert_eq!(counted as usize, refused.len());
 }
 
 #[test]
@@ -116,12 +133,72 @@ fn refused_recognitions_answer_503_with_natural_status() {
     });
     let refused: Vec<&Answer> = answers
         .iter()
-        .filter(|a| result_code(a) == 5000008)
+        .filter(|a| result_code(a) == 5000503)
         .collect();
     assert!(!refused.is_empty(), "{answers:?}");
     for answer in refused {
-        answer.assert_failure_with_status(5000008, 503);
+        answer.assert_failure_with_status(5000503, 503);
     }
+}
+
+/// Opens a connection that sends a business request's headers and the
+/// start of its body, then stalls; gives the connection, to keep it open.
+fn stalled_upload(server: &Server) -> TcpStream {
+    let (mut connection, address) = raw_connection(server);
+    let head = format!(
+        "POST /v1.0/appkeys/{APP_KEY}/business HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: {SECRET}\r\n\
+         Content-Type: multipart/form-data; boundary=stall\r\n\
+         Content-Length: 100000\r\n\r\n\
+         --stall\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\nPNG"
+    );
+    connection.write_all(head.as_bytes()).unwrap();
+    connection
+}
+
+#[test]
+fn stalled_uploads_of_one_app_key_leave_the_other_app_keys_served() {
+    // Two workers' worth of places (the defaults of a 2-core node): 10
+    // places, 5 of them for one appKey.
+    let server = Server::start(&[("DOCREC_QUEUE_LIMIT", "9")]);
+    let other = common::Member::new(&server, "member");
+    let mut stalled = Vec::new();
+    let mut refused = 0;
+    for _ in 0..12 {
+        let mut connection = stalled_upload(&server);
+        // A connection refused at once gets its answer now; one admitted
+        // gets none until its body's deadline (60 s).
+        connection
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut reply = [0u8; 4096];
+        match connection.read(&mut reply) {
+            Ok(n) if n > 0 => {
+                let reply = String::from_utf8_lossy(&reply[..n]);
+                assert!(reply.contains("5000503"), "{reply}");
+                assert!(
+                    reply.to_ascii_lowercase().contains("retry-after: 1"),
+                    "{reply}"
+                );
+                refused += 1;
+            }
+            _ => stalled.push(connection),
+        }
+    }
+    assert_eq!((stalled.len(), refused), (5, 7));
+    // Another appKey is served while the five stall.
+    let answer = server.post_business_as(
+        &other.app_key,
+        Some(&other.secret_key),
+        image_form(&certificate(), "certificate.png"),
+    );
+    answer.assert_success();
+    assert_eq!(
+        server.metric("docrec_admission_refused_total{bound=\"uploads_per_appkey\"}"),
+        Some(7.0)
+    );
+    // The stalled uploads held no recognition place.
+    assert_eq!(server.metric("docrec_recognition_places_free"), Some(10.0));
 }
 
 #[test]
@@ -294,6 +371,63 @@ fn a_png_bomb_under_the_pixel_limit_is_read_with_bounded_memory() {
         .get(server.url("/health"))
         .send()
         .expect("healthy");
+}
+
+/// A white 16-bit RGBA PNG of `width` × `height`, written a row at a
+/// time: 8 bytes a pixel once decoded as stored, some 300 KB as a file.
+fn deep_white_png(width: u32, height: u32) -> Vec<u8> {
+    let mut file = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut file, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Sixteen);
+        encoder.set_compression(png::Compression::High);
+        let mut writer = encoder.write_header().expect("a PNG header");
+        let mut rows = writer.stream_writer().expect("a PNG stream");
+        let row = vec![0xFF; width as usize * 8];
+        for _ in 0..height {
+            rows.write_all(&row).expect("a PNG row");
+        }
+        rows.finish().expect("a whole PNG");
+        writer.finish().expect("a PNG's end");
+    }
+    file
+}
+
+/// A bound on the peak resident memory of a 2-worker node that ten 16-bit
+/// PNGs of 39.6 million pixels reach at once, each admitted: 650 MiB
+/// measured, 2841 MiB before decodes waited for a permit and PNGs were
+/// decoded to 8 bits (docs/benchmarks.md, "Memory").
+const DEEP_PNG_FLOOD_PEAK: u64 = 1 << 30;
+
+#[test]
+fn a_flood_of_16_bit_pngs_is_decoded_a_worker_at_a_time_in_bounded_memory() {
+    let server = Server::start(&[
+        ("DOCREC_WORKERS", "2"),
+        ("DOCREC_QUEUE_LIMIT", "8"),
+        ("DOCREC_PLACES_PER_APPKEY", "10"),
+        ("DOCREC_UPLOADS_PER_APPKEY", "10"),
+    ]);
+    let png = deep_white_png(6000, 6600);
+    assert!(png.len() < 1_000_000, "{} bytes", png.len());
+    let start = Barrier::new(10);
+    let answers: Vec<Answer> = thread::scope(|s| {
+        let sent: Vec<_> = (0..10)
+            .map(|_| {
+                s.spawn(|| {
+                    start.wait();
+                    server.post_image(&png, "deep.png")
+                })
+            })
+            .collect();
+        sent.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    for answer in &answers {
+        // Read (nothing on a white page), none refused.
+        answer.assert_failure(5003012);
+    }
+    let peak = server.peak_memory();
+    assert!(peak < DEEP_PNG_FLOOD_PEAK, "peak RSS {} MiB", peak >> 20);
 }
 
 #[test]
@@ -617,7 +751,52 @@ fn settings_out_of_range_stop_the_server_with_the_variable_named() {
             "DOCREC_BODY_TIMEOUT_SECONDS must be at least 1",
         ),
         ("DOCREC_WORKERS", "0", "DOCREC_WORKERS must be at least 1"),
+        (
+            "DOCREC_PLACES_PER_APPKEY",
+            "0",
+            "DOCREC_PLACES_PER_APPKEY must be at least 1",
+        ),
+        (
+            "DOCREC_UPLOADS_PER_APPKEY",
+            "0",
+            "DOCREC_UPLOADS_PER_APPKEY must be at least 1",
+        ),
     ] {
         assert_serve_refuses(dir.path(), &[(name, value)], message);
+    }
+}
+
+#[test]
+fn a_bootstrap_secret_key_shorter_than_32_characters_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_serve_refuses(
+        dir.path(),
+        &[
+            ("DOCREC_BOOTSTRAP_APPKEY", "weakSecretAppKey0001"),
+            ("DOCREC_BOOTSTRAP_SECRETKEY", "sixteen-chars-16"),
+        ],
+        "DOCREC_BOOTSTRAP_SECRETKEY must be at least 32 characters",
+    );
+}
+
+#[test]
+fn the_data_dir_is_private_and_the_master_key_may_live_outside_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("docrec").join("master.key");
+    let key_file_text = key_file.to_str().unwrap().to_owned();
+    let server = Server::start_on_sqlite(&[("DOCREC_MASTER_KEY_FILE", &key_file_text)]);
+    // Something is written: the WAL has rows.
+    server
+        .post_business(&certificate(), "certificate.png")
+        .assert_success();
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&key_file), 0o600);
+    assert_eq!(mode(key_file.parent().unwrap()), 0o700);
+    assert_eq!(mode(server.data_dir()), 0o700);
+    for entry in std::fs::read_dir(server.data_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        assert_ne!(path.file_name().unwrap(), "master.key");
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
     }
 }

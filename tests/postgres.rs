@@ -80,7 +80,8 @@ fn a_node_without_the_master_key_refuses_to_start_on_postgres() {
         .unwrap();
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("set DOCREC_MASTER_KEY too"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("set DOCREC_MASTER_KEY (or DOCREC_MASTER_KEY_FILE) too"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

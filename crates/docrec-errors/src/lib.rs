@@ -4,8 +4,9 @@
 //! [`Envelope`]: a header with `isSuccessful`, `resultCode` and
 //! `resultMessage`, and on success a `result`. The codes, keys and messages
 //! come from one exhaustive list, [`ErrorCode`], which mirrors
-//! `shared/spec/error-codes.md` row for row (a test checks it) plus the
-//! extension codes that `shared/spec/API.md` names. Nothing else in the
+//! `shared/spec/error-codes.md` row for row (a test checks it), the two
+//! codes of the hosted service's current table that `shared/spec/API.md`
+//! adopts, and the extension codes it names. Nothing else in the
 //! workspace defines a code or a message: every crate's error converts into
 //! an [`ErrorCode`] through [`ToErrorCode`].
 
@@ -49,8 +50,8 @@ macro_rules! error_codes {
                 match self { $( ErrorCode::$variant => $status, )* }
             }
 
-            /// Where the code is defined: the hosted service's table or an
-            /// extension documented in `API.md`.
+            /// Where the code is defined: the table, the hosted service's
+            /// current table, or an extension documented in `API.md`.
             pub const fn origin(self) -> Origin {
                 match self { $( ErrorCode::$variant => Origin::$origin, )* }
             }
@@ -64,6 +65,10 @@ macro_rules! error_codes {
 pub enum Origin {
     /// A row of `shared/spec/error-codes.md`.
     Table,
+    /// A code of the hosted service's current table that
+    /// `shared/spec/error-codes.md` does not list, adopted as it is
+    /// (`shared/spec/API.md` §1).
+    Hosted,
     /// An extension code named in `shared/spec/API.md` or documented in the README.
     Extension,
 }
@@ -111,6 +116,8 @@ error_codes! {
     InvalidToken = (4010006, "INVALID_TOKEN", "Invalid token.", 401, Extension);
     /// Extension (API.md §2): the token's user has no access to the appKey's project.
     PermissionDenied = (4010007, "PERMISSION_DENIED", "Permission denied.", 403, Extension);
+    /// Hosted (API.md §1): no route has this path.
+    UrlNotFound = (4041007, "URL_NOT_FOUND", "URL Not Found", 404, Hosted);
     InternalApiFail = (5000001, "INTERNAL_API_FAIL", "Internal Api fail.", 500, Table);
     ErrorParsingFail = (5000002, "ERROR_PARSING_FAIL", "Error parsing fail.", 500, Table);
     DatabaseFail = (5000003, "DATABASE_FAIL", "Database server error.", 503, Table);
@@ -118,9 +125,9 @@ error_codes! {
     FileReadFail = (5000005, "FILE_READ_FAIL", "File read fail.", 422, Table);
     DecryptFail = (5000006, "DECRYPT_FAIL", "File decrypt fail.", 500, Table);
     EncryptFail = (5000007, "ENCRYPT_FAIL", "File encrypt fail.", 500, Table);
-    /// Extension (README, "Load"): every recognition slot and queue place
-    /// is taken; the request was refused before its body was read.
-    RecognitionBusy = (5000008, "RECOGNITION_BUSY", "Recognition queue is full, retry later.", 503, Extension);
+    /// Hosted (API.md §1): the node cannot take the request now (its
+    /// queue is full, or the appKey has its share); sent with `Retry-After`.
+    ApiTemporarilyUnavailable = (5000503, "API_TEMPORARILY_UNAVAILABLE", "The API you requested is temporarily unavailable. Please try again later.", 503, Hosted);
     OcrDocumentBusinessApiFail = (5003001, "OCR_DOCUMENT_BUSINESS_API_FAIL", "Document(business) Recognizer Api fail.", 500, Table);
     OcrDocumentBusinessApiReturnEmpty = (5003002, "OCR_DOCUMENT_BUSINESS_API_RETURN_EMPTY", "Document(business) Recognizer Api returned empty body.", 422, Table);
     OcrDocumentBusinessRecognitionFail = (5003003, "OCR_DOCUMENT_BUSINESS_RECOGNITION_FAIL", "Document(business) Recognizer failed to recognize the document.", 422, Table);

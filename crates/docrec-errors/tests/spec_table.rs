@@ -53,3 +53,24 @@ fn table_order_follows_the_spec() {
         .collect();
     assert_eq!(ours, spec_codes);
 }
+
+#[test]
+fn hosted_codes_are_those_api_md_adopts_byte_for_byte() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/API.md");
+    let text = std::fs::read_to_string(path).expect("shared/spec/API.md beside the repository");
+    // Markdown may wrap a message over lines: compare with single spaces.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let hosted: Vec<ErrorCode> = ErrorCode::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.origin() == Origin::Hosted)
+        .collect();
+    assert_eq!(
+        hosted,
+        [ErrorCode::UrlNotFound, ErrorCode::ApiTemporarilyUnavailable]
+    );
+    for code in hosted {
+        let written = format!("{} `{}` \"{}\"", code.code(), code.key(), code.message());
+        assert!(text.contains(&written), "API.md does not adopt {written}");
+    }
+}

@@ -7,13 +7,18 @@
 //! - A Request-Key is 256 random bits, shown once as 64 hex digits and
 //!   stored only as its SHA-256; the recognised fields behind it are sealed
 //!   with the key ring. It is valid for `DOCREC_REQUEST_KEY_TTL_SECONDS`
-//!   (an hour), for the appKey and `idType` it was issued to, once: a check
-//!   deletes it, and a sweeper deletes the expired ones every minute
+//!   (an hour), for the appKey and `idType` it was issued to, once: a
+//!   completed check deletes it (one whose verifier did not answer leaves
+//!   it for a retry), and a sweeper deletes the expired ones every minute
 //!   (`DOCREC_SWEEP_SECONDS`).
-//! - Five failed checks of one resident number lock it (4000123) until a
-//!   day (`DOCREC_AUTH_LOCK_SECONDS`) after the last failure; a check that
-//!   passes clears the count. Every failed check counts: a self-hosted
-//!   registry cannot tell a wrong issue date from a wrong name.
+//! - Five checks of one person for one appKey (a resident card's resident
+//!   number, a licence's number) that did not pass lock the person for
+//!   that appKey (4000123) until a day (`DOCREC_AUTH_LOCK_SECONDS`) after
+//!   the last; a check that passes clears the count. Each check is counted
+//!   before its verifier is asked, in one statement that refuses it when
+//!   the count is reached, so checks sent at once cannot get past the
+//!   limit. Every failed check counts: a self-hosted registry cannot tell
+//!   a wrong issue date from a wrong name.
 //! - The built-in verifier ([`RegistryVerifier`]) looks the claim up in a
 //!   registry of issued documents (`docrec admin import-id-registry`),
 //!   kept as HMAC-SHA256 hashes under a random key sealed with the key
@@ -32,7 +37,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use docrec_errors::{ErrorCode, ToErrorCode};
-use docrec_store::{RegistryRecord, Store};
+use docrec_store::{RegistryRecord, Store, TakenRequestKey};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -402,8 +407,16 @@ impl Authenticity {
 
     /// Checks a claim with its Request-Key: 4000122 for a key that is
     /// unknown, expired, used, another appKey's or for another `idType`;
-    /// 4000123 for a locked resident number; else whether the document
-    /// was issued. The key is used up either way.
+    /// 4000123 for a person locked for this appKey; else whether the
+    /// document was issued.
+    ///
+    /// The key is taken (so that two checks at once cannot both use it)
+    /// and put back unless a verification completed: a verifier that did
+    /// not answer (5000001), a lock or a database failure leave it for the
+    /// client's retry. The attempt is counted against the person before
+    /// the verifier is asked, in one statement that refuses it when the
+    /// person is locked; a check that passes clears the count, one whose
+    /// verifier did not answer is taken back.
     pub async fn check(
         &self,
         app_key: &str,
@@ -425,43 +438,95 @@ impl Authenticity {
             self.keys
                 .open_sealed(&taken.sealed_fields, &request_key_context(&hash))?,
         );
+        let verified = self.verify_counted(app_key, claim, now).await;
+        if verified.is_err() {
+            self.put_back(&hash, app_key, &taken).await;
+        }
+        verified
+    }
 
-        let person = (claim.id_type == ClaimType::Resident).then(|| {
-            let digits: Zeroizing<String> = Zeroizing::new(
-                claim
-                    .resident_number
-                    .chars()
-                    .filter(char::is_ascii_digit)
-                    .collect(),
-            );
-            keyed_hash(&self.hash_key, &format!("person\u{1f}{}", *digits))
-        });
+    /// Counts the attempt against the person, asks the verifier, and
+    /// clears the count when the document was issued.
+    async fn verify_counted(
+        &self,
+        app_key: &str,
+        claim: &Claim,
+        now: i64,
+    ) -> Result<bool, ErrorCode> {
+        let person = self.person(app_key, claim);
         let forget_before = now.saturating_sub(self.lock_window.as_secs() as i64);
-        if let Some(person) = &person {
-            let failures = self
-                .store
-                .authenticity_failures(person)
+        let counted = self
+            .store
+            .count_authenticity_attempt(&person, now, forget_before, LOCK_AFTER_FAILURES)
+            .await
+            .map_err(|e| e.error_code())?;
+        if !counted {
+            return Err(ErrorCode::RegistrationCardAuthenticationLocked);
+        }
+        let authentic = match self.verifier.verify(claim).await {
+            Ok(authentic) => authentic,
+            Err(code) => {
+                if self
+                    .store
+                    .uncount_authenticity_attempt(&person)
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!("could not take back an authenticity attempt not verified");
+                }
+                return Err(code);
+            }
+        };
+        if authentic {
+            self.store
+                .clear_authenticity_failures(&person)
                 .await
                 .map_err(|e| e.error_code())?;
-            if failures
-                .is_some_and(|(count, last)| count >= LOCK_AFTER_FAILURES && last >= forget_before)
-            {
-                return Err(ErrorCode::RegistrationCardAuthenticationLocked);
-            }
-        }
-        let authentic = self.verifier.verify(claim).await?;
-        if let Some(person) = &person {
-            let outcome = if authentic {
-                self.store.clear_authenticity_failures(person).await
-            } else {
-                self.store
-                    .record_authenticity_failure(person, now, forget_before)
-                    .await
-                    .map(drop)
-            };
-            outcome.map_err(|e| e.error_code())?;
         }
         Ok(authentic)
+    }
+
+    /// The key the attempts of a claim are counted under: the appKey and
+    /// the person (a resident card's resident number, a licence's number),
+    /// hashed, so that one tenant's guesses never lock another's customer.
+    fn person(&self, app_key: &str, claim: &Claim) -> Vec<u8> {
+        let digits = |text: &str| -> Zeroizing<String> {
+            Zeroizing::new(text.chars().filter(char::is_ascii_digit).collect())
+        };
+        let number = match claim.id_type {
+            ClaimType::Resident => digits(&claim.resident_number),
+            ClaimType::Driver => digits(
+                claim
+                    .driver_license_number
+                    .as_deref()
+                    .map_or("", |s| s.as_str()),
+            ),
+        };
+        keyed_hash(
+            &self.hash_key,
+            &format!(
+                "person\u{1f}{app_key}\u{1f}{}\u{1f}{}",
+                claim.id_type.api_name(),
+                *number
+            ),
+        )
+    }
+
+    /// Puts a taken Request-Key back, for a check that did not complete.
+    async fn put_back(&self, hash: &[u8], app_key: &str, taken: &TakenRequestKey) {
+        let restored = self
+            .store
+            .add_request_key(
+                hash,
+                app_key,
+                &taken.id_type,
+                &taken.sealed_fields,
+                taken.expires_at,
+            )
+            .await;
+        if restored.is_err() {
+            tracing::warn!("could not put back a Request-Key whose check did not complete");
+        }
     }
 
     /// Deletes the expired Request-Keys (and the fields sealed behind

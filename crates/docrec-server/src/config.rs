@@ -7,17 +7,24 @@
 //! | `DATABASE_URL` | — | `postgres://...`: keep the state in PostgreSQL instead, shared by several nodes (needs `DOCREC_MASTER_KEY`) |
 //! | `DOCREC_MAX_UPLOAD_BYTES` | 5 MiB | largest accepted image part |
 //! | `DOCREC_MAX_PIXELS` | 40 000 000 | largest accepted image, in pixels |
+//! | `DOCREC_PDF_TOOLS_DIR` | `/usr/bin` | where `pdftotext` and `pdftoppm` are |
+//! | `DOCREC_PDF_TIME_LIMIT_SECONDS` | 5 | how long each may run (wall and CPU time) |
+//! | `DOCREC_PDF_SANDBOX` | `auto` | `bwrap`: run them in bubblewrap or refuse to start; `limits`: resource limits and an empty environment only; `auto`: bubblewrap when it runs here |
 //! | `DOCREC_WORKERS` | cores | OCR engines (recognitions at once) |
-//! | `DOCREC_QUEUE_LIMIT` | 4 × workers | recognition requests that may wait for an engine; more are refused with 5000008 |
+//! | `DOCREC_QUEUE_LIMIT` | 4 × workers, fewer when memory is short ([`queue_fitting_memory`]) | recognition requests that may wait for an engine; more are refused with 5000503 |
+//! | `DOCREC_MEMORY_BYTES` | the cgroup's memory limit, else the machine's memory | the memory the default queue is fitted to |
+//! | `DOCREC_PLACES_PER_APPKEY` | half of workers + queue (at least 1) | recognitions one appKey may have running or waiting; more are refused with 5000503 |
+//! | `DOCREC_UPLOADS_PER_APPKEY` | as `DOCREC_PLACES_PER_APPKEY` | request bodies one appKey may have being read at once; more are refused with 5000503 |
 //! | `DOCREC_BODY_TIMEOUT_SECONDS` | 60 | how long a request's body may take to arrive (after its headers) |
 //! | `DOCREC_HEADER_TIMEOUT_SECONDS` | 30 | how long a request's headers may take to arrive (idle keep-alive time included); then the connection is closed |
 //! | `DOCREC_TESSDATA_DIR` | system | Tesseract language data folder |
-//! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start |
+//! | `DOCREC_BOOTSTRAP_APPKEY` / `DOCREC_BOOTSTRAP_SECRETKEY` | — | an appKey to make sure of at start (its secretKey at least 32 characters) |
 //! | `DOCREC_HTTP_STATUS` | `constant` | `natural` maps errors to 4xx/5xx |
 //! | `DOCREC_LOG` | `info` | log filter (tracing's `EnvFilter` syntax) |
 //! | `DOCREC_TLS_CERT`, `DOCREC_TLS_KEY` | unset | PEM files of a certificate chain and its key: serve HTTPS (rustls) instead of HTTP |
 //! | `DOCREC_MASKING` | `off` | `on` masks ID-card answers when a request does not say (`?masking=`) |
 //! | `DOCREC_MASTER_KEY` | `DATA_DIR/master.key` | the master key sealing what is stored: 32 bytes as Base64 or hex; without it, a key file made (mode 0600) on first start |
+//! | `DOCREC_MASTER_KEY_FILE` | — | a master key file outside the data dir (made, mode 0600, when missing), used when `DOCREC_MASTER_KEY` is unset |
 //! | `DOCREC_NEW_MASTER_KEY` | — | the next master key, for `docrec admin rotate-master-key` when the key is in the environment |
 //! | `DOCREC_REQUEST_KEY_TTL_SECONDS` | 3600 | how long a Request-Key is valid |
 //! | `DOCREC_AUTH_LOCK_SECONDS` | 86 400 (a day) | how long five failed authenticity checks lock a resident number, from the last one |
@@ -38,7 +45,11 @@ use anyhow::{bail, Context};
 use docrec_auth::{OperatorToken, MIN_OPERATOR_TOKEN_LEN};
 use docrec_ocr::EngineConfig;
 use docrec_store::Database;
-use docrec_upload::UploadLimits;
+use docrec_upload::{PdfTools, SandboxChoice, UploadLimits};
+
+/// The shortest bootstrap secretKey accepted: as long as the ones docrec
+/// makes, so that the operator's is no easier to guess.
+const MIN_BOOTSTRAP_SECRET_LEN: usize = 32;
 
 /// A rotated-out envelope key pair works for 7 days by default.
 const DEFAULT_KEY_GRACE_SECONDS: u64 = 7 * 24 * 3600;
@@ -53,9 +64,12 @@ pub struct Config {
     /// Where the state lives: SQLite in `data_dir`, or PostgreSQL.
     pub database: Database,
     pub limits: UploadLimits,
+    /// Poppler's tools, for PDF uploads, and their sandbox.
+    pub pdf_tools: PdfTools,
     pub workers: usize,
-    /// Recognition requests that may wait for an engine.
-    pub queue_limit: usize,
+    /// The bounds on uploads being read and recognitions running or
+    /// waiting, for the node and per appKey.
+    pub admission: AdmissionLimits,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
     /// How long a request's headers may take to arrive (from the moment
@@ -88,6 +102,65 @@ pub struct Config {
     pub operator_token: Option<OperatorToken>,
 }
 
+/// The bounds of admission (`http::admission`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdmissionLimits {
+    /// Recognitions running or waiting on the node (workers + queue); also
+    /// the request bodies read at once on the node.
+    pub places: usize,
+    /// Recognitions running or waiting for one appKey.
+    pub places_per_app_key: usize,
+    /// Request bodies being read at once for one appKey.
+    pub uploads_per_app_key: usize,
+}
+
+/// Resident memory of a started server before any request, engines aside
+/// (docs/benchmarks.md, "Memory": some 40 MB measured).
+const BASE_BYTES: u64 = 64 << 20;
+/// Resident memory one OCR engine adds, its language models loaded and a
+/// page read: some 75-80 MB measured on a 2000-pixel page
+/// (docs/benchmarks.md, "Memory"), doubled for the larger views of larger
+/// uploads.
+const ENGINE_BYTES: u64 = 160 << 20;
+
+/// The longest queue that fits `memory` bytes: every worker decoding the
+/// largest image allowed (8 bits per channel, RGBA, and its grey copy)
+/// beside its engine, and every place (running or waiting) holding an
+/// upload being read and one read, each up to twice the largest upload (a
+/// v2 upload is held encrypted and decrypted). At most 4 × workers, as
+/// more waiting only makes answers later.
+pub fn queue_fitting_memory(memory: u64, workers: usize, limits: &UploadLimits) -> usize {
+    let workers_bytes = workers as u64 * (ENGINE_BYTES + limits.max_pixels * 5);
+    let place_bytes = 4 * (limits.max_bytes + docrec_upload::MULTIPART_OVERHEAD) as u64;
+    let places = memory.saturating_sub(BASE_BYTES + workers_bytes) / place_bytes;
+    (places as usize).saturating_sub(workers).min(4 * workers)
+}
+
+/// The memory this process may use: the cgroup's limit (v2, then v1)
+/// when one is set, else the machine's memory; `None` when neither can be
+/// read.
+fn memory_available() -> Option<u64> {
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let cgroup = read("/sys/fs/cgroup/memory.max")
+        .or_else(|| read("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    let machine = read("/proc/meminfo").and_then(|text| {
+        let kib = text
+            .lines()
+            .find_map(|line| line.strip_prefix("MemTotal:"))?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse::<u64>()
+            .ok()?;
+        Some(kib * 1024)
+    });
+    match (cgroup, machine) {
+        (Some(limit), Some(total)) => Some(limit.min(total)),
+        (limit, total) => limit.or(total),
+    }
+}
+
 /// The authenticity verifier to use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VerifierConfig {
@@ -115,6 +188,14 @@ where
     }
 }
 
+/// A count from `name` that may not be zero.
+fn at_least_one(name: &str) -> anyhow::Result<Option<usize>> {
+    match parsed(name)? {
+        Some(0) => bail!("{name} must be at least 1"),
+        count => Ok(count),
+    }
+}
+
 /// A period of whole seconds from `name`, `default` when unset; zero is
 /// refused (no request could arrive in it, and no timer may tick at it).
 fn whole_seconds(name: &str, default: u64) -> anyhow::Result<Duration> {
@@ -132,16 +213,47 @@ impl Config {
             max_pixels: parsed("DOCREC_MAX_PIXELS")?.unwrap_or(defaults.max_pixels),
             ..defaults
         };
+        let pdf_sandbox = match var("DOCREC_PDF_SANDBOX").as_deref() {
+            None | Some("auto") => SandboxChoice::Auto,
+            Some("bwrap") => SandboxChoice::Bubblewrap,
+            Some("limits") => SandboxChoice::LimitsOnly,
+            Some(other) => bail!("DOCREC_PDF_SANDBOX={other:?}: use auto, bwrap or limits"),
+        };
+        let pdf_tools = PdfTools::new(
+            &var("DOCREC_PDF_TOOLS_DIR").map_or_else(|| PathBuf::from("/usr/bin"), PathBuf::from),
+            whole_seconds("DOCREC_PDF_TIME_LIMIT_SECONDS", 5)?,
+            pdf_sandbox,
+        )
+        .map_err(|e| anyhow::anyhow!("DOCREC_PDF_SANDBOX=bwrap: {e}"))?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let workers: usize = parsed("DOCREC_WORKERS")?.unwrap_or(cores);
         if workers == 0 {
             bail!("DOCREC_WORKERS must be at least 1");
         }
-        let queue_limit = parsed("DOCREC_QUEUE_LIMIT")?.unwrap_or(4 * workers);
+        let memory = match parsed("DOCREC_MEMORY_BYTES")? {
+            Some(bytes) => Some(bytes),
+            None => memory_available(),
+        };
+        let queue_limit = match parsed("DOCREC_QUEUE_LIMIT")? {
+            Some(queue) => queue,
+            None => memory.map_or(4 * workers, |m| queue_fitting_memory(m, workers, &limits)),
+        };
+        let places = workers + queue_limit;
+        let places_per_app_key =
+            at_least_one("DOCREC_PLACES_PER_APPKEY")?.unwrap_or(places.div_ceil(2).max(1));
+        let admission = AdmissionLimits {
+            places,
+            places_per_app_key,
+            uploads_per_app_key: at_least_one("DOCREC_UPLOADS_PER_APPKEY")?
+                .unwrap_or(places_per_app_key),
+        };
         let bootstrap = match (
             var("DOCREC_BOOTSTRAP_APPKEY"),
             var("DOCREC_BOOTSTRAP_SECRETKEY"),
         ) {
+            (Some(_), Some(secret)) if secret.chars().count() < MIN_BOOTSTRAP_SECRET_LEN => bail!(
+                "DOCREC_BOOTSTRAP_SECRETKEY must be at least {MIN_BOOTSTRAP_SECRET_LEN} characters (e.g. head -c 32 /dev/urandom | base64)"
+            ),
             (Some(key), Some(secret)) => Some((key, secret)),
             (None, None) => None,
             _ => {
@@ -179,9 +291,12 @@ impl Config {
         let database = Database::from_url(var("DATABASE_URL").as_deref(), &data_dir).context(
             "DATABASE_URL must be a postgres:// URL (or unset, for SQLite in DOCREC_DATA_DIR)",
         )?;
-        if matches!(database, Database::Postgres(_)) && var(crate::keys::MASTER_KEY_ENV).is_none() {
+        if matches!(database, Database::Postgres(_))
+            && var(crate::keys::MASTER_KEY_ENV).is_none()
+            && var(crate::keys::MASTER_KEY_FILE_ENV).is_none()
+        {
             bail!(
-                "with DATABASE_URL, set DOCREC_MASTER_KEY too: every node sharing the database needs the same master key"
+                "with DATABASE_URL, set DOCREC_MASTER_KEY (or DOCREC_MASTER_KEY_FILE) too: every node sharing the database needs the same master key"
             );
         }
         Ok(Config {
@@ -192,8 +307,9 @@ impl Config {
             data_dir,
             database,
             limits,
+            pdf_tools,
             workers,
-            queue_limit,
+            admission,
             body_timeout: whole_seconds("DOCREC_BODY_TIMEOUT_SECONDS", 60)?,
             header_timeout: whole_seconds("DOCREC_HEADER_TIMEOUT_SECONDS", 30)?,
             engine: EngineConfig {
@@ -234,5 +350,28 @@ impl Config {
                 })?),
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_is_four_per_worker_when_memory_allows() {
+        let limits = UploadLimits::default();
+        assert_eq!(queue_fitting_memory(2 << 30, 2, &limits), 8);
+        assert_eq!(queue_fitting_memory(64 << 30, 16, &limits), 64);
+    }
+
+    #[test]
+    fn the_queue_shrinks_to_what_memory_holds() {
+        let limits = UploadLimits::default();
+        let workers_bytes = 2 * (ENGINE_BYTES + limits.max_pixels * 5);
+        let place_bytes = 4 * (limits.max_bytes + docrec_upload::MULTIPART_OVERHEAD) as u64;
+        // Room for the two running and three waiting.
+        let memory = BASE_BYTES + workers_bytes + 5 * place_bytes;
+        assert_eq!(queue_fitting_memory(memory, 2, &limits), 3);
+        assert_eq!(queue_fitting_memory(BASE_BYTES, 2, &limits), 0);
     }
 }

@@ -189,7 +189,10 @@ pub const MASTER_KEY_ENV: &str = "DOCREC_MASTER_KEY";
 /// The environment variable holding the next master key, for
 /// `docrec admin rotate-master-key` when the key comes from the environment.
 pub const NEW_MASTER_KEY_ENV: &str = "DOCREC_NEW_MASTER_KEY";
-/// The master key file in the data dir, when the environment has none.
+/// The environment variable naming the master key file, when the key
+/// should live outside the data dir (README, "Security").
+pub const MASTER_KEY_FILE_ENV: &str = "DOCREC_MASTER_KEY_FILE";
+/// The master key file in the data dir, when the environment names none.
 pub const MASTER_KEY_FILE: &str = "master.key";
 /// The next master key file while a rotation is under way.
 const NEW_MASTER_KEY_FILE: &str = "master.key.new";
@@ -198,16 +201,22 @@ const NEW_MASTER_KEY_FILE: &str = "master.key.new";
 pub enum MasterKeySource {
     /// `DOCREC_MASTER_KEY`.
     Environment,
-    /// The data dir's key file (made, mode 0600, on first start).
+    /// A key file (made, mode 0600, on first start): the one
+    /// `DOCREC_MASTER_KEY_FILE` names, else the data dir's.
     File(std::path::PathBuf),
 }
 
 impl MasterKeySource {
-    /// The environment's key if it has one, else the data dir's file.
+    /// The environment's key if it has one, else the file
+    /// `DOCREC_MASTER_KEY_FILE` names, else the data dir's file.
     pub fn of(data_dir: &std::path::Path) -> MasterKeySource {
-        match std::env::var(MASTER_KEY_ENV) {
-            Ok(text) if !text.trim().is_empty() => MasterKeySource::Environment,
-            _ => MasterKeySource::File(data_dir.join(MASTER_KEY_FILE)),
+        let set = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if set(MASTER_KEY_ENV).is_some() {
+            MasterKeySource::Environment
+        } else if let Some(path) = set(MASTER_KEY_FILE_ENV) {
+            MasterKeySource::File(path.into())
+        } else {
+            MasterKeySource::File(data_dir.join(MASTER_KEY_FILE))
         }
     }
 
@@ -217,7 +226,11 @@ impl MasterKeySource {
             MasterKeySource::Environment => env_master_key(MASTER_KEY_ENV),
             MasterKeySource::File(path) => {
                 if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
+                    use std::os::unix::fs::DirBuilderExt;
+                    std::fs::DirBuilder::new()
+                        .recursive(true)
+                        .mode(0o700)
+                        .create(dir)?;
                 }
                 Ok(MasterKey::load_or_create(path)?)
             }

@@ -1,33 +1,84 @@
 //! The recognition pipeline shared by the API and the command line, so both
-//! answer the same for the same bytes: type check, safe decode, an engine
-//! from the pool, the recognizer, the API's `result`.
+//! answer the same for the same bytes: type check, safe decode (under a
+//! decode permit), an engine from the pool, the recognizer, the API's
+//! `result`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::preprocess::brightest_channel;
-use docrec_ocr::EnginePool;
+use docrec_ocr::{EnginePool, OcrError, PooledEngine};
 use docrec_recognize::api::Resolution;
 use docrec_recognize::business::{self, BusinessResult, Unit};
 use docrec_recognize::credit_card::{self, CreditCardResult};
-use docrec_recognize::id_card::{self, IdCard, IdCardResult};
+use docrec_recognize::id_card::{self, IdCardResult};
 use docrec_recognize::{
     recognize_business, recognize_business_text, recognize_credit_card, recognize_id_card,
-    BusinessCertificate, BusinessError, CardError, IdCardError,
+    BusinessError, CardError, IdCardError,
 };
 use docrec_upload::{
-    check_type, decode_image, read_pdf_first_page, FileType, PdfFirstPage, UploadLimits,
+    check_type, decode_image, read_pdf_first_page, DecodedImage, FileType, PdfFirstPage, PdfTools,
+    UploadLimits,
 };
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::GrayImage;
+use image::DynamicImage;
 use zeroize::Zeroizing;
 
-/// What the recognizers need: engines and the upload limits.
+/// What the recognizers need: engines, the upload limits, the decode
+/// permits and Poppler's tools.
 #[derive(Clone)]
 pub struct Recognizer {
     pub pool: Arc<EnginePool>,
     pub limits: UploadLimits,
+    decoding: Arc<DecodePermits>,
+    pdf_tools: Arc<PdfTools>,
+}
+
+/// As many decode permits as engines. A decoded image is the largest thing
+/// a request holds (up to `DOCREC_MAX_PIXELS` × 4 bytes, and its grey
+/// copy), so an upload is decoded only under a permit, held from before
+/// the decode until an engine is taken for the image: at most one image
+/// per engine waits decoded, whatever the queue's length.
+struct DecodePermits {
+    free: Mutex<usize>,
+    returned: Condvar,
+}
+
+/// One decode permit; given back when dropped.
+struct DecodePermit<'a>(&'a DecodePermits);
+
+impl DecodePermits {
+    fn lock(&self) -> MutexGuard<'_, usize> {
+        self.free.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits for a permit. Each is held for a decode and the wait for an
+    /// engine, which the pool bounds.
+    fn acquire(&self) -> DecodePermit<'_> {
+        let mut free = self
+            .returned
+            .wait_while(self.lock(), |free| *free == 0)
+            .unwrap_or_else(|p| p.into_inner());
+        *free -= 1;
+        DecodePermit(self)
+    }
+}
+
+impl Drop for DecodePermit<'_> {
+    fn drop(&mut self) {
+        *self.0.lock() += 1;
+        self.0.returned.notify_one();
+    }
+}
+
+/// An upload decoded, converted for its recognizer, and an engine for it.
+struct Prepared<'a, T> {
+    image: T,
+    file_type: FileType,
+    width: u32,
+    height: u32,
+    engine: PooledEngine<'a>,
 }
 
 /// An ID card read with masking: the API's `result` and the masked copy
@@ -43,20 +94,64 @@ const CARD_TYPES: &[FileType] = &[FileType::Jpeg, FileType::Png];
 const BUSINESS_TYPES: &[FileType] = &[FileType::Jpeg, FileType::Png, FileType::Pdf];
 
 impl Recognizer {
+    /// A recognizer with `pool`'s engines, as many decode permits,
+    /// `limits` on uploads, and Poppler's `pdf_tools` for PDFs.
+    pub fn new(pool: EnginePool, limits: UploadLimits, pdf_tools: PdfTools) -> Recognizer {
+        Recognizer {
+            pdf_tools: Arc::new(pdf_tools),
+            decoding: Arc::new(DecodePermits {
+                free: Mutex::new(pool.size()),
+                returned: Condvar::new(),
+            }),
+            pool: Arc::new(pool),
+            limits,
+        }
+    }
+
+    /// Decodes `bytes` (of one of `allowed` types) under a decode permit,
+    /// converts the image with `convert`, and takes an engine (a failure to
+    /// get one answers `engine_failure` of it); the permit is given back
+    /// once the engine is taken.
+    fn prepare<T>(
+        &self,
+        bytes: &[u8],
+        allowed: &[FileType],
+        convert: impl FnOnce(DynamicImage) -> T,
+        engine_failure: fn(OcrError) -> ErrorCode,
+    ) -> Result<Prepared<'_, T>, ErrorCode> {
+        let decoding = self.decoding.acquire();
+        let DecodedImage {
+            image,
+            file_type,
+            width,
+            height,
+        } = decode_image(bytes, allowed, &self.limits).map_err(|e| e.error_code())?;
+        let image = convert(image);
+        let engine = self.pool.get().map_err(engine_failure)?;
+        drop(decoding);
+        Ok(Prepared {
+            image,
+            file_type,
+            width,
+            height,
+            engine,
+        })
+    }
+
     /// Reads a credit card from an upload's bytes. Blocking: call it from a
     /// blocking thread.
     pub fn credit_card(&self, bytes: &[u8]) -> Result<CreditCardResult, ErrorCode> {
-        let decoded = decode_image(bytes, CARD_TYPES, &self.limits).map_err(|e| e.error_code())?;
-        let gray = decoded.image.to_luma8();
-        drop(decoded.image);
-        let mut engine = self
-            .pool
-            .get()
-            .map_err(|e| CardError::Engine(e).error_code())?;
-        let card = recognize_credit_card(&gray, &mut engine).map_err(|e| e.error_code())?;
-        Ok(card.to_result(
-            decoded.file_type.api_name(),
-            Resolution::of(decoded.width, decoded.height, credit_card::RECOMMENDED_SIZE),
+        let mut card = self.prepare(
+            bytes,
+            CARD_TYPES,
+            |image| image.to_luma8(),
+            |e| CardError::Engine(e).error_code(),
+        )?;
+        let read =
+            recognize_credit_card(&card.image, &mut card.engine).map_err(|e| e.error_code())?;
+        Ok(read.to_result(
+            card.file_type.api_name(),
+            Resolution::of(card.width, card.height, credit_card::RECOMMENDED_SIZE),
         ))
     }
 
@@ -64,13 +159,16 @@ impl Recognizer {
     /// licence) from an upload's bytes. Blocking: call it from a blocking
     /// thread.
     pub fn id_card(&self, bytes: &[u8]) -> Result<IdCardResult, ErrorCode> {
-        let decoded = decode_image(bytes, CARD_TYPES, &self.limits).map_err(|e| e.error_code())?;
-        let gray = brightest_channel(&decoded.image);
-        drop(decoded.image);
-        let card = self.read_id_card(&gray)?;
-        Ok(card.to_result(
-            decoded.file_type.api_name(),
-            Resolution::of(decoded.width, decoded.height, id_card::RECOMMENDED_SIZE),
+        let mut card = self.prepare(
+            bytes,
+            CARD_TYPES,
+            |image| brightest_channel(&image),
+            id_card_engine_failure,
+        )?;
+        let read = recognize_id_card(&card.image, &mut card.engine).map_err(|e| e.error_code())?;
+        Ok(read.to_result(
+            card.file_type.api_name(),
+            Resolution::of(card.width, card.height, id_card::RECOMMENDED_SIZE),
         ))
     }
 
@@ -80,32 +178,32 @@ impl Recognizer {
     /// upload's type: PNG, or JPEG at quality 90. The copy's `maskedImage`
     /// is for the caller to fill, encrypted.
     pub fn id_card_masked(&self, bytes: &[u8]) -> Result<MaskedIdCard, ErrorCode> {
-        let decoded = decode_image(bytes, CARD_TYPES, &self.limits).map_err(|e| e.error_code())?;
-        let gray = brightest_channel(&decoded.image);
-        let card = self.read_id_card(&gray)?;
-        drop(gray);
-        let copy = card.masked_copy(&decoded.image);
-        drop(decoded.image);
+        let mut prepared = self.prepare(
+            bytes,
+            CARD_TYPES,
+            |image| {
+                let gray = brightest_channel(&image);
+                (image, gray)
+            },
+            id_card_engine_failure,
+        )?;
+        let (image, gray) = prepared.image;
+        let card = recognize_id_card(&gray, &mut prepared.engine).map_err(|e| e.error_code())?;
+        drop((gray, prepared.engine));
+        let copy = card.masked_copy(&image);
+        drop(image);
         let mut file = Zeroizing::new(Vec::new());
-        let written = match decoded.file_type {
+        let written = match prepared.file_type {
             FileType::Png => copy.write_with_encoder(PngEncoder::new(&mut *file)),
             _ => copy.write_with_encoder(JpegEncoder::new_with_quality(&mut *file, 90)),
         };
         written.map_err(|_| ErrorCode::OcrDocumentIdCardApiFail)?;
         let mut result = card.to_result(
-            decoded.file_type.api_name(),
-            Resolution::of(decoded.width, decoded.height, id_card::RECOMMENDED_SIZE),
+            prepared.file_type.api_name(),
+            Resolution::of(prepared.width, prepared.height, id_card::RECOMMENDED_SIZE),
         );
         result.masking_polys = Some(card.masking.iter().map(|q| (*q).into()).collect());
         Ok(MaskedIdCard { result, file })
-    }
-
-    fn read_id_card(&self, gray: &GrayImage) -> Result<IdCard, ErrorCode> {
-        let mut engine = self
-            .pool
-            .get()
-            .map_err(|e| IdCardError::Engine(e).error_code())?;
-        recognize_id_card(gray, &mut engine).map_err(|e| e.error_code())
     }
 
     /// Reads a business registration certificate from an upload's bytes: an
@@ -115,17 +213,20 @@ impl Recognizer {
         if check_type(bytes, BUSINESS_TYPES).map_err(|e| e.error_code())? == FileType::Pdf {
             return self.business_pdf(bytes);
         }
-        let decoded =
-            decode_image(bytes, BUSINESS_TYPES, &self.limits).map_err(|e| e.error_code())?;
         // As on ID cards, the seal stamped over the office's name turns
         // light.
-        let gray = brightest_channel(&decoded.image);
-        drop(decoded.image);
-        let certificate = self.business_image(&gray)?;
+        let mut page = self.prepare(
+            bytes,
+            BUSINESS_TYPES,
+            |image| brightest_channel(&image),
+            |e| BusinessError::Engine(e).error_code(),
+        )?;
+        let certificate =
+            recognize_business(&page.image, &mut page.engine).map_err(|e| e.error_code())?;
         Ok(certificate.to_result(
-            decoded.file_type.api_name(),
+            page.file_type.api_name(),
             Unit::Pixel,
-            Resolution::of(decoded.width, decoded.height, business::RECOMMENDED_SIZE),
+            Resolution::of(page.width, page.height, business::RECOMMENDED_SIZE),
         ))
     }
 
@@ -137,7 +238,8 @@ impl Recognizer {
             .pool
             .get()
             .map_err(|e| BusinessError::Engine(e).error_code())?;
-        let page = read_pdf_first_page(bytes, &self.limits).map_err(|e| e.error_code())?;
+        let page = read_pdf_first_page(bytes, &self.limits, &self.pdf_tools)
+            .map_err(|e| e.error_code())?;
         let certificate = match page {
             PdfFirstPage::Text { words, .. } => {
                 drop(engine);
@@ -157,12 +259,8 @@ impl Recognizer {
         // A PDF's page is vector or rendered at the size OCR wants.
         Ok(certificate.to_result(FileType::Pdf.api_name(), Unit::Point, Resolution::Normal))
     }
+}
 
-    fn business_image(&self, gray: &GrayImage) -> Result<BusinessCertificate, ErrorCode> {
-        let mut engine = self
-            .pool
-            .get()
-            .map_err(|e| BusinessError::Engine(e).error_code())?;
-        recognize_business(gray, &mut engine).map_err(|e| e.error_code())
-    }
+fn id_card_engine_failure(error: OcrError) -> ErrorCode {
+    IdCardError::Engine(error).error_code()
 }

@@ -10,6 +10,7 @@ use crate::{Store, StoreError};
 pub struct TakenRequestKey {
     pub id_type: String,
     pub sealed_fields: Vec<u8>,
+    pub expires_at: i64,
 }
 
 /// One document of the registry, as keyed hashes.
@@ -60,12 +61,13 @@ impl Store {
         .bind(app_key)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row
-            .filter(|(_, _, expires_at)| now < *expires_at)
-            .map(|(id_type, sealed_fields, _)| TakenRequestKey {
+        Ok(row.filter(|(_, _, expires_at)| now < *expires_at).map(
+            |(id_type, sealed_fields, expires_at)| TakenRequestKey {
                 id_type,
                 sealed_fields,
-            }))
+                expires_at,
+            },
+        ))
     }
 
     /// Deletes every Request-Key expired at `now`; gives how many.
@@ -117,40 +119,48 @@ impl Store {
         }))
     }
 
-    /// The failed checks of a person and when the last one was.
-    pub async fn authenticity_failures(
-        &self,
-        person_hash: &[u8],
-    ) -> Result<Option<(i64, i64)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT failures, last_failure_at FROM authenticity_failures WHERE person_hash = $1",
-        )
-        .bind(person_hash)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// Counts a failed check at `now`; gives the person's count. A count
-    /// whose last failure is older than `forget_before` starts again.
-    pub async fn record_authenticity_failure(
+    /// Counts an attempt to check a person's document at `now`, unless the
+    /// person is locked: `limit` attempts counted, the last at or after
+    /// `forget_before`. One statement, so that checks at once cannot all
+    /// pass a count read before any of them was written. A count whose
+    /// last attempt is older than `forget_before` starts again. Gives
+    /// whether the attempt was counted (false: locked).
+    pub async fn count_authenticity_attempt(
         &self,
         person_hash: &[u8],
         now: i64,
         forget_before: i64,
-    ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
+        limit: i64,
+    ) -> Result<bool, StoreError> {
+        let counted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO authenticity_failures (person_hash, failures, last_failure_at) VALUES ($1, 1, $2) \
              ON CONFLICT (person_hash) DO UPDATE SET \
              failures = CASE WHEN authenticity_failures.last_failure_at < $3 THEN 1 \
                         ELSE authenticity_failures.failures + 1 END, \
              last_failure_at = excluded.last_failure_at \
+             WHERE authenticity_failures.failures < $4 OR authenticity_failures.last_failure_at < $3 \
              RETURNING failures",
         )
         .bind(person_hash)
         .bind(now)
         .bind(forget_before)
-        .fetch_one(&self.pool)
-        .await?)
+        .bind(limit)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(counted.is_some())
+    }
+
+    /// Takes back an attempt [`Store::count_authenticity_attempt`] counted
+    /// whose check did not complete (the verifier did not answer).
+    pub async fn uncount_authenticity_attempt(&self, person_hash: &[u8]) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE authenticity_failures SET failures = failures - 1 \
+             WHERE person_hash = $1 AND failures > 0",
+        )
+        .bind(person_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Deletes the failed checks whose last failure is older than
@@ -165,7 +175,7 @@ impl Store {
         )
     }
 
-    /// Forgets a person's failed checks (after a check that passed).
+    /// Forgets a person's counted attempts (after a check that passed).
     pub async fn clear_authenticity_failures(&self, person_hash: &[u8]) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM authenticity_failures WHERE person_hash = $1")
             .bind(person_hash)

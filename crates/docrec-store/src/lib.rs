@@ -144,7 +144,8 @@ impl Store {
     }
 
     /// Opens (creating it and `data_dir` if missing) `data_dir/docrec.sqlite3`
-    /// in WAL mode with a busy timeout, and runs the migrations.
+    /// in WAL mode with a busy timeout, and runs the migrations. The data
+    /// dir is made private to docrec's user ([`private_data_dir`]).
     pub async fn open_sqlite(data_dir: &Path) -> Result<Store, StoreError> {
         Self::open_sqlite_with_timeout(data_dir, DEFAULT_TIMEOUT).await
     }
@@ -155,16 +156,10 @@ impl Store {
         data_dir: &Path,
         timeout: Duration,
     ) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDataDir {
+        let path = private_data_dir(data_dir).map_err(|source| StoreError::CreateDataDir {
             path: data_dir.to_path_buf(),
             source,
         })?;
-        let path = std::fs::canonicalize(data_dir)
-            .map_err(|source| StoreError::CreateDataDir {
-                path: data_dir.to_path_buf(),
-                source,
-            })?
-            .join(SQLITE_FILE_NAME);
         let url = sqlite_url(&path);
         // Per connection: foreign keys (ON DELETE CASCADE), a bounded wait
         // for locks, WAL (readers never wait for the writer) with NORMAL
@@ -234,3 +229,32 @@ fn sqlite_url(path: &Path) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Makes `data_dir` (mode 0700) and the database file in it (mode 0600) if
+/// missing, and narrows them and the database's WAL and shared-memory
+/// files to those modes if an earlier version left them wider (SQLite
+/// gives the WAL and shared-memory files its database file's mode when it
+/// makes them); gives the database file's canonical path.
+fn private_data_dir(data_dir: &Path) -> std::io::Result<std::path::PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(data_dir)?;
+    // A data dir the operator made for docrec, owned by another user (a
+    // mounted volume), keeps the mode it was given.
+    let _ = std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700));
+    let path = std::fs::canonicalize(data_dir)?.join(SQLITE_FILE_NAME);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&path)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = path.with_file_name(format!("{SQLITE_FILE_NAME}{suffix}"));
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(path)
+}

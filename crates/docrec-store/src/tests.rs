@@ -1,5 +1,6 @@
 //! Store tests on a real SQLite file in a temporary directory.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
@@ -251,6 +252,31 @@ async fn a_data_dir_that_cannot_be_created_is_an_error() {
 }
 
 #[tokio::test]
+async fn the_data_dir_and_its_files_are_private_to_docrec() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    // A database an earlier version left readable by everyone.
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let file = data.join(SQLITE_FILE_NAME);
+    std::fs::write(&file, b"").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = Store::open_sqlite(&data).await.unwrap();
+    store.create_app_key(DEFAULT_PROJECT_ID).await.unwrap();
+    assert_eq!(mode(&data), 0o700);
+    let files: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert!(files.len() >= 2, "the database and its WAL: {files:?}");
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[tokio::test]
 async fn business_status_rows_are_imported_replaced_and_found() {
     use crate::BusinessStatus;
     let dir = tempfile::tempdir().unwrap();
@@ -422,7 +448,8 @@ async fn request_keys_are_taken_once_by_their_app_key_before_they_expire() {
         taken,
         Some(TakenRequestKey {
             id_type: "resident".to_owned(),
-            sealed_fields: b"sealed".to_vec()
+            sealed_fields: b"sealed".to_vec(),
+            expires_at: 1000,
         })
     );
     assert_eq!(
@@ -480,44 +507,39 @@ async fn the_registry_and_failed_checks_keep_hashes() {
     );
     assert_eq!(store.registry_record(b"record-3").await.unwrap(), None);
 
-    for expected in 1..=3 {
-        assert_eq!(
+    // Three attempts at most, the window starting at `forget_before`.
+    let attempt = |person: &'static [u8], now: i64, forget_before: i64| {
+        let store = store.clone();
+        async move {
             store
-                .record_authenticity_failure(b"person", 100 + expected, 0)
+                .count_authenticity_attempt(person, now, forget_before, 3)
                 .await
-                .unwrap(),
-            expected
-        );
+                .unwrap()
+        }
+    };
+    for now in 101..=103 {
+        assert!(attempt(b"person", now, 0).await);
     }
-    assert_eq!(
-        store.authenticity_failures(b"person").await.unwrap(),
-        Some((3, 103))
-    );
-    // Failures older than the window are forgotten.
-    assert_eq!(
-        store
-            .record_authenticity_failure(b"person", 500, 400)
-            .await
-            .unwrap(),
-        1
-    );
+    assert!(!attempt(b"person", 104, 0).await, "locked after three");
+    // An attempt taken back (its check did not complete) frees its place.
+    store.uncount_authenticity_attempt(b"person").await.unwrap();
+    assert!(attempt(b"person", 105, 0).await);
+    assert!(!attempt(b"person", 106, 0).await);
+    // Attempts older than the window are forgotten.
+    for now in 500..=502 {
+        assert!(attempt(b"person", now, 400).await);
+    }
+    assert!(!attempt(b"person", 503, 400).await);
+    // A check that passed clears the count.
     store.clear_authenticity_failures(b"person").await.unwrap();
-    assert_eq!(store.authenticity_failures(b"person").await.unwrap(), None);
-    // Failures that no longer count are deleted by the sweeper.
-    store
-        .record_authenticity_failure(b"old", 100, 0)
-        .await
-        .unwrap();
-    store
-        .record_authenticity_failure(b"recent", 300, 0)
-        .await
-        .unwrap();
+    assert!(attempt(b"person", 504, 400).await);
+    // Counts that no longer count are deleted by the sweeper.
+    store.clear_authenticity_failures(b"person").await.unwrap();
+    attempt(b"old", 100, 0).await;
+    attempt(b"recent", 300, 0).await;
     assert_eq!(store.sweep_authenticity_failures(200).await.unwrap(), 1);
-    assert_eq!(store.authenticity_failures(b"old").await.unwrap(), None);
-    assert_eq!(
-        store.authenticity_failures(b"recent").await.unwrap(),
-        Some((1, 300))
-    );
+    assert_eq!(store.sweep_authenticity_failures(200).await.unwrap(), 0);
+    assert_eq!(store.sweep_authenticity_failures(400).await.unwrap(), 1);
 
     assert_eq!(store.sealed_secret("registry").await.unwrap(), None);
     assert_eq!(

@@ -3,7 +3,7 @@
 use std::io::Cursor;
 
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageError, ImageReader};
+use image::{DynamicImage, ImageBuffer, ImageDecoder, ImageError, ImageReader};
 
 use crate::{sniff, FileType, UploadError, UploadLimits};
 
@@ -43,7 +43,8 @@ pub fn check_type(bytes: &[u8], allowed: &[FileType]) -> Result<FileType, Upload
 ///    a side over `max_side`, more than `max_pixels` pixels, or an output
 ///    buffer over `max_pixels × 8` bytes is [`UploadError::TooManyPixels`].
 /// 3. The image is decoded with `image`'s [`image::Limits`] set to the same
-///    bounds (`max_image_width`/`height` and `max_alloc`).
+///    bounds (`max_image_width`/`height` and `max_alloc`); a PNG is decoded
+///    by `png` to 8 bits per channel as its rows are read.
 /// 4. The EXIF orientation is applied, so `width`/`height` are those of the
 ///    upright image. An unreadable EXIF block is ignored (the image is kept
 ///    as stored) rather than failing the upload.
@@ -67,6 +68,7 @@ pub fn decode_image(
         FileType::Png => {
             let (width, height) = png_header_dimensions(bytes).ok_or(UploadError::Undecodable)?;
             check_dimensions(width, height, limits)?;
+            return decode_png(bytes, limits);
         }
         // The JPEG decoder is lenient and fills a truncated scan with grey,
         // so a cut-off upload is caught here from its marker structure.
@@ -92,6 +94,63 @@ pub fn decode_image(
         image,
         file_type,
     })
+}
+
+/// A PNG decoded by `png` straight to 8 bits per channel (palettes and
+/// low bit depths expanded, 16-bit samples stripped as rows are read), so
+/// that a 16-bit upload takes no more memory than an 8-bit one; its
+/// dimensions were checked from the header.
+fn decode_png(bytes: &[u8], limits: &UploadLimits) -> Result<DecodedImage, UploadError> {
+    let decoder_limits = png::Limits {
+        bytes: usize::try_from(limits.max_alloc()).unwrap_or(usize::MAX),
+    };
+    let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), decoder_limits);
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(from_png_error)?;
+    let (width, height) = (reader.info().width, reader.info().height);
+    let orientation = reader
+        .info()
+        .exif_metadata
+        .as_deref()
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    let size = reader
+        .output_buffer_size()
+        .ok_or(UploadError::TooManyPixels)?;
+    let mut pixels = vec![0; size];
+    let frame = reader.next_frame(&mut pixels).map_err(from_png_error)?;
+    pixels.truncate(frame.buffer_size());
+    let image = match frame.color_type {
+        png::ColorType::Grayscale => {
+            ImageBuffer::from_raw(width, height, pixels).map(DynamicImage::ImageLuma8)
+        }
+        png::ColorType::GrayscaleAlpha => {
+            ImageBuffer::from_raw(width, height, pixels).map(DynamicImage::ImageLumaA8)
+        }
+        png::ColorType::Rgb => {
+            ImageBuffer::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8)
+        }
+        png::ColorType::Rgba => {
+            ImageBuffer::from_raw(width, height, pixels).map(DynamicImage::ImageRgba8)
+        }
+        // Expanded by `normalize_to_color8`.
+        png::ColorType::Indexed => None,
+    };
+    let mut image = image.ok_or(UploadError::Undecodable)?;
+    image.apply_orientation(orientation);
+    Ok(DecodedImage {
+        width: image.width(),
+        height: image.height(),
+        image,
+        file_type: FileType::Png,
+    })
+}
+
+fn from_png_error(error: png::DecodingError) -> UploadError {
+    match error {
+        png::DecodingError::LimitsExceeded => UploadError::TooManyPixels,
+        _ => UploadError::Undecodable,
+    }
 }
 
 /// Refuses a zero side ([`UploadError::Undecodable`]) or dimensions over the limits.
@@ -231,6 +290,46 @@ pub(crate) mod tests {
         let rgb = decoded.image.to_rgb8();
         assert_eq!(rgb.get_pixel(0, 0), &Rgb([255, 0, 0]));
         assert_eq!(rgb.get_pixel(47, 23), &Rgb([0, 0, 255]));
+    }
+
+    #[test]
+    fn a_16_bit_png_is_decoded_to_8_bits() {
+        let deep = image::ImageBuffer::<image::Rgba<u16>, _>::from_fn(48, 24, |x, _| {
+            if x < 24 {
+                image::Rgba([65535, 0, 0, 65535])
+            } else {
+                image::Rgba([0, 0, 65535, 65535])
+            }
+        });
+        let mut png = Cursor::new(Vec::new());
+        deep.write_to(&mut png, ImageFormat::Png).unwrap();
+        let decoded = decode_image(png.get_ref(), RASTER, &UploadLimits::default()).unwrap();
+        let DynamicImage::ImageRgba8(rgba) = &decoded.image else {
+            panic!("decoded as {:?}", decoded.image.color());
+        };
+        assert_eq!(rgba.get_pixel(0, 0), &image::Rgba([255, 0, 0, 255]));
+        assert_eq!(rgba.get_pixel(47, 23), &image::Rgba([0, 0, 255, 255]));
+    }
+
+    #[test]
+    fn a_png_is_turned_upright_by_its_exif_chunk() {
+        let mut png = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut png, 48, 24);
+            encoder.set_color(png::ColorType::Rgb);
+            let mut info_writer = encoder.write_header().unwrap();
+            let app1 = exif_app1(6);
+            // The eXIf chunk holds the TIFF structure, without APP1's
+            // marker, length and "Exif\0\0".
+            info_writer
+                .write_chunk(png::chunk::eXIf, &app1[10..])
+                .unwrap();
+            info_writer.write_image_data(two_halves().as_raw()).unwrap();
+        }
+        let decoded = decode_image(&png, RASTER, &UploadLimits::default()).unwrap();
+        assert_eq!((decoded.width, decoded.height), (24, 48));
+        let rgb = decoded.image.to_rgb8();
+        assert_eq!(rgb.get_pixel(12, 4), &Rgb([255, 0, 0]));
     }
 
     #[test]

@@ -41,5 +41,5 @@ pub use decode::{check_type, decode_image, DecodedImage};
 pub use error::UploadError;
 pub use limits::UploadLimits;
 pub use multipart::{boundary_from_content_type, read_image_part, Upload, MULTIPART_OVERHEAD};
-pub use pdf::{pdf_tools_installed, read_pdf_first_page, PdfFirstPage, PdfWord};
+pub use pdf::{read_pdf_first_page, PdfFirstPage, PdfSandbox, PdfTools, PdfWord, SandboxChoice};
 pub use sniff::{sniff, FileType};

@@ -19,9 +19,22 @@
 //! bytes (in a temporary directory deleted once the page is read), on the
 //! first page only, with a time limit, and its rendering is bounded in
 //! pixels whatever the page size says.
+//!
+//! Poppler parses what anyone uploads, so its tools run confined
+//! ([`PdfTools`]): with an empty environment (a fixed `PATH`, so no
+//! `DOCREC_` secret, database URL or token reaches them), under resource
+//! limits set by util-linux's `prlimit` (address space, CPU time, file
+//! size, open files), in a directory that holds only the upload, and, when
+//! bubblewrap (`bwrap`) runs on the machine, in a sandbox whose file
+//! system holds `/usr`, the fonts' configuration, the tools and that
+//! directory only, without network: a memory bug in Poppler then reaches
+//! neither the data dir nor the master key file. bubblewrap was chosen
+//! over a separate user because it needs no root and no set-up by the
+//! operator; where it cannot run (no user namespaces), the tools run with
+//! the limits alone, and `serve` says so when it starts.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -62,22 +75,220 @@ pub enum PdfFirstPage {
 const MIN_TEXT_LAYER_WORDS: usize = 8;
 /// The longer side of a rendered page, in pixels: A4 at 150 dpi.
 const RENDER_LONG_SIDE: u32 = 1754;
-/// How long one Poppler tool may take.
-const TOOL_TIME_LIMIT: Duration = Duration::from_secs(15);
+/// The most memory a Poppler tool may map.
+const TOOL_ADDRESS_SPACE: u64 = 1 << 30;
+/// The largest file a Poppler tool may write (a rendered page is some
+/// 2 MB).
+const TOOL_FILE_SIZE: u64 = 64 << 20;
+/// The most files a Poppler tool may hold open.
+const TOOL_OPEN_FILES: u32 = 64;
+/// The only `PATH` a Poppler tool is given.
+const TOOL_PATH: &str = "/usr/bin:/bin";
 
-/// Reads the first page of the PDF in `bytes`.
+/// The sandbox Poppler's tools run in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfSandbox {
+    /// bubblewrap: a file system of `/usr`, the fonts' configuration, the
+    /// tools' directory and the upload's directory, no network, no other
+    /// process; with the resource limits and the empty environment.
+    Bubblewrap,
+    /// The resource limits, the empty environment and the upload's own
+    /// working directory only: the tools could still read what docrec's
+    /// user can.
+    LimitsOnly,
+}
+
+/// Which sandbox an operator asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SandboxChoice {
+    /// bubblewrap when it runs here, else the limits only.
+    Auto,
+    /// bubblewrap, or an error.
+    Bubblewrap,
+    /// The limits only.
+    LimitsOnly,
+}
+
+/// How Poppler's tools are run: from which directory, for how long at
+/// most, and in which sandbox.
+#[derive(Debug, Clone)]
+pub struct PdfTools {
+    dir: PathBuf,
+    time_limit: Duration,
+    sandbox: PdfSandbox,
+}
+
+impl PdfTools {
+    /// The tools in `dir`, each given at most `time_limit`, in the sandbox
+    /// `choice` asks for; bubblewrap is tried once here (an error when it
+    /// was asked for and does not run).
+    pub fn new(
+        dir: &Path,
+        time_limit: Duration,
+        choice: SandboxChoice,
+    ) -> Result<PdfTools, String> {
+        let sandbox = match choice {
+            SandboxChoice::LimitsOnly => PdfSandbox::LimitsOnly,
+            SandboxChoice::Auto if bubblewrap_runs() => PdfSandbox::Bubblewrap,
+            SandboxChoice::Auto => PdfSandbox::LimitsOnly,
+            SandboxChoice::Bubblewrap if bubblewrap_runs() => PdfSandbox::Bubblewrap,
+            SandboxChoice::Bubblewrap => {
+                return Err(
+                    "bubblewrap (bwrap) is not installed or cannot make a sandbox here".into(),
+                )
+            }
+        };
+        Ok(PdfTools {
+            dir: dir.to_path_buf(),
+            time_limit,
+            sandbox,
+        })
+    }
+
+    /// The sandbox in use.
+    pub fn sandbox(&self) -> PdfSandbox {
+        self.sandbox
+    }
+
+    /// Whether the tools and `prlimit` are installed.
+    pub fn installed(&self) -> bool {
+        ["pdftotext", "pdftoppm"]
+            .iter()
+            .all(|tool| self.dir.join(tool).is_file())
+            && Path::new("/usr/bin/prlimit").is_file()
+    }
+
+    /// `tool` with `args`, confined, working in `work` (the only
+    /// directory it may write to).
+    fn command(&self, tool: &str, args: &[&std::ffi::OsStr], work: &Path) -> Command {
+        let mut command = Command::new("/usr/bin/prlimit");
+        command
+            .env_clear()
+            .env("PATH", TOOL_PATH)
+            .current_dir(work)
+            .arg(format!("--as={TOOL_ADDRESS_SPACE}"))
+            .arg(format!("--cpu={}", self.time_limit.as_secs().max(1)))
+            .arg(format!("--fsize={TOOL_FILE_SIZE}"))
+            .arg(format!("--nofile={TOOL_OPEN_FILES}"))
+            .arg("--");
+        if self.sandbox == PdfSandbox::Bubblewrap {
+            command.args(bubblewrap_args(&[&self.dir], work));
+        }
+        command.arg(self.dir.join(tool)).args(args);
+        command
+    }
+}
+
+impl Default for PdfTools {
+    /// Debian's tools in `/usr/bin`, 5 s each, with the limits only (no
+    /// probe): for tests and tools that make no choice.
+    fn default() -> PdfTools {
+        PdfTools {
+            dir: PathBuf::from("/usr/bin"),
+            time_limit: Duration::from_secs(5),
+            sandbox: PdfSandbox::LimitsOnly,
+        }
+    }
+}
+
+/// bubblewrap's arguments for a sandbox that sees `/usr` (and the
+/// merged-`/usr` links), the fonts' configuration and cache, `read_only`
+/// directories, and `work`, writable and the working directory; then `--`.
+fn bubblewrap_args(read_only: &[&Path], work: &Path) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = [
+        "bwrap",
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--setenv",
+        "PATH",
+        TOOL_PATH,
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64"] {
+        match std::fs::read_link(top) {
+            Ok(target) => args.extend(["--symlink".into(), target.into(), top.into()]),
+            Err(_) => args.extend(["--ro-bind-try".into(), top.into(), top.into()]),
+        }
+    }
+    for shared in ["/etc/fonts", "/etc/ld.so.cache", "/var/cache/fontconfig"] {
+        args.extend(["--ro-bind-try".into(), shared.into(), shared.into()]);
+    }
+    for dir in read_only {
+        args.extend([
+            "--ro-bind".into(),
+            dir.as_os_str().into(),
+            dir.as_os_str().into(),
+        ]);
+    }
+    args.extend([
+        "--bind".into(),
+        work.as_os_str().into(),
+        work.as_os_str().into(),
+        "--chdir".into(),
+        work.as_os_str().into(),
+        "--".into(),
+    ]);
+    args
+}
+
+/// Whether bubblewrap makes a sandbox here (installed, and user or mount
+/// namespaces allowed).
+fn bubblewrap_runs() -> bool {
+    let Ok(work) = tempfile::tempdir() else {
+        return false;
+    };
+    let args = bubblewrap_args(&[], work.path());
+    Command::new("bwrap")
+        .args(&args[1..])
+        .arg("/usr/bin/true")
+        .env_clear()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Reads the first page of the PDF in `bytes` with `tools`.
 pub fn read_pdf_first_page(
     bytes: &[u8],
     limits: &UploadLimits,
+    tools: &PdfTools,
 ) -> Result<PdfFirstPage, UploadError> {
     let dir = tempfile::tempdir().map_err(|_| UploadError::PdfReaderUnavailable)?;
     let input = dir.path().join("upload.pdf");
     std::fs::write(&input, bytes).map_err(|_| UploadError::PdfReaderUnavailable)?;
+    let os = |text: &'static str| std::ffi::OsStr::new(text);
     let bbox = run_tool(
-        Command::new("pdftotext")
-            .args(["-f", "1", "-l", "1", "-bbox", "-enc", "UTF-8"])
-            .arg(&input)
-            .arg("-"),
+        &mut tools.command(
+            "pdftotext",
+            &[
+                os("-f"),
+                os("1"),
+                os("-l"),
+                os("1"),
+                os("-bbox"),
+                os("-enc"),
+                os("UTF-8"),
+                input.as_os_str(),
+                os("-"),
+            ],
+            dir.path(),
+        ),
+        tools.time_limit,
     )?;
     let (width, height, words) = parse_bbox(&bbox);
     let readable = words
@@ -92,14 +303,28 @@ pub fn read_pdf_first_page(
         });
     }
     let root = dir.path().join("page");
+    let long_side = RENDER_LONG_SIDE.to_string();
     run_tool(
-        Command::new("pdftoppm")
-            // TIFF, uncompressed: Poppler's PNG encoder takes seconds for a
-            // page, its TIFF writer a few milliseconds.
-            .args(["-f", "1", "-l", "1", "-singlefile", "-gray", "-tiff"])
-            .args(["-scale-to", &RENDER_LONG_SIDE.to_string()])
-            .arg(&input)
-            .arg(&root),
+        // TIFF, uncompressed: Poppler's PNG encoder takes seconds for a
+        // page, its TIFF writer a few milliseconds.
+        &mut tools.command(
+            "pdftoppm",
+            &[
+                os("-f"),
+                os("1"),
+                os("-l"),
+                os("1"),
+                os("-singlefile"),
+                os("-gray"),
+                os("-tiff"),
+                os("-scale-to"),
+                std::ffi::OsStr::new(&long_side),
+                input.as_os_str(),
+                root.as_os_str(),
+            ],
+            dir.path(),
+        ),
+        tools.time_limit,
     )?;
     let tiff = std::fs::read(dir.path().join("page.tif")).map_err(|_| UploadError::Undecodable)?;
     let decoded = decode_image(&tiff, &[FileType::Tiff], limits)?;
@@ -117,8 +342,8 @@ pub fn read_pdf_first_page(
 
 /// Runs a Poppler tool and gives its standard output; a PDF that needs a
 /// password, one the tool cannot read, a tool that is missing or runs past
-/// [`TOOL_TIME_LIMIT`] each give their error.
-fn run_tool(command: &mut Command) -> Result<String, UploadError> {
+/// `time_limit` each give their error.
+fn run_tool(command: &mut Command, time_limit: Duration) -> Result<String, UploadError> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -143,7 +368,7 @@ fn run_tool(command: &mut Command) -> Result<String, UploadError> {
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > TOOL_TIME_LIMIT => {
+            Ok(None) if started.elapsed() > time_limit => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(UploadError::Undecodable);
@@ -208,15 +433,6 @@ fn parse_bbox(xhtml: &str) -> (f32, f32, Vec<PdfWord>) {
         rest = &rest[close + "</word>".len()..];
     }
     (width, height, words)
-}
-
-/// Whether Poppler's tools are installed (for a start-up warning).
-pub fn pdf_tools_installed() -> bool {
-    ["pdftotext", "pdftoppm"].iter().all(|tool| {
-        std::env::var_os("PATH").is_some_and(|paths| {
-            std::env::split_paths(&paths).any(|dir| Path::new(&dir).join(tool).is_file())
-        })
-    })
 }
 
 #[cfg(test)]

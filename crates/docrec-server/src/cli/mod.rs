@@ -9,7 +9,7 @@ pub mod synth;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -34,27 +34,36 @@ pub fn recognizer(workers: Option<usize>) -> anyhow::Result<Recognizer> {
     let workers = workers.unwrap_or(config.workers).max(1);
     let pool = EnginePool::new(&config.engine, workers, Duration::from_secs(600))
         .context("starting the OCR engines")?;
-    Ok(Recognizer {
-        pool: Arc::new(pool),
-        limits: config.limits,
-    })
+    Ok(Recognizer::new(
+        pool,
+        config.limits,
+        config.pdf_tools.clone(),
+    ))
 }
 
-/// `docrec error-codes [--json]`. A reader that stops early (`| head`) is
-/// not an error.
+/// `docrec error-codes [--json]`: the table, in its order; the readable
+/// form says where each code not in `error-codes.md` comes from. A reader
+/// that stops early (`| head`) is not an error.
 pub fn error_codes(json: bool) -> anyhow::Result<ExitCode> {
+    use docrec_errors::{ErrorCode, Origin};
     use std::io::Write;
 
-    let table = docrec_errors::table();
     let mut out = std::io::stdout().lock();
     let written = if json {
-        writeln!(out, "{}", serde_json::to_string(&table)?)
+        writeln!(out, "{}", serde_json::to_string(&docrec_errors::table())?)
     } else {
-        table.iter().try_for_each(|row| {
+        ErrorCode::ALL.iter().try_for_each(|code| {
+            let origin = match code.origin() {
+                Origin::Table => "",
+                Origin::Hosted => "  (the hosted service's, adopted: API.md §1)",
+                Origin::Extension => "  (extension: API.md)",
+            };
             writeln!(
                 out,
-                "{:>8}  {:<45} {}",
-                row.result_code, row.result_key, row.result_message
+                "{:>8}  {:<45} {}{origin}",
+                code.code(),
+                code.key(),
+                code.message()
             )
         })
     };

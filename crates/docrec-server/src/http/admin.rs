@@ -2,9 +2,10 @@
 //! project|user|member|app-key|access-key|service|limits|usage` over HTTP,
 //! for an operator's tools. Every route needs `Authorization: Bearer
 //! <DOCREC_ADMIN_TOKEN>` (4000005 without it, 401 with another); without
-//! `DOCREC_ADMIN_TOKEN` the API is not served (404). Bodies are JSON (at
+//! `DOCREC_ADMIN_TOKEN` the API is not served (4041007). Bodies are JSON (at
 //! most 64 KiB; anything else 4000001) and answers the envelope, with the
-//! codes of API.md §5.
+//! codes of API.md §5. No answer may be cached (`Cache-Control:
+//! no-store`): several carry a secretKey or an access key's secret.
 //!
 //! | method and path | what |
 //! |---|---|
@@ -26,7 +27,7 @@
 //! | `GET /admin/v1/app-keys/{appKey}/usage?from=&to=` | `{"usage": [{"day", "service", "resultCode", "count"}]}` |
 
 use axum::extract::{Path, Query, Request, State};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL};
 use axum::http::HeaderValue;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -80,16 +81,21 @@ pub fn routes(token: OperatorToken) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(token, operator))
 }
 
-/// Lets the operator's requests through.
+/// Lets the operator's requests through; marks every answer not to be
+/// stored by a cache.
 async fn operator(State(token): State<OperatorToken>, request: Request, next: Next) -> Response {
     let header = request
         .headers()
         .get(AUTHORIZATION)
         .map(HeaderValue::as_bytes);
-    match token.check(header) {
+    let mut response = match token.check(header) {
         Ok(()) => next.run(request).await,
         Err(code) => ApiError(code).into_response(),
-    }
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The request's body, at most [`MAX_BODY_BYTES`] (4000001 beyond).
@@ -259,7 +265,7 @@ async fn service_step(
 ) -> Result<Response, ApiError> {
     let service = service_named(&service)?;
     // An unknown step is no route.
-    let step = ServiceStep::from_name(&step).ok_or(ApiError(ErrorCode::NotFound))?;
+    let step = ServiceStep::from_name(&step).ok_or(ApiError(ErrorCode::UrlNotFound))?;
     let OnBehalfOf { user_id } = body_or_default(request).await?;
     let now_in = state
         .auth

@@ -2,14 +2,14 @@
 //! /v1.x/appkeys/{appKey}/credit-card` (§4.2) and `POST
 //! /v1.x/appkeys/{appKey}/business` (§4.1).
 
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_upload::{boundary_from_content_type, read_image_part, Upload, UploadError};
 use serde::Serialize;
 
-use super::admission::RecognitionSlot;
+use super::admission::{RecognitionSlot, UploadPlace};
 use super::reply::success;
 use super::{ApiError, AppState};
 use crate::recognition::Recognizer;
@@ -17,10 +17,12 @@ use crate::recognition::Recognizer;
 /// Reads a credit card.
 pub async fn credit_card_v1(
     state: State<AppState>,
+    app_key: Path<String>,
     request: Request,
 ) -> Result<Response, ApiError> {
     recognize_upload(
         state,
+        app_key,
         request,
         ErrorCode::OcrDocumentCreditCardApiFail,
         Recognizer::credit_card,
@@ -29,9 +31,14 @@ pub async fn credit_card_v1(
 }
 
 /// Reads a business registration certificate.
-pub async fn business_v1(state: State<AppState>, request: Request) -> Result<Response, ApiError> {
+pub async fn business_v1(
+    state: State<AppState>,
+    app_key: Path<String>,
+    request: Request,
+) -> Result<Response, ApiError> {
     recognize_upload(
         state,
+        app_key,
         request,
         ErrorCode::OcrDocumentBusinessApiFail,
         Recognizer::business,
@@ -40,23 +47,27 @@ pub async fn business_v1(state: State<AppState>, request: Request) -> Result<Res
 }
 
 /// Streams the `image` part in under the size limit (authentication came
-/// first, in the version's layer), and recognises it with `recognize` on a
-/// blocking thread with an engine from the pool; a recognition thread that
-/// dies answers `engine_failure`.
+/// first, in the version's layer), takes a recognition place for the
+/// appKey ([`super::admission`]) and recognises the part with `recognize`
+/// on a blocking thread with an engine from the pool; a recognition thread
+/// that dies answers `engine_failure`.
 async fn recognize_upload<R: Serialize + Send + 'static>(
     State(state): State<AppState>,
-    mut request: Request,
+    Path(app_key): Path<String>,
+    request: Request,
     engine_failure: ErrorCode,
     recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
 ) -> Result<Response, ApiError> {
-    let slot = RecognitionSlot::take(&mut request);
     let upload = read_upload(&state, request).await?;
+    let slot = state.admission.take_place(&app_key)?;
     let result = recognize_blocking(&state, slot, upload.bytes, engine_failure, recognize).await?;
     Ok(success(result))
 }
 
-/// Streams the request's `image` part in under the size limit.
-pub async fn read_upload(state: &AppState, request: Request) -> Result<Upload, ApiError> {
+/// Streams the request's `image` part in under the size limit, holding
+/// the upload place admission gave the request until it is read.
+pub async fn read_upload(state: &AppState, mut request: Request) -> Result<Upload, ApiError> {
+    let _reading = UploadPlace::take(&mut request);
     let boundary = request
         .headers()
         .get(CONTENT_TYPE)
@@ -74,7 +85,7 @@ pub async fn read_upload(state: &AppState, request: Request) -> Result<Upload, A
 /// answers `engine_failure`.
 pub async fn recognize_blocking<B, R>(
     state: &AppState,
-    slot: Option<RecognitionSlot>,
+    slot: RecognitionSlot,
     bytes: B,
     engine_failure: ErrorCode,
     recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,

@@ -18,7 +18,6 @@ use docrec_store::Service;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::admission::RecognitionSlot;
 use super::documents::{read_upload, recognize_blocking};
 use super::reply::success;
 use super::{ApiError, AppState};
@@ -78,13 +77,13 @@ pub(super) async fn recognize_encrypted<R: Send + 'static>(
     state: &AppState,
     app_key: &str,
     service: Service,
-    mut request: Request,
+    request: Request,
     engine_failure: ErrorCode,
     recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
 ) -> Result<(R, SymmetricKey), ApiError> {
-    let slot = RecognitionSlot::take(&mut request);
     let key = request_key(state, app_key, service, request.headers()).await?;
     let image = decrypt_upload(state, request, &key).await?;
+    let slot = state.admission.take_place(app_key)?;
     let result = recognize_blocking(state, slot, image, engine_failure, recognize).await?;
     Ok((result, key))
 }

@@ -2,7 +2,7 @@
 //!
 //! Every answer is the envelope of API.md with HTTP 200 (or the code's
 //! natural status when `DOCREC_HTTP_STATUS=natural`), including the HTTP
-//! layer's own failures: unknown route (404), wrong method (405).
+//! layer's own failures: unknown route (4041007), wrong method (405).
 
 mod admin;
 mod admission;
@@ -37,7 +37,7 @@ use crate::authenticity::{registry_key, Authenticity, HttpVerifier, Verifier};
 use crate::config::{Config, VerifierConfig};
 use crate::keys::{Keys, MasterKeySource};
 use crate::recognition::Recognizer;
-use admission::RecognitionSlots;
+use admission::Admission;
 use meter::Metered;
 pub use reply::ApiError;
 
@@ -56,8 +56,9 @@ pub struct AppState {
     /// (`?masking=`).
     pub masking_by_default: bool,
     pub metrics: Arc<observe::Metrics>,
-    /// The places for recognitions, running and waiting.
-    pub recognition_slots: RecognitionSlots,
+    /// The places for uploads being read and recognitions running or
+    /// waiting.
+    pub admission: Admission,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
 }
@@ -109,7 +110,7 @@ fn plaintext_routes(state: &AppState) -> Router<AppState> {
     let metered = |service| {
         middleware::from_fn_with_state((state.clone(), Metered::As(service)), meter::meter)
     };
-    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit);
+    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit_upload);
     Router::new()
         .route(
             "/appkeys/{app_key}/credit-card",
@@ -133,7 +134,7 @@ fn plaintext_routes(state: &AppState) -> Router<AppState> {
 /// recognitions admitted first ([`admission`]).
 fn envelope_routes(state: &AppState) -> Router<AppState> {
     let metered = |how| middleware::from_fn_with_state((state.clone(), how), meter::meter);
-    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit);
+    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit_upload);
     let id_card = Metered::As(Service::IdCard);
     Router::new()
         .route(
@@ -185,9 +186,10 @@ async fn ready(State(state): State<AppState>) -> Response {
 
 /// The Prometheus metrics ([`observe::Metrics`]).
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state
-        .metrics
-        .encode(&state.recognizer.pool, state.recognition_slots.free());
+    let text = state.metrics.encode(
+        &state.recognizer.pool,
+        state.admission.recognition_places_free(),
+    );
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -199,7 +201,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 async fn not_found() -> ApiError {
-    ApiError(ErrorCode::NotFound)
+    ApiError(ErrorCode::UrlNotFound)
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -263,10 +265,18 @@ pub fn serve() -> anyhow::Result<std::process::ExitCode> {
             "OMP_THREAD_LIMIT=1 is not set: every OCR call will be several times slower"
         );
     }
-    if !docrec_upload::pdf_tools_installed() {
+    if !config.pdf_tools.installed() {
         tracing::warn!(
-            "pdftotext and pdftoppm (Debian's poppler-utils) are not on PATH: PDF uploads will answer 5000001"
+            "pdftotext and pdftoppm (Debian's poppler-utils) or prlimit (util-linux) are not installed: PDF uploads will answer 5000001"
         );
+    }
+    match config.pdf_tools.sandbox() {
+        docrec_upload::PdfSandbox::Bubblewrap => {
+            tracing::info!("PDF tools run in a bubblewrap sandbox")
+        }
+        docrec_upload::PdfSandbox::LimitsOnly => tracing::warn!(
+            "PDF tools run with resource limits and an empty environment but no sandbox (install bubblewrap, or allow user namespaces): a Poppler bug could read what docrec's user can"
+        ),
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -316,20 +326,18 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let pool = tokio::task::spawn_blocking(move || EnginePool::new(&engine_config, workers, wait))
         .await?
         .context("starting the OCR engines")?;
+    let admission = Admission::new(config.admission, Arc::clone(&metrics));
     let state = AppState {
         store: store.clone(),
         auth,
         operator_token: config.operator_token.clone(),
         keys,
         authenticity,
-        recognizer: Recognizer {
-            pool: Arc::new(pool),
-            limits: config.limits,
-        },
+        recognizer: Recognizer::new(pool, config.limits, config.pdf_tools.clone()),
         natural_http_status: config.natural_http_status,
         masking_by_default: config.masking_by_default,
         metrics,
-        recognition_slots: RecognitionSlots::new(workers, config.queue_limit),
+        admission,
         body_timeout: config.body_timeout,
     };
     let tls = config

@@ -1,7 +1,8 @@
 //! What operators watch: `GET /metrics` (Prometheus' text format:
 //! requests by route and result code, latency histograms per route, the
-//! OCR engines in use, the queue waiting for one and the places left
-//! before recognitions are refused, the rows the retention sweeper deleted
+//! OCR engines in use, the queue waiting for one, the places left
+//! before recognitions are refused and the requests refused by each bound
+//! of admission, the rows the retention sweeper deleted
 //! and its failed sweeps, and the process's CPU time, resident memory and
 //! peak resident memory), a request id on every request (`X-Request-Id`,
 //! echoed, and in the log line) and `GET /ready` (the database answers and
@@ -41,6 +42,11 @@ struct Route {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Refusal {
+    bound: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Stored {
     data: &'static str,
 }
@@ -59,6 +65,7 @@ pub struct Metrics {
     engines: Gauge,
     engine_queue: Gauge,
     recognition_places_free: Gauge,
+    admission_refused: Family<Refusal, Counter>,
     retention_deleted: Family<Stored, Counter>,
     retention_failed: Family<Stored, Counter>,
     cpu_seconds: Counter<f64, AtomicU64>,
@@ -109,8 +116,14 @@ impl Metrics {
         let recognition_places_free = Gauge::default();
         registry.register(
             "docrec_recognition_places_free",
-            "Recognition requests that may still be admitted (running or waiting) before 5000008",
+            "Recognition requests that may still be admitted (running or waiting) before 5000503",
             recognition_places_free.clone(),
+        );
+        let admission_refused = Family::<Refusal, Counter>::default();
+        registry.register(
+            "docrec_admission_refused",
+            "Recognition requests answered 5000503, by the bound they met (uploads, uploads_per_appkey, recognitions, recognitions_per_appkey)",
+            admission_refused.clone(),
         );
         let cpu_seconds = Counter::<f64, AtomicU64>::default();
         registry.register(
@@ -156,7 +169,15 @@ impl Metrics {
             engines,
             engine_queue,
             recognition_places_free,
+            admission_refused,
         }
+    }
+
+    /// Counts a request refused by admission's `bound`.
+    pub fn observe_refusal(&self, bound: &'static str) {
+        self.admission_refused
+            .get_or_create(&Refusal { bound })
+            .inc();
     }
 
     /// Counts an answered request.

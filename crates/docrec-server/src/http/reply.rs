@@ -1,13 +1,14 @@
 //! Turning results and error codes into envelope responses.
 
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use docrec_errors::{Envelope, ErrorCode};
 use serde::Serialize;
 
 /// A failed answer: the code's envelope with no `result`. The code rides in
-/// the response's extensions so the logging layer can report it.
+/// the response's extensions so the logging layer can report it. 5000503
+/// (the node cannot take the request now) carries `Retry-After: 1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiError(pub ErrorCode);
 
@@ -19,7 +20,13 @@ impl From<ErrorCode> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        envelope_response(&Envelope::<()>::failure(self.0), self.0)
+        let mut response = envelope_response(&Envelope::<()>::failure(self.0), self.0);
+        if self.0 == ErrorCode::ApiTemporarilyUnavailable {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
 }
 
