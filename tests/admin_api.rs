@@ -328,3 +328,49 @@ fn answers_carrying_secrets_are_not_to_be_cached() {
         assert_eq!(cache_control.as_deref(), Some("no-store"), "{path}");
     }
 }
+
+#[test]
+fn metrics_and_the_admin_api_move_to_their_own_listener() {
+    let port = common::free_port();
+    let management = format!("127.0.0.1:{port}");
+    let server = Server::start(&[
+        ("DOCREC_ADMIN_TOKEN", OPERATOR_TOKEN),
+        ("DOCREC_ADMIN_LISTEN", &management),
+    ]);
+    let operator = format!("Bearer {OPERATOR_TOKEN}");
+    // Not on the public listener...
+    server
+        .send(server.client.get(server.url("/metrics")))
+        .assert_failure(4041007);
+    server
+        .send(
+            server
+                .client
+                .get(server.url("/admin/v1/projects"))
+                .header("Authorization", &operator),
+        )
+        .assert_failure(4041007);
+    // ...but on the management one, which serves nothing else.
+    let metrics = server
+        .client
+        .get(format!("http://{management}/metrics"))
+        .send()
+        .expect("the management listener");
+    assert_eq!(metrics.status().as_u16(), 200);
+    assert!(metrics.text().unwrap().contains("docrec_requests_total"));
+    server
+        .send(
+            server
+                .client
+                .get(format!("http://{management}/admin/v1/projects"))
+                .header("Authorization", &operator),
+        )
+        .assert_success();
+    server
+        .send(
+            server
+                .client
+                .get(format!("http://{management}/v1.0/appkeys/x/credit-card")),
+        )
+        .assert_failure(4041007);
+}

@@ -3,6 +3,7 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `DOCREC_LISTEN` | `127.0.0.1:8080` | address `serve` listens on |
+//! | `DOCREC_ADMIN_LISTEN` | — | when set (e.g. `127.0.0.1:9090`), `/metrics` and the admin API are served there, plain HTTP, and not on `DOCREC_LISTEN` |
 //! | `DOCREC_DATA_DIR` | `./data` | where the SQLite database lives (and the master key file, without `DOCREC_MASTER_KEY`) |
 //! | `DATABASE_URL` | — | `postgres://...`: keep the state in PostgreSQL instead, shared by several nodes (needs `DOCREC_MASTER_KEY`) |
 //! | `DOCREC_MAX_UPLOAD_BYTES` | 5 MiB | largest accepted image part |
@@ -60,6 +61,8 @@ const DEFAULT_KEY_GRACE_SECONDS: u64 = 7 * 24 * 3600;
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// Where `/metrics` and the admin API are served instead of `listen`.
+    pub admin_listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     /// Where the state lives: SQLite in `data_dir`, or PostgreSQL.
     pub database: Database,
@@ -304,6 +307,10 @@ impl Config {
                 .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
                 .parse()
                 .context("DOCREC_LISTEN must be host:port")?,
+            admin_listen: var("DOCREC_ADMIN_LISTEN")
+                .map(|address| address.parse())
+                .transpose()
+                .context("DOCREC_ADMIN_LISTEN must be host:port")?,
             data_dir,
             database,
             limits,

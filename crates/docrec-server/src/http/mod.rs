@@ -63,28 +63,61 @@ pub struct AppState {
     pub body_timeout: Duration,
 }
 
+/// Where `/metrics` and the admin API are served.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Management {
+    /// On the public listener, beside the API.
+    Public,
+    /// On a listener of their own (`DOCREC_ADMIN_LISTEN`): the public one
+    /// answers their paths 4041007.
+    Apart,
+}
+
 /// The routes of the API: each document route under the versions of
-/// API.md §1, behind the version's authentication layer.
-pub fn router(state: AppState) -> Router {
+/// API.md §1, behind the version's authentication layer; with
+/// [`Management::Public`], `/metrics` and the admin API too.
+fn router(state: AppState, management: Management) -> Router {
     let secret_key = || middleware::from_fn_with_state(state.clone(), auth::secret_key);
     let bearer_token = || middleware::from_fn_with_state(state.clone(), auth::bearer_token);
-    let admin_routes = match &state.operator_token {
-        Some(token) => admin::routes(token.clone()),
-        None => Router::new(),
-    };
-    Router::new()
+    let api = Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
-        .route("/metrics", get(metrics))
         .route("/oauth2/token/create", post(auth::create_token))
-        .nest("/admin/v1", admin_routes)
         .nest("/v1.0", plaintext_routes(&state).route_layer(secret_key()))
         .nest(
             "/v1.1",
             plaintext_routes(&state).route_layer(bearer_token()),
         )
         .nest("/v2.0", envelope_routes(&state).route_layer(secret_key()))
-        .nest("/v2.1", envelope_routes(&state).route_layer(bearer_token()))
+        .nest("/v2.1", envelope_routes(&state).route_layer(bearer_token()));
+    let routes = match management {
+        Management::Public => api.merge(management_routes(&state)),
+        Management::Apart => api,
+    };
+    with_common_layers(routes, state)
+}
+
+/// The management listener's routes: `/metrics` and the admin API.
+fn management_router(state: AppState) -> Router {
+    with_common_layers(management_routes(&state), state)
+}
+
+/// `/metrics`, and the admin API when an operator token is set.
+fn management_routes(state: &AppState) -> Router<AppState> {
+    let admin_routes = match &state.operator_token {
+        Some(token) => admin::routes(token.clone()),
+        None => Router::new(),
+    };
+    Router::new()
+        .route("/metrics", get(metrics))
+        .nest("/admin/v1", admin_routes)
+}
+
+/// What every listener's routes share: the envelope for unknown routes
+/// and wrong methods, the body's deadline and lingering, and the log line
+/// and status mapping of every request.
+fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Uploads are bounded while streaming by docrec-upload; axum's own
@@ -348,6 +381,38 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
+    // One signal stops every listener.
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(());
+    });
+    let until_stopped = || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.changed().await;
+        }
+    };
+    let management = match config.admin_listen {
+        Some(address) => {
+            let management_listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("listening on {address} (DOCREC_ADMIN_LISTEN)"))?;
+            tracing::info!(
+                address = %management_listener.local_addr()?,
+                "serving /metrics and the admin API"
+            );
+            tokio::spawn(serve::serve(
+                management_listener,
+                None,
+                management_router(state.clone()),
+                config.header_timeout,
+                until_stopped(),
+            ));
+            Management::Apart
+        }
+        None => Management::Public,
+    };
     tracing::info!(
         address = %listener.local_addr()?,
         workers,
@@ -357,9 +422,9 @@ async fn run(config: Config) -> anyhow::Result<()> {
     serve::serve(
         listener,
         tls,
-        router(state),
+        router(state, management),
         config.header_timeout,
-        shutdown_signal(),
+        until_stopped(),
     )
     .await;
     store.close().await;
