@@ -3,8 +3,9 @@
 # toolchain and libclang (for the Tesseract bindings), Tesseract with its
 # English and Korean data, Poppler's PDF tools (pdftotext, pdftoppm: PDF
 # uploads) and bubblewrap (their sandbox), the fonts the synthetic
-# generator draws with, and PostgreSQL (the tests run the black-box suite
-# on it too; docrec itself needs only a server to connect to).
+# generator draws with, and, for the tests, PostgreSQL (the black-box
+# suite runs on it too; docrec itself needs only a server to connect to)
+# and Python (a fake HTTPS verification gateway).
 # Idempotent: does nothing when every package is already installed.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ packages=(
   fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf fonts-ocr-a fonts-ocr-b
   fonts-nanum fonts-nanum-extra fonts-nanum-coding fonts-unfonts-core fonts-unfonts-extra
   fonts-baekmuk fonts-noto-cjk fonts-noto-cjk-extra fonts-lexi-gulim fonts-lexi-saebom
-  poppler-utils bubblewrap sqlite3 curl ca-certificates openssl postgresql
+  poppler-utils bubblewrap sqlite3 curl ca-certificates openssl python3 postgresql
 )
 
 missing=()

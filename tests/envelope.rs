@@ -1089,7 +1089,11 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
     };
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let url = fake_gateway(number.clone(), Duration::ZERO, seen.clone(), 0);
-    let server = Server::start(&[("DOCREC_VERIFIER", "http"), ("DOCREC_VERIFIER_URL", &url)]);
+    let server = Server::start(&[
+        ("DOCREC_VERIFIER", "http"),
+        ("DOCREC_VERIFIER_URL", &url),
+        ("DOCREC_VERIFIER_ALLOW_HTTP", "true"),
+    ]);
     let key = [51u8; 32];
     for (claimed, expected) in [(number.clone(), true), ("9001011234568".to_owned(), false)] {
         let request_key = post_id_card(&server, "id-card", &key, &card.encoded).1;
@@ -1115,6 +1119,7 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
     let server = Server::start(&[
         ("DOCREC_VERIFIER", "http"),
         ("DOCREC_VERIFIER_URL", &slow),
+        ("DOCREC_VERIFIER_ALLOW_HTTP", "true"),
         ("DOCREC_VERIFIER_TIMEOUT_MS", "500"),
     ]);
     let request_key = post_id_card(&server, "id-card", &key, &card.encoded).1;
@@ -1131,6 +1136,57 @@ fn the_http_verifier_asks_the_operators_gateway_and_answers_5000001_when_it_is_s
 }
 
 #[test]
+fn an_app_key_whose_uploads_fail_to_decrypt_too_often_is_throttled() {
+    let server = Server::start(&[("DOCREC_DECRYPT_FAILURE_LIMIT", "3")]);
+    let card = docrec_synth::credit_card(1, Level::Clean).unwrap();
+    let public = fetch_public_key(&server, "credit-card");
+    let key = [13u8; 32];
+    let wrapped = public.wrap(&key);
+    // Encrypted under another key: its padding is wrong.
+    let undecryptable = aes(&[9u8; 32], &card.encoded, false);
+    for _ in 0..3 {
+        post_card_v2(
+            &server,
+            Some(&public.version),
+            Some(&wrapped),
+            image_form(&undecryptable, "card.bin"),
+        )
+        .assert_failure(4000303);
+    }
+    // Now even a good upload is refused until the minute ends.
+    post_card_v2(
+        &server,
+        Some(&public.version),
+        Some(&wrapped),
+        image_form(&aes(&key, &card.encoded, false), "card.bin"),
+    )
+    .assert_failure(4000006);
+    assert_eq!(server.metric("docrec_decrypt_failures_total"), Some(3.0));
+    assert_eq!(server.metric("docrec_decrypt_throttled_total"), Some(1.0));
+    assert!(
+        server.stderr().contains("failed to decrypt too often"),
+        "{}",
+        server.stderr()
+    );
+    // Another appKey is not.
+    let member = Member::new(&server, "member");
+    let other = Caller {
+        version: "v2.0",
+        app_key: member.app_key.clone(),
+        header: ("Authorization", member.secret_key.clone()),
+    };
+    let public = fetch_public_key_as(&server, &other, "credit-card");
+    post_card_v2_as(
+        &server,
+        &other,
+        Some(&public.version),
+        Some(&public.wrap(&key)),
+        image_form(&aes(&key, &card.encoded, false), "card.bin"),
+    )
+    .assert_success();
+}
+
+#[test]
 fn a_request_key_is_used_up_only_by_a_check_that_completed() {
     let card = id_card_of("resident");
     let number: String = truth_value(&card, "residentNumber").replace('-', "");
@@ -1138,7 +1194,11 @@ fn a_request_key_is_used_up_only_by_a_check_that_completed() {
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     // The gateway fails once, then answers.
     let url = fake_gateway(number.clone(), Duration::ZERO, seen.clone(), 1);
-    let server = Server::start(&[("DOCREC_VERIFIER", "http"), ("DOCREC_VERIFIER_URL", &url)]);
+    let server = Server::start(&[
+        ("DOCREC_VERIFIER", "http"),
+        ("DOCREC_VERIFIER_URL", &url),
+        ("DOCREC_VERIFIER_ALLOW_HTTP", "true"),
+    ]);
     let request_key = post_id_card(&server, "id-card", &[53u8; 32], &card.encoded).1;
     let fields = [
         ("name", truth_value(&card, "name")),
@@ -1175,6 +1235,7 @@ fn checks_sent_at_once_get_five_guesses_through_and_lock_the_person_for_one_app_
     let server = Server::start(&[
         ("DOCREC_VERIFIER", "http"),
         ("DOCREC_VERIFIER_URL", &url),
+        ("DOCREC_VERIFIER_ALLOW_HTTP", "true"),
         ("DOCREC_WORKERS", "2"),
     ]);
     let key = [57u8; 32];
@@ -1232,6 +1293,158 @@ fn checks_sent_at_once_get_five_guesses_through_and_lock_the_person_for_one_app_
         answer.assert_success(),
         &serde_json::json!({ "isAuthenticity": false })
     );
+}
+
+/// Runs `openssl ARGS` in `dir`, for files; panics when it fails.
+fn openssl_in(dir: &std::path::Path, args: &[&str]) {
+    let made = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("running openssl");
+    assert!(
+        made.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// A CA (`ca.pem`) and a certificate for 127.0.0.1 it signed (`server.pem`,
+/// `server.key`), in `dir`.
+fn test_ca_and_server_certificate(dir: &std::path::Path) {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509", "-days", "2", "-subj", "/CN=gateway test CA"];
+    ca.extend(ec);
+    ca.extend(["-keyout", "ca.key", "-out", "ca.pem"]);
+    openssl_in(dir, &ca);
+    let mut request = vec!["req", "-subj", "/CN=127.0.0.1"];
+    request.extend(ec);
+    request.extend(["-keyout", "server.key", "-out", "server.csr"]);
+    openssl_in(dir, &request);
+    std::fs::write(dir.join("san"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl_in(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san",
+            "-out",
+            "server.pem",
+        ],
+    );
+}
+
+/// A gateway over HTTPS (Python's http.server and ssl), with the
+/// certificate of `dir`: answers `isAuthenticity: true` for `known_number`.
+/// Gives the process (killed when dropped by the caller) and its URL.
+fn https_gateway(dir: &std::path::Path, known_number: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let script = r#"
+import http.server, json, ssl, sys
+class Gateway(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        claim = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        body = json.dumps({"isAuthenticity": claim.get("residentNumber") == sys.argv[3]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Gateway)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(sys.argv[1], sys.argv[2])
+server.socket = context.wrap_socket(server.socket, server_side=True)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(dir.join("server.pem"))
+        .arg(dir.join("server.key"))
+        .arg(known_number)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 (Debian's python3 package)");
+    let mut port = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut port)
+        .unwrap();
+    let url = format!("https://127.0.0.1:{}/verify", port.trim());
+    (child, url)
+}
+
+#[test]
+fn the_verifier_speaks_https_checks_its_certificate_and_refuses_plain_http_unasked() {
+    let card = id_card_of("resident");
+    let number: String = truth_value(&card, "residentNumber").replace('-', "");
+    let date = truth_value(&card, "issueDate").replace('.', "");
+    let fields = [
+        ("name", truth_value(&card, "name")),
+        ("residentNumber", number.as_str()),
+        ("issueDate", date.as_str()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    test_ca_and_server_certificate(dir.path());
+    let (mut gateway, url) = https_gateway(dir.path(), &number);
+    let ca_file = dir.path().join("ca.pem");
+
+    // Its CA given: the check is answered over TLS.
+    let server = Server::start(&[
+        ("DOCREC_VERIFIER", "http"),
+        ("DOCREC_VERIFIER_URL", &url),
+        ("DOCREC_VERIFIER_CA_FILE", ca_file.to_str().unwrap()),
+    ]);
+    let request_key = post_id_card(&server, "id-card", &[59u8; 32], &card.encoded).1;
+    let answer = check_authenticity(&server, "resident", &fields, request_key.as_deref());
+    assert_eq!(
+        answer.assert_success(),
+        &serde_json::json!({ "isAuthenticity": true })
+    );
+    drop(server);
+
+    // Not given: a certificate no CA of the system's signed is not
+    // believed.
+    let server = Server::start(&[("DOCREC_VERIFIER", "http"), ("DOCREC_VERIFIER_URL", &url)]);
+    let request_key = post_id_card(&server, "id-card", &[59u8; 32], &card.encoded).1;
+    check_authenticity(&server, "resident", &fields, request_key.as_deref())
+        .assert_failure(5000001);
+    drop(server);
+    let _ = gateway.kill();
+    let _ = gateway.wait();
+
+    // A plain http:// gateway is refused unless the operator opts in.
+    let refused = common::docrec()
+        .arg("serve")
+        .env("DOCREC_DATA_DIR", dir.path().join("data"))
+        .env("DOCREC_LISTEN", "127.0.0.1:0")
+        .env("DATABASE_URL", "")
+        .env("DOCREC_WORKERS", "1")
+        .env("DOCREC_VERIFIER", "http")
+        .env("DOCREC_VERIFIER_URL", "http://127.0.0.1:9/verify")
+        .output()
+        .expect("running docrec serve");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("DOCREC_VERIFIER_ALLOW_HTTP"), "{stderr}");
 }
 
 #[test]

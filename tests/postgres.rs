@@ -115,3 +115,63 @@ fn a_quota_holds_in_total_across_two_nodes_sharing_the_database() {
     });
     assert_eq!(admitted, 5);
 }
+
+#[test]
+fn postgres_is_reached_over_tls_with_its_certificate_verified() {
+    let cluster = Cluster::start();
+    let database = TestDatabase::create(&cluster.admin_url);
+    let verified = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        database.url,
+        cluster.ca_file().display()
+    );
+    let server = Server::start_on(&database, &[("DATABASE_URL", &verified)]);
+    authenticated_request(&server).assert_failure(4000004);
+    // Every connection of the node's database is encrypted.
+    let name = database.url.rsplit('/').next().unwrap();
+    let sessions = |ssl: &str| {
+        common::psql(
+            &cluster.admin_url,
+            &format!(
+                "SELECT count(*) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) \
+                 WHERE a.datname = '{name}' AND s.ssl = {ssl}"
+            ),
+        )
+    };
+    assert_ne!(sessions("true"), "0");
+    assert_eq!(sessions("false"), "0");
+    drop(server);
+
+    // A certificate the given CA did not sign is not believed.
+    let other = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new("openssl")
+        .current_dir(other.path())
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=another CA"])
+        .args(["-keyout", "ca.key", "-out", "ca.pem"])
+        .output()
+        .expect("running openssl");
+    assert!(made.status.success());
+    let unverified = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        database.url,
+        other.path().join("ca.pem").display()
+    );
+    let out = common::docrec()
+        .arg("serve")
+        .env("DATABASE_URL", &unverified)
+        .env("DOCREC_MASTER_KEY", common::TEST_MASTER_KEY)
+        .env("DOCREC_DATA_DIR", other.path().join("data"))
+        .env("DOCREC_LISTEN", "127.0.0.1:0")
+        .env("DOCREC_WORKERS", "1")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "started with an unverified database");
+}

@@ -418,6 +418,12 @@ impl Cluster {
         Cluster { dir, admin_url }
     }
 
+    /// The PEM file of the CA that signed the server's certificate (for
+    /// 127.0.0.1), to verify it with.
+    pub fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
     /// Stops the server (fast shutdown: its connections are cut).
     pub fn stop(&self) {
         Cluster::script("stop", self.dir.path());

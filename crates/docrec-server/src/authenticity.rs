@@ -27,9 +27,12 @@
 //!   each check to an operator's gateway (`DOCREC_VERIFIER_URL`), which
 //!   answers `{"isAuthenticity": bool}`; no answer within
 //!   `DOCREC_VERIFIER_TIMEOUT_MS`, or another answer, is 5000001. The
-//!   client speaks plain `http://` only (no TLS stack is built in, to keep
-//!   the build small): run the gateway on loopback or the operator's
-//!   private network, or put a TLS proxy beside docrec.
+//!   gateway is `https://` (rustls; its certificate checked against the
+//!   system's CAs, or the PEM bundle of `DOCREC_VERIFIER_CA_FILE`): name,
+//!   resident number and issue date never cross a network in clear, and a
+//!   forged answer needs the gateway's key. A plain `http://` gateway is
+//!   refused unless the operator opts in (`DOCREC_VERIFIER_ALLOW_HTTP`,
+//!   for a gateway on loopback).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -278,15 +281,42 @@ struct GatewayAnswer {
 }
 
 impl HttpVerifier {
-    /// A verifier that POSTs to `url` and waits at most `timeout`.
-    pub fn new(url: &str, timeout: Duration) -> anyhow::Result<HttpVerifier> {
-        if !url.starts_with("http://") {
+    /// A verifier that POSTs to `url` and waits at most `timeout`: an
+    /// `https://` URL, its certificate checked against the system's CAs
+    /// and those of the PEM file `ca_file`; an `http://` one only when
+    /// `allow_http`.
+    pub fn new(
+        url: &str,
+        timeout: Duration,
+        ca_file: Option<&std::path::Path>,
+        allow_http: bool,
+    ) -> anyhow::Result<HttpVerifier> {
+        let scheme_ok = url.starts_with("https://") || (allow_http && url.starts_with("http://"));
+        if !scheme_ok {
             anyhow::bail!(
-                "DOCREC_VERIFIER_URL must be an http:// URL (no TLS is built in), not {url:?}"
+                "DOCREC_VERIFIER_URL must be an https:// URL, not {url:?} (a plain http:// gateway sees names and resident numbers in clear: set DOCREC_VERIFIER_ALLOW_HTTP=true to accept one, e.g. on loopback)"
             );
         }
+        let mut client = reqwest::Client::builder()
+            .timeout(timeout)
+            .https_only(!allow_http);
+        if let Some(path) = ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("DOCREC_VERIFIER_CA_FILE {}: {e}", path.display()))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| anyhow::anyhow!("DOCREC_VERIFIER_CA_FILE {}: {e}", path.display()))?;
+            if certificates.is_empty() {
+                anyhow::bail!(
+                    "DOCREC_VERIFIER_CA_FILE {} holds no PEM certificate",
+                    path.display()
+                );
+            }
+            for certificate in certificates {
+                client = client.add_root_certificate(certificate);
+            }
+        }
         Ok(HttpVerifier {
-            client: reqwest::Client::builder().timeout(timeout).build()?,
+            client: client.build()?,
             url: url.to_owned(),
         })
     }

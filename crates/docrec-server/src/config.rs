@@ -30,12 +30,15 @@
 //! | `DOCREC_REQUEST_KEY_TTL_SECONDS` | 3600 | how long a Request-Key is valid |
 //! | `DOCREC_AUTH_LOCK_SECONDS` | 86 400 (a day) | how long five failed authenticity checks lock a resident number, from the last one |
 //! | `DOCREC_VERIFIER` | `registry` | the authenticity verifier: `registry` (imported documents) or `http` (an operator's gateway) |
-//! | `DOCREC_VERIFIER_URL` | — | the gateway, `http://...` (with `DOCREC_VERIFIER=http`) |
+//! | `DOCREC_VERIFIER_URL` | — | the gateway, `https://...` (with `DOCREC_VERIFIER=http`) |
+//! | `DOCREC_VERIFIER_CA_FILE` | — | a PEM bundle of CAs the gateway's certificate may chain to, besides the system's |
+//! | `DOCREC_VERIFIER_ALLOW_HTTP` | `false` | `true` accepts a plain `http://` gateway (names and resident numbers travel in clear) |
 //! | `DOCREC_VERIFIER_TIMEOUT_MS` | 5000 | how long a check waits for the gateway |
 //! | `DOCREC_KEY_GRACE_SECONDS` | 604 800 (7 days) | how long a rotated-out envelope key pair keeps working |
 //! | `DOCREC_TOKEN_TTL_SECONDS` | 86 400 (a day) | how long an access token of `POST /oauth2/token/create` is valid |
 //! | `DOCREC_USAGE_RETENTION_DAYS` | 400 | how many days of usage statistics are kept (0: all) |
 //! | `DOCREC_SWEEP_SECONDS` | 60 | how often expired data is deleted (Request-Keys, tokens, counters, retired key pairs, old usage statistics) |
+//! | `DOCREC_DECRYPT_FAILURE_LIMIT` | 20 | how many v2 requests of one appKey may answer 4000303 (bad padding) within a minute on a node before its v2 requests answer 4000006 for the rest of the minute |
 //! | `DOCREC_ADMIN_TOKEN` | — | the operator's token of the admin HTTP API (`/admin/v1/...`, at least 24 characters); without it the admin API is not served |
 
 use std::net::SocketAddr;
@@ -103,6 +106,8 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// The admin API's operator token.
     pub operator_token: Option<OperatorToken>,
+    /// How many 4000303 answers within a minute throttle an appKey.
+    pub decrypt_failure_limit: u32,
 }
 
 /// The bounds of admission (`http::admission`).
@@ -169,8 +174,15 @@ fn memory_available() -> Option<u64> {
 pub enum VerifierConfig {
     /// The registry of imported documents.
     Registry,
-    /// An operator's gateway at `url`, waited for at most `timeout`.
-    Http { url: String, timeout: Duration },
+    /// An operator's gateway at `url`, waited for at most `timeout`, its
+    /// certificate checked against the system's CAs and `ca_file`'s; plain
+    /// `http://` only when `allow_http`.
+    Http {
+        url: String,
+        timeout: Duration,
+        ca_file: Option<PathBuf>,
+        allow_http: bool,
+    },
 }
 
 fn var(name: &str) -> Option<String> {
@@ -286,6 +298,8 @@ impl Config {
                 timeout: Duration::from_millis(
                     parsed("DOCREC_VERIFIER_TIMEOUT_MS")?.unwrap_or(5000),
                 ),
+                ca_file: var("DOCREC_VERIFIER_CA_FILE").map(PathBuf::from),
+                allow_http: parsed("DOCREC_VERIFIER_ALLOW_HTTP")?.unwrap_or(false),
             },
             Some(other) => bail!("DOCREC_VERIFIER={other:?}: use registry or http"),
         };
@@ -348,6 +362,10 @@ impl Config {
                 days => Some(days),
             },
             sweep_interval: whole_seconds("DOCREC_SWEEP_SECONDS", 60)?,
+            decrypt_failure_limit: match parsed("DOCREC_DECRYPT_FAILURE_LIMIT")?.unwrap_or(20) {
+                0 => bail!("DOCREC_DECRYPT_FAILURE_LIMIT must be at least 1"),
+                limit => limit,
+            },
             operator_token: match var("DOCREC_ADMIN_TOKEN") {
                 None => None,
                 Some(token) => Some(OperatorToken::new(&token).with_context(|| {

@@ -9,6 +9,7 @@ mod admission;
 mod auth;
 mod business_status;
 mod deadline;
+mod decrypt_guard;
 mod documents;
 mod envelope;
 mod id_card;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub admission: Admission,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
+    /// The 4000303 answers of each appKey, to throttle padding oracles.
+    pub decrypt_failures: Arc<decrypt_guard::DecryptFailures>,
 }
 
 /// Where `/metrics` and the admin API are served.
@@ -164,7 +167,8 @@ fn plaintext_routes(state: &AppState) -> Router<AppState> {
 }
 
 /// The envelope APIs of v2.0 and v2.1, each metered as its service; the
-/// recognitions admitted first ([`admission`]).
+/// recognitions admitted first ([`admission`]); an appKey whose requests
+/// fail to decrypt too often refused ([`decrypt_guard`]).
 fn envelope_routes(state: &AppState) -> Router<AppState> {
     let metered = |how| middleware::from_fn_with_state((state.clone(), how), meter::meter);
     let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit_upload);
@@ -198,6 +202,10 @@ fn envelope_routes(state: &AppState) -> Router<AppState> {
             "/appkeys/{app_key}/id-card/authenticity",
             post(id_card::authenticity_v2).layer(metered(id_card)),
         )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            decrypt_guard::guard,
+        ))
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -285,6 +293,10 @@ async fn log_and_status(State(state): State<AppState>, request: Request, next: N
     response
 }
 
+/// The window in which `DOCREC_DECRYPT_FAILURE_LIMIT` 4000303 answers
+/// throttle an appKey.
+const DECRYPT_FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
 /// The header carrying a request's id, both ways.
 const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -334,7 +346,17 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let hash_key = Arc::new(registry_key(&store, &keys).await?);
     let verifier: Arc<dyn Verifier> = match &config.verifier {
         VerifierConfig::Registry => Arc::new(Authenticity::registry_verifier(&store, &hash_key)),
-        VerifierConfig::Http { url, timeout } => Arc::new(HttpVerifier::new(url, *timeout)?),
+        VerifierConfig::Http {
+            url,
+            timeout,
+            ca_file,
+            allow_http,
+        } => Arc::new(HttpVerifier::new(
+            url,
+            *timeout,
+            ca_file.as_deref(),
+            *allow_http,
+        )?),
     };
     let authenticity = Authenticity::new(
         &store,
@@ -372,6 +394,10 @@ async fn run(config: Config) -> anyhow::Result<()> {
         metrics,
         admission,
         body_timeout: config.body_timeout,
+        decrypt_failures: Arc::new(decrypt_guard::DecryptFailures::new(
+            config.decrypt_failure_limit,
+            DECRYPT_FAILURE_WINDOW,
+        )),
     };
     let tls = config
         .tls

@@ -2,7 +2,8 @@
 //! requests by route and result code, latency histograms per route, the
 //! OCR engines in use, the queue waiting for one, the places left
 //! before recognitions are refused and the requests refused by each bound
-//! of admission, the rows the retention sweeper deleted
+//! of admission, the v2 requests that did not decrypt and those refused
+//! for it, the rows the retention sweeper deleted
 //! and its failed sweeps, and the process's CPU time, resident memory and
 //! peak resident memory), a request id on every request (`X-Request-Id`,
 //! echoed, and in the log line) and `GET /ready` (the database answers and
@@ -66,6 +67,8 @@ pub struct Metrics {
     engine_queue: Gauge,
     recognition_places_free: Gauge,
     admission_refused: Family<Refusal, Counter>,
+    decrypt_failures: Counter,
+    decrypt_throttled: Counter,
     retention_deleted: Family<Stored, Counter>,
     retention_failed: Family<Stored, Counter>,
     cpu_seconds: Counter<f64, AtomicU64>,
@@ -125,6 +128,18 @@ impl Metrics {
             "Recognition requests answered 5000503, by the bound they met (uploads, uploads_per_appkey, recognitions, recognitions_per_appkey)",
             admission_refused.clone(),
         );
+        let decrypt_failures = Counter::default();
+        registry.register(
+            "docrec_decrypt_failures",
+            "v2 requests answered 4000303 (an upload or field that does not decrypt)",
+            decrypt_failures.clone(),
+        );
+        let decrypt_throttled = Counter::default();
+        registry.register(
+            "docrec_decrypt_throttled",
+            "v2 requests refused with 4000006 because their appKey's requests failed to decrypt too often",
+            decrypt_throttled.clone(),
+        );
         let cpu_seconds = Counter::<f64, AtomicU64>::default();
         registry.register(
             "process_cpu_seconds",
@@ -170,7 +185,19 @@ impl Metrics {
             engine_queue,
             recognition_places_free,
             admission_refused,
+            decrypt_failures,
+            decrypt_throttled,
         }
+    }
+
+    /// Counts a v2 request answered 4000303.
+    pub fn observe_decrypt_failure(&self) {
+        self.decrypt_failures.inc();
+    }
+
+    /// Counts a v2 request refused because its appKey is throttled.
+    pub fn observe_decrypt_throttled(&self) {
+        self.decrypt_throttled.inc();
     }
 
     /// Counts a request refused by admission's `bound`.
