@@ -483,7 +483,7 @@ impl Authenticity {
         claim: &Claim,
         now: i64,
     ) -> Result<bool, ErrorCode> {
-        let person = self.person(app_key, claim);
+        let person = person_key(&self.hash_key, app_key, claim);
         let forget_before = now.saturating_sub(self.lock_window.as_secs() as i64);
         let counted = self
             .store
@@ -514,32 +514,6 @@ impl Authenticity {
                 .map_err(|e| e.error_code())?;
         }
         Ok(authentic)
-    }
-
-    /// The key the attempts of a claim are counted under: the appKey and
-    /// the person (a resident card's resident number, a licence's number),
-    /// hashed, so that one tenant's guesses never lock another's customer.
-    fn person(&self, app_key: &str, claim: &Claim) -> Vec<u8> {
-        let digits = |text: &str| -> Zeroizing<String> {
-            Zeroizing::new(text.chars().filter(char::is_ascii_digit).collect())
-        };
-        let number = match claim.id_type {
-            ClaimType::Resident => digits(&claim.resident_number),
-            ClaimType::Driver => digits(
-                claim
-                    .driver_license_number
-                    .as_deref()
-                    .map_or("", |s| s.as_str()),
-            ),
-        };
-        keyed_hash(
-            &self.hash_key,
-            &format!(
-                "person\u{1f}{app_key}\u{1f}{}\u{1f}{}",
-                claim.id_type.api_name(),
-                *number
-            ),
-        )
     }
 
     /// Puts a taken Request-Key back, for a check that did not complete.
@@ -579,6 +553,33 @@ impl Authenticity {
     }
 }
 
+/// The key the attempts of a claim are counted under: the appKey and the
+/// person (a resident card's resident number, a licence's number), hashed
+/// with `hash_key`, so that one tenant's guesses never lock another's
+/// customer and the count names nobody.
+fn person_key(hash_key: &[u8], app_key: &str, claim: &Claim) -> Vec<u8> {
+    let digits = |text: &str| -> Zeroizing<String> {
+        Zeroizing::new(text.chars().filter(char::is_ascii_digit).collect())
+    };
+    let number = match claim.id_type {
+        ClaimType::Resident => digits(&claim.resident_number),
+        ClaimType::Driver => digits(
+            claim
+                .driver_license_number
+                .as_deref()
+                .map_or("", |s| s.as_str()),
+        ),
+    };
+    keyed_hash(
+        hash_key,
+        &format!(
+            "person\u{1f}{app_key}\u{1f}{}\u{1f}{}",
+            claim.id_type.api_name(),
+            *number
+        ),
+    )
+}
+
 fn request_key_context(hash: &[u8]) -> String {
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     format!("request-key/{hex}")
@@ -610,6 +611,28 @@ driver,김철수,8501011234567,,11-12-345678-90,AB12C
             claims[1].serial_num.as_deref().map(|s| s.as_str()),
             Some("AB12C")
         );
+    }
+
+    #[test]
+    fn attempts_are_counted_per_app_key_and_person_licences_by_their_number() {
+        let claims = parse_registry_csv(CSV).unwrap();
+        let (resident, licence) = (&claims[0], &claims[1]);
+        let key = b"hash key";
+        let of = |app_key, claim| person_key(key, app_key, claim);
+        assert_eq!(of("team-a", resident), of("team-a", resident));
+        assert_ne!(of("team-a", resident), of("team-b", resident));
+        assert_ne!(of("team-a", resident), of("team-a", licence));
+        // Two licences of one birth date (the first seven digits their
+        // claims carry) are two people.
+        let other_licence = Claim {
+            driver_license_number: Some(Zeroizing::new("119999999990".to_owned())),
+            ..parse_registry_csv(CSV).unwrap().remove(1)
+        };
+        assert_eq!(
+            licence.resident_number.as_str(),
+            other_licence.resident_number.as_str()
+        );
+        assert_ne!(of("team-a", licence), of("team-a", &other_licence));
     }
 
     #[test]
