@@ -10,7 +10,7 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use docrec_recognize::{recognize_business, recognize_business_text};
+use docrec_recognize::{business, recognize_business, recognize_business_text, ReadContext};
 use docrec_synth::business::render;
 use docrec_synth::{FaceGroup, Level};
 use rand::SeedableRng;
@@ -64,7 +64,10 @@ fn bench(c: &mut Criterion) {
         &mut group,
         &mut engine,
         |level| pages(level, 4),
-        recognize_business,
+        |image, engine| {
+            let context = ReadContext::starting_now(business::READ_BUDGET);
+            recognize_business(image, engine, &context)
+        },
     );
     let layers: Vec<_> = (0..4).map(text_layer).collect();
     let mut next = 0;

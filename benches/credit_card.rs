@@ -8,7 +8,7 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use docrec_recognize::recognize_credit_card;
+use docrec_recognize::{credit_card, recognize_credit_card, ReadContext};
 use docrec_synth::Level;
 
 fn cards(level: Level, n: u64) -> Vec<image::GrayImage> {
@@ -30,7 +30,10 @@ fn bench(c: &mut Criterion) {
         &mut group,
         &mut engine,
         |level| cards(level, 8),
-        recognize_credit_card,
+        |image, engine| {
+            let context = ReadContext::starting_now(credit_card::READ_BUDGET);
+            recognize_credit_card(image, engine, &context)
+        },
     );
     group.finish();
 }

@@ -10,7 +10,7 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use docrec_ocr::preprocess::brightest_channel;
-use docrec_recognize::recognize_id_card;
+use docrec_recognize::{id_card, recognize_id_card, ReadContext};
 use docrec_synth::Level;
 
 fn cards(level: Level, n: u64) -> Vec<image::GrayImage> {
@@ -30,7 +30,10 @@ fn bench(c: &mut Criterion) {
         &mut group,
         &mut engine,
         |level| cards(level, 8),
-        recognize_id_card,
+        |image, engine| {
+            let context = ReadContext::starting_now(id_card::READ_BUDGET);
+            recognize_id_card(image, engine, &context)
+        },
     );
     group.finish();
 }

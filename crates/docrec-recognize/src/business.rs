@@ -32,7 +32,7 @@
 //!    that fails keeps its reading at a lower `conf`.
 
 use std::sync::LazyLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::canonical::canonical_text;
@@ -44,6 +44,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
+use crate::context::ReadContext;
 use crate::text::{edit_distance, group_lines, is_hangul, jamo_distance, words_rect};
 use docrec_rules::address::respaced_address;
 use docrec_rules::business_number::{
@@ -179,16 +180,23 @@ pub const KEYS: [&str; 14] = [
 pub fn recognize_business(
     image: &GrayImage,
     engine: &mut Engine,
+    context: &ReadContext,
 ) -> Result<BusinessCertificate, BusinessError> {
     match fitted_to_long_side(image, READ_LONG_SIDES) {
-        Some((fitted, factor)) => read_page(&fitted, engine).map(|page| page.scaled(1.0 / factor)),
-        None => read_page(image, engine),
+        Some((fitted, factor)) => {
+            read_page(&fitted, engine, context).map(|page| page.scaled(1.0 / factor))
+        }
+        None => read_page(image, engine, context),
     }
 }
 
 /// Reads a certificate from an upload at a size [`READ_LONG_SIDES`]
 /// allows.
-fn read_page(image: &GrayImage, engine: &mut Engine) -> Result<BusinessCertificate, BusinessError> {
+fn read_page(
+    image: &GrayImage,
+    engine: &mut Engine,
+    context: &ReadContext,
+) -> Result<BusinessCertificate, BusinessError> {
     let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
     // A page lies upright, upside down or sideways: the likelier way first.
     let ways = |view: Rectified| {
@@ -217,10 +225,9 @@ fn read_page(image: &GrayImage, engine: &mut Engine) -> Result<BusinessCertifica
         Some(quad) => views.extend(ways(rectify_as_found(image, Some(quad), VIEW_SHORT_SIDE))),
         None => views.extend(whole),
     }
-    let started = Instant::now();
     let mut any_text = false;
     for view in &views {
-        if started.elapsed() > PAGE_READ_BUDGET {
+        if context.is_spent() {
             break;
         }
         let flat = flatten_paper(&view.image);
@@ -245,10 +252,10 @@ fn read_page(image: &GrayImage, engine: &mut Engine) -> Result<BusinessCertifica
     }
 }
 
-/// No other way of the page is read once this much time has gone on
-/// reading it: a photo that shows no certificate is answered in seconds,
-/// whatever it shows.
-const PAGE_READ_BUDGET: Duration = Duration::from_secs(3);
+/// The time a certificate's reading is given ([`ReadContext::budget`]): no
+/// other way of the page is read once it is spent, so a photo that shows
+/// no certificate is answered in seconds, whatever it shows.
+pub const READ_BUDGET: Duration = Duration::from_secs(3);
 
 /// Reads a certificate from a PDF's text layer: each word with its box in
 /// points from the page's top-left corner, its dashes and full-width forms

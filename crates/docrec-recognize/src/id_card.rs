@@ -46,6 +46,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
+use crate::context::ReadContext;
 use crate::credit_card::{CARD_ASPECT, CARD_DIGITS_MODEL, READ_LONG_SIDES};
 use crate::text::{
     as_digit, choose, choose_among_alternatives, compose, digit_reading, digit_symbols,
@@ -83,9 +84,10 @@ const VIEW_WIDTH: u32 = 1000;
 /// The height a segment's cut is scaled to for a second reading (its text
 /// about 37 pixels high).
 const REREAD_HEIGHT: u32 = 56;
-/// No other view of the upload is read, and no more segments are read
-/// again in English, once this much time has gone on reading it.
-const READ_BUDGET: Duration = Duration::from_secs(2);
+/// The time an ID card's reading is given ([`ReadContext::budget`]): no
+/// other view of the upload is read, and no more segments are read again
+/// in English, once it is spent.
+pub const READ_BUDGET: Duration = Duration::from_secs(2);
 /// The recommended upload size for ID cards, as for every card (API.md §1).
 pub const RECOMMENDED_SIZE: (u32, u32) = crate::credit_card::RECOMMENDED_SIZE;
 
@@ -239,32 +241,41 @@ impl IdCard {
 /// Reads a Korean ID card. An upload much larger than the view the card
 /// is read at is first shrunk (as a credit card's upload is), and the
 /// boxes are given back in the upload's pixels.
-pub fn recognize_id_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardError> {
+pub fn recognize_id_card(
+    image: &GrayImage,
+    engine: &mut Engine,
+    context: &ReadContext,
+) -> Result<IdCard, IdCardError> {
     match fitted_to_long_side(image, READ_LONG_SIDES) {
-        Some((fitted, factor)) => read_card(&fitted, engine).map(|c| c.scaled(1.0 / factor)),
-        None => read_card(image, engine),
+        Some((fitted, factor)) => {
+            read_card(&fitted, engine, context).map(|c| c.scaled(1.0 / factor))
+        }
+        None => read_card(image, engine, context),
     }
 }
 
 /// Reads a Korean ID card from an upload at a size [`READ_LONG_SIDES`]
 /// allows.
-fn read_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardError> {
+fn read_card(
+    image: &GrayImage,
+    engine: &mut Engine,
+    context: &ReadContext,
+) -> Result<IdCard, IdCardError> {
     let outline = find_quad(image, CARD_ASPECT);
     let mut quads = Vec::with_capacity(2);
     if outline.is_some() {
         quads.push(outline);
     }
     quads.push(None);
-    let started = Instant::now();
     let mut best: Option<ViewReading> = None;
     let mut any_text = false;
     'views: for quad in quads {
         let upright = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         for view in [upright.rotated_180(), upright].into_iter().rev() {
-            if best.is_some() && started.elapsed() > READ_BUDGET {
+            if best.is_some() && context.is_spent() {
                 break 'views;
             }
-            let mut reading = read_view(&view, engine, started + READ_BUDGET)?;
+            let mut reading = read_view(&view, engine, context.deadline())?;
             any_text |= reading.word_count > 0;
             // A photo whose outline was not found may show the card
             // askew: when its title was read, its text is levelled and
@@ -275,7 +286,7 @@ fn read_card(image: &GrayImage, engine: &mut Engine) -> Result<IdCard, IdCardErr
                 .flatten()
                 .filter(|_| reading.titled && !reading.settled());
             if let Some(skew) = skew {
-                let deadline = Instant::now() + READ_BUDGET / 2;
+                let deadline = Instant::now() + context.budget / 2;
                 let levelled = read_view(&view.rotated(-skew), engine, deadline)?;
                 if levelled.score() > reading.score() {
                     reading = levelled;
@@ -3244,7 +3255,8 @@ mod tests {
             ..Default::default()
         };
         let mut engine = Engine::new(&config).expect("eng and kor language data installed");
-        let read = recognize_id_card(&askew, &mut engine).expect("an ID card");
+        let context = ReadContext::starting_now(READ_BUDGET);
+        let read = recognize_id_card(&askew, &mut engine, &context).expect("an ID card");
         let number = read.key_values.iter().find(|kv| kv.key == "residentNumber");
         assert_eq!(
             number.map(|kv| kv.value.as_str()),

@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod business;
+pub mod context;
 pub mod credit_card;
 pub mod id_card;
 pub mod text;
@@ -20,6 +21,7 @@ pub mod text;
 pub use business::{
     recognize_business, recognize_business_text, BusinessCertificate, BusinessError,
 };
+pub use context::ReadContext;
 pub use credit_card::{recognize_credit_card, CardError, CreditCard};
 pub use id_card::{recognize_id_card, IdCard, IdCardError};
 

@@ -14,7 +14,7 @@ use docrec_recognize::credit_card::{self, CreditCardResult};
 use docrec_recognize::id_card::{self, IdCardResult};
 use docrec_recognize::{
     recognize_business, recognize_business_text, recognize_credit_card, recognize_id_card,
-    BusinessError, CardError, IdCardError,
+    BusinessError, CardError, IdCardError, ReadContext,
 };
 use docrec_upload::{
     check_type, decode_image, read_pdf_first_page, DecodedImage, FileType, PdfFirstPage, PdfTools,
@@ -147,8 +147,9 @@ impl Recognizer {
             |image| image.to_luma8(),
             |e| CardError::Engine(e).error_code(),
         )?;
-        let read =
-            recognize_credit_card(&card.image, &mut card.engine).map_err(|e| e.error_code())?;
+        let context = ReadContext::starting_now(credit_card::READ_BUDGET);
+        let read = recognize_credit_card(&card.image, &mut card.engine, &context)
+            .map_err(|e| e.error_code())?;
         Ok(read.to_result(
             card.file_type.api_name(),
             Resolution::of(card.width, card.height, credit_card::RECOMMENDED_SIZE),
@@ -165,7 +166,9 @@ impl Recognizer {
             |image| brightest_channel(&image),
             id_card_engine_failure,
         )?;
-        let read = recognize_id_card(&card.image, &mut card.engine).map_err(|e| e.error_code())?;
+        let context = ReadContext::starting_now(id_card::READ_BUDGET);
+        let read = recognize_id_card(&card.image, &mut card.engine, &context)
+            .map_err(|e| e.error_code())?;
         Ok(read.to_result(
             card.file_type.api_name(),
             Resolution::of(card.width, card.height, id_card::RECOMMENDED_SIZE),
@@ -188,7 +191,9 @@ impl Recognizer {
             id_card_engine_failure,
         )?;
         let (image, gray) = prepared.image;
-        let card = recognize_id_card(&gray, &mut prepared.engine).map_err(|e| e.error_code())?;
+        let context = ReadContext::starting_now(id_card::READ_BUDGET);
+        let card =
+            recognize_id_card(&gray, &mut prepared.engine, &context).map_err(|e| e.error_code())?;
         drop((gray, prepared.engine));
         let copy = card.masked_copy(&image);
         drop(image);
@@ -221,8 +226,9 @@ impl Recognizer {
             |image| brightest_channel(&image),
             |e| BusinessError::Engine(e).error_code(),
         )?;
-        let certificate =
-            recognize_business(&page.image, &mut page.engine).map_err(|e| e.error_code())?;
+        let context = ReadContext::starting_now(business::READ_BUDGET);
+        let certificate = recognize_business(&page.image, &mut page.engine, &context)
+            .map_err(|e| e.error_code())?;
         Ok(certificate.to_result(
             page.file_type.api_name(),
             Unit::Pixel,
@@ -252,9 +258,13 @@ impl Recognizer {
             PdfFirstPage::Rendered {
                 image,
                 points_per_pixel,
-            } => recognize_business(&image, &mut engine)
-                .map_err(|e| e.error_code())?
-                .scaled(points_per_pixel),
+            } => recognize_business(
+                &image,
+                &mut engine,
+                &ReadContext::starting_now(business::READ_BUDGET),
+            )
+            .map_err(|e| e.error_code())?
+            .scaled(points_per_pixel),
         };
         // A PDF's page is vector or rendered at the size OCR wants.
         Ok(certificate.to_result(FileType::Pdf.api_name(), Unit::Point, Resolution::Normal))
