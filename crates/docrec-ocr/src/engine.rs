@@ -4,9 +4,13 @@
 //! mode and gives the [`Word`]s Tesseract found, with boxes in that image's
 //! pixels and confidences in [0, 1]. The mode is set on every call, because
 //! settings persist on an engine that the pool hands to many callers.
+//! Each engine counts its recognitions and the time they took
+//! ([`Engine::tally`]), so that callers can say where a document's time
+//! went.
 
 use std::ffi::CString;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use image::GrayImage;
 use tesseract::plumbing::tesseract_sys::TessOcrEngineMode_OEM_LSTM_ONLY;
@@ -110,12 +114,34 @@ pub enum OcrError {
     PoolTimeout(std::time::Duration),
 }
 
+/// The name recognitions with the configured languages are traced by.
+const MAIN_MODEL: &str = "main";
+
 /// Tesseract instances, initialised once and reused: one for the
 /// configured languages and one per embedded model.
 pub struct Engine {
     api: TessBaseApi,
     /// The embedded models and extra languages, by name.
     models: Vec<(String, TessBaseApi)>,
+    tally: EngineTally,
+}
+
+/// How many times an engine's Tesseract instances recognised an image,
+/// and for how long, since the engine started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EngineTally {
+    pub recognitions: u64,
+    pub busy: Duration,
+}
+
+impl EngineTally {
+    /// What was added since `earlier`, a tally of the same engine.
+    pub fn since(self, earlier: EngineTally) -> EngineTally {
+        EngineTally {
+            recognitions: self.recognitions - earlier.recognitions,
+            busy: self.busy.saturating_sub(earlier.busy),
+        }
+    }
 }
 
 impl Engine {
@@ -158,11 +184,20 @@ impl Engine {
         for language in &config.extra_languages {
             models.push((language.clone(), start_widened(config, language)?));
         }
-        let mut engine = Engine { api, models };
+        let mut engine = Engine {
+            api,
+            models,
+            tally: EngineTally::default(),
+        };
         // Tesseract writes diagnostics ("Estimating resolution as …") to
         // stderr; they would interleave with the server's structured logs.
         engine.set("debug_file", "/dev/null")?;
         Ok(engine)
+    }
+
+    /// The recognitions so far and the time they took.
+    pub fn tally(&self) -> EngineTally {
+        self.tally
     }
 
     /// Whether an embedded model or extra language of this name was
@@ -183,7 +218,8 @@ impl Engine {
 
     /// Reads `image` in the given mode with the configured languages.
     pub fn read(&mut self, image: &GrayImage, mode: SegMode) -> Result<Vec<Word>, OcrError> {
-        read_with_api(&mut self.api, image, mode)
+        let model = MAIN_MODEL;
+        read_with_api(&mut self.api, &mut self.tally, model, image, mode)
     }
 
     /// Reads `image` with the embedded model or extra language `model`, or
@@ -194,16 +230,19 @@ impl Engine {
         image: &GrayImage,
         mode: SegMode,
     ) -> Result<Vec<Word>, OcrError> {
-        read_with_api(self.api_for(model), image, mode)
+        let (api, tally) = self.api_for(model);
+        read_with_api(api, tally, model, image, mode)
     }
 
     /// The API of the embedded model or extra language `model`, or that of
-    /// the configured languages when no such model was loaded.
-    fn api_for(&mut self, model: &str) -> &mut TessBaseApi {
-        match self.models.iter_mut().find(|(n, _)| n == model) {
+    /// the configured languages when no such model was loaded; and the
+    /// tally its recognitions count in.
+    fn api_for(&mut self, model: &str) -> (&mut TessBaseApi, &mut EngineTally) {
+        let api = match self.models.iter_mut().find(|(n, _)| n == model) {
             Some((_, api)) => api,
             None => &mut self.api,
-        }
+        };
+        (api, &mut self.tally)
     }
 
     /// Reads `image` as [`Engine::read_with`] does, then joins the words
@@ -216,8 +255,8 @@ impl Engine {
         image: &GrayImage,
         mode: SegMode,
     ) -> Result<Vec<Word>, OcrError> {
-        let api = self.api_for(model);
-        let words = read_with_api(api, image, mode)?;
+        let (api, tally) = self.api_for(model);
+        let words = read_with_api(api, tally, model, image, mode)?;
         if words.is_empty() {
             return Ok(words);
         }
@@ -262,7 +301,7 @@ impl Engine {
         if width < 3 || height < 3 {
             return Ok(Vec::new());
         }
-        let api = self.api_for(model);
+        let (api, tally) = self.api_for(model);
         // The choices, and a span per character to hang them on.
         let set = |api: &mut TessBaseApi, on: bool| {
             let (mode, boxes) = if on { (c"2", c"1") } else { (c"0", c"0") };
@@ -271,15 +310,20 @@ impl Engine {
                 .map_err(|_| OcrError::Output("no lstm_choice_mode".to_owned()))
         };
         set(api, true)?;
-        let hocr = hocr_of_line(api, image);
+        let hocr = hocr_of_line(api, tally, model, image);
         set(api, false)?;
         Ok(parse_hocr_choices(&hocr?))
     }
 }
 
 /// The hOCR of `image` read as one line.
-fn hocr_of_line(api: &mut TessBaseApi, image: &GrayImage) -> Result<String, OcrError> {
-    recognize_image(api, image, SegMode::Line)?;
+fn hocr_of_line(
+    api: &mut TessBaseApi,
+    tally: &mut EngineTally,
+    model: &str,
+    image: &GrayImage,
+) -> Result<String, OcrError> {
+    recognize_image(api, tally, model, image, SegMode::Line)?;
     let hocr = api
         .get_hocr_text(0)
         .map_err(|_| OcrError::Output("no hOCR text".to_owned()))?;
@@ -403,6 +447,8 @@ fn join_unspaced(words: Vec<Word>, text: &str) -> Vec<Word> {
 
 fn read_with_api(
     api: &mut TessBaseApi,
+    tally: &mut EngineTally,
+    model: &str,
     image: &GrayImage,
     mode: SegMode,
 ) -> Result<Vec<Word>, OcrError> {
@@ -410,7 +456,7 @@ fn read_with_api(
     if width < 3 || height < 3 {
         return Ok(Vec::new());
     }
-    recognize_image(api, image, mode)?;
+    recognize_image(api, tally, model, image, mode)?;
     let tsv = api
         .get_tsv_text(0)
         .map_err(|_| OcrError::Output("no TSV text".to_owned()))?;
@@ -421,10 +467,14 @@ fn read_with_api(
     Ok(parse_tsv(tsv))
 }
 
-/// Gives `image` to `api` and recognises it in `mode`; the results are
-/// then read from `api` in the form wanted (TSV, text, hOCR).
+/// Gives `image` to `api` (of `model`) and recognises it in `mode`,
+/// counted in `tally` and traced (at `trace` level: the model, mode, size
+/// and time, never the text); the results are then read from `api` in the
+/// form wanted (TSV, text, hOCR).
 fn recognize_image(
     api: &mut TessBaseApi,
+    tally: &mut EngineTally,
+    model: &str,
     image: &GrayImage,
     mode: SegMode,
 ) -> Result<(), OcrError> {
@@ -433,7 +483,20 @@ fn recognize_image(
     api.set_image(image.as_raw(), width as i32, height as i32, 1, width as i32)
         .map_err(|e| OcrError::Image(format!("{e:?}")))?;
     api.set_source_resolution(300);
-    api.recognize().map_err(|_| OcrError::Recognize)
+    let started = Instant::now();
+    let recognized = api.recognize().map_err(|_| OcrError::Recognize);
+    let took = started.elapsed();
+    tally.recognitions += 1;
+    tally.busy += took;
+    tracing::trace!(
+        model,
+        ?mode,
+        width,
+        height,
+        micros = took.as_micros() as u64,
+        "tesseract recognition"
+    );
+    recognized
 }
 
 /// Leptonica, under Tesseract, prints warnings such as "Error in
@@ -657,6 +720,13 @@ mod tests {
         // The mode is off again: an ordinary reading is unchanged.
         let words = engine.read(&render_line("4518"), SegMode::Line).unwrap();
         assert_eq!(words[0].text, "4518");
+        // Both recognitions were counted; an image too small to read was
+        // not given to Tesseract.
+        let tally = engine.tally();
+        assert_eq!(tally.recognitions, 2);
+        assert!(tally.busy > Duration::ZERO);
+        engine.read(&GrayImage::new(2, 2), SegMode::Line).unwrap();
+        assert_eq!(engine.tally().since(tally), EngineTally::default());
     }
 
     #[test]

@@ -34,6 +34,6 @@ pub mod hangul;
 pub mod pool;
 pub mod preprocess;
 
-pub use engine::{CharChoices, Engine, EngineConfig, OcrError, SegMode, Word};
+pub use engine::{CharChoices, Engine, EngineConfig, EngineTally, OcrError, SegMode, Word};
 pub use geometry::{Quad, Rect};
 pub use pool::{EnginePool, PooledEngine};

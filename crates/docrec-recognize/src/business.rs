@@ -230,6 +230,7 @@ fn read_page(
         if context.is_spent() {
             break;
         }
+        context.count_look();
         let flat = flatten_paper(&view.image);
         let words = engine.read_spaced_with(LANGUAGE, &flat, SegMode::Block)?;
         if words.is_empty() {

@@ -210,6 +210,7 @@ fn read_card(
         }
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         let view = if turned { view.rotated_180() } else { view };
+        context.count_look();
         let (reading, lines) = read_view(&view, quad.is_some(), engine, year)?;
         let mut convincing = reading.convincing();
         // A photo whose outline was not found may show the card askew:
@@ -221,6 +222,7 @@ fn read_card(
         views_read.push((view, quad.is_some(), turned, lines));
         best = Some(better_of(best, reading));
         if let Some(levelled) = levelled {
+            context.count_look();
             let (reading, _) = read_view(&levelled, false, engine, year)?;
             convincing = reading.convincing();
             best = Some(better_of(best, reading));
@@ -240,6 +242,7 @@ fn read_card(
         if best.as_ref().is_some_and(|b| b.passes()) || context.is_spent() {
             break;
         }
+        context.count_look();
         if let Some(reading) = read_strips(&view, card_outline, &lines, engine, year)? {
             best = Some(better_of(best, reading));
         }

@@ -275,6 +275,7 @@ fn read_card(
             if best.is_some() && context.is_spent() {
                 break 'views;
             }
+            context.count_look();
             let mut reading = read_view(&view, engine, context.deadline())?;
             any_text |= reading.word_count > 0;
             // A photo whose outline was not found may show the card
@@ -287,6 +288,7 @@ fn read_card(
                 .filter(|_| reading.titled && !reading.settled());
             if let Some(skew) = skew {
                 let deadline = Instant::now() + context.budget / 2;
+                context.count_look();
                 let levelled = read_view(&view.rotated(-skew), engine, deadline)?;
                 if levelled.score() > reading.score() {
                     reading = levelled;

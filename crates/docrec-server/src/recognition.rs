@@ -1,13 +1,17 @@
 //! The recognition pipeline shared by the API and the command line, so both
 //! answer the same for the same bytes: type check, safe decode (under a
 //! decode permit), an engine from the pool, the recognizer, the API's
-//! `result`.
+//! `result`. It tallies, per kind, the documents read, those settled at
+//! their first look (the fast path) and Tesseract's recognitions and time
+//! ([`Recognizer::tallies`]): what `/metrics` and `docrec bench` report.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::preprocess::brightest_channel;
-use docrec_ocr::{EnginePool, OcrError, PooledEngine};
+use docrec_ocr::{Engine, EnginePool, OcrError, PooledEngine};
 use docrec_recognize::api::Resolution;
 use docrec_recognize::business::{self, BusinessResult, Unit};
 use docrec_recognize::credit_card::{self, CreditCardResult};
@@ -33,6 +37,64 @@ pub struct Recognizer {
     pub limits: UploadLimits,
     decoding: Arc<DecodePermits>,
     pdf_tools: Arc<PdfTools>,
+    tallies: Arc<[KindTally; ReadKind::ALL.len()]>,
+}
+
+/// The document kinds a recognizer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadKind {
+    CreditCard,
+    IdCard,
+    Business,
+}
+
+impl ReadKind {
+    pub const ALL: [ReadKind; 3] = [ReadKind::CreditCard, ReadKind::IdCard, ReadKind::Business];
+
+    /// The kind's name in routes, metrics and `docrec` commands.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadKind::CreditCard => "credit-card",
+            ReadKind::IdCard => "id-card",
+            ReadKind::Business => "business",
+        }
+    }
+}
+
+/// One kind's counters since the process started.
+#[derive(Default)]
+struct KindTally {
+    documents: AtomicU64,
+    first_look: AtomicU64,
+    recognitions: AtomicU64,
+    busy_micros: AtomicU64,
+}
+
+/// What the recognizers did with one kind of document since the process
+/// started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindReads {
+    /// Documents given to the recognizer (read or not).
+    pub documents: u64,
+    /// Those answered at their first look, or without OCR (a PDF's text
+    /// layer): the fast path.
+    pub first_look: u64,
+    /// Tesseract's recognitions for them.
+    pub recognitions: u64,
+    /// The time Tesseract took for them.
+    pub busy: Duration,
+}
+
+impl KindReads {
+    /// What was added since `earlier`, of the same recognizer.
+    pub fn since(self, earlier: KindReads) -> KindReads {
+        KindReads {
+            documents: self.documents - earlier.documents,
+            first_look: self.first_look - earlier.first_look,
+            recognitions: self.recognitions - earlier.recognitions,
+            busy: self.busy.saturating_sub(earlier.busy),
+        }
+    }
 }
 
 /// As many decode permits as engines. A decoded image is the largest thing
@@ -99,6 +161,7 @@ impl Recognizer {
     pub fn new(pool: EnginePool, limits: UploadLimits, pdf_tools: PdfTools) -> Recognizer {
         Recognizer {
             pdf_tools: Arc::new(pdf_tools),
+            tallies: Arc::default(),
             decoding: Arc::new(DecodePermits {
                 free: Mutex::new(pool.size()),
                 returned: Condvar::new(),
@@ -106,6 +169,43 @@ impl Recognizer {
             pool: Arc::new(pool),
             limits,
         }
+    }
+
+    /// What was read of `kind` since the process started.
+    pub fn tallies(&self, kind: ReadKind) -> KindReads {
+        let tally = &self.tallies[kind as usize];
+        KindReads {
+            documents: tally.documents.load(Ordering::Relaxed),
+            first_look: tally.first_look.load(Ordering::Relaxed),
+            recognitions: tally.recognitions.load(Ordering::Relaxed),
+            busy: Duration::from_micros(tally.busy_micros.load(Ordering::Relaxed)),
+        }
+    }
+
+    /// Runs `read` (a recognizer of `kind`) on `engine` with a reading
+    /// context of `budget`, and tallies its looks and recognitions.
+    fn tallied<T>(
+        &self,
+        kind: ReadKind,
+        engine: &mut Engine,
+        budget: Duration,
+        read: impl FnOnce(&mut Engine, &ReadContext) -> T,
+    ) -> T {
+        let before = engine.tally();
+        let context = ReadContext::starting_now(budget);
+        let answer = read(engine, &context);
+        let spent = engine.tally().since(before);
+        let tally = &self.tallies[kind as usize];
+        tally.documents.fetch_add(1, Ordering::Relaxed);
+        if context.looks() <= 1 {
+            tally.first_look.fetch_add(1, Ordering::Relaxed);
+        }
+        tally
+            .recognitions
+            .fetch_add(spent.recognitions, Ordering::Relaxed);
+        let micros = u64::try_from(spent.busy.as_micros()).unwrap_or(u64::MAX);
+        tally.busy_micros.fetch_add(micros, Ordering::Relaxed);
+        answer
     }
 
     /// Decodes `bytes` (of one of `allowed` types) under a decode permit,
@@ -147,8 +247,14 @@ impl Recognizer {
             |image| image.to_luma8(),
             |e| CardError::Engine(e).error_code(),
         )?;
-        let context = ReadContext::starting_now(credit_card::READ_BUDGET);
-        let read = recognize_credit_card(&card.image, &mut card.engine, &context)
+        let image = &card.image;
+        let read = self
+            .tallied(
+                ReadKind::CreditCard,
+                &mut card.engine,
+                credit_card::READ_BUDGET,
+                |engine, context| recognize_credit_card(image, engine, context),
+            )
             .map_err(|e| e.error_code())?;
         Ok(read.to_result(
             card.file_type.api_name(),
@@ -166,8 +272,14 @@ impl Recognizer {
             |image| brightest_channel(&image),
             id_card_engine_failure,
         )?;
-        let context = ReadContext::starting_now(id_card::READ_BUDGET);
-        let read = recognize_id_card(&card.image, &mut card.engine, &context)
+        let image = &card.image;
+        let read = self
+            .tallied(
+                ReadKind::IdCard,
+                &mut card.engine,
+                id_card::READ_BUDGET,
+                |engine, context| recognize_id_card(image, engine, context),
+            )
             .map_err(|e| e.error_code())?;
         Ok(read.to_result(
             card.file_type.api_name(),
@@ -191,9 +303,14 @@ impl Recognizer {
             id_card_engine_failure,
         )?;
         let (image, gray) = prepared.image;
-        let context = ReadContext::starting_now(id_card::READ_BUDGET);
-        let card =
-            recognize_id_card(&gray, &mut prepared.engine, &context).map_err(|e| e.error_code())?;
+        let card = self
+            .tallied(
+                ReadKind::IdCard,
+                &mut prepared.engine,
+                id_card::READ_BUDGET,
+                |engine, context| recognize_id_card(&gray, engine, context),
+            )
+            .map_err(|e| e.error_code())?;
         drop((gray, prepared.engine));
         let copy = card.masked_copy(&image);
         drop(image);
@@ -226,8 +343,14 @@ impl Recognizer {
             |image| brightest_channel(&image),
             |e| BusinessError::Engine(e).error_code(),
         )?;
-        let context = ReadContext::starting_now(business::READ_BUDGET);
-        let certificate = recognize_business(&page.image, &mut page.engine, &context)
+        let image = &page.image;
+        let certificate = self
+            .tallied(
+                ReadKind::Business,
+                &mut page.engine,
+                business::READ_BUDGET,
+                |engine, context| recognize_business(image, engine, context),
+            )
             .map_err(|e| e.error_code())?;
         Ok(certificate.to_result(
             page.file_type.api_name(),
@@ -246,26 +369,26 @@ impl Recognizer {
             .map_err(|e| BusinessError::Engine(e).error_code())?;
         let page = read_pdf_first_page(bytes, &self.limits, &self.pdf_tools)
             .map_err(|e| e.error_code())?;
-        let certificate = match page {
-            PdfFirstPage::Text { words, .. } => {
-                drop(engine);
-                let words: Vec<(String, [f32; 4])> = words
-                    .into_iter()
-                    .map(|w| (w.text, [w.x_min, w.y_min, w.x_max, w.y_max]))
-                    .collect();
-                recognize_business_text(&words).map_err(|e| e.error_code())?
-            }
-            PdfFirstPage::Rendered {
-                image,
-                points_per_pixel,
-            } => recognize_business(
-                &image,
-                &mut engine,
-                &ReadContext::starting_now(business::READ_BUDGET),
-            )
-            .map_err(|e| e.error_code())?
-            .scaled(points_per_pixel),
-        };
+        let certificate = self.tallied(
+            ReadKind::Business,
+            &mut engine,
+            business::READ_BUDGET,
+            |engine, context| match page {
+                PdfFirstPage::Text { words, .. } => {
+                    let words: Vec<(String, [f32; 4])> = words
+                        .into_iter()
+                        .map(|w| (w.text, [w.x_min, w.y_min, w.x_max, w.y_max]))
+                        .collect();
+                    recognize_business_text(&words)
+                }
+                PdfFirstPage::Rendered {
+                    image,
+                    points_per_pixel,
+                } => recognize_business(&image, engine, context)
+                    .map(|certificate| certificate.scaled(points_per_pixel)),
+            },
+        );
+        let certificate = certificate.map_err(|e| e.error_code())?;
         // A PDF's page is vector or rendered at the size OCR wants.
         Ok(certificate.to_result(FileType::Pdf.api_name(), Unit::Point, Resolution::Normal))
     }

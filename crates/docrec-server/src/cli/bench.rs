@@ -11,8 +11,10 @@
 //! many requests in flight.
 //!
 //! Gives, per worker count: documents per second, latency p50/p95/p99 per
-//! kind, the result codes, and CPU time and peak memory (this process's,
-//! or the server's from its `/metrics`). Printed as tables, and written as
+//! kind, the result codes, the share of documents settled at their first
+//! look (the fast path) and Tesseract's recognitions and time per
+//! document, and CPU time and peak memory (this process's, or the server's
+//! from its `/metrics`). Printed as tables, and written as
 //! `OUT/report.json` and `OUT/report.html` (a latency histogram and a
 //! throughput-versus-workers chart). Speed only: accuracy is `docrec eval`.
 
@@ -32,6 +34,7 @@ use docrec_synth::{CertificateFormat, FaceGroup, Level};
 use super::synth::Kind;
 use super::{percentile, run_parallel};
 use crate::process::{reset_peak_memory, ProcessUsage};
+use crate::recognition::{KindReads, ReadKind, Recognizer};
 use report::{BenchReport, KindStats, RunReport};
 
 #[derive(Debug, Args)]
@@ -86,6 +89,28 @@ struct Sample {
     elapsed: Duration,
 }
 
+/// Each kind's reads ([`KindReads`]), by the kind's name.
+type Reads = BTreeMap<String, KindReads>;
+
+/// What was read of each kind between `before` and `after`.
+fn reads_between(before: &Reads, after: Reads) -> Reads {
+    after
+        .into_iter()
+        .map(|(kind, reads)| {
+            let earlier = before.get(&kind).copied().unwrap_or_default();
+            (kind, reads.since(earlier))
+        })
+        .collect()
+}
+
+/// What `recognizer` has read of each kind.
+fn reads_of(recognizer: &Recognizer) -> Reads {
+    ReadKind::ALL
+        .into_iter()
+        .map(|kind| (kind.name().to_owned(), recognizer.tallies(kind)))
+        .collect()
+}
+
 /// The file names a folder of documents may hold.
 const DOCUMENT_EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "pdf"];
 
@@ -137,10 +162,14 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             let target = remote::Target::connect(url, app_key, secret_key, &documents)?;
             for &workers in &worker_counts {
                 eprintln!("{workers} request(s) in flight against {url}");
-                let before = target.server_usage();
+                let before = target.server_state();
                 let (samples, wall) = target.run(&requests, workers);
-                let usage = before.zip(target.server_usage());
-                report.runs.push(run_report(workers, &samples, wall, usage));
+                let after = target.server_state();
+                let usage = before.usage.zip(after.usage);
+                let reads = reads_between(&before.reads, after.reads);
+                report
+                    .runs
+                    .push(run_report(workers, &samples, wall, usage, &reads));
             }
         }
         None => {
@@ -157,6 +186,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 // or an earlier run's.
                 reset_peak_memory();
                 let before = ProcessUsage::now();
+                let reads_before = reads_of(&recognizer);
                 let (samples, wall) = run_parallel(&requests, workers, |document| {
                     let started = Instant::now();
                     let code = recognize(&recognizer, document);
@@ -167,7 +197,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                     }
                 });
                 let usage = before.zip(ProcessUsage::now());
-                report.runs.push(run_report(workers, &samples, wall, usage));
+                let reads = reads_between(&reads_before, reads_of(&recognizer));
+                report
+                    .runs
+                    .push(run_report(workers, &samples, wall, usage, &reads));
             }
         }
     }
@@ -187,7 +220,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 
 /// The result code the API would answer for `document`, recognised in
 /// this process.
-fn recognize(recognizer: &crate::recognition::Recognizer, document: &Document) -> i64 {
+fn recognize(recognizer: &Recognizer, document: &Document) -> i64 {
     let answer: Result<(), ErrorCode> = match document.kind {
         Kind::CreditCard => recognizer.credit_card(&document.bytes).map(drop),
         Kind::Business => recognizer.business(&document.bytes).map(drop),
@@ -302,12 +335,14 @@ fn document_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// One run's report: `samples` from `workers` workers over `wall`, with
-/// the recognizing process's usage before and after it when known.
+/// the recognizing process's usage before and after it when known, and
+/// what its recognizers read in it (none known: empty).
 fn run_report(
     workers: usize,
     samples: &[Sample],
     wall: Duration,
     usage: Option<(ProcessUsage, ProcessUsage)>,
+    reads: &Reads,
 ) -> RunReport {
     let wall_seconds = wall.as_secs_f64().max(1e-9);
     let cpu_seconds = usage.map(|(before, after)| after.cpu_seconds - before.cpu_seconds);
@@ -315,7 +350,8 @@ fn run_report(
     for kind in Kind::ALL {
         let of_kind: Vec<&Sample> = samples.iter().filter(|s| s.kind == kind).collect();
         if !of_kind.is_empty() {
-            kinds.insert(kind.name().to_owned(), kind_stats(&of_kind));
+            let stats = kind_stats(&of_kind).with_reads(reads.get(kind.name()).copied());
+            kinds.insert(kind.name().to_owned(), stats);
         }
     }
     RunReport {
@@ -326,7 +362,18 @@ fn run_report(
         cpu_seconds,
         cpu_cores_busy: cpu_seconds.map(|cpu| cpu / wall_seconds),
         peak_resident_bytes: usage.map(|(_, after)| after.peak_resident_bytes),
-        all: kind_stats(&samples.iter().collect::<Vec<_>>()),
+        all: kind_stats(&samples.iter().collect::<Vec<_>>()).with_reads((!reads.is_empty()).then(
+            || {
+                reads
+                    .values()
+                    .fold(KindReads::default(), |sum, kind| KindReads {
+                        documents: sum.documents + kind.documents,
+                        first_look: sum.first_look + kind.first_look,
+                        recognitions: sum.recognitions + kind.recognitions,
+                        busy: sum.busy + kind.busy,
+                    })
+            },
+        )),
         kinds,
     }
 }
@@ -353,6 +400,9 @@ fn kind_stats(samples: &[&Sample]) -> KindStats {
         mean_ms: latencies_ms.iter().sum::<f64>() / latencies_ms.len().max(1) as f64,
         result_codes,
         latencies_ms,
+        first_look_share: None,
+        recognitions_per_document: None,
+        tesseract_ms_per_document: None,
     }
 }
 
@@ -389,6 +439,20 @@ fn print_tables(report: &BenchReport) {
             );
         }
     }
+    println!();
+    println!(
+        "{:>7} {:<12} {:>10} {:>13} {:>12}",
+        "workers", "kind", "first look", "OCR calls/doc", "OCR ms/doc"
+    );
+    for run in &report.runs {
+        for (kind, stats) in run.rows() {
+            let [share, calls, ms] = stats.read_cells();
+            println!(
+                "{:>7} {:<12} {share:>10} {calls:>13} {ms:>12}",
+                run.workers, kind
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -415,11 +479,19 @@ mod tests {
             resident_bytes: 0,
             peak_resident_bytes,
         };
+        let card_reads = KindReads {
+            documents: 100,
+            first_look: 75,
+            recognitions: 1000,
+            busy: Duration::from_secs(5),
+        };
+        let reads = Reads::from([("credit-card".to_owned(), card_reads)]);
         let run = run_report(
             2,
             &samples,
             Duration::from_secs(4),
             Some((usage(10.0, 1 << 10), usage(16.0, 1 << 20))),
+            &reads,
         );
         assert_eq!(run.requests, 102);
         assert!((run.documents_per_second - 25.5).abs() < 1e-9);
@@ -431,6 +503,10 @@ mod tests {
             (50.0, 95.0, 99.0)
         );
         assert_eq!(cards.result_codes, BTreeMap::from([("0".to_owned(), 100)]));
+        assert_eq!(cards.first_look_share, Some(0.75));
+        assert_eq!(cards.recognitions_per_document, Some(10.0));
+        assert_eq!(cards.tesseract_ms_per_document, Some(50.0));
+        assert_eq!(cards.read_cells(), ["75.0%", "10.0", "50"]);
         let ids = &run.kinds["id-card"];
         assert_eq!(ids.latencies_ms, [500.0, 900.0]);
         assert_eq!(
@@ -438,6 +514,9 @@ mod tests {
             BTreeMap::from([("4000121".to_owned(), 1), ("no answer".to_owned(), 1)])
         );
         assert!(!run.kinds.contains_key("business"));
+        // No reads were known of ID cards.
+        assert_eq!(ids.read_cells(), ["?", "?", "?"]);
+        assert_eq!(run.all.first_look_share, Some(0.75));
         assert_eq!(run.all.documents, 102);
         assert_eq!(run.all.p99_ms, 500.0);
     }

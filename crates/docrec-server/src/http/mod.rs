@@ -227,10 +227,9 @@ async fn ready(State(state): State<AppState>) -> Response {
 
 /// The Prometheus metrics ([`observe::Metrics`]).
 async fn metrics(State(state): State<AppState>) -> Response {
-    let text = state.metrics.encode(
-        &state.recognizer.pool,
-        state.admission.recognition_places_free(),
-    );
+    let text = state
+        .metrics
+        .encode(&state.recognizer, state.admission.recognition_places_free());
     (
         [(
             axum::http::header::CONTENT_TYPE,

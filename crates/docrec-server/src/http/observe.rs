@@ -4,7 +4,9 @@
 //! before recognitions are refused and the requests refused by each bound
 //! of admission, the v2 requests that did not decrypt and those refused
 //! for it, the rows the retention sweeper deleted
-//! and its failed sweeps, and the process's CPU time, resident memory and
+//! and its failed sweeps, the documents read per kind with those settled
+//! at their first look and Tesseract's recognitions and time for them,
+//! and the process's CPU time, resident memory and
 //! peak resident memory), a request id on every request (`X-Request-Id`,
 //! echoed, and in the log line) and `GET /ready` (the database answers and
 //! the engines are started).
@@ -17,7 +19,6 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use docrec_errors::ErrorCode;
-use docrec_ocr::EnginePool;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -27,6 +28,7 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
 use crate::process::ProcessUsage;
+use crate::recognition::{KindReads, ReadKind, Recognizer};
 
 /// The media type of the text format `encode` writes.
 pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -52,6 +54,62 @@ struct Stored {
     data: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Kind {
+    kind: &'static str,
+}
+
+/// The recognizers' tallies per kind ([`Recognizer::tallies`]) as
+/// counters.
+#[derive(Default)]
+struct ReadCounters {
+    documents: Family<Kind, Counter>,
+    first_look: Family<Kind, Counter>,
+    recognitions: Family<Kind, Counter>,
+    recognition_seconds: Family<Kind, Counter<f64, AtomicU64>>,
+}
+
+impl ReadCounters {
+    fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "docrec_documents_read",
+            "Documents given to a recognizer, by kind",
+            self.documents.clone(),
+        );
+        registry.register(
+            "docrec_documents_first_look",
+            "Documents answered at their first look (or without OCR), by kind",
+            self.first_look.clone(),
+        );
+        registry.register(
+            "docrec_tesseract_recognitions",
+            "Tesseract recognitions, by the kind of document read",
+            self.recognitions.clone(),
+        );
+        registry.register(
+            "docrec_tesseract_seconds",
+            "Time Tesseract spent recognising, by the kind of document read",
+            self.recognition_seconds.clone(),
+        );
+    }
+
+    /// Brings the counters up to `reads` of `kind` (the tallies only rise).
+    fn update(&self, kind: ReadKind, reads: KindReads) {
+        let label = Kind { kind: kind.name() };
+        let raise = |counter: &Counter, to: u64| {
+            counter.inc_by(to.saturating_sub(counter.get()));
+        };
+        raise(&self.documents.get_or_create(&label), reads.documents);
+        raise(&self.first_look.get_or_create(&label), reads.first_look);
+        raise(&self.recognitions.get_or_create(&label), reads.recognitions);
+        let seconds = self.recognition_seconds.get_or_create(&label);
+        let busy = reads.busy.as_secs_f64();
+        if busy > seconds.get() {
+            seconds.inc_by(busy - seconds.get());
+        }
+    }
+}
+
 /// Latency buckets: 5 ms to about 20 s, doubling.
 fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.005, 2.0, 13))
@@ -72,11 +130,12 @@ pub struct Metrics {
     retention_deleted: Family<Stored, Counter>,
     retention_failed: Family<Stored, Counter>,
     cpu_seconds: Counter<f64, AtomicU64>,
-    /// Held while `cpu_seconds` is brought up to date, so that two scrapes
-    /// at once do not both add the same time.
+    /// Held while `cpu_seconds` and the read counters are brought up to
+    /// date, so that two scrapes at once do not both add the same time.
     cpu_seconds_update: Mutex<()>,
     resident_bytes: Gauge,
     peak_resident_bytes: Gauge,
+    reads: ReadCounters,
 }
 
 impl Default for Metrics {
@@ -170,8 +229,11 @@ impl Metrics {
             "Sweeps that could not delete (the database did not answer), by what they were to delete",
             retention_failed.clone(),
         );
+        let reads = ReadCounters::default();
+        reads.register(&mut registry);
         Metrics {
             registry,
+            reads,
             retention_deleted,
             retention_failed,
             cpu_seconds,
@@ -235,9 +297,11 @@ impl Metrics {
         }
     }
 
-    /// The metrics in Prometheus' text format, with the engine pool's
-    /// state and the free recognition places as of now.
-    pub fn encode(&self, pool: &EnginePool, places_free: usize) -> String {
+    /// The metrics in Prometheus' text format, with the state of the
+    /// recognizer's engine pool, its tallies and the free recognition
+    /// places as of now.
+    pub fn encode(&self, recognizer: &Recognizer, places_free: usize) -> String {
+        let pool = &recognizer.pool;
         self.recognition_places_free.set(places_free as i64);
         let size = pool.size();
         self.engines.set(size as i64);
@@ -257,6 +321,15 @@ impl Metrics {
             self.resident_bytes.set(usage.resident_bytes as i64);
             self.peak_resident_bytes
                 .set(usage.peak_resident_bytes as i64);
+        }
+        {
+            let _updating = self
+                .cpu_seconds_update
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            for kind in ReadKind::ALL {
+                self.reads.update(kind, recognizer.tallies(kind));
+            }
         }
         let mut text = String::new();
         // Writing to a String cannot fail.

@@ -12,10 +12,11 @@ use docrec_crypto::SymmetricKey;
 use futures_util::StreamExt;
 use serde_json::Value;
 
-use super::{Document, Sample};
+use super::{Document, Reads, Sample};
 use crate::cli::progress_bar;
 use crate::cli::synth::Kind;
 use crate::process::ProcessUsage;
+use crate::recognition::KindReads;
 
 /// How long one request may take before it counts as not answered.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -23,6 +24,12 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// The codes that say the appKey or its secretKey is wrong or missing:
 /// measuring on would measure refusals.
 const REFUSED_CODES: [i64; 4] = [4000005, 4010001, 4010006, 4010007];
+
+/// What a server's `/metrics` said at one moment.
+pub struct ServerState {
+    pub usage: Option<ProcessUsage>,
+    pub reads: Reads,
+}
 
 /// A running docrec and the appKey to call it with.
 pub struct Target {
@@ -97,9 +104,10 @@ impl Target {
         (samples, wall)
     }
 
-    /// The server's CPU time and peak memory from its `/metrics`; `None`
-    /// when it does not say.
-    pub fn server_usage(&self) -> Option<ProcessUsage> {
+    /// The server's CPU time and peak memory, and what its recognizers
+    /// read, from its `/metrics`: what it does not say is `None` or left
+    /// out.
+    pub fn server_state(&self) -> ServerState {
         let text = self.runtime.block_on(async {
             let response = self
                 .client
@@ -108,8 +116,12 @@ impl Target {
                 .await
                 .ok()?;
             response.text().await.ok()
-        })?;
-        usage_from_metrics(&text)
+        });
+        let text = text.unwrap_or_default();
+        ServerState {
+            usage: usage_from_metrics(&text),
+            reads: reads_from_metrics(&text),
+        }
     }
 
     async fn send(&self, document: &Document) -> Sample {
@@ -227,6 +239,33 @@ fn usage_from_metrics(text: &str) -> Option<ProcessUsage> {
     })
 }
 
+/// What a docrec `/metrics` page says its recognizers read, per kind
+/// (the `kind` label): only kinds with every counter.
+fn reads_from_metrics(text: &str) -> Reads {
+    // Each (metric, kind) value: `name_total{kind="id-card"} 12`.
+    let value = |name: &str, kind: &str| -> Option<f64> {
+        let prefix = format!("{name}_total{{kind=\"{kind}\"}} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))?
+            .trim()
+            .parse()
+            .ok()
+    };
+    Kind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let kind = kind.name();
+            let reads = KindReads {
+                documents: value("docrec_documents_read", kind)? as u64,
+                first_look: value("docrec_documents_first_look", kind)? as u64,
+                recognitions: value("docrec_tesseract_recognitions", kind)? as u64,
+                busy: Duration::from_secs_f64(value("docrec_tesseract_seconds", kind)?.max(0.0)),
+            };
+            Some((kind.to_owned(), reads))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +287,29 @@ mod tests {
             })
         );
         assert_eq!(usage_from_metrics("docrec_engines 2\n# EOF\n"), None);
+    }
+
+    #[test]
+    fn reads_are_read_from_a_metrics_page_per_kind() {
+        let page = "docrec_documents_read_total{kind=\"id-card\"} 40\n\
+                    docrec_documents_first_look_total{kind=\"id-card\"} 30\n\
+                    docrec_tesseract_recognitions_total{kind=\"id-card\"} 400\n\
+                    docrec_tesseract_seconds_total{kind=\"id-card\"} 8.5\n\
+                    docrec_documents_read_total{kind=\"business\"} 3\n\
+                    # EOF\n";
+        let reads = reads_from_metrics(page);
+        assert_eq!(
+            reads,
+            Reads::from([(
+                "id-card".to_owned(),
+                KindReads {
+                    documents: 40,
+                    first_look: 30,
+                    recognitions: 400,
+                    busy: Duration::from_millis(8500),
+                }
+            )])
+        );
     }
 
     #[test]

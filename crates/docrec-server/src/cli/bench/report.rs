@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::Document;
 use crate::cli::synth::Kind;
+use crate::recognition::KindReads;
 
 /// The report's target when documents were recognised in the bench's own
 /// process.
@@ -69,6 +70,13 @@ pub struct KindStats {
     pub result_codes: BTreeMap<String, usize>,
     /// Every latency, ascending, to 0.1 ms.
     pub latencies_ms: Vec<f64>,
+    /// The share of the documents read that were answered at their first
+    /// look (the fast path), when the recognizer's tallies are known.
+    pub first_look_share: Option<f64>,
+    /// Tesseract's recognitions per document read, when known.
+    pub recognitions_per_document: Option<f64>,
+    /// Tesseract's time per document read, when known.
+    pub tesseract_ms_per_document: Option<f64>,
 }
 
 impl BenchReport {
@@ -118,6 +126,31 @@ impl RunReport {
 }
 
 impl KindStats {
+    /// The same numbers with the recognizer's `reads` of these documents.
+    pub fn with_reads(mut self, reads: Option<KindReads>) -> KindStats {
+        if let Some(reads) = reads.filter(|r| r.documents > 0) {
+            let documents = reads.documents as f64;
+            self.first_look_share = Some(reads.first_look as f64 / documents);
+            self.recognitions_per_document = Some(reads.recognitions as f64 / documents);
+            self.tesseract_ms_per_document = Some(reads.busy.as_secs_f64() * 1000.0 / documents);
+        }
+        self
+    }
+
+    /// The first-look share, recognitions and Tesseract's milliseconds per
+    /// document as a table shows them, `?` for what is not known.
+    pub fn read_cells(&self) -> [String; 3] {
+        let unknown = || "?".to_owned();
+        [
+            self.first_look_share
+                .map_or_else(unknown, |s| format!("{:.1}%", s * 100.0)),
+            self.recognitions_per_document
+                .map_or_else(unknown, |n| format!("{n:.1}")),
+            self.tesseract_ms_per_document
+                .map_or_else(unknown, |ms| format!("{ms:.0}")),
+        ]
+    }
+
     /// The result codes and how often each came (`0 ×19, 4000121 ×1`).
     pub fn codes(&self) -> String {
         self.result_codes
@@ -489,6 +522,9 @@ mod tests {
             mean_ms: 0.0,
             result_codes: BTreeMap::from([("0".to_owned(), latencies_ms.len())]),
             latencies_ms,
+            first_look_share: None,
+            recognitions_per_document: None,
+            tesseract_ms_per_document: None,
         }
     }
 
