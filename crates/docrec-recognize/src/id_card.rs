@@ -294,15 +294,17 @@ fn read_card(
                     reading = levelled;
                 }
             }
-            let (settled, titled) = (reading.settled(), reading.titled);
+            let (settled, titled, blank) =
+                (reading.settled(), reading.titled, reading.word_count == 0);
             if best.as_ref().is_none_or(|b| reading.score() > b.score()) {
                 best = Some(reading);
             }
             if settled {
                 break 'views;
             }
-            if titled {
-                // The view is the right way up: its half turn holds nothing.
+            if titled || blank {
+                // The view is the right way up, or holds no text either
+                // way up: its half turn holds nothing.
                 continue 'views;
             }
         }
@@ -739,13 +741,14 @@ fn read_view(
 const REREAD_HEIGHTS: [u32; 3] = [56, 72, 40];
 
 /// Reads `segment` cut out of `flat` with the English model, at each of
-/// [`REREAD_HEIGHTS`] until a reading has the shape of a key.
+/// [`REREAD_HEIGHTS`] until a reading has the shape of a key, or at the
+/// first only when that reading cannot take one at another scale.
 fn read_in_english(
     engine: &mut Engine,
     flat: &GrayImage,
     segment: &mut Segment,
 ) -> Result<(), OcrError> {
-    for height in REREAD_HEIGHTS {
+    for (i, height) in REREAD_HEIGHTS.into_iter().enumerate() {
         let Some(cut) = line_cut(flat, segment.rect, height) else {
             return Ok(());
         };
@@ -755,13 +758,25 @@ fn read_in_english(
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let shaped = has_a_key_shape(&text);
+        let done = has_a_key_shape(&text) || (i == 0 && !may_take_a_key_shape(&text));
         segment.english.push((text, mean_conf(&words)));
-        if shaped {
+        if done {
             break;
         }
     }
     Ok(())
+}
+
+/// Whether an English reading without a key's shape may take one at
+/// another scale: it holds digits (a number or a date misread in places),
+/// may be a serial read a letter off, or holds next to nothing (the scale
+/// lost the line). Most segments the Korean model read unsurely are
+/// neither (Hangul read as Latin letters), and are read once.
+fn may_take_a_key_shape(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = compact.chars().filter(char::is_ascii_digit).count();
+    let alphanumerics = compact.chars().filter(char::is_ascii_alphanumeric).count();
+    digits >= 2 || alphanumerics < 2 || near_serial_shape(&compact)
 }
 
 /// Whether an English reading has the shape of a key read in English: a
@@ -3492,6 +3507,11 @@ mod tests {
         assert!(!near_serial_shape("12345"));
         assert!(has_a_key_shape("2020. 10. 21."));
         assert!(!has_a_key_shape("2020-10524"));
+        // Read once more at other scales: digits, a serial a letter off,
+        // or nothing; Hangul read as Latin letters is read once.
+        assert!(may_take_a_key_shape("POTS AZ. 28."));
+        assert!(may_take_a_key_shape("MODG6LA") && may_take_a_key_shape(" r"));
+        assert!(!may_take_a_key_shape("Srusagus") && !may_take_a_key_shape("So hLQO aT"));
         assert_eq!(condition_codes("A, B"), (vec!["A".into(), "B".into()], 0));
         assert_eq!(condition_codes("Cc"), (vec!["C".into()], 1));
         assert_eq!(condition_codes("1A"), (vec!["A".into()], 1));

@@ -56,6 +56,7 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    cli::init_logging();
     let result = match args.command {
         Command::Serve => http::serve(),
         Command::Recognize(a) => cli::recognize::run(a),

@@ -303,7 +303,6 @@ const REQUEST_ID_HEADER: &str = "x-request-id";
 /// appKey and serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub fn serve() -> anyhow::Result<std::process::ExitCode> {
     let config = Config::from_env()?;
-    crate::cli::init_logging();
     if !docrec_ocr::engine::omp_thread_limit_is_set() {
         tracing::warn!(
             "OMP_THREAD_LIMIT=1 is not set: every OCR call will be several times slower"
