@@ -425,6 +425,21 @@ fn bench_measures_a_running_server_and_stops_at_a_refused_key() {
         json!({"0": 1}),
         "{run}"
     );
+    // What the recognizers did, from the server's /metrics: every
+    // document read with Tesseract, some at their first look or not.
+    for kind in ["credit-card", "id-card"] {
+        let stats = &run["kinds"][kind];
+        assert!(
+            stats["recognitionsPerDocument"].as_f64().unwrap() >= 1.0,
+            "{run}"
+        );
+        assert!(
+            stats["tesseractMsPerDocument"].as_f64().unwrap() > 0.0,
+            "{run}"
+        );
+        let share = stats["firstLookShare"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&share), "{run}");
+    }
     // The server's own CPU time and memory, from its /metrics.
     assert!(run["cpuSeconds"].as_f64().unwrap() > 0.0, "{run}");
     assert!(

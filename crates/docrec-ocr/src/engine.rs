@@ -218,8 +218,7 @@ impl Engine {
 
     /// Reads `image` in the given mode with the configured languages.
     pub fn read(&mut self, image: &GrayImage, mode: SegMode) -> Result<Vec<Word>, OcrError> {
-        let model = MAIN_MODEL;
-        read_with_api(&mut self.api, &mut self.tally, model, image, mode)
+        read_with_api(&mut self.api, &mut self.tally, MAIN_MODEL, image, mode)
     }
 
     /// Reads `image` with the embedded model or extra language `model`, or
