@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use clap::ValueEnum;
+
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::preprocess::brightest_channel;
 use docrec_ocr::{Engine, EnginePool, OcrError, PooledEngine};
@@ -37,26 +39,40 @@ pub struct Recognizer {
     pub limits: UploadLimits,
     decoding: Arc<DecodePermits>,
     pdf_tools: Arc<PdfTools>,
-    tallies: Arc<[KindTally; ReadKind::ALL.len()]>,
+    tallies: Arc<[KindTally; Kind::ALL.len()]>,
 }
 
-/// The document kinds a recognizer reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadKind {
+/// The document kinds a recognizer reads, in routes, metrics and `docrec`
+/// commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum Kind {
     CreditCard,
-    IdCard,
+    /// Business registration certificates (사업자등록증).
     Business,
+    /// Resident registration cards (주민등록증) and driver's licences
+    /// (자동차운전면허증).
+    IdCard,
 }
 
-impl ReadKind {
-    pub const ALL: [ReadKind; 3] = [ReadKind::CreditCard, ReadKind::IdCard, ReadKind::Business];
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::CreditCard, Kind::Business, Kind::IdCard];
 
-    /// The kind's name in routes, metrics and `docrec` commands.
+    /// How long its recognizer may read one document.
+    fn read_budget(self) -> Duration {
+        match self {
+            Kind::CreditCard => credit_card::READ_BUDGET,
+            Kind::Business => business::READ_BUDGET,
+            Kind::IdCard => id_card::READ_BUDGET,
+        }
+    }
+
+    /// Its name in routes, metrics and on the command line
+    /// (`credit-card`, `business`, `id-card`).
     pub fn name(self) -> &'static str {
         match self {
-            ReadKind::CreditCard => "credit-card",
-            ReadKind::IdCard => "id-card",
-            ReadKind::Business => "business",
+            Kind::CreditCard => "credit-card",
+            Kind::Business => "business",
+            Kind::IdCard => "id-card",
         }
     }
 }
@@ -83,6 +99,18 @@ pub struct KindReads {
     pub recognitions: u64,
     /// The time Tesseract took for them.
     pub busy: Duration,
+}
+
+impl std::iter::Sum for KindReads {
+    /// The reads of several kinds together.
+    fn sum<I: Iterator<Item = KindReads>>(reads: I) -> KindReads {
+        reads.fold(KindReads::default(), |sum, kind| KindReads {
+            documents: sum.documents + kind.documents,
+            first_look: sum.first_look + kind.first_look,
+            recognitions: sum.recognitions + kind.recognitions,
+            busy: sum.busy + kind.busy,
+        })
+    }
 }
 
 impl KindReads {
@@ -172,7 +200,7 @@ impl Recognizer {
     }
 
     /// What was read of `kind` since the process started.
-    pub fn tallies(&self, kind: ReadKind) -> KindReads {
+    pub fn tallies(&self, kind: Kind) -> KindReads {
         let tally = &self.tallies[kind as usize];
         KindReads {
             documents: tally.documents.load(Ordering::Relaxed),
@@ -183,16 +211,16 @@ impl Recognizer {
     }
 
     /// Runs `read` (a recognizer of `kind`) on `engine` with a reading
-    /// context of `budget`, and tallies its looks and recognitions.
+    /// context of the kind's budget, and tallies its looks and
+    /// recognitions.
     fn tallied<T>(
         &self,
-        kind: ReadKind,
+        kind: Kind,
         engine: &mut Engine,
-        budget: Duration,
         read: impl FnOnce(&mut Engine, &ReadContext) -> T,
     ) -> T {
         let before = engine.tally();
-        let context = ReadContext::starting_now(budget);
+        let context = ReadContext::starting_now(kind.read_budget());
         let answer = read(engine, &context);
         let spent = engine.tally().since(before);
         let tally = &self.tallies[kind as usize];
@@ -249,12 +277,9 @@ impl Recognizer {
         )?;
         let image = &card.image;
         let read = self
-            .tallied(
-                ReadKind::CreditCard,
-                &mut card.engine,
-                credit_card::READ_BUDGET,
-                |engine, context| recognize_credit_card(image, engine, context),
-            )
+            .tallied(Kind::CreditCard, &mut card.engine, |engine, context| {
+                recognize_credit_card(image, engine, context)
+            })
             .map_err(|e| e.error_code())?;
         Ok(read.to_result(
             card.file_type.api_name(),
@@ -274,12 +299,9 @@ impl Recognizer {
         )?;
         let image = &card.image;
         let read = self
-            .tallied(
-                ReadKind::IdCard,
-                &mut card.engine,
-                id_card::READ_BUDGET,
-                |engine, context| recognize_id_card(image, engine, context),
-            )
+            .tallied(Kind::IdCard, &mut card.engine, |engine, context| {
+                recognize_id_card(image, engine, context)
+            })
             .map_err(|e| e.error_code())?;
         Ok(read.to_result(
             card.file_type.api_name(),
@@ -304,12 +326,9 @@ impl Recognizer {
         )?;
         let (image, gray) = prepared.image;
         let card = self
-            .tallied(
-                ReadKind::IdCard,
-                &mut prepared.engine,
-                id_card::READ_BUDGET,
-                |engine, context| recognize_id_card(&gray, engine, context),
-            )
+            .tallied(Kind::IdCard, &mut prepared.engine, |engine, context| {
+                recognize_id_card(&gray, engine, context)
+            })
             .map_err(|e| e.error_code())?;
         drop((gray, prepared.engine));
         let copy = card.masked_copy(&image);
@@ -345,12 +364,9 @@ impl Recognizer {
         )?;
         let image = &page.image;
         let certificate = self
-            .tallied(
-                ReadKind::Business,
-                &mut page.engine,
-                business::READ_BUDGET,
-                |engine, context| recognize_business(image, engine, context),
-            )
+            .tallied(Kind::Business, &mut page.engine, |engine, context| {
+                recognize_business(image, engine, context)
+            })
             .map_err(|e| e.error_code())?;
         Ok(certificate.to_result(
             page.file_type.api_name(),
@@ -369,25 +385,20 @@ impl Recognizer {
             .map_err(|e| BusinessError::Engine(e).error_code())?;
         let page = read_pdf_first_page(bytes, &self.limits, &self.pdf_tools)
             .map_err(|e| e.error_code())?;
-        let certificate = self.tallied(
-            ReadKind::Business,
-            &mut engine,
-            business::READ_BUDGET,
-            |engine, context| match page {
-                PdfFirstPage::Text { words, .. } => {
-                    let words: Vec<(String, [f32; 4])> = words
-                        .into_iter()
-                        .map(|w| (w.text, [w.x_min, w.y_min, w.x_max, w.y_max]))
-                        .collect();
-                    recognize_business_text(&words)
-                }
-                PdfFirstPage::Rendered {
-                    image,
-                    points_per_pixel,
-                } => recognize_business(&image, engine, context)
-                    .map(|certificate| certificate.scaled(points_per_pixel)),
-            },
-        );
+        let certificate = self.tallied(Kind::Business, &mut engine, |engine, context| match page {
+            PdfFirstPage::Text { words, .. } => {
+                let words: Vec<(String, [f32; 4])> = words
+                    .into_iter()
+                    .map(|w| (w.text, [w.x_min, w.y_min, w.x_max, w.y_max]))
+                    .collect();
+                recognize_business_text(&words)
+            }
+            PdfFirstPage::Rendered {
+                image,
+                points_per_pixel,
+            } => recognize_business(&image, engine, context)
+                .map(|certificate| certificate.scaled(points_per_pixel)),
+        });
         let certificate = certificate.map_err(|e| e.error_code())?;
         // A PDF's page is vector or rendered at the size OCR wants.
         Ok(certificate.to_result(FileType::Pdf.api_name(), Unit::Point, Resolution::Normal))

@@ -31,10 +31,10 @@ use clap::Args;
 use docrec_errors::ErrorCode;
 use docrec_synth::{CertificateFormat, FaceGroup, Level};
 
-use super::synth::Kind;
 use super::{percentile, run_parallel};
 use crate::process::{reset_peak_memory, ProcessUsage};
-use crate::recognition::{KindReads, ReadKind, Recognizer};
+use crate::recognition::Kind;
+use crate::recognition::{KindReads, Recognizer};
 use report::{BenchReport, KindStats, RunReport};
 
 #[derive(Debug, Args)]
@@ -89,8 +89,8 @@ struct Sample {
     elapsed: Duration,
 }
 
-/// Each kind's reads ([`KindReads`]), by the kind's name.
-type Reads = BTreeMap<String, KindReads>;
+/// Each kind's reads ([`KindReads`]).
+type Reads = BTreeMap<Kind, KindReads>;
 
 /// What was read of each kind between `before` and `after`.
 fn reads_between(before: &Reads, after: Reads) -> Reads {
@@ -105,9 +105,9 @@ fn reads_between(before: &Reads, after: Reads) -> Reads {
 
 /// What `recognizer` has read of each kind.
 fn reads_of(recognizer: &Recognizer) -> Reads {
-    ReadKind::ALL
+    Kind::ALL
         .into_iter()
-        .map(|kind| (kind.name().to_owned(), recognizer.tallies(kind)))
+        .map(|kind| (kind, recognizer.tallies(kind)))
         .collect()
 }
 
@@ -350,7 +350,7 @@ fn run_report(
     for kind in Kind::ALL {
         let of_kind: Vec<&Sample> = samples.iter().filter(|s| s.kind == kind).collect();
         if !of_kind.is_empty() {
-            let stats = kind_stats(&of_kind).with_reads(reads.get(kind.name()).copied());
+            let stats = kind_stats(&of_kind).with_reads(reads.get(&kind).copied());
             kinds.insert(kind.name().to_owned(), stats);
         }
     }
@@ -362,18 +362,8 @@ fn run_report(
         cpu_seconds,
         cpu_cores_busy: cpu_seconds.map(|cpu| cpu / wall_seconds),
         peak_resident_bytes: usage.map(|(_, after)| after.peak_resident_bytes),
-        all: kind_stats(&samples.iter().collect::<Vec<_>>()).with_reads((!reads.is_empty()).then(
-            || {
-                reads
-                    .values()
-                    .fold(KindReads::default(), |sum, kind| KindReads {
-                        documents: sum.documents + kind.documents,
-                        first_look: sum.first_look + kind.first_look,
-                        recognitions: sum.recognitions + kind.recognitions,
-                        busy: sum.busy + kind.busy,
-                    })
-            },
-        )),
+        all: kind_stats(&samples.iter().collect::<Vec<_>>())
+            .with_reads((!reads.is_empty()).then(|| reads.values().copied().sum())),
         kinds,
     }
 }
@@ -485,7 +475,7 @@ mod tests {
             recognitions: 1000,
             busy: Duration::from_secs(5),
         };
-        let reads = Reads::from([("credit-card".to_owned(), card_reads)]);
+        let reads = Reads::from([(Kind::CreditCard, card_reads)]);
         let run = run_report(
             2,
             &samples,

@@ -22,8 +22,8 @@ use clap::Args;
 use docrec_synth::{CardTruth, Level};
 use serde::Serialize;
 
-use super::synth::Kind;
 use super::{percentile, run_parallel};
+use crate::recognition::Kind;
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {

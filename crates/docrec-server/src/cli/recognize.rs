@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use docrec_errors::{Envelope, ErrorCode};
 use docrec_recognize::api::KeyValueResult;
 use docrec_recognize::business::BusinessResult;
@@ -18,16 +18,7 @@ use docrec_recognize::id_card::IdCardResult;
 use serde::Serialize;
 
 use super::progress_bar;
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Kind {
-    CreditCard,
-    /// Business registration certificates (사업자등록증).
-    Business,
-    /// Resident registration cards (주민등록증) and driver's licences
-    /// (자동차운전면허증).
-    IdCard,
-}
+use crate::recognition::Kind;
 
 #[derive(Debug, Args)]
 pub struct RecognizeArgs {

@@ -8,27 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use docrec_synth::{CertificateFormat, FaceGroup, Level};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    CreditCard,
-    /// Business registration certificates (사업자등록증).
-    Business,
-    /// Resident registration cards and driver's licences.
-    IdCard,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::CreditCard, Kind::Business, Kind::IdCard];
-
-    /// Its name on the command line (`credit-card`, `business`, `id-card`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::CreditCard => "credit-card",
-            Kind::Business => "business",
-            Kind::IdCard => "id-card",
-        }
-    }
-}
+use crate::recognition::Kind;
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {

@@ -28,7 +28,7 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
 use crate::process::ProcessUsage;
-use crate::recognition::{KindReads, ReadKind, Recognizer};
+use crate::recognition::{Kind, KindReads, Recognizer};
 
 /// The media type of the text format `encode` writes.
 pub const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -55,7 +55,7 @@ struct Stored {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct Kind {
+struct KindLabel {
     kind: &'static str,
 }
 
@@ -63,10 +63,10 @@ struct Kind {
 /// counters.
 #[derive(Default)]
 struct ReadCounters {
-    documents: Family<Kind, Counter>,
-    first_look: Family<Kind, Counter>,
-    recognitions: Family<Kind, Counter>,
-    recognition_seconds: Family<Kind, Counter<f64, AtomicU64>>,
+    documents: Family<KindLabel, Counter>,
+    first_look: Family<KindLabel, Counter>,
+    recognitions: Family<KindLabel, Counter>,
+    recognition_seconds: Family<KindLabel, Counter<f64, AtomicU64>>,
 }
 
 impl ReadCounters {
@@ -94,8 +94,8 @@ impl ReadCounters {
     }
 
     /// Brings the counters up to `reads` of `kind` (the tallies only rise).
-    fn update(&self, kind: ReadKind, reads: KindReads) {
-        let label = Kind { kind: kind.name() };
+    fn update(&self, kind: Kind, reads: KindReads) {
+        let label = KindLabel { kind: kind.name() };
         let raise = |counter: &Counter, to: u64| {
             counter.inc_by(to.saturating_sub(counter.get()));
         };
@@ -327,7 +327,7 @@ impl Metrics {
                 .cpu_seconds_update
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
-            for kind in ReadKind::ALL {
+            for kind in Kind::ALL {
                 self.reads.update(kind, recognizer.tallies(kind));
             }
         }

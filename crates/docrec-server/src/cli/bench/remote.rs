@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::{Document, Reads, Sample};
 use crate::cli::progress_bar;
-use crate::cli::synth::Kind;
 use crate::process::ProcessUsage;
+use crate::recognition::Kind;
 use crate::recognition::KindReads;
 
 /// How long one request may take before it counts as not answered.
@@ -254,14 +254,14 @@ fn reads_from_metrics(text: &str) -> Reads {
     Kind::ALL
         .into_iter()
         .filter_map(|kind| {
-            let kind = kind.name();
+            let name = kind.name();
             let reads = KindReads {
-                documents: value("docrec_documents_read", kind)? as u64,
-                first_look: value("docrec_documents_first_look", kind)? as u64,
-                recognitions: value("docrec_tesseract_recognitions", kind)? as u64,
-                busy: Duration::from_secs_f64(value("docrec_tesseract_seconds", kind)?.max(0.0)),
+                documents: value("docrec_documents_read", name)? as u64,
+                first_look: value("docrec_documents_first_look", name)? as u64,
+                recognitions: value("docrec_tesseract_recognitions", name)? as u64,
+                busy: Duration::from_secs_f64(value("docrec_tesseract_seconds", name)?.max(0.0)),
             };
-            Some((kind.to_owned(), reads))
+            Some((kind, reads))
         })
         .collect()
 }
@@ -301,7 +301,7 @@ mod tests {
         assert_eq!(
             reads,
             Reads::from([(
-                "id-card".to_owned(),
+                Kind::IdCard,
                 KindReads {
                     documents: 40,
                     first_look: 30,
