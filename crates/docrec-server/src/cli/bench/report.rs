@@ -13,8 +13,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::Document;
-use crate::recognition::Kind;
-use crate::recognition::KindReads;
+use crate::recognition::{Kind, KindReads};
 
 /// The report's target when documents were recognised in the bench's own
 /// process.
