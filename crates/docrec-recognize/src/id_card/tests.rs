@@ -1,4 +1,5 @@
-use super::glyphs::LAST_SIX_START_AT_LATEST;
+use super::glyphs::{ink_lines, LAST_SIX_START_AT_LATEST};
+use super::licence::{classes_in, condition_codes, is_condition_label};
 use super::numbers::{region_among_choices, DIGIT_MODEL_CONF};
 use super::*;
 
