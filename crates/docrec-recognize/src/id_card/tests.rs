@@ -1,6 +1,12 @@
+use image::Luma;
+
 use super::glyphs::{ink_lines, LAST_SIX_START_AT_LATEST};
+use super::issue::{
+    completes, could_be_issued, date_of_pieces, digit_groups, office_in, PIECED_DATE_CONF,
+};
 use super::licence::{classes_in, condition_codes, is_condition_label};
-use super::numbers::{region_among_choices, DIGIT_MODEL_CONF};
+use super::name::{name_in, with_common_surname};
+use super::numbers::{region_among_choices, region_code_of, DIGIT_MODEL_CONF};
 use super::*;
 
 #[test]
