@@ -30,8 +30,9 @@
 //!    birth date, the licence's region code, that dates exist): a value
 //!    that fails keeps its reading at a lower `conf`.
 //!
-//! This module reads the views and segments and holds what every key's
-//! search shares ([`CardText`]); the keys themselves are found in
+//! This module reads the views and holds what every key's search shares
+//! ([`CardText`]); the block's words become `segments`, the shapes of
+//! keys read in English are in `shapes`, and the keys are found in
 //! `numbers` (resident and licence numbers, found, checked and read
 //! again), `name`, `issue` (the issue date and the issuer), `licence` (a
 //! licence's classes, serial and condition); reading glyph by glyph (ink
@@ -41,7 +42,6 @@
 //! A key the card's type has but that could not be read is given with an
 //! empty value and `conf` 0, so that every answer has the same keys.
 
-use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
@@ -51,13 +51,12 @@ use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::{DynamicImage, GrayImage, Rgb, RgbImage};
 use imageproc::drawing::draw_polygon_mut;
 use imageproc::point::Point;
-use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::context::ReadContext;
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
-use crate::text::{edit_distance, group_lines, is_hangul, text_skew, words_rect, Line};
+use crate::text::{edit_distance, group_lines, text_skew, words_rect};
 use docrec_rules::resident_number::birth_date;
 
 mod glyphs;
@@ -65,11 +64,18 @@ mod issue;
 mod licence;
 mod name;
 mod numbers;
+mod segments;
+mod shapes;
 
 use glyphs::last_six_digits;
 use numbers::{
     find_licence_number, find_resident_number, has_known_region, licence_region_among_choices,
     resident_checks_pass, resident_number_among_choices, resident_number_by_digit_model,
+};
+use segments::{mean_conf, segments_of, Segment};
+use shapes::{
+    has_a_key_shape, may_take_a_key_shape, near_serial_shape, serial_shape, DATE,
+    LEGACY_LICENCE_DIGITS, LICENCE_NUMBER, RESIDENT_NUMBER, YEAR_START,
 };
 
 /// The language the card is read with first (Hangul: titles, names,
@@ -329,155 +335,6 @@ fn read_card(
     }
 }
 
-/// One run of words on a line, with no wide gap inside it, as both models
-/// read it.
-#[derive(Debug, Clone)]
-struct Segment {
-    /// The Korean model's words, left to right.
-    words: Vec<Word>,
-    rect: Rect,
-    /// The English model's readings of the segment cut out, when it was
-    /// read again: each text and its mean confidence, the first reading
-    /// first.
-    english: Vec<(String, f32)>,
-}
-
-impl Segment {
-    fn korean(&self) -> String {
-        self.words
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// The Korean reading without white space.
-    fn compact(&self) -> String {
-        self.korean()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    }
-
-    /// Only the Hangul syllables of the Korean reading.
-    fn hangul(&self) -> String {
-        self.korean().chars().filter(|c| is_hangul(*c)).collect()
-    }
-
-    fn korean_conf(&self) -> f32 {
-        mean_conf(&self.words)
-    }
-
-    /// The English readings without white space, with their confidences.
-    fn english_compact(&self) -> impl Iterator<Item = (String, f32)> + '_ {
-        self.english
-            .iter()
-            .map(|(text, conf)| (text.chars().filter(|c| !c.is_whitespace()).collect(), *conf))
-    }
-
-    /// Each English reading as read and then without white space (a stray
-    /// mark read as a digit before a number stays apart in the first).
-    fn english_both_ways(&self) -> impl Iterator<Item = (String, f32)> + '_ {
-        self.english.iter().cloned().chain(self.english_compact())
-    }
-
-    /// Whether the segment may be digits or Latin letters, so worth
-    /// reading with the English model: it is mostly something other than
-    /// Hangul, or Hangul read unsurely or wider than its syllables (the
-    /// Korean model reads Latin capitals as syllables).
-    fn may_be_latin(&self) -> bool {
-        let text = self.compact();
-        let hangul = text.chars().filter(|c| is_hangul(*c)).count();
-        let other = text.chars().count() - hangul;
-        // Latin capitals read as fewer, wider syllables.
-        let too_wide =
-            self.rect.width as f32 > 1.6 * self.rect.height as f32 * text.chars().count() as f32;
-        other >= hangul.max(1) || self.korean_conf() < UNSURE_HANGUL || too_wide
-    }
-}
-
-fn mean_conf(words: &[Word]) -> f32 {
-    let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
-    if chars == 0 {
-        return 0.0;
-    }
-    words
-        .iter()
-        .map(|w| w.conf * w.text.chars().count() as f32)
-        .sum::<f32>()
-        / chars as f32
-}
-
-/// Splits each line where the gap between two words is wider than twice
-/// the line's height.
-fn segments_of(lines: Vec<Line>) -> Vec<Segment> {
-    let mut segments = Vec::new();
-    for line in lines {
-        let height = line.rect().height as i32;
-        let mut current: Vec<Word> = Vec::new();
-        for word in line.words {
-            if let Some(last) = current.last() {
-                if word.rect.x - last.rect.right() > 2 * height {
-                    segments.push(std::mem::take(&mut current));
-                }
-            }
-            current.push(word);
-        }
-        segments.push(current);
-    }
-    let mut segments: Vec<Vec<Word>> = segments.into_iter().filter(|w| !w.is_empty()).collect();
-    join_row_neighbours(&mut segments);
-    segments
-        .into_iter()
-        .map(|words| Segment {
-            rect: words_rect(&words),
-            words,
-            english: Vec::new(),
-        })
-        .collect()
-}
-
-/// Joins segments that OCR put on different lines although they are side by
-/// side on one row, less than twice the smaller one's height apart: a
-/// seal drawn over the end of an issuer's name makes its line taller than
-/// the start of the name. A segment more than 1.8 times as tall as the
-/// other joins it only when less than the smaller height apart: what is
-/// that much taller and further is a photo or an emblem beside the text,
-/// not its end under a seal. Rows are level where the segments face each
-/// other, or as wholes: a line at a slant makes the box of a long segment
-/// taller than the words at its end.
-fn join_row_neighbours(segments: &mut Vec<Vec<Word>>) {
-    let mut i = 0;
-    while i < segments.len() {
-        let a = words_rect(&segments[i]);
-        let a_end = segments[i].last().map_or(a, |w| w.rect);
-        let partner = (0..segments.len()).find(|&j| {
-            let b = words_rect(&segments[j]);
-            let b_start = segments[j].first().map_or(b, |w| w.rect);
-            let height = a.height.min(b.height) as i32;
-            let unlike = 5 * a.height.max(b.height) > 9 * a.height.min(b.height);
-            let reach = if unlike { height } else { 2 * height };
-            let level =
-                |a: Rect, b: Rect| (a.center_y() - b.center_y()).abs() < height as f32 / 2.0;
-            j != i
-                && b.x > a.x
-                && b.x - a.right() < reach
-                && b.x - a.right() > -height
-                && (level(a, b) || level(a_end, b_start))
-        });
-        match partner {
-            Some(j) => {
-                let right = segments.remove(j);
-                let at = if j < i { i - 1 } else { i };
-                segments[at].extend(right);
-                segments[at].sort_by_key(|w| w.rect.x);
-                i = 0;
-            }
-            None => i += 1,
-        }
-    }
-}
-
 /// What one view of the upload gave.
 struct ViewReading {
     view: Rectified,
@@ -695,65 +552,6 @@ fn read_in_english(
     Ok(())
 }
 
-/// Whether an English reading without a key's shape may take one at
-/// another scale: it holds digits (a number or a date misread in places),
-/// may be a serial read a letter off, or holds next to nothing (the scale
-/// lost the line). Most segments the Korean model read unsurely are
-/// neither (Hangul read as Latin letters), and are read once.
-fn may_take_a_key_shape(text: &str) -> bool {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let digits = compact.chars().filter(char::is_ascii_digit).count();
-    let alphanumerics = compact.chars().filter(char::is_ascii_alphanumeric).count();
-    digits >= 2 || alphanumerics < 2 || near_serial_shape(&compact)
-}
-
-/// Whether an English reading has the shape of a key read in English: a
-/// resident number, a licence number, a date or a serial.
-fn has_a_key_shape(text: &str) -> bool {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    [
-        &RESIDENT_NUMBER,
-        &LICENCE_NUMBER,
-        &LEGACY_LICENCE_DIGITS,
-        &DATE,
-    ]
-    .iter()
-    .any(|pattern| pattern.is_match(&compact))
-        || serial_shape(&compact).is_some()
-}
-
-/// The serial a reading shows: five or six capital letters and digits,
-/// marks at either end dropped. Serials print capitals only: a small
-/// letter read is its capital (`Ql48sy`), `l` the capital `I`.
-fn serial_shape(compact: &str) -> Option<String> {
-    let text = compact.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    let capitals: String = text
-        .chars()
-        .map(|c| {
-            if c == 'l' {
-                'I'
-            } else {
-                c.to_ascii_uppercase()
-            }
-        })
-        .collect();
-    ((5..=6).contains(&capitals.len())
-        && capitals
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
-    .then_some(capitals)
-}
-
-/// Whether an English reading may be a serial read with a letter too many
-/// or too few (`JETOMYV` for `JETOMV`): four to seven letters and digits,
-/// a capital among them, nothing else.
-fn near_serial_shape(compact: &str) -> bool {
-    let text = compact.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    (4..=7).contains(&text.len())
-        && text.chars().all(|c| c.is_ascii_alphanumeric())
-        && text.chars().any(|c| c.is_ascii_uppercase())
-}
-
 /// Whether a segment is big enough to be read again: text at least 10
 /// pixels high and as wide.
 fn is_readable(rect: &Rect) -> bool {
@@ -783,24 +581,6 @@ fn title_type(segment: &Segment) -> Option<IdType> {
 // space: each stands alone, so that the digits of another document's
 // number (a credit card's sixteen) are not taken for one. Between the
 // groups of a number, a dash drawn long may be read as two (`17-67--070007`).
-static RESIDENT_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\D)(\d{6}) ?(?:-+|[^\d\s])? ?(\d{7})(?:\D|$)").expect("valid regex")
-});
-static LICENCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\D)(\d{2})-*(\d{2})-*(\d{6})-*(\d{2})(?:\D|$)").expect("valid regex")
-});
-/// A licence number after a region's printed name: the digits the English
-/// model reads after whatever it made of the Hangul.
-static LEGACY_LICENCE_DIGITS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\D)(\d{2})-+(\d{6})-*(\d{2})(?:\D|$)").expect("valid regex")
-});
-/// A reading that starts like a year (`2015`, `2O1S`, `20T`).
-static YEAR_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[^0-9A-Za-z]?(?:19|20|2O)").expect("valid regex"));
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d{2})[.,;:]+(\d{1,2})[.,;:]+(\d{1,2})").expect("valid regex")
-});
-
 /// A card's segments and what is needed to read a part of one again.
 struct CardText<'s, 'e> {
     segments: &'s [Segment],

@@ -8,6 +8,7 @@ use super::licence::{classes_in, condition_codes, is_condition_label};
 use super::name::{name_in, with_common_surname};
 use super::numbers::{region_among_choices, region_code_of, DIGIT_MODEL_CONF};
 use super::*;
+use crate::text::Line;
 
 #[test]
 fn ink_lines_are_the_runs_of_inked_rows_boxed_to_their_ink() {
