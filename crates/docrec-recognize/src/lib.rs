@@ -8,6 +8,7 @@
 //! - [`credit_card`]: card number groups, the full number and the expiry.
 //! - [`business`]: the keys of a business registration certificate.
 //! - [`id_card`]: resident registration cards and driver's licences.
+//! - [`locate`]: where a card is in its upload.
 //! - [`api`]: the JSON shapes of API.md (boxes, `{value, conf}` fields).
 //! - [`text`]: turning OCR words into lines and digit strings.
 
@@ -16,6 +17,7 @@ pub mod business;
 pub mod context;
 pub mod credit_card;
 pub mod id_card;
+pub mod locate;
 pub mod text;
 
 pub use business::{

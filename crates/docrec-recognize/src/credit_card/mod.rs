@@ -29,7 +29,8 @@
 //!    confidence), try the view upside down (a photo taken the other way
 //!    round, or a 90° photo rectified to landscape), then the whole photo
 //!    both ways (an outline that was not the card's), levelled when its
-//!    text runs askew.
+//!    text runs askew; the whole photo first when it is a crop of the card
+//!    and the outline only a part of it ([`card_regions`]).
 //!
 //! This module holds the views and the choice among them; the number is
 //! read in `number`, the expiry in `expiry` and, where the page's pass
@@ -37,7 +38,7 @@
 //! `crops`; the unit tests are in `tests`.
 
 use docrec_errors::{ErrorCode, ToErrorCode};
-use docrec_ocr::detect::{find_quad, rectify, Rectified};
+use docrec_ocr::detect::{rectify, Rectified};
 use docrec_ocr::preprocess::{fitted_to_long_side, stretch_percentiles};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode};
 use image::GrayImage;
@@ -47,6 +48,7 @@ use std::sync::LazyLock;
 
 use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
 use crate::context::ReadContext;
+use crate::locate::card_regions;
 use crate::text::{group_lines, text_skew, Line};
 use docrec_rules::payment_card::NumberCheck;
 
@@ -205,14 +207,15 @@ fn read_card(
     context: &ReadContext,
 ) -> Result<CreditCard, CardError> {
     let year = context.year;
-    let outline = find_quad(image, CARD_ASPECT);
+    let regions = card_regions(image);
+    let outlined = regions.iter().any(Option::is_some);
     // The views to try, most likely first: the rectified card, upside down,
-    // then (when the outline may have been wrong) the whole photo both ways.
-    let mut views = Vec::with_capacity(4);
-    if outline.is_some() {
-        views.extend([(outline, false), (outline, true)]);
-    }
-    views.extend([(None, false), (None, true)]);
+    // then (when the outline may have been wrong) the whole photo both ways
+    // ([`card_regions`] orders the two).
+    let views: Vec<(Option<Quad>, bool)> = regions
+        .into_iter()
+        .flat_map(|region| [(region, false), (region, true)])
+        .collect();
 
     let mut best: Option<ViewReading> = None;
     // Each view read, with the lines its first pass found.
@@ -268,7 +271,7 @@ fn read_card(
             valid_thru: reading.valid_thru,
         }),
         None if reading.word_count == 0 => Err(CardError::NoText),
-        None if reading.card_cues || outline.is_some() => Err(CardError::NoNumber),
+        None if reading.card_cues || outlined => Err(CardError::NoNumber),
         None => Err(CardError::NotACard),
     }
 }

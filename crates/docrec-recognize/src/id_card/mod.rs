@@ -10,8 +10,10 @@
 //! resident number's last six digits), or an [`IdCardError`].
 //!
 //! The steps:
-//! 1. find the card's outline and rectify it to a view 1000 pixels across,
-//!    upright, then upside down; without an outline, the whole upload;
+//! 1. find the card's outline ([`card_regions`]) and rectify it to a view
+//!    1000 pixels across, upright, then upside down; then the whole upload
+//!    (first, when the upload is a crop of the card and the outline only a
+//!    part of it);
 //! 2. flatten the card's background (tints, guilloche rings) and read the
 //!    view with Tesseract's Korean model as one block; lines are split
 //!    where a wide gap parts their words (a serial number printed beside
@@ -45,7 +47,7 @@
 use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
-use docrec_ocr::detect::{find_quad, rectify, text_band, Rectified};
+use docrec_ocr::detect::{rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{fitted_to_long_side, flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::{DynamicImage, GrayImage, Rgb, RgbImage};
@@ -56,6 +58,7 @@ use serde::Serialize;
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::context::ReadContext;
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
+use crate::locate::card_regions;
 use crate::text::{edit_distance, group_lines, text_skew, words_rect};
 use docrec_rules::resident_number::birth_date;
 
@@ -280,15 +283,9 @@ fn read_card(
     engine: &mut Engine,
     context: &ReadContext,
 ) -> Result<IdCard, IdCardError> {
-    let outline = find_quad(image, CARD_ASPECT);
-    let mut quads = Vec::with_capacity(2);
-    if outline.is_some() {
-        quads.push(outline);
-    }
-    quads.push(None);
     let mut best: Option<ViewReading> = None;
     let mut any_text = false;
-    'views: for quad in quads {
+    'views: for quad in card_regions(image) {
         let upright = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         for view in [upright.rotated_180(), upright].into_iter().rev() {
             if best.is_some() && context.is_spent() {

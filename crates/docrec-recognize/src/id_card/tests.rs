@@ -9,6 +9,7 @@ use super::name::{name_in, with_common_surname};
 use super::numbers::{region_among_choices, region_code_of, DIGIT_MODEL_CONF};
 use super::*;
 use crate::text::Line;
+use docrec_ocr::detect::find_quad;
 
 #[test]
 fn ink_lines_are_the_runs_of_inked_rows_boxed_to_their_ink() {
