@@ -217,38 +217,36 @@ fn read_page(
     context: &ReadContext,
 ) -> Result<BusinessCertificate, BusinessError> {
     let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
-    // A page lies upright, upside down or sideways: the likelier way first.
-    let ways = |view: Rectified| {
-        if view.image.width() > view.image.height() {
-            [view.rotated_quarter(true), view.rotated_quarter(false)]
-        } else {
-            [view.rotated_180(), view]
-        }
-        .into_iter()
-        .rev()
-    };
     // The outline found, if any, then the whole upload when what surrounds
     // the outline is light (a box on a scanned page taken for the page; on
     // a photo's table the whole upload holds nothing more, and its texture
-    // is slow to read).
-    let mut views: Vec<Rectified> = Vec::new();
-    let whole = ways(rectify_as_found(image, None, VIEW_SHORT_SIDE));
-    match quad {
-        Some(quad) if has_light_surround(image) => {
-            let outlined = ways(rectify_as_found(image, Some(quad), VIEW_SHORT_SIDE));
-            for (a, b) in outlined.zip(whole) {
-                views.push(a);
-                views.push(b);
-            }
-        }
-        Some(quad) => views.extend(ways(rectify_as_found(image, Some(quad), VIEW_SHORT_SIDE))),
-        None => views.extend(whole),
-    }
+    // is slow to read); each the likelier way up first. A region is
+    // rectified when it is first read, and not at all when an earlier
+    // view settles the page.
+    let order: Vec<(Option<Quad>, bool)> = match quad {
+        Some(quad) if has_light_surround(image) => vec![
+            (Some(quad), false),
+            (None, false),
+            (Some(quad), true),
+            (None, true),
+        ],
+        Some(quad) => vec![(Some(quad), false), (Some(quad), true)],
+        None => vec![(None, false), (None, true)],
+    };
+    let mut rectified: Vec<(Option<Quad>, Rectified)> = Vec::with_capacity(2);
     let mut any_text = false;
-    for view in &views {
+    for (region, turned) in order {
         if context.is_spent() {
             break;
         }
+        let at = match rectified.iter().position(|(r, _)| *r == region) {
+            Some(at) => at,
+            None => {
+                rectified.push((region, rectify_as_found(image, region, VIEW_SHORT_SIDE)));
+                rectified.len() - 1
+            }
+        };
+        let view = way_up(&rectified[at].1, turned);
         context.count_look();
         let flat = flatten_paper(&view.image);
         let words = engine.read_spaced_with(LANGUAGE, &flat, SegMode::Block)?;
@@ -257,7 +255,7 @@ fn read_page(
         }
         any_text = true;
         let mut page = Page::Scanned {
-            view,
+            view: &view,
             flat: &flat,
             engine: &mut *engine,
         };
@@ -269,6 +267,18 @@ fn read_page(
         Err(BusinessError::NotACertificate)
     } else {
         Err(BusinessError::NoText)
+    }
+}
+
+/// A rectified page the likelier way up (a page lies upright, upside down
+/// or sideways), or, when `turned`, the other way.
+fn way_up(view: &Rectified, turned: bool) -> Rectified {
+    let landscape = view.image.width() > view.image.height();
+    match (landscape, turned) {
+        (true, false) => view.rotated_quarter(false),
+        (true, true) => view.rotated_quarter(true),
+        (false, false) => view.clone(),
+        (false, true) => view.rotated_180(),
     }
 }
 
