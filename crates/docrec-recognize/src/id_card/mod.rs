@@ -443,15 +443,29 @@ fn read_view(
     let word_count = words.len();
     let mut segments = segments_of(group_lines(&words));
     let title = segments.iter().position(|s| title_type(s).is_some());
+    let titled_type = title.and_then(|i| title_type(&segments[i]));
+    // Every segment at the first scale; at the others only when the keys
+    // read in English are not all shown yet.
+    let (first_scale, other_scales) = REREAD_HEIGHTS.split_at(1);
+    let mut rescalable = Vec::new();
     for (i, segment) in segments.iter_mut().enumerate() {
         if Some(i) != title && segment.may_be_latin() && is_readable(&segment.rect) {
             if Instant::now() > deadline {
                 break;
             }
-            read_in_english(engine, &flat, segment)?;
+            if read_in_english(engine, &flat, segment, first_scale)? {
+                rescalable.push(i);
+            }
         }
     }
-    let titled_type = title.and_then(|i| title_type(&segments[i]));
+    if !english_keys_shown(&segments, titled_type) {
+        for i in rescalable {
+            if Instant::now() > deadline {
+                break;
+            }
+            read_in_english(engine, &flat, &mut segments[i], other_scales)?;
+        }
+    }
     let mut licence = find_licence_number(&segments);
     if let Some((_, found)) = &mut licence {
         if !has_known_region(&found.value) {
@@ -522,17 +536,20 @@ fn read_view(
 /// another).
 const REREAD_HEIGHTS: [u32; 3] = [56, 72, 40];
 
-/// Reads `segment` cut out of `flat` with the English model, at each of
-/// [`REREAD_HEIGHTS`] until a reading has the shape of a key, or at the
-/// first only when that reading cannot take one at another scale.
+/// Reads `segment` cut out of `flat` with the English model at each of
+/// `heights` in turn until a reading has the shape of a key; gives whether
+/// a reading at another scale may still give one (the last reading has no
+/// key's shape but may take one).
 fn read_in_english(
     engine: &mut Engine,
     flat: &GrayImage,
     segment: &mut Segment,
-) -> Result<(), OcrError> {
-    for (i, height) in REREAD_HEIGHTS.into_iter().enumerate() {
+    heights: &[u32],
+) -> Result<bool, OcrError> {
+    let mut last = String::new();
+    for &height in heights {
         let Some(cut) = line_cut(flat, segment.rect, height) else {
-            return Ok(());
+            return Ok(false);
         };
         let words = engine.read_with(ENGLISH, &cut, SegMode::Line)?;
         let text = words
@@ -540,13 +557,38 @@ fn read_in_english(
             .map(|w| w.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let done = has_a_key_shape(&text) || (i == 0 && !may_take_a_key_shape(&text));
-        segment.english.push((text, mean_conf(&words)));
-        if done {
-            break;
+        let shaped = has_a_key_shape(&text);
+        segment.english.push((text.clone(), mean_conf(&words)));
+        if shaped {
+            return Ok(false);
         }
+        last = text;
     }
-    Ok(())
+    Ok(may_take_a_key_shape(&last))
+}
+
+/// Whether the English readings so far show every key read in English
+/// that the card's type (its title's, or none yet) has: a resident number
+/// that passes its checks and a date; on a licence (or beside a licence
+/// number) also a licence number of a known region and a serial. When
+/// they do, no segment is read at [`REREAD_HEIGHTS`]' other scales.
+fn english_keys_shown(segments: &[Segment], titled_type: Option<IdType>) -> bool {
+    let shown = |shape: &dyn Fn(&str) -> bool| {
+        segments
+            .iter()
+            .any(|s| s.english_compact().any(|(text, _)| shape(&text)))
+    };
+    let resident = find_resident_number(segments)
+        .is_some_and(|(_, number)| resident_checks_pass(&number.value));
+    let licence = find_licence_number(segments);
+    let licence_keys = || {
+        licence
+            .as_ref()
+            .is_some_and(|(_, found)| has_known_region(&found.value))
+            && shown(&|text| serial_shape(text).is_some())
+    };
+    let is_licence = titled_type == Some(IdType::Driver) || licence.is_some();
+    resident && shown(&|text| DATE.is_match(text)) && (!is_licence || licence_keys())
 }
 
 /// Whether a segment is big enough to be read again: text at least 10
