@@ -23,7 +23,8 @@
 //! 4. read each segment that is mostly not Hangul again, cut out and
 //!    scaled, with the English model: the Korean model reads digits and
 //!    Latin letters poorly (`911101=2..686헤1`); at two more scales only
-//!    when the first reading may take a key's shape;
+//!    when the first reading may take a key's shape and the keys read in
+//!    English are not all shown yet;
 //! 5. find each key by its shape (a resident number, a licence number, a
 //!    date, a serial) or its place (the name above the resident number, the
 //!    condition after `조건`, the issuer's title), map a licence's printed
