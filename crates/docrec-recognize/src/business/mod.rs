@@ -395,7 +395,12 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Reads the fields of a certificate from its rows, or `None` when the rows
-/// are not a certificate's (no title and fewer than three labels).
+/// are not a certificate's (no title and fewer than three labels). The
+/// stages: the labelled values ([`labelled_values`]), those whose label was
+/// not read, the subtitle's kind, each value read again where its checks
+/// fail and checked ([`checked_values`]), the issue date and office below
+/// the labels ([`issue_fields`]), and the company's name spelt with its
+/// type ([`spell_company_name`]).
 fn read_certificate(
     rows: &[Row],
     page: &mut Page,
@@ -404,84 +409,12 @@ fn read_certificate(
         let compact = r.compact();
         compact.contains("등록증") || edit_distance(&compact, "사업자등록증") <= 2
     });
-    let mut values: Vec<RawValue> = Vec::new();
-    let mut label_rows = 0;
-    // The value that a row without labels may continue, and where it began.
-    let mut open: Option<(usize, i32)> = None;
-    let mut last_label_row = None;
-    // The values of rows whose label was not read.
-    let mut unlabelled: Vec<Unlabelled> = Vec::new();
-    for (index, row) in rows.iter().enumerate() {
-        let mut labels = labels_in(row);
-        if labels.is_empty() {
-            // The row's own label was not read, but one it shares the row
-            // with was (`명. 오지수 생년월일 : …`, the `성` of `성명` lost):
-            // the row's value ends there.
-            labels = shared_labels_from(row, 1);
-            if let Some(shared) = labels.first() {
-                unlabelled.extend(value_before(row, index, shared));
-            }
-        }
-        if labels.is_empty() {
-            // A continuation: close below the row before, starting in the
-            // value column.
-            if let Some((value_index, value_x)) = open {
-                let previous = &rows[index - 1];
-                let gap = row.rect().y - previous.rect().bottom();
-                let continues = gap < (previous.height() as i32).max(8)
-                    && row.rect().x + 8 >= value_x
-                    && DATE.find(&row.compact()).is_none()
-                    && is_confident_text(row);
-                if continues {
-                    values[value_index].words.extend(row.words.iter().cloned());
-                    continue;
-                }
-            }
-            open = None;
-            if let Some(colon) = row
-                .words
-                .iter()
-                .take(4)
-                .position(|w| w.text.contains([':', '：']))
-            {
-                unlabelled.push(Unlabelled {
-                    row: index,
-                    from: colon,
-                    to: row.words.len(),
-                });
-            }
-            continue;
-        }
-        label_rows += 1;
-        last_label_row = Some(index);
-        open = None;
-        for (n, label) in labels.iter().enumerate() {
-            let from = label.start + label.words;
-            let to = labels.get(n + 1).map_or(row.words.len(), |next| next.start);
-            let words = value_words(row, from, label.value_skip, to);
-            match label.target {
-                LabelTarget::Key(key) => {
-                    if values.iter().any(|v| v.key == key) {
-                        continue;
-                    }
-                    let value_x = words.first().map_or(i32::MAX, |w| w.rect.x);
-                    values.push(RawValue {
-                        key,
-                        words,
-                        errors: label.errors,
-                        row: index,
-                    });
-                    if matches!(
-                        key,
-                        "상호" | "사업장소재지" | "본점소재지" | "종목" | "업태"
-                    ) {
-                        open = Some((values.len() - 1, value_x));
-                    }
-                }
-                LabelTarget::KindOfBusiness | LabelTarget::Other => {}
-            }
-        }
-    }
+    let LabelledRows {
+        mut values,
+        label_rows,
+        last_label_row,
+        unlabelled,
+    } = labelled_values(rows);
     if title_row.is_none() && label_rows < 3 {
         return None;
     }
@@ -496,17 +429,132 @@ fn read_certificate(
     if let Some(value) = unlabelled_opening_date(rows, &values) {
         values.push(value);
     }
+    let mut key_values: Vec<KeyValue> = taxpayer_kind(rows, page).into_iter().collect();
+    match checked_values(&values, page) {
+        Ok(checked) => key_values.extend(checked),
+        Err(e) => return Some(Err(e)),
+    }
+    let tail_start = last_label_row.map_or(0, |i| i + 1);
+    issue_fields(&rows[tail_start..], &mut key_values, page);
+    spell_company_name(&mut key_values);
+    key_values.sort_by_key(|kv| KEYS.iter().position(|k| *k == kv.key));
+    let lines = rows.iter().map(|r| page.to_quad(r.rect())).collect();
+    if !key_values.iter().any(|kv| kv.key == "등록번호") {
+        return Some(Err(BusinessError::NoNumber));
+    }
+    Some(Ok(BusinessCertificate { key_values, lines }))
+}
 
-    let mut key_values: Vec<KeyValue> = Vec::new();
+/// What the rows' labels gave: each key's value as read after its label
+/// (continued on the rows below for names, addresses and business
+/// types), how many rows hold a label, the last of them, and the values
+/// of rows whose own label was not read.
+struct LabelledRows {
+    values: Vec<RawValue>,
+    label_rows: usize,
+    last_label_row: Option<usize>,
+    unlabelled: Vec<Unlabelled>,
+}
 
-    // 구분: the subtitle, among the rows above the first key's label.
+/// Takes each labelled key's value from the rows ([`LabelledRows`]).
+fn labelled_values(rows: &[Row]) -> LabelledRows {
+    let mut labelled = LabelledRows {
+        values: Vec::new(),
+        label_rows: 0,
+        last_label_row: None,
+        unlabelled: Vec::new(),
+    };
+    // The value that a row without labels may continue, and where it began.
+    let mut open: Option<(usize, i32)> = None;
+    for (index, row) in rows.iter().enumerate() {
+        let mut labels = labels_in(row);
+        if labels.is_empty() {
+            // The row's own label was not read, but one it shares the row
+            // with was (`명. 오지수 생년월일 : …`, the `성` of `성명` lost):
+            // the row's value ends there.
+            labels = shared_labels_from(row, 1);
+            if let Some(shared) = labels.first() {
+                labelled.unlabelled.extend(value_before(row, index, shared));
+            }
+        }
+        if labels.is_empty() {
+            if let Some((value_index, _)) = open.filter(|open| continues(rows, index, *open)) {
+                let words = row.words.iter().cloned();
+                labelled.values[value_index].words.extend(words);
+                continue;
+            }
+            open = None;
+            labelled.unlabelled.extend(value_after_colon(row, index));
+            continue;
+        }
+        labelled.label_rows += 1;
+        labelled.last_label_row = Some(index);
+        open = None;
+        for (n, label) in labels.iter().enumerate() {
+            let LabelTarget::Key(key) = label.target else {
+                continue;
+            };
+            if labelled.values.iter().any(|v| v.key == key) {
+                continue;
+            }
+            let from = label.start + label.words;
+            let to = labels.get(n + 1).map_or(row.words.len(), |next| next.start);
+            let words = value_words(row, from, label.value_skip, to);
+            let value_x = words.first().map_or(i32::MAX, |w| w.rect.x);
+            labelled.values.push(RawValue {
+                key,
+                words,
+                errors: label.errors,
+                row: index,
+            });
+            if matches!(
+                key,
+                "상호" | "사업장소재지" | "본점소재지" | "종목" | "업태"
+            ) {
+                open = Some((labelled.values.len() - 1, value_x));
+            }
+        }
+    }
+    labelled
+}
+
+/// Whether the row at `index`, without labels, continues the value `open`
+/// (its index and the column it began at): close below the row before,
+/// starting in the value column, not a date, read confidently.
+fn continues(rows: &[Row], index: usize, (_, value_x): (usize, i32)) -> bool {
+    let (row, previous) = (&rows[index], &rows[index - 1]);
+    let gap = row.rect().y - previous.rect().bottom();
+    gap < (previous.height() as i32).max(8)
+        && row.rect().x + 8 >= value_x
+        && DATE.find(&row.compact()).is_none()
+        && is_confident_text(row)
+}
+
+/// The value of a row without labels after a colon among its first four
+/// words (the label before it not read at all).
+fn value_after_colon(row: &Row, index: usize) -> Option<Unlabelled> {
+    let colon = row
+        .words
+        .iter()
+        .take(4)
+        .position(|w| w.text.contains([':', '：']))?;
+    Some(Unlabelled {
+        row: index,
+        from: colon,
+        to: row.words.len(),
+    })
+}
+
+/// 구분: the kind the subtitle names, among the rows above the first key's
+/// label, one letter misread at most.
+fn taxpayer_kind(rows: &[Row], page: &Page) -> Option<KeyValue> {
     let first_label_row = rows.iter().position(|r| {
         labels_in(r)
             .iter()
             .any(|l| matches!(l.target, LabelTarget::Key(_)))
     });
     let head = &rows[..first_label_row.unwrap_or(rows.len()).min(rows.len())];
-    if let Some((row, kind, errors)) = head
+    let (row, kind, errors) = head
         .iter()
         .filter_map(|row| {
             let bare: String = row
@@ -520,48 +568,49 @@ fn read_certificate(
                 .min_by_key(|(_, _, e)| *e)
         })
         .filter(|(_, _, errors)| *errors <= 1)
-        .min_by_key(|(_, _, errors)| *errors)
-    {
-        let conf = mean_conf(&row.words) * if errors == 0 { 1.0 } else { 0.7 };
-        key_values.push(KeyValue {
-            key: "구분",
-            value: kind.to_owned(),
-            conf,
-            quad: page.to_quad(row.rect()),
-        });
-    }
-    for raw in &values {
+        .min_by_key(|(_, _, errors)| *errors)?;
+    let conf = mean_conf(&row.words) * if errors == 0 { 1.0 } else { 0.7 };
+    Some(KeyValue {
+        key: "구분",
+        value: kind.to_owned(),
+        conf,
+        quad: page.to_quad(row.rect()),
+    })
+}
+
+/// Each value checked ([`checked_value`]); on a scanned page, a
+/// registration number that fails its check is read again, and names are
+/// read again where the Korean model was unsure ([`surer_name`]).
+fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>, BusinessError> {
+    let mut key_values = Vec::with_capacity(values.len());
+    for raw in values {
         if raw.words.is_empty() {
             continue;
         }
         let mut raw = raw.clone();
         if let Page::Scanned { flat, engine, .. } = page {
             if raw.key == "등록번호" && !registration_number_passes(&raw.text()) {
-                match reread_registration_number(engine, flat, raw.rect()) {
-                    Ok(Some(number)) => {
-                        raw.words = vec![Word {
-                            text: number,
-                            conf: raw.conf() * REREAD_CONF,
-                            ..raw.words[0].clone()
-                        }];
-                    }
-                    Ok(None) => {}
-                    Err(e) => return Some(Err(e.into())),
+                if let Some(number) = reread_registration_number(engine, flat, raw.rect())? {
+                    raw.words = vec![Word {
+                        text: number,
+                        conf: raw.conf() * REREAD_CONF,
+                        ..raw.words[0].clone()
+                    }];
                 }
             }
             if matches!(raw.key, "상호" | "대표자") {
-                if let Err(e) = surer_name(engine, flat, &mut raw) {
-                    return Some(Err(e.into()));
-                }
+                surer_name(engine, flat, &mut raw)?;
             }
         }
-        if let Some(kv) = checked_value(&raw, &|rect| page.to_quad(rect)) {
-            key_values.push(kv);
-        }
+        key_values.extend(checked_value(&raw, &|rect| page.to_quad(rect)));
     }
-    // 발급일자 and 발급기관: below the labelled rows, a date and the office.
-    let tail_start = last_label_row.map_or(0, |i| i + 1);
-    for row in &rows[tail_start..] {
+    Ok(key_values)
+}
+
+/// 발급일자 and 발급기관, from the rows below the labelled ones (`tail`):
+/// the first date and the first office named, unless already read.
+fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
+    for row in tail {
         let compact = row.compact();
         if !key_values.iter().any(|kv| kv.key == "발급일자") {
             if let Some(date) = korean_date(
@@ -592,31 +641,32 @@ fn read_certificate(
             }
         }
     }
+}
+
+/// The company's name (상호) with its type set apart as printed, and, on
+/// a corporation's certificate, spelt with its type (`주식회사`, `(주)`)
+/// where a mark or a misread letter hid it.
+fn spell_company_name(key_values: &mut [KeyValue]) {
     if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
         if let Some(apart) = with_company_type_apart(&name.value) {
             name.value = apart;
         }
     }
-    if is_corporation(&key_values) {
-        if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
-            let spelt = match with_stray_mark_apart(&name.value) {
-                Some(apart) if holds_company_type(&apart) => Some((apart, 0)),
-                Some(apart) => with_company_type(&apart),
-                None => with_company_type(&name.value)
-                    .or_else(|| with_corporate_mark(&name.value).map(|marked| (marked, 1))),
-            };
-            if let Some((spelt, misread)) = spelt {
-                name.value = spelt;
-                name.conf *= MISREAD_TYPE_CONF.powi(misread as i32);
-            }
+    if !is_corporation(key_values) {
+        return;
+    }
+    if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
+        let spelt = match with_stray_mark_apart(&name.value) {
+            Some(apart) if holds_company_type(&apart) => Some((apart, 0)),
+            Some(apart) => with_company_type(&apart),
+            None => with_company_type(&name.value)
+                .or_else(|| with_corporate_mark(&name.value).map(|marked| (marked, 1))),
+        };
+        if let Some((spelt, misread)) = spelt {
+            name.value = spelt;
+            name.conf *= MISREAD_TYPE_CONF.powi(misread as i32);
         }
     }
-    key_values.sort_by_key(|kv| KEYS.iter().position(|k| *k == kv.key));
-    let lines = rows.iter().map(|r| page.to_quad(r.rect())).collect();
-    if !key_values.iter().any(|kv| kv.key == "등록번호") {
-        return Some(Err(BusinessError::NoNumber));
-    }
-    Some(Ok(BusinessCertificate { key_values, lines }))
 }
 
 #[cfg(test)]

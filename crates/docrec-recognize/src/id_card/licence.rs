@@ -168,41 +168,10 @@ impl CardText<'_, '_> {
     /// The condition: what follows the label `조건`, read with the English
     /// model (codes such as `A`, `A, B`); `none` when nothing follows it.
     pub(super) fn condition(&mut self) -> Result<Option<Found>, OcrError> {
-        let floor = self
-            .resident
-            .as_ref()
-            .map_or(0, |(i, _)| self.segments[*i].rect.bottom());
-        let below: Vec<Segment> = self
-            .segments
-            .iter()
-            .filter(|s| s.rect.y >= floor)
-            .cloned()
-            .collect();
-        let found = below
-            .iter()
-            .find(|s| s.compact().starts_with("조건"))
-            .or_else(|| below.iter().find(|s| is_condition_label(&s.compact())));
-        let segment = match found {
-            Some(segment) => segment.clone(),
-            None => match self.unsure_condition_label(&below)? {
-                Some(segment) => segment,
-                None => match self.unseen_condition_label()? {
-                    Some(segment) => segment,
-                    None => return Ok(None),
-                },
-            },
+        let Some(segment) = self.condition_label()? else {
+            return Ok(None);
         };
-        let label = &segment.words[0];
-        // The label's two syllables are each about as wide as they are
-        // high. OCR's box of the label may take in a code printed close
-        // after it, read (`조건0`) or not: a Latin letter is taken to be
-        // about 0.6 of a syllable wide.
-        let extra = label.text.chars().count().saturating_sub(2) as f32;
-        let label_right = label
-            .rect
-            .right()
-            .min(label.rect.x + (2.05 * label.rect.height as f32) as i32)
-            .min(label.rect.x + (label.rect.width as f32 * 2.0 / (2.0 + 0.6 * extra)) as i32);
+        let label_right = label_right_edge(&segment.words[0]);
         let height = segment.rect.height;
         // The cut for a second reading takes half a height more on each
         // side: it starts where the label ends.
@@ -255,6 +224,33 @@ impl CardText<'_, '_> {
                 rect: rest,
             }
         }))
+    }
+
+    /// The segment that starts with the condition's label, below the
+    /// resident number: read as `조건`, or near it, or found by reading
+    /// unsure or unseen labels again.
+    fn condition_label(&mut self) -> Result<Option<Segment>, OcrError> {
+        let floor = self
+            .resident
+            .as_ref()
+            .map_or(0, |(i, _)| self.segments[*i].rect.bottom());
+        let below: Vec<Segment> = self
+            .segments
+            .iter()
+            .filter(|s| s.rect.y >= floor)
+            .cloned()
+            .collect();
+        let found = below
+            .iter()
+            .find(|s| s.compact().starts_with("조건"))
+            .or_else(|| below.iter().find(|s| is_condition_label(&s.compact())));
+        match found {
+            Some(segment) => Ok(Some(segment.clone())),
+            None => match self.unsure_condition_label(&below)? {
+                Some(segment) => Ok(Some(segment)),
+                None => self.unseen_condition_label(),
+            },
+        }
     }
 
     /// The capitals printed in `rect`, each glyph at least two thirds as
@@ -385,6 +381,19 @@ const CODE_GLYPH_CONF: f32 = 0.5;
 
 /// The least confidence a word read after `조건` needs to count as a code.
 const CODE_CONF: f32 = 0.5;
+
+/// Where the condition's label ends: its two syllables are each about as
+/// wide as they are high. OCR's box of the label may take in a code
+/// printed close after it, read (`조건0`) or not: a Latin letter is taken
+/// to be about 0.6 of a syllable wide.
+fn label_right_edge(label: &Word) -> i32 {
+    let extra = label.text.chars().count().saturating_sub(2) as f32;
+    label
+        .rect
+        .right()
+        .min(label.rect.x + (2.05 * label.rect.height as f32) as i32)
+        .min(label.rect.x + (label.rect.width as f32 * 2.0 / (2.0 + 0.6 * extra)) as i32)
+}
 
 /// The condition codes a reading shows (single capital letters: `A`,
 /// `A, B`), and how many other characters were dropped around them (a

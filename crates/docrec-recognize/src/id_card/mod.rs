@@ -445,28 +445,7 @@ fn read_view(
     let mut segments = segments_of(group_lines(&words));
     let title = segments.iter().position(|s| title_type(s).is_some());
     let titled_type = title.and_then(|i| title_type(&segments[i]));
-    // Every segment at the first scale; at the others only when the keys
-    // read in English are not all shown yet.
-    let (first_scale, other_scales) = REREAD_HEIGHTS.split_at(1);
-    let mut rescalable = Vec::new();
-    for (i, segment) in segments.iter_mut().enumerate() {
-        if Some(i) != title && segment.may_be_latin() && is_readable(&segment.rect) {
-            if Instant::now() > deadline {
-                break;
-            }
-            if read_in_english(engine, &flat, segment, first_scale)? {
-                rescalable.push(i);
-            }
-        }
-    }
-    if !english_keys_shown(&segments, titled_type) {
-        for i in rescalable {
-            if Instant::now() > deadline {
-                break;
-            }
-            read_in_english(engine, &flat, &mut segments[i], other_scales)?;
-        }
-    }
+    read_segments_in_english(engine, &flat, &mut segments, title, deadline)?;
     let mut licence = find_licence_number(&segments);
     if let Some((_, found)) = &mut licence {
         if !has_known_region(&found.value) {
@@ -529,6 +508,42 @@ fn read_view(
         titled: titled_type.is_some(),
         fields,
     })
+}
+
+/// Reads again in English, cut out of `flat`, each segment but the title
+/// (`title`) that may be Latin or digits: every one at the first of
+/// [`REREAD_HEIGHTS`], and those that may still take a key's shape at the
+/// others only when the keys read in English are not all shown yet
+/// ([`english_keys_shown`]). Stops at `deadline`.
+fn read_segments_in_english(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    segments: &mut [Segment],
+    title: Option<usize>,
+    deadline: Instant,
+) -> Result<(), OcrError> {
+    let (first_scale, other_scales) = REREAD_HEIGHTS.split_at(1);
+    let mut rescalable = Vec::new();
+    for (i, segment) in segments.iter_mut().enumerate() {
+        if Some(i) != title && segment.may_be_latin() && is_readable(&segment.rect) {
+            if Instant::now() > deadline {
+                break;
+            }
+            if read_in_english(engine, flat, segment, first_scale)? {
+                rescalable.push(i);
+            }
+        }
+    }
+    let titled_type = title.and_then(|i| title_type(&segments[i]));
+    if !english_keys_shown(segments, titled_type) {
+        for i in rescalable {
+            if Instant::now() > deadline {
+                break;
+            }
+            read_in_english(engine, flat, &mut segments[i], other_scales)?;
+        }
+    }
+    Ok(())
 }
 
 /// The heights a segment's cut is scaled to, in turn, until the English

@@ -62,16 +62,7 @@ impl CardText<'_, '_> {
             // OCR of the block found no line where the name is: read the
             // room between the line above the number (or as far up as a
             // name may be) and the number.
-            let farthest = number.y - NAME_ROWS_ABOVE * number.height as i32;
-            let top = self.segments[..*below]
-                .iter()
-                .filter(|s| {
-                    s.rect.bottom() <= number.y
-                        && s.rect.x < number.right()
-                        && number.x < s.rect.right()
-                })
-                .map(|s| s.rect.bottom())
-                .fold(farthest, i32::max);
+            let top = self.room_top(&self.segments[..*below], number);
             return self.name_in_room(number, top);
         };
         let from_block = name_in(&segment.words);
@@ -80,16 +71,7 @@ impl CardText<'_, '_> {
         }
         // OCR of the block may cut a line in two, top and bottom halves:
         // the line is read again with the segments it overlaps.
-        let line = self
-            .segments
-            .iter()
-            .filter(|s| {
-                s.rect.y < segment.rect.bottom()
-                    && segment.rect.y < s.rect.bottom()
-                    && s.rect.x < segment.rect.right()
-                    && segment.rect.x < s.rect.right()
-            })
-            .fold(segment.rect, |line, s| line.union(&s.rect));
+        let line = self.line_through(segment.rect);
         let again = name_in(&self.read_in_korean(line)?);
         let read = surer(from_block, again);
         // OCR of the block may miss the name's line: read the room between
@@ -100,6 +82,35 @@ impl CardText<'_, '_> {
             }
         }
         Ok(read.map(|(value, conf)| name_found(&segment, value, conf)))
+    }
+
+    /// The top of the room above the resident number's digits (`number`)
+    /// where a name may be: the bottom of the lowest of `above` over the
+    /// digits, or as far up as a name is printed.
+    fn room_top(&self, above: &[Segment], number: Rect) -> i32 {
+        let farthest = number.y - NAME_ROWS_ABOVE * number.height as i32;
+        above
+            .iter()
+            .filter(|s| {
+                s.rect.bottom() <= number.y
+                    && s.rect.x < number.right()
+                    && number.x < s.rect.right()
+            })
+            .map(|s| s.rect.bottom())
+            .fold(farthest, i32::max)
+    }
+
+    /// `rect` united with every segment it overlaps.
+    fn line_through(&self, rect: Rect) -> Rect {
+        self.segments
+            .iter()
+            .filter(|s| {
+                s.rect.y < rect.bottom()
+                    && rect.y < s.rect.bottom()
+                    && s.rect.x < rect.right()
+                    && rect.x < s.rect.right()
+            })
+            .fold(rect, |line, s| line.union(&s.rect))
     }
 
     /// The name read in the room from `top` down to the resident number's
