@@ -36,6 +36,48 @@ const SLASH_READ_AS_DIGIT_CONF: f32 = 0.6;
 pub(super) static EXPIRY_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(THRU|GOOD|EXP|END|유효|까지)").expect("valid regex"));
 
+/// A line's words joined by spaces, digit look-alikes mapped
+/// ([`date_reading`]), and which word each byte came from.
+fn joined_for_dates(line: &Line) -> (String, Vec<usize>) {
+    let mut joined = String::new();
+    let mut owner = Vec::new();
+    for (i, word) in line.words.iter().enumerate() {
+        if i > 0 {
+            joined.push(' ');
+            owner.push(i);
+        }
+        for c in date_reading(&word.text).chars() {
+            joined.push(c);
+            owner.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+    }
+    (joined, owner)
+}
+
+/// The dates in `joined` (a line's text, [`joined_for_dates`]), each with
+/// how much it is trusted and whether its slash was lost: clean `MM/YY`
+/// first; dates read less cleanly count only when the line has no clean
+/// one and lies below the number (`below_number`): `MM/YY` glued to digits
+/// read from its label (`3508/29`), then a slash read as a digit (`08731`).
+fn date_captures(joined: &str, below_number: bool) -> Vec<(regex::Captures<'_>, f32, bool)> {
+    let patterns = [
+        (&*EXPIRY, 1.0, false),
+        (&*EXPIRY_AFTER_DIGITS, EXPIRY_AFTER_DIGITS_CONF, false),
+        (&*SLASH_READ_AS_DIGIT, SLASH_READ_AS_DIGIT_CONF, true),
+    ];
+    patterns
+        .iter()
+        .take(if below_number { patterns.len() } else { 1 })
+        .map(|(pattern, conf, slash_lost)| {
+            pattern
+                .captures_iter(joined)
+                .map(|c| (c, *conf, *slash_lost))
+                .collect::<Vec<_>>()
+        })
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
+}
+
 /// Finds `MM/YY` on the card's lines: after a `THRU`-like label if there is
 /// one, else the latest date (a card may also print `MEMBER SINCE`).
 /// Letter-spaced dates (`0 9 / 2 8`) are read across words. Returns the
@@ -47,46 +89,13 @@ pub(super) fn find_expiry(lines: &[Line], number: Option<Rect>, this_year: i32) 
             // Expiry dates are printed below the number, never on its line.
             continue;
         }
-        // The line's words joined by spaces, digit look-alikes mapped, and
-        // which word each byte came from.
-        let mut joined = String::new();
-        let mut owner = Vec::new();
-        for (i, word) in line.words.iter().enumerate() {
-            if i > 0 {
-                joined.push(' ');
-                owner.push(i);
-            }
-            for c in date_reading(&word.text).chars() {
-                joined.push(c);
-                owner.extend(std::iter::repeat_n(i, c.len_utf8()));
-            }
-        }
+        let (joined, owner) = joined_for_dates(line);
         let label_at = line
             .words
             .iter()
             .position(|w| EXPIRY_LABEL.is_match(&w.text));
-        // Dates read less cleanly count only when the line has no clean one
-        // and lies below the number: `MM/YY` glued to digits read from its
-        // label (`3508/29`), then a slash read as a digit (`08731`).
         let below_number = number.is_none_or(|n| line.rect().y >= n.bottom());
-        // Each with how much it is trusted and whether its slash was lost.
-        let patterns = [
-            (&*EXPIRY, 1.0, false),
-            (&*EXPIRY_AFTER_DIGITS, EXPIRY_AFTER_DIGITS_CONF, false),
-            (&*SLASH_READ_AS_DIGIT, SLASH_READ_AS_DIGIT_CONF, true),
-        ];
-        let captures: Vec<_> = patterns
-            .iter()
-            .take(if below_number { patterns.len() } else { 1 })
-            .map(|(pattern, conf, slash_lost)| {
-                pattern
-                    .captures_iter(&joined)
-                    .map(|c| (c, *conf, *slash_lost))
-                    .collect::<Vec<_>>()
-            })
-            .find(|found| !found.is_empty())
-            .unwrap_or_default();
-        for (c, slash_conf, slash_lost) in captures {
+        for (c, slash_conf, slash_lost) in date_captures(&joined, below_number) {
             let (Some(month), Some(year)) = (c.get(1), c.get(2)) else {
                 continue;
             };
