@@ -16,6 +16,7 @@ mod http;
 mod keys;
 mod process;
 mod recognition;
+mod sweeper;
 
 use clap::{Parser, Subcommand};
 
