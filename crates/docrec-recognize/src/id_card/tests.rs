@@ -174,6 +174,26 @@ fn resident_numbers_are_checked_not_rewritten() {
 }
 
 #[test]
+fn more_scales_are_read_only_while_a_key_read_in_english_is_not_shown() {
+    let number = segment("8001011234560", &["800101-1234560"], 100);
+    let date = segment("2019.05.13", &["2019. 5. 13."], 300);
+    let resident = [number.clone(), date.clone()];
+    assert!(english_keys_shown(&resident, Some(IdType::Resident)));
+    // No date, or a number that fails its check digit: read more.
+    assert!(!english_keys_shown(&resident[..1], Some(IdType::Resident)));
+    let failing = [segment("x", &["800101-1234561"], 100), date.clone()];
+    assert!(!english_keys_shown(&failing, Some(IdType::Resident)));
+    // A licence needs its number and a serial too, titled or not.
+    let licence = segment("x", &["11-19-123456-01"], 50);
+    let serial = segment("x", &["K3YKR"], 400);
+    let without_serial = [licence.clone(), number.clone(), date.clone()];
+    assert!(!english_keys_shown(&without_serial, None));
+    assert!(!english_keys_shown(&resident, Some(IdType::Driver)));
+    let whole = [licence, number, date, serial];
+    assert!(english_keys_shown(&whole, Some(IdType::Driver)));
+}
+
+#[test]
 fn another_documents_digits_are_no_resident_or_licence_number() {
     let segments = [segment("x", &["4492 5809 2444 2097"], 0)];
     assert!(find_resident_number(&segments).is_none());
