@@ -384,3 +384,25 @@ fn a_representative_is_a_name_without_digits() {
     assert_eq!(value.as_deref(), Some("백철재"));
     assert!(checked_value(&name("1959년05월09일"), &quad).is_none());
 }
+
+#[test]
+fn a_page_is_read_the_likelier_way_up_first_then_the_other() {
+    // A page with one dark pixel in its top-left corner.
+    let page = |width, height| {
+        let mut image = GrayImage::from_pixel(width, height, image::Luma([255]));
+        image.put_pixel(0, 0, image::Luma([0]));
+        rectify_as_found(&image, None, width.min(height))
+    };
+    let portrait = page(40, 60);
+    let upright = way_up(&portrait, false);
+    assert_eq!(upright.image.dimensions(), (40, 60));
+    assert_eq!(upright.image.get_pixel(0, 0)[0], 0);
+    let upside_down = way_up(&portrait, true);
+    assert_eq!(upside_down.image.get_pixel(39, 59)[0], 0);
+    // A page lying sideways is turned a quarter one way, then the other.
+    let landscape = page(60, 40);
+    let (one, other) = (way_up(&landscape, false), way_up(&landscape, true));
+    assert_eq!(one.image.dimensions(), (40, 60));
+    assert_eq!(other.image.dimensions(), (40, 60));
+    assert_ne!(one.image, other.image);
+}
