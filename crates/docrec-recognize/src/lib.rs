@@ -8,6 +8,7 @@
 //! - [`credit_card`]: card number groups, the full number and the expiry.
 //! - [`business`]: the keys of a business registration certificate.
 //! - [`id_card`]: resident registration cards and driver's licences.
+//! - [`fitted`]: an upload read at its recognizer's size, boxes given back.
 //! - [`locate`]: where a card is in its upload.
 //! - [`api`]: the JSON shapes of API.md (boxes, `{value, conf}` fields).
 //! - [`text`]: turning OCR words into lines and digit strings.
@@ -16,6 +17,7 @@ pub mod api;
 pub mod business;
 pub mod context;
 pub mod credit_card;
+pub mod fitted;
 pub mod id_card;
 pub mod locate;
 pub mod text;
@@ -25,6 +27,7 @@ pub use business::{
 };
 pub use context::ReadContext;
 pub use credit_card::{recognize_credit_card, CardError, CreditCard};
+pub use fitted::ScaledBoxes;
 pub use id_card::{recognize_id_card, IdCard, IdCardError};
 
 use docrec_ocr::engine::EmbeddedModel;

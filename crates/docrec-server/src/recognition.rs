@@ -20,7 +20,7 @@ use docrec_recognize::credit_card::{self, CreditCardResult};
 use docrec_recognize::id_card::{self, IdCardResult};
 use docrec_recognize::{
     recognize_business, recognize_business_text, recognize_credit_card, recognize_id_card,
-    BusinessError, CardError, IdCardError, ReadContext,
+    BusinessError, CardError, IdCardError, ReadContext, ScaledBoxes,
 };
 use docrec_upload::{
     check_type, decode_image, read_pdf_first_page, DecodedImage, FileType, PdfFirstPage, PdfTools,

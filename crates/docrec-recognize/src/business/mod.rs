@@ -42,7 +42,7 @@ use std::time::Duration;
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::canonical::canonical_text;
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
-use docrec_ocr::preprocess::{fitted_to_long_side, flatten_paper};
+use docrec_ocr::preprocess::flatten_paper;
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::GrayImage;
 use regex::Regex;
@@ -50,6 +50,7 @@ use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::context::ReadContext;
+use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::text::{edit_distance, group_lines};
 use docrec_rules::business_number::registration_number_passes;
 
@@ -131,17 +132,19 @@ pub struct BusinessResult {
     pub boxes: Vec<BoxCorners>,
 }
 
-impl BusinessCertificate {
+impl ScaledBoxes for BusinessCertificate {
     /// The same certificate with every box scaled by `factor` (pixels of a
     /// rendered PDF page to its points, of a resized upload to its own).
-    pub fn scaled(mut self, factor: f32) -> BusinessCertificate {
+    fn scaled(mut self, factor: f32) -> Self {
         let key_boxes = self.key_values.iter_mut().map(|kv| &mut kv.quad);
         for quad in key_boxes.chain(&mut self.lines) {
             *quad = quad.scaled(factor);
         }
         self
     }
+}
 
+impl BusinessCertificate {
     /// The API's `result` for this certificate; `unit` says what its boxes
     /// are in.
     pub fn to_result(&self, file_type: &str, unit: Unit, resolution: Resolution) -> BusinessResult {
@@ -201,12 +204,9 @@ pub fn recognize_business(
     engine: &mut Engine,
     context: &ReadContext,
 ) -> Result<BusinessCertificate, BusinessError> {
-    match fitted_to_long_side(image, READ_LONG_SIDES) {
-        Some((fitted, factor)) => {
-            read_page(&fitted, engine, context).map(|page| page.scaled(1.0 / factor))
-        }
-        None => read_page(image, engine, context),
-    }
+    read_fitted(image, READ_LONG_SIDES, |image| {
+        read_page(image, engine, context)
+    })
 }
 
 /// Reads a certificate from an upload at a size [`READ_LONG_SIDES`]

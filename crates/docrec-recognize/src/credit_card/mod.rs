@@ -39,7 +39,7 @@
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{rectify, Rectified};
-use docrec_ocr::preprocess::{fitted_to_long_side, stretch_percentiles};
+use docrec_ocr::preprocess::stretch_percentiles;
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode};
 use image::GrayImage;
 use regex::Regex;
@@ -48,6 +48,7 @@ use std::sync::LazyLock;
 
 use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
 use crate::context::ReadContext;
+use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::locate::card_regions;
 use crate::text::{group_lines, text_skew, Line};
 use docrec_rules::payment_card::NumberCheck;
@@ -137,15 +138,17 @@ pub struct CreditCardResult {
     pub valid_thru_box: BoxCorners,
 }
 
-impl CreditCard {
+impl ScaledBoxes for CreditCard {
     /// The same card with every box scaled by `factor`.
-    fn scaled(mut self, factor: f32) -> CreditCard {
+    fn scaled(mut self, factor: f32) -> Self {
         for field in self.groups.iter_mut().chain(self.valid_thru.as_mut()) {
             field.quad = field.quad.scaled(factor);
         }
         self
     }
+}
 
+impl CreditCard {
     /// The API's `result` for this card.
     pub fn to_result(&self, file_type: &str, resolution: Resolution) -> CreditCardResult {
         let (valid_thru, valid_thru_box) = match &self.valid_thru {
@@ -192,12 +195,9 @@ pub fn recognize_credit_card(
     engine: &mut Engine,
     context: &ReadContext,
 ) -> Result<CreditCard, CardError> {
-    match fitted_to_long_side(image, READ_LONG_SIDES) {
-        Some((fitted, factor)) => {
-            read_card(&fitted, engine, context).map(|c| c.scaled(1.0 / factor))
-        }
-        None => read_card(image, engine, context),
-    }
+    read_fitted(image, READ_LONG_SIDES, |image| {
+        read_card(image, engine, context)
+    })
 }
 
 /// Reads a credit card from an upload at a size [`READ_LONG_SIDES`] allows.

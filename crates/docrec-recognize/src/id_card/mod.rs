@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{rectify, text_band, Rectified};
-use docrec_ocr::preprocess::{fitted_to_long_side, flatten_paper, line_cut};
+use docrec_ocr::preprocess::{flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
 use image::{DynamicImage, GrayImage, Rgb, RgbImage};
 use imageproc::drawing::draw_polygon_mut;
@@ -59,6 +59,7 @@ use serde::Serialize;
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::context::ReadContext;
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
+use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::locate::card_regions;
 use crate::text::{edit_distance, group_lines, text_skew, words_rect};
 use docrec_rules::resident_number::birth_date;
@@ -214,16 +215,18 @@ pub struct IdCardResult {
     pub masked_image: Option<String>,
 }
 
-impl IdCard {
+impl ScaledBoxes for IdCard {
     /// The same card with every box scaled by `factor`.
-    fn scaled(mut self, factor: f32) -> IdCard {
+    fn scaled(mut self, factor: f32) -> Self {
         let key_boxes = self.key_values.iter_mut().map(|kv| &mut kv.quad);
         for quad in key_boxes.chain(&mut self.lines).chain(&mut self.masking) {
             *quad = quad.scaled(factor);
         }
         self
     }
+}
 
+impl IdCard {
     /// The API's `result` for this card.
     pub fn to_result(&self, file_type: &str, resolution: Resolution) -> IdCardResult {
         IdCardResult {
@@ -269,12 +272,9 @@ pub fn recognize_id_card(
     engine: &mut Engine,
     context: &ReadContext,
 ) -> Result<IdCard, IdCardError> {
-    match fitted_to_long_side(image, READ_LONG_SIDES) {
-        Some((fitted, factor)) => {
-            read_card(&fitted, engine, context).map(|c| c.scaled(1.0 / factor))
-        }
-        None => read_card(image, engine, context),
-    }
+    read_fitted(image, READ_LONG_SIDES, |image| {
+        read_card(image, engine, context)
+    })
 }
 
 /// Reads a Korean ID card from an upload at a size [`READ_LONG_SIDES`]
