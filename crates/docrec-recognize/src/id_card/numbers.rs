@@ -97,15 +97,7 @@ pub(super) fn find_resident_number(segments: &[Segment]) -> Option<(usize, Found
         if !candidates.iter().any(|c| c.passes) {
             candidates.extend(composed_resident_number(segment));
         }
-        let chosen = choose(&candidates)?;
-        Some((
-            i,
-            Found {
-                value: chosen.value,
-                conf: chosen.conf,
-                rect: segment.rect,
-            },
-        ))
+        chosen_in(i, segment, &candidates)
     })
 }
 
@@ -402,15 +394,7 @@ pub(super) fn find_licence_number(segments: &[Segment]) -> Option<(usize, Found)
                 })
             })
             .collect();
-        let chosen = choose(&candidates)?;
-        Some((
-            i,
-            Found {
-                value: chosen.value,
-                conf: chosen.conf,
-                rect: segment.rect,
-            },
-        ))
+        chosen_in(i, segment, &candidates)
     })
 }
 
@@ -447,4 +431,18 @@ pub(super) fn region_code_of(name: &str) -> Option<(u32, usize)> {
         }
         _ => None,
     }
+}
+
+/// The number the checks choose among `candidates`, read in the segment
+/// at `i`, with the segment's box.
+fn chosen_in(i: usize, segment: &Segment, candidates: &[Candidate]) -> Option<(usize, Found)> {
+    let chosen = choose(candidates)?;
+    Some((
+        i,
+        Found {
+            value: chosen.value,
+            conf: chosen.conf,
+            rect: segment.rect,
+        },
+    ))
 }
