@@ -36,6 +36,7 @@
 //! label or read unsurely and the rules' checks in `values`; the unit
 //! tests are in `tests`.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -271,14 +272,15 @@ fn read_page(
 }
 
 /// A rectified page the likelier way up (a page lies upright, upside down
-/// or sideways), or, when `turned`, the other way.
-fn way_up(view: &Rectified, turned: bool) -> Rectified {
+/// or sideways), or, when `turned`, the other way; an upright page as it
+/// is, not copied.
+fn way_up(view: &Rectified, turned: bool) -> Cow<'_, Rectified> {
     let landscape = view.image.width() > view.image.height();
     match (landscape, turned) {
-        (true, false) => view.rotated_quarter(false),
-        (true, true) => view.rotated_quarter(true),
-        (false, false) => view.clone(),
-        (false, true) => view.rotated_180(),
+        (true, false) => Cow::Owned(view.rotated_quarter(false)),
+        (true, true) => Cow::Owned(view.rotated_quarter(true)),
+        (false, false) => Cow::Borrowed(view),
+        (false, true) => Cow::Owned(view.rotated_180()),
     }
 }
 
