@@ -237,7 +237,7 @@ fn read_page(
     let mut rectified: Vec<(Option<Quad>, Rectified)> = Vec::with_capacity(2);
     let mut any_text = false;
     for (region, turned) in order {
-        if context.is_spent() {
+        if any_text && context.is_spent() {
             break;
         }
         let at = match rectified.iter().position(|(r, _)| *r == region) {
@@ -285,8 +285,10 @@ fn way_up(view: &Rectified, turned: bool) -> Cow<'_, Rectified> {
 }
 
 /// The time a certificate's reading is given ([`ReadContext::budget`]): no
-/// other way of the page is read once it is spent, so a photo that shows
-/// no certificate is answered in seconds, whatever it shows.
+/// other way of the page is read once it is spent and a view showed text,
+/// so a photo that shows no certificate is answered in seconds, whatever
+/// it shows (a page with no text at all is read every way, so that
+/// [`BusinessError::NoText`] never depends on how busy the machine is).
 pub const READ_BUDGET: Duration = Duration::from_secs(3);
 
 /// Reads a certificate from a PDF's text layer: each word with its box in

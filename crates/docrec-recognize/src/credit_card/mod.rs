@@ -68,9 +68,11 @@ use number::{
 pub const CARD_ASPECT: f32 = 85.60 / 53.98;
 /// The width of the rectified view the card is read at.
 const VIEW_WIDTH: u32 = 1000;
-/// The time a card's reading is given ([`ReadContext::budget`]): no other
-/// view, and no strip-by-strip search, once it is spent and a view was
-/// read.
+/// The time a card's reading is given ([`ReadContext::budget`]): once it
+/// is spent there is no strip-by-strip search, and no other view is read
+/// when one showed a card (a number or a card's cues; until then every
+/// view is read, so that whether an upload is a card never depends on how
+/// busy the machine is).
 pub const READ_BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
 /// The long sides an upload is read at: any up to 1600 pixels, so that a
 /// card that fills most of a photo is rectified to [`VIEW_WIDTH`] from
@@ -221,7 +223,7 @@ fn read_card(
     // Each view read, with the lines its first pass found.
     let mut views_read = Vec::with_capacity(views.len());
     for (quad, turned) in views {
-        if best.is_some() && context.is_spent() {
+        if best.as_ref().is_some_and(ViewReading::shows_a_card) && context.is_spent() {
             break;
         }
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
@@ -307,6 +309,11 @@ fn better_of(previous: Option<ViewReading>, reading: ViewReading) -> ViewReading
 }
 
 impl ViewReading {
+    /// Whether the view showed a card: a number, or a card's cues.
+    fn shows_a_card(&self) -> bool {
+        self.number.is_some() || self.card_cues
+    }
+
     /// Whether its number is good enough to stop reading other views.
     fn convincing(&self) -> bool {
         self.number.as_ref().is_some_and(|n| n.convincing())

@@ -587,3 +587,24 @@ fn errors_map_to_the_table() {
         5003011
     );
 }
+
+#[test]
+fn a_spent_budget_never_makes_a_card_another_document() {
+    use rand::SeedableRng;
+    let config = docrec_ocr::EngineConfig {
+        models: crate::engine_models(),
+        ..Default::default()
+    };
+    let mut engine = Engine::new(&config).expect("eng language data installed");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+    let card =
+        docrec_synth::credit_card::render(&mut rng, docrec_synth::fonts::FaceGroup::Development)
+            .expect("fonts installed");
+    // Upside down: its first view shows no number.
+    let upside_down =
+        image::imageops::rotate180(&image::DynamicImage::ImageRgba8(card.image).to_luma8());
+    let spent = ReadContext::new(std::time::Duration::ZERO, TEST_YEAR);
+    let read = recognize_credit_card(&upside_down, &mut engine, &spent).expect("a card");
+    assert_eq!(read.number, card.number.digits);
+    assert!(spent.looks() >= 2, "the second view was read");
+}

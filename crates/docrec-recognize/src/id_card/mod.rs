@@ -108,9 +108,9 @@ const VIEW_WIDTH: u32 = 1000;
 /// The height a segment's cut is scaled to for a second reading (its text
 /// about 37 pixels high).
 const REREAD_HEIGHT: u32 = 56;
-/// The time an ID card's reading is given ([`ReadContext::budget`]): no
-/// other view of the upload is read, and no more segments are read again
-/// in English, once it is spent.
+/// The time an ID card's reading is given ([`ReadContext::budget`]): once
+/// spent, no segment is read again in English and, after a view showed an
+/// ID card (so that being one never depends on load), no other view.
 pub const READ_BUDGET: Duration = Duration::from_secs(2);
 /// The recommended upload size for ID cards, as for every card (API.md §1).
 pub const RECOMMENDED_SIZE: (u32, u32) = crate::credit_card::RECOMMENDED_SIZE;
@@ -289,7 +289,7 @@ fn read_card(
     'views: for quad in card_regions(image) {
         let upright = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         for view in [upright.rotated_180(), upright].into_iter().rev() {
-            if best.is_some() && context.is_spent() {
+            if best.as_ref().is_some_and(|b| b.id_type.is_some()) && context.is_spent() {
                 break 'views;
             }
             context.count_look();

@@ -291,6 +291,38 @@ fn the_card_digit_model_reads_a_number_only_when_its_readings_pass_the_checks() 
     );
 }
 
+/// An engine with the models and languages the recognizers use.
+fn recognizers_engine() -> Engine {
+    let config = docrec_ocr::EngineConfig {
+        models: crate::engine_models(),
+        extra_languages: crate::engine_languages(),
+        ..Default::default()
+    };
+    Engine::new(&config).expect("eng and kor language data installed")
+}
+
+#[test]
+fn a_spent_budget_never_makes_an_id_card_another_document() {
+    use rand::SeedableRng;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
+    let card = docrec_synth::id_card::render(&mut rng, docrec_synth::fonts::FaceGroup::Development)
+        .expect("fonts installed");
+    // Upside down: its first view shows no title.
+    let upside_down = image::imageops::rotate180(&DynamicImage::ImageRgba8(card.image).to_luma8());
+    let spent = ReadContext::new(Duration::ZERO, 2026);
+    let read = recognize_id_card(&upside_down, &mut recognizers_engine(), &spent);
+    let number = read
+        .expect("an ID card")
+        .key_values
+        .into_iter()
+        .find(|kv| kv.key == "residentNumber");
+    assert_eq!(
+        number.map(|kv| kv.value).as_deref(),
+        card.content.get("residentNumber")
+    );
+    assert!(spent.looks() >= 2, "the second view was read");
+}
+
 #[test]
 fn a_card_askew_without_an_outline_is_levelled_and_read() {
     use rand::SeedableRng;
@@ -310,14 +342,8 @@ fn a_card_askew_without_an_outline_is_levelled_and_read() {
         imageproc::geometric_transformations::Border::Constant(Luma([paper])),
     );
     assert!(find_quad(&askew, CARD_ASPECT).is_none());
-    let config = docrec_ocr::EngineConfig {
-        models: crate::engine_models(),
-        extra_languages: crate::engine_languages(),
-        ..Default::default()
-    };
-    let mut engine = Engine::new(&config).expect("eng and kor language data installed");
     let context = ReadContext::starting_now(READ_BUDGET);
-    let read = recognize_id_card(&askew, &mut engine, &context).expect("an ID card");
+    let read = recognize_id_card(&askew, &mut recognizers_engine(), &context).expect("an ID card");
     let number = read.key_values.iter().find(|kv| kv.key == "residentNumber");
     assert_eq!(
         number.map(|kv| kv.value.as_str()),
