@@ -452,3 +452,43 @@ fn bench_measures_a_running_server_and_stops_at_a_refused_key() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("refused the appKey: 4010001"), "{stderr}");
 }
+
+#[test]
+fn docrec_runs_itself_again_with_one_openmp_thread_when_the_variable_is_missing() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut server = docrec()
+        .env_remove("OMP_THREAD_LIMIT")
+        .arg("serve")
+        .env(
+            "DOCREC_LISTEN",
+            format!("127.0.0.1:{}", common::free_port()),
+        )
+        .env("DOCREC_DATA_DIR", data_dir.path())
+        .env("DOCREC_WORKERS", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The same process, its environment replaced when it ran itself again.
+    let environ = format!("/proc/{}/environ", server.id());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut variables = Vec::new();
+    while std::time::Instant::now() < deadline {
+        variables = std::fs::read(&environ).unwrap_or_default();
+        if variables
+            .split(|b| *b == 0)
+            .any(|v| v == b"OMP_THREAD_LIMIT=1")
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(
+        variables
+            .split(|b| *b == 0)
+            .any(|v| v == b"OMP_THREAD_LIMIT=1"),
+        "OMP_THREAD_LIMIT=1 not in the server's environment"
+    );
+}

@@ -56,8 +56,12 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    let exec_error = run_again_with_one_openmp_thread();
     let args = Args::parse();
     cli::init_logging();
+    if let Some(error) = exec_error {
+        tracing::warn!("could not run again with OMP_THREAD_LIMIT=1: {error}");
+    }
     let result = match args.command {
         Command::Serve => http::serve(),
         Command::Recognize(a) => cli::recognize::run(a),
@@ -74,4 +78,32 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Runs this program again, with the same arguments, when `OMP_THREAD_LIMIT`
+/// is missing from its environment, with it set to 1. OpenMP reads the
+/// variable when the library loads, before `main`, and without it Tesseract
+/// starts threads inside every recognition that fight with docrec's own
+/// workers (several times slower; eight times on a noisy page). A value
+/// the user set is kept (`serve` and `bench` warn when it is not 1).
+/// Returns only when the variable was there, or with the reason the
+/// program could not be run again.
+fn run_again_with_one_openmp_thread() -> Option<std::io::Error> {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+        return None;
+    }
+    let program = match std::env::current_exe() {
+        Ok(program) => program,
+        Err(error) => return Some(error),
+    };
+    let mut arguments = std::env::args_os();
+    let name = arguments.next().unwrap_or_else(|| program.clone().into());
+    Some(
+        std::process::Command::new(program)
+            .arg0(name)
+            .args(arguments)
+            .env("OMP_THREAD_LIMIT", "1")
+            .exec(),
+    )
 }
