@@ -22,11 +22,12 @@ use imageproc::edges::canny;
 use imageproc::filter::gaussian_blur_f32;
 use imageproc::geometric_transformations::{warp_into, Border, Interpolation, Projection};
 use imageproc::geometry::{approximate_polygon_dp, arc_length, convex_hull};
-use imageproc::hough::{detect_lines, LineDetectionOptions, PolarLine};
+use imageproc::hough::PolarLine;
 use imageproc::morphology::dilate;
 use imageproc::point::Point;
 
 use crate::geometry::{Quad, Rect};
+use crate::hough::HoughVotes;
 
 /// The size detection works at: edges of a phone photo are found as well
 /// at this size as at full size, at a fraction of the cost.
@@ -133,15 +134,10 @@ fn best_outline(candidates: &[(EdgeSupport, Quad)], every_side: bool) -> Option<
 fn quads_of_lines(edges: &GrayImage) -> Vec<Quad> {
     let short_side = edges.width().min(edges.height()) as f32;
     let mut threshold = 0.3 * short_side;
+    let votes = HoughVotes::of(edges, 6);
     let mut lines = Vec::new();
     for _ in 0..6 {
-        lines = detect_lines(
-            edges,
-            LineDetectionOptions {
-                vote_threshold: threshold as u32,
-                suppression_radius: 6,
-            },
-        );
+        lines = votes.lines(threshold as u32);
         match lines.len() {
             0..4 => threshold *= 0.75,
             41.. => threshold *= 1.3,

@@ -31,6 +31,7 @@ pub mod detect;
 pub mod engine;
 pub mod geometry;
 pub mod hangul;
+mod hough;
 pub mod pool;
 pub mod preprocess;
 
