@@ -1,6 +1,7 @@
 //! Black-box tests of docrec on PostgreSQL (`DATABASE_URL`): a database
 //! that goes away answers 5000003 within a bounded time, without a hang or
-//! a panic, the retention sweeper counts its failures, and the node
+//! a panic, with the database's error in the request's log line, the
+//! retention sweeper counts its failures, and the node
 //! recovers when it is back. Each test runs its own
 //! cluster (`scripts/postgres.sh`, Debian's postgresql package), since it
 //! stops it.
@@ -34,6 +35,14 @@ fn a_database_that_goes_away_answers_5000003_in_bounded_time_and_the_node_recove
             started.elapsed()
         );
     }
+    // The request's log line says what failed underneath the code.
+    let logged = server.stderr();
+    assert!(
+        logged
+            .lines()
+            .any(|line| line.contains("request failed") && line.contains("database error")),
+        "{logged}"
+    );
     for probe in ["/health", "/ready"] {
         server
             .send(server.client.get(server.url(probe)))

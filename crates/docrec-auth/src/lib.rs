@@ -6,7 +6,8 @@
 //! (v1.1/v2.1); the operator's operations on projects, users, roles,
 //! appKeys and access keys; the service-use workflow (the `services`
 //! module); rate limits, quotas and usage statistics (the `limits`
-//! module). Every failure is an [`ErrorCode`] of the table. The admin
+//! module). Every failure is an [`AuthError`]: a refusal with its code of
+//! the table, or the failure underneath (the store's) kept as its source. The admin
 //! API's operator token is checked by [`OperatorToken`].
 //!
 //! Decisions:
@@ -29,6 +30,7 @@
 //! * **Ids**: projects and users have UUIDs; a malformed or unknown user
 //!   id is 4010002, a malformed or unknown project id 4010004.
 
+mod error;
 mod limits;
 mod operator;
 mod role;
@@ -38,11 +40,12 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine as _;
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
 use docrec_store::{AppKeyAccess, Member, Project, Store, User};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+pub use error::AuthError;
 pub use limits::kst_date;
 pub use operator::{OperatorToken, MIN_OPERATOR_TOKEN_LEN};
 pub use role::Role;
@@ -79,13 +82,13 @@ impl Auth {
         &self,
         app_key: &str,
         authorization: Option<&[u8]>,
-    ) -> Result<(), ErrorCode> {
+    ) -> Result<(), AuthError> {
         let header = authorization.ok_or(ErrorCode::MissingRequiredHeader)?;
         let secret = std::str::from_utf8(header).map_err(|_| ErrorCode::InvalidAppkeySecretkey)?;
         match self.store.verify_secret(app_key, secret.trim()).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(ErrorCode::InvalidAppkeySecretkey),
-            Err(e) => Err(e.error_code()),
+            Ok(false) => Err(ErrorCode::InvalidAppkeySecretkey.into()),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -94,14 +97,13 @@ impl Auth {
     pub async fn check_access_key(
         &self,
         authorization: Option<&[u8]>,
-    ) -> Result<String, ErrorCode> {
+    ) -> Result<String, AuthError> {
         let header = authorization.ok_or(ErrorCode::MissingRequiredHeader)?;
         let credentials = basic_credentials(header).ok_or(ErrorCode::Unauthorized)?;
         let (id, secret) = credentials.split_once(':').ok_or(ErrorCode::Unauthorized)?;
         self.store
             .verify_access_key(id, secret)
-            .await
-            .map_err(|e| e.error_code())?
+            .await?
             .ok_or(ErrorCode::Unauthorized)?;
         Ok(id.to_owned())
     }
@@ -113,16 +115,15 @@ impl Auth {
         &self,
         access_key_id: &str,
         now: i64,
-    ) -> Result<AccessToken, ErrorCode> {
+    ) -> Result<AccessToken, AuthError> {
         let mut raw = Zeroizing::new([0u8; 32]);
-        getrandom::fill(raw.as_mut_slice()).map_err(|_| ErrorCode::Fail)?;
+        getrandom::fill(raw.as_mut_slice()).map_err(AuthError::Random)?;
         let token = Zeroizing::new(URL_SAFE_NO_PAD.encode(raw.as_slice()));
         let lifetime = self.token_lifetime.as_secs();
         let expires_at = now.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
         self.store
             .add_access_token(&token_hash(&token), access_key_id, expires_at)
-            .await
-            .map_err(|e| e.error_code())?;
+            .await?;
         Ok(AccessToken {
             token,
             expires_in: lifetime,
@@ -137,7 +138,7 @@ impl Auth {
         app_key: &str,
         authorization: Option<&[u8]>,
         now: i64,
-    ) -> Result<String, ErrorCode> {
+    ) -> Result<String, AuthError> {
         let header = authorization.ok_or(ErrorCode::MissingRequiredHeader)?;
         let token = std::str::from_utf8(header)
             .ok()
@@ -148,8 +149,7 @@ impl Auth {
         let user_id = self
             .store
             .access_token_user(&token_hash(token), now)
-            .await
-            .map_err(|e| e.error_code())?
+            .await?
             .ok_or(ErrorCode::InvalidToken)?;
         let role = self
             .role_for(app_key, &user_id, ErrorCode::PermissionDenied)
@@ -157,7 +157,7 @@ impl Auth {
         if role.may_call_apis() {
             Ok(user_id)
         } else {
-            Err(ErrorCode::UnauthorizedRole)
+            Err(ErrorCode::UnauthorizedRole.into())
         }
     }
 
@@ -169,49 +169,47 @@ impl Auth {
         app_key: &str,
         user_id: &str,
         not_member: ErrorCode,
-    ) -> Result<Role, ErrorCode> {
-        let access = self
-            .store
-            .app_key_access(app_key, user_id)
-            .await
-            .map_err(|e| e.error_code())?;
+    ) -> Result<Role, AuthError> {
+        let access = self.store.app_key_access(app_key, user_id).await?;
         match access {
-            AppKeyAccess::UnknownAppKey => Err(ErrorCode::InvalidAppkeySecretkey),
-            AppKeyAccess::NotMember => Err(not_member),
-            AppKeyAccess::Role(name) => Role::from_name(&name).ok_or(ErrorCode::UnauthorizedRole),
+            AppKeyAccess::UnknownAppKey => Err(ErrorCode::InvalidAppkeySecretkey.into()),
+            AppKeyAccess::NotMember => Err(not_member.into()),
+            AppKeyAccess::Role(name) => {
+                Role::from_name(&name).ok_or(ErrorCode::UnauthorizedRole.into())
+            }
         }
     }
 
     /// Deletes the tokens expired at `now`; gives how many.
-    pub async fn sweep_tokens(&self, now: i64) -> Result<u64, ErrorCode> {
+    pub async fn sweep_tokens(&self, now: i64) -> Result<u64, AuthError> {
         self.store
             .sweep_access_tokens(now)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Creates a project.
-    pub async fn create_project(&self, name: &str) -> Result<Project, ErrorCode> {
+    pub async fn create_project(&self, name: &str) -> Result<Project, AuthError> {
         self.store
             .create_project(name)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Every project.
-    pub async fn projects(&self) -> Result<Vec<Project>, ErrorCode> {
-        self.store.projects().await.map_err(|e| e.error_code())
+    pub async fn projects(&self) -> Result<Vec<Project>, AuthError> {
+        self.store.projects().await.map_err(AuthError::from)
     }
 
     /// Deletes a project with its appKeys, members and what its appKeys
     /// own, all or nothing: 4010004 when there is no such project, 5000004
     /// when the deletion failed (and nothing was deleted).
-    pub async fn delete_project(&self, project_id: &str) -> Result<(), ErrorCode> {
+    pub async fn delete_project(&self, project_id: &str) -> Result<(), AuthError> {
         let project_id = self.project_id(project_id).await?;
         match self.store.delete_project(&project_id).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(ErrorCode::InvalidProject),
-            Err(_) => Err(ErrorCode::ResourceDeleteFail),
+            Ok(false) => Err(ErrorCode::InvalidProject.into()),
+            Err(e) => Err(AuthError::Delete(e)),
         }
     }
 
@@ -219,41 +217,34 @@ impl Auth {
     pub async fn project_contents(
         &self,
         project_id: &str,
-    ) -> Result<(Vec<String>, Vec<Member>), ErrorCode> {
+    ) -> Result<(Vec<String>, Vec<Member>), AuthError> {
         let project_id = self.project_id(project_id).await?;
         let app_keys = self.store.project_app_keys(&project_id).await;
         let members = self.store.members(&project_id).await;
-        Ok((
-            app_keys.map_err(|e| e.error_code())?,
-            members.map_err(|e| e.error_code())?,
-        ))
+        Ok((app_keys?, members?))
     }
 
     /// A fresh secretKey for the appKey (the old one stops working);
     /// 4010001 for an unknown appKey.
-    pub async fn regenerate_secret_key(&self, app_key: &str) -> Result<String, ErrorCode> {
+    pub async fn regenerate_secret_key(&self, app_key: &str) -> Result<String, AuthError> {
         self.store
             .regenerate_secret(app_key)
-            .await
-            .map_err(|e| e.error_code())?
-            .ok_or(ErrorCode::InvalidAppkeySecretkey)
+            .await?
+            .ok_or(ErrorCode::InvalidAppkeySecretkey.into())
     }
 
     /// Creates an appKey in the project; gives `(appKey, secretKey)`.
-    pub async fn create_app_key(&self, project_id: &str) -> Result<(String, String), ErrorCode> {
+    pub async fn create_app_key(&self, project_id: &str) -> Result<(String, String), AuthError> {
         let project_id = self.project_id(project_id).await?;
         self.store
             .create_app_key(&project_id)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Creates a user.
-    pub async fn create_user(&self, name: &str) -> Result<User, ErrorCode> {
-        self.store
-            .create_user(name)
-            .await
-            .map_err(|e| e.error_code())
+    pub async fn create_user(&self, name: &str) -> Result<User, AuthError> {
+        self.store.create_user(name).await.map_err(AuthError::from)
     }
 
     /// Gives the user `role` in the project (a member's role is changed).
@@ -262,66 +253,66 @@ impl Auth {
         project_id: &str,
         user_id: &str,
         role: Role,
-    ) -> Result<(), ErrorCode> {
+    ) -> Result<(), AuthError> {
         let project_id = self.project_id(project_id).await?;
         let user_id = self.user_id(user_id).await?;
         self.store
             .set_member(&project_id, &user_id, role.as_str())
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Ends the user's membership of the project: 4010003 when the user
     /// is not a member.
-    pub async fn remove_member(&self, project_id: &str, user_id: &str) -> Result<(), ErrorCode> {
+    pub async fn remove_member(&self, project_id: &str, user_id: &str) -> Result<(), AuthError> {
         let project_id = self.project_id(project_id).await?;
         let user_id = self.user_id(user_id).await?;
         match self.store.remove_member(&project_id, &user_id).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(ErrorCode::NotAllowedUser),
-            Err(e) => Err(e.error_code()),
+            Ok(false) => Err(ErrorCode::NotAllowedUser.into()),
+            Err(e) => Err(e.into()),
         }
     }
 
     /// Creates an access key for the user; gives `(accessKeyId,
     /// secretAccessKey)`.
-    pub async fn create_access_key(&self, user_id: &str) -> Result<(String, String), ErrorCode> {
+    pub async fn create_access_key(&self, user_id: &str) -> Result<(String, String), AuthError> {
         let user_id = self.user_id(user_id).await?;
         self.store
             .create_access_key(&user_id)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Deletes an access key and the tokens made from it: 4000001 when
     /// there is no such key.
-    pub async fn delete_access_key(&self, access_key_id: &str) -> Result<(), ErrorCode> {
+    pub async fn delete_access_key(&self, access_key_id: &str) -> Result<(), AuthError> {
         match self.store.delete_access_key(access_key_id).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(ErrorCode::InvalidParameter),
-            Err(e) => Err(e.error_code()),
+            Ok(false) => Err(ErrorCode::InvalidParameter.into()),
+            Err(e) => Err(e.into()),
         }
     }
 
     /// The id of an existing project, in its canonical form; 4010004 when
     /// `text` is no UUID or no project's.
-    async fn project_id(&self, text: &str) -> Result<String, ErrorCode> {
+    async fn project_id(&self, text: &str) -> Result<String, AuthError> {
         let id = canonical_uuid(text).ok_or(ErrorCode::InvalidProject)?;
         match self.store.project(&id).await {
             Ok(Some(_)) => Ok(id),
-            Ok(None) => Err(ErrorCode::InvalidProject),
-            Err(e) => Err(e.error_code()),
+            Ok(None) => Err(ErrorCode::InvalidProject.into()),
+            Err(e) => Err(e.into()),
         }
     }
 
     /// The id of an existing user, in its canonical form; 4010002 when
     /// `text` is no UUID or no user's.
-    async fn user_id(&self, text: &str) -> Result<String, ErrorCode> {
+    async fn user_id(&self, text: &str) -> Result<String, AuthError> {
         let id = canonical_uuid(text).ok_or(ErrorCode::InvalidUuid)?;
         match self.store.user(&id).await {
             Ok(Some(_)) => Ok(id),
-            Ok(None) => Err(ErrorCode::InvalidUuid),
-            Err(e) => Err(e.error_code()),
+            Ok(None) => Err(ErrorCode::InvalidUuid.into()),
+            Err(e) => Err(e.into()),
         }
     }
 }

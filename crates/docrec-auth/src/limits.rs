@@ -9,7 +9,9 @@
 //! request is not counted. Statistics count every authenticated request
 //! by day, service and result code.
 
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
+
+use crate::AuthError;
 use docrec_store::{CountedPeriod, RateLimits, Service, UsageRow};
 use time::{OffsetDateTime, UtcOffset};
 
@@ -84,15 +86,15 @@ impl Auth {
         app_key: &str,
         service: Service,
         limits: RateLimits,
-    ) -> Result<(), ErrorCode> {
+    ) -> Result<(), AuthError> {
         let limits_given = [limits.per_second, limits.per_day, limits.per_month];
         if limits_given.into_iter().flatten().any(|limit| limit < 0) {
-            return Err(ErrorCode::InvalidParameter);
+            return Err(ErrorCode::InvalidParameter.into());
         }
         match self.store.set_rate_limits(app_key, service, limits).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(ErrorCode::InvalidAppkeySecretkey),
-            Err(e) => Err(e.error_code()),
+            Ok(false) => Err(ErrorCode::InvalidAppkeySecretkey.into()),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -101,31 +103,27 @@ impl Auth {
         &self,
         app_key: &str,
         service: Service,
-    ) -> Result<RateLimits, ErrorCode> {
+    ) -> Result<RateLimits, AuthError> {
         self.require_app_key(app_key).await?;
         self.store
             .rate_limits(app_key, service)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Passes when the appKey exists; 4010001 otherwise.
-    async fn require_app_key(&self, app_key: &str) -> Result<(), ErrorCode> {
+    async fn require_app_key(&self, app_key: &str) -> Result<(), AuthError> {
         match self.store.app_key_exists(app_key).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(ErrorCode::InvalidAppkeySecretkey),
-            Err(e) => Err(e.error_code()),
+            Ok(false) => Err(ErrorCode::InvalidAppkeySecretkey.into()),
+            Err(e) => Err(e.into()),
         }
     }
 
     /// Counts a request to the appKey's service at `now` against its
     /// limits, or answers 4000006 when one is reached.
-    pub async fn admit(&self, app_key: &str, service: Service, now: i64) -> Result<(), ErrorCode> {
-        let limits = self
-            .store
-            .rate_limits(app_key, service)
-            .await
-            .map_err(|e| e.error_code())?;
+    pub async fn admit(&self, app_key: &str, service: Service, now: i64) -> Result<(), AuthError> {
+        let limits = self.store.rate_limits(app_key, service).await?;
         let periods = Periods::at(now);
         let counted: Vec<CountedPeriod> = [
             ("second", now, limits.per_second),
@@ -146,8 +144,8 @@ impl Auth {
         }
         match self.store.admit_request(app_key, service, &counted).await {
             Ok(true) => Ok(()),
-            Ok(false) => Err(ErrorCode::ApiCallLimitExceeded),
-            Err(e) => Err(e.error_code()),
+            Ok(false) => Err(ErrorCode::ApiCallLimitExceeded.into()),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -158,11 +156,11 @@ impl Auth {
         service: Service,
         code: ErrorCode,
         now: i64,
-    ) -> Result<(), ErrorCode> {
+    ) -> Result<(), AuthError> {
         self.store
             .record_usage(app_key, service, &kst_date(now), code.code())
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// The appKey's statistics from day `from` to `to` (inclusive,
@@ -173,34 +171,34 @@ impl Auth {
         app_key: &str,
         from: &str,
         to: &str,
-    ) -> Result<Vec<UsageRow>, ErrorCode> {
+    ) -> Result<Vec<UsageRow>, AuthError> {
         if !is_date(from) || !is_date(to) {
-            return Err(ErrorCode::InvalidParameter);
+            return Err(ErrorCode::InvalidParameter.into());
         }
         self.require_app_key(app_key).await?;
         self.store
             .usage(app_key, from, to)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Deletes the usage statistics of the days (KST) more than
     /// `retention_days` before the day of `now`; gives how many rows.
-    pub async fn sweep_usage(&self, now: i64, retention_days: u32) -> Result<u64, ErrorCode> {
+    pub async fn sweep_usage(&self, now: i64, retention_days: u32) -> Result<u64, AuthError> {
         let first_kept_day = kst_date(now.saturating_sub(i64::from(retention_days) * 86_400));
         self.store
             .sweep_usage_stats(&first_kept_day)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 
     /// Deletes the counters of periods that ended before `now`.
-    pub async fn sweep_counters(&self, now: i64) -> Result<u64, ErrorCode> {
+    pub async fn sweep_counters(&self, now: i64) -> Result<u64, AuthError> {
         let periods = Periods::at(now);
         self.store
             .sweep_usage_counters(now - 1, periods.day, periods.month)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(AuthError::from)
     }
 }
 

@@ -9,7 +9,9 @@
 //! 4010005 for a role that may not). Only the operator approves or
 //! rejects.
 
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
+
+use crate::AuthError;
 use docrec_store::{Service, ServiceState};
 
 use crate::Auth;
@@ -46,12 +48,11 @@ impl Auth {
         &self,
         app_key: &str,
         service: Service,
-    ) -> Result<ServiceState, ErrorCode> {
+    ) -> Result<ServiceState, AuthError> {
         self.store
             .service_state(app_key, service)
-            .await
-            .map_err(|e| e.error_code())?
-            .ok_or(ErrorCode::InvalidAppkeySecretkey)
+            .await?
+            .ok_or(ErrorCode::InvalidAppkeySecretkey.into())
     }
 
     /// Takes a step of the workflow for the appKey's `service` at `now`,
@@ -67,7 +68,7 @@ impl Auth {
         step: ServiceStep,
         on_behalf_of: Option<&str>,
         now: i64,
-    ) -> Result<ServiceState, ErrorCode> {
+    ) -> Result<ServiceState, AuthError> {
         let (from, to) = match step {
             ServiceStep::Submit => (ServiceState::NotEnabled, ServiceState::InProgress),
             ServiceStep::Cancel => (ServiceState::InProgress, ServiceState::NotEnabled),
@@ -79,7 +80,7 @@ impl Auth {
                 self.may_request(app_key, on_behalf_of).await?;
             }
             ServiceStep::Approve | ServiceStep::Reject if on_behalf_of.is_some() => {
-                return Err(ErrorCode::UnauthorizedRole);
+                return Err(ErrorCode::UnauthorizedRole.into());
             }
             ServiceStep::Approve | ServiceStep::Reject => {}
         }
@@ -93,7 +94,7 @@ impl Auth {
         &self,
         app_key: &str,
         on_behalf_of: Option<&str>,
-    ) -> Result<(), ErrorCode> {
+    ) -> Result<(), AuthError> {
         let Some(user) = on_behalf_of else {
             return Ok(());
         };
@@ -104,7 +105,7 @@ impl Auth {
         if role.may_request_services() {
             Ok(())
         } else {
-            Err(ErrorCode::UnauthorizedRole)
+            Err(ErrorCode::UnauthorizedRole.into())
         }
     }
 
@@ -118,12 +119,11 @@ impl Auth {
         from: ServiceState,
         to: ServiceState,
         now: i64,
-    ) -> Result<(), ErrorCode> {
+    ) -> Result<(), AuthError> {
         let moved = self
             .store
             .change_service_state(app_key, service, from, to, now)
-            .await
-            .map_err(|e| e.error_code())?;
+            .await?;
         if moved {
             return Ok(());
         }
@@ -133,6 +133,7 @@ impl Auth {
             (ServiceState::NotEnabled, _) => ErrorCode::ServiceUseRequestAlreadyInProgress,
             // Approving, rejecting or cancelling with none in progress.
             _ => ErrorCode::ServiceUseRequestNotInProgress,
-        })
+        }
+        .into())
     }
 }

@@ -9,6 +9,17 @@ use super::*;
 
 const HOUR: Duration = Duration::from_secs(3600);
 
+/// A result with its error as the code it answers, to compare.
+trait Codes<T> {
+    fn codes(self) -> Result<T, ErrorCode>;
+}
+
+impl<T> Codes<T> for Result<T, AuthError> {
+    fn codes(self) -> Result<T, ErrorCode> {
+        self.map_err(|e| docrec_errors::ToErrorCode::error_code(&e))
+    }
+}
+
 async fn auth(dir: &tempfile::TempDir) -> Auth {
     let store = Store::open_sqlite(dir.path()).await.expect("store");
     Auth::new(&store, HOUR)
@@ -57,15 +68,17 @@ async fn a_members_token_opens_the_app_keys_apis_until_it_expires() {
     assert_eq!(token.token.len(), 43);
     assert_eq!(
         auth.check_bearer(&app_key, Some(&bearer(&token)), 1000)
-            .await,
+            .await
+            .codes(),
         Ok(user_id)
     );
     assert_eq!(
         auth.check_bearer(&app_key, Some(&bearer(&token)), 4600)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::InvalidToken)
     );
-    assert_eq!(auth.sweep_tokens(4600).await, Ok(1));
+    assert_eq!(auth.sweep_tokens(4600).await.codes(), Ok(1));
 }
 
 #[tokio::test]
@@ -79,29 +92,35 @@ async fn bad_bearer_headers_and_strangers_get_their_codes() {
     };
 
     assert_eq!(
-        check(None, app_key.clone()).await,
+        check(None, app_key.clone()).await.codes(),
         Err(ErrorCode::MissingRequiredHeader)
     );
     for header in ["", "Bearer ", "Basic abc", "Bearer not-a-token", "bearer x"] {
         assert_eq!(
-            check(Some(header.as_bytes().to_vec()), app_key.clone()).await,
+            check(Some(header.as_bytes().to_vec()), app_key.clone())
+                .await
+                .codes(),
             Err(ErrorCode::InvalidToken),
             "{header:?}"
         );
     }
     assert_eq!(
-        check(Some(token.token.as_bytes().to_vec()), app_key.clone()).await,
+        check(Some(token.token.as_bytes().to_vec()), app_key.clone())
+            .await
+            .codes(),
         Err(ErrorCode::InvalidToken),
         "a token without its scheme"
     );
     assert_eq!(
-        check(Some(bearer(&token)), "unknown".to_owned()).await,
+        check(Some(bearer(&token)), "unknown".to_owned())
+            .await
+            .codes(),
         Err(ErrorCode::InvalidAppkeySecretkey)
     );
     let other = auth.create_project("other").await.unwrap();
     let (other_key, _) = auth.create_app_key(&other.id).await.unwrap();
     assert_eq!(
-        check(Some(bearer(&token)), other_key).await,
+        check(Some(bearer(&token)), other_key).await.codes(),
         Err(ErrorCode::PermissionDenied)
     );
 }
@@ -113,7 +132,9 @@ async fn a_viewer_may_not_call_and_a_removed_member_is_a_stranger() {
     let token = token_at(&auth, &id, &secret, 0).await;
 
     assert_eq!(
-        auth.check_bearer(&app_key, Some(&bearer(&token)), 0).await,
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 0)
+            .await
+            .codes(),
         Err(ErrorCode::UnauthorizedRole)
     );
     auth.set_member(&project_id, &user_id, Role::Owner)
@@ -125,11 +146,13 @@ async fn a_viewer_may_not_call_and_a_removed_member_is_a_stranger() {
         .is_ok());
     auth.remove_member(&project_id, &user_id).await.unwrap();
     assert_eq!(
-        auth.check_bearer(&app_key, Some(&bearer(&token)), 0).await,
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 0)
+            .await
+            .codes(),
         Err(ErrorCode::PermissionDenied)
     );
     assert_eq!(
-        auth.remove_member(&project_id, &user_id).await,
+        auth.remove_member(&project_id, &user_id).await.codes(),
         Err(ErrorCode::NotAllowedUser)
     );
 }
@@ -140,7 +163,7 @@ async fn tokens_are_made_only_for_right_credentials() {
     let (auth, _, _, _, (id, secret)) = member_with(&dir, Role::Member).await;
 
     assert_eq!(
-        auth.check_access_key(None).await,
+        auth.check_access_key(None).await.codes(),
         Err(ErrorCode::MissingRequiredHeader)
     );
     let wrong: [Vec<u8>; 5] = [
@@ -152,7 +175,7 @@ async fn tokens_are_made_only_for_right_credentials() {
     ];
     for header in wrong {
         assert_eq!(
-            auth.check_access_key(Some(&header)).await,
+            auth.check_access_key(Some(&header)).await.codes(),
             Err(ErrorCode::Unauthorized)
         );
     }
@@ -167,11 +190,13 @@ async fn deleting_an_access_key_revokes_its_tokens() {
     auth.delete_access_key(&id).await.unwrap();
 
     assert_eq!(
-        auth.check_bearer(&app_key, Some(&bearer(&token)), 0).await,
+        auth.check_bearer(&app_key, Some(&bearer(&token)), 0)
+            .await
+            .codes(),
         Err(ErrorCode::InvalidToken)
     );
     assert_eq!(
-        auth.delete_access_key(&id).await,
+        auth.delete_access_key(&id).await.codes(),
         Err(ErrorCode::InvalidParameter)
     );
 }
@@ -186,23 +211,25 @@ async fn ids_that_are_no_uuid_or_nobodys_get_their_codes() {
 
     for bad in ["", "not-a-uuid", unknown] {
         assert_eq!(
-            auth.create_app_key(bad).await.err(),
+            auth.create_app_key(bad).await.codes().err(),
             Some(ErrorCode::InvalidProject)
         );
         assert_eq!(
-            auth.set_member(bad, &user.id, Role::Member).await,
+            auth.set_member(bad, &user.id, Role::Member).await.codes(),
             Err(ErrorCode::InvalidProject)
         );
         assert_eq!(
-            auth.set_member(&project.id, bad, Role::Member).await,
+            auth.set_member(&project.id, bad, Role::Member)
+                .await
+                .codes(),
             Err(ErrorCode::InvalidUuid)
         );
         assert_eq!(
-            auth.create_access_key(bad).await.err(),
+            auth.create_access_key(bad).await.codes().err(),
             Some(ErrorCode::InvalidUuid)
         );
         assert_eq!(
-            auth.delete_project(bad).await,
+            auth.delete_project(bad).await.codes(),
             Err(ErrorCode::InvalidProject)
         );
     }
@@ -215,7 +242,7 @@ async fn ids_that_are_no_uuid_or_nobodys_get_their_codes() {
 
     auth.delete_project(&project.id).await.unwrap();
     assert_eq!(
-        auth.delete_project(&project.id).await,
+        auth.delete_project(&project.id).await.codes(),
         Err(ErrorCode::InvalidProject)
     );
     assert!(auth
@@ -233,10 +260,11 @@ async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_oper
     let id_card = Service::IdCard;
     let state = || auth.service_state(&app_key, id_card);
 
-    assert_eq!(state().await, Ok(ServiceState::NotEnabled));
+    assert_eq!(state().await.codes(), Ok(ServiceState::NotEnabled));
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Submit, Some(&user_id), 1)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::UnauthorizedRole)
     );
     let stranger = auth.create_user("lee").await.unwrap();
@@ -248,17 +276,20 @@ async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_oper
             Some(&stranger.id),
             1
         )
-        .await,
+        .await
+        .codes(),
         Err(ErrorCode::NotAllowedUser)
     );
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Submit, Some("nobody"), 1)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::InvalidUuid)
     );
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Approve, None, 1)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::ServiceUseRequestNotInProgress)
     );
 
@@ -268,16 +299,18 @@ async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_oper
     auth.take_service_step(&app_key, id_card, ServiceStep::Submit, Some(&user_id), 2)
         .await
         .unwrap();
-    assert_eq!(state().await, Ok(ServiceState::InProgress));
+    assert_eq!(state().await.codes(), Ok(ServiceState::InProgress));
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Approve, Some(&user_id), 2)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::UnauthorizedRole),
         "only the operator approves"
     );
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 3)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::ServiceUseRequestAlreadyInProgress)
     );
     auth.take_service_step(&app_key, id_card, ServiceStep::Cancel, Some(&user_id), 4)
@@ -285,7 +318,8 @@ async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_oper
         .unwrap();
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Cancel, None, 5)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::ServiceUseRequestNotInProgress)
     );
     auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 6)
@@ -294,32 +328,37 @@ async fn a_use_request_is_submitted_by_an_owner_or_admin_and_decided_by_the_oper
     auth.take_service_step(&app_key, id_card, ServiceStep::Reject, None, 7)
         .await
         .unwrap();
-    assert_eq!(state().await, Ok(ServiceState::NotEnabled));
+    assert_eq!(state().await.codes(), Ok(ServiceState::NotEnabled));
     auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 8)
         .await
         .unwrap();
     auth.take_service_step(&app_key, id_card, ServiceStep::Approve, None, 9)
         .await
         .unwrap();
-    assert_eq!(state().await, Ok(ServiceState::Enabled));
+    assert_eq!(state().await.codes(), Ok(ServiceState::Enabled));
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Submit, None, 10)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::ServiceAlreadyEnabled)
     );
     assert_eq!(
         auth.take_service_step(&app_key, id_card, ServiceStep::Reject, None, 11)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::ServiceUseRequestNotInProgress)
     );
     assert_eq!(
         auth.take_service_step("unknown", id_card, ServiceStep::Submit, None, 12)
-            .await,
+            .await
+            .codes(),
         Err(ErrorCode::InvalidAppkeySecretkey)
     );
     // The other services need no request.
     assert_eq!(
-        auth.service_state(&app_key, Service::CreditCard).await,
+        auth.service_state(&app_key, Service::CreditCard)
+            .await
+            .codes(),
         Ok(ServiceState::Enabled)
     );
 }
@@ -344,7 +383,7 @@ async fn a_project_deletion_that_fails_answers_5000004_and_deletes_nothing() {
         .unwrap();
 
     assert_eq!(
-        auth.delete_project(&project.id).await,
+        auth.delete_project(&project.id).await.codes(),
         Err(ErrorCode::ResourceDeleteFail)
     );
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use docrec_auth::Auth;
-use docrec_errors::ErrorCode;
+use docrec_errors::{ErrorCode, ToErrorCode};
 
 use crate::authenticity::Authenticity;
 use crate::http::Metrics;
@@ -34,43 +34,62 @@ pub async fn sweep_expired(
     loop {
         ticks.tick().await;
         let now = crate::keys::unix_now();
-        let sweep = |data: &'static str, what: &'static str, deleted: Result<u64, ErrorCode>| {
-            if let Err(code) = &deleted {
-                tracing::warn!(result_code = code.code(), "could not delete {what}");
+        let sweep = |data: &'static str, what: &'static str, deleted: Result<u64, Failure>| {
+            if let Err(failure) = &deleted {
+                tracing::warn!(
+                    result_code = failure.code.code(),
+                    cause = failure.cause,
+                    "could not delete {what}"
+                );
             }
-            metrics.observe_sweep(data, deleted);
+            metrics.observe_sweep(data, deleted.map_err(|failure| failure.code));
         };
         sweep(
             "request_keys",
             "expired Request-Keys",
-            authenticity.sweep_request_keys().await,
+            authenticity.sweep_request_keys().await.map_err(Failure::of),
         );
         sweep(
             "authenticity_failures",
             "failed authenticity checks past the lock window",
-            authenticity.sweep_failures().await,
+            authenticity.sweep_failures().await.map_err(Failure::of),
         );
         sweep(
             "access_tokens",
             "expired access tokens",
-            auth.sweep_tokens(now).await,
+            auth.sweep_tokens(now).await.map_err(Failure::of),
         );
         sweep(
             "usage_counters",
             "the rate limit counters of past periods",
-            auth.sweep_counters(now).await,
+            auth.sweep_counters(now).await.map_err(Failure::of),
         );
         sweep(
             "envelope_keys",
             "the envelope key pairs past their grace period",
-            keys.sweep_retired().await,
+            keys.sweep_retired().await.map_err(Failure::of),
         );
         if let Some(days) = usage_retention_days {
             sweep(
                 "usage_stats",
                 "the usage statistics past their retention",
-                auth.sweep_usage(now, days).await,
+                auth.sweep_usage(now, days).await.map_err(Failure::of),
             );
+        }
+    }
+}
+
+/// A sweep's failure: its code, and the error's message as its cause.
+struct Failure {
+    code: ErrorCode,
+    cause: String,
+}
+
+impl Failure {
+    fn of<E: ToErrorCode + std::fmt::Display>(error: E) -> Failure {
+        Failure {
+            code: error.error_code(),
+            cause: error.to_string(),
         }
     }
 }

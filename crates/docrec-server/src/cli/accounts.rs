@@ -5,8 +5,8 @@
 //! Secrets are printed once, when made; only their hashes are stored.
 
 use clap::Subcommand;
-use docrec_auth::{Auth, Role, ServiceStep};
-use docrec_errors::ErrorCode;
+use docrec_auth::{Auth, AuthError, Role, ServiceStep};
+use docrec_errors::ToErrorCode;
 use docrec_store::{RateLimits, Service};
 
 use crate::keys::unix_now;
@@ -355,8 +355,13 @@ pub async fn usage(
     Ok(())
 }
 
-/// An operation's code as the command's error (`4010004 INVALID_PROJECT:
-/// Invalid project.`).
-fn failed(code: ErrorCode) -> anyhow::Error {
-    anyhow::anyhow!("{code}")
+/// An operation's failure as the command's error: its code
+/// (`4010004 INVALID_PROJECT: Invalid project.`), followed by what failed
+/// underneath when something did (the database's error).
+fn failed(error: AuthError) -> anyhow::Error {
+    let code = error.error_code();
+    match error {
+        AuthError::Refused(_) => anyhow::anyhow!("{code}"),
+        underneath => anyhow::Error::new(underneath).context(code),
+    }
 }

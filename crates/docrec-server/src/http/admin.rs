@@ -90,7 +90,7 @@ async fn operator(State(token): State<OperatorToken>, request: Request, next: Ne
         .map(HeaderValue::as_bytes);
     let mut response = match token.check(header) {
         Ok(()) => next.run(request).await,
-        Err(code) => ApiError(code).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
     };
     response
         .headers_mut()
@@ -102,13 +102,13 @@ async fn operator(State(token): State<OperatorToken>, request: Request, next: Ne
 async fn body_bytes(request: Request) -> Result<bytes::Bytes, ApiError> {
     axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
-        .map_err(|_| ApiError(ErrorCode::InvalidParameter))
+        .map_err(|_| ApiError::from(ErrorCode::InvalidParameter))
 }
 
 /// The request's JSON body as `T` (4000001 when it is not).
 async fn body<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
     let bytes = body_bytes(request).await?;
-    serde_json::from_slice(&bytes).map_err(|_| ApiError(ErrorCode::InvalidParameter))
+    serde_json::from_slice(&bytes).map_err(|_| ApiError::from(ErrorCode::InvalidParameter))
 }
 
 /// The request's JSON body as `T`, or `T::default()` when it has none.
@@ -117,12 +117,12 @@ async fn body_or_default<T: DeserializeOwned + Default>(request: Request) -> Res
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(&bytes).map_err(|_| ApiError(ErrorCode::InvalidParameter))
+    serde_json::from_slice(&bytes).map_err(|_| ApiError::from(ErrorCode::InvalidParameter))
 }
 
 /// The service named in a path (4000001 for another name).
 fn service_named(name: &str) -> Result<Service, ApiError> {
-    Service::from_name(name).ok_or(ApiError(ErrorCode::InvalidParameter))
+    Service::from_name(name).ok_or(ApiError::from(ErrorCode::InvalidParameter))
 }
 
 #[derive(Deserialize)]
@@ -192,7 +192,7 @@ async fn set_member(
     request: Request,
 ) -> Result<Response, ApiError> {
     let RoleBody { role } = body(request).await?;
-    let role = Role::from_name(&role).ok_or(ApiError(ErrorCode::InvalidParameter))?;
+    let role = Role::from_name(&role).ok_or(ApiError::from(ErrorCode::InvalidParameter))?;
     state.auth.set_member(&project_id, &user_id, role).await?;
     Ok(success(json!({"userId": user_id, "role": role.as_str()})))
 }
@@ -265,7 +265,7 @@ async fn service_step(
 ) -> Result<Response, ApiError> {
     let service = service_named(&service)?;
     // An unknown step is no route.
-    let step = ServiceStep::from_name(&step).ok_or(ApiError(ErrorCode::UrlNotFound))?;
+    let step = ServiceStep::from_name(&step).ok_or(ApiError::from(ErrorCode::UrlNotFound))?;
     let OnBehalfOf { user_id } = body_or_default(request).await?;
     let now_in = state
         .auth
@@ -340,7 +340,7 @@ async fn usage(
     Path(app_key): Path<String>,
     days: Result<Query<Days>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(days) = days.map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+    let Query(days) = days.map_err(|_| ApiError::from(ErrorCode::InvalidParameter))?;
     let today = kst_date(unix_now());
     let from = days.from.unwrap_or_else(|| today.clone());
     let to = days.to.unwrap_or(today);

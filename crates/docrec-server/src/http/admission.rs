@@ -82,7 +82,7 @@ impl Admission {
 
     fn refuse(&self, bound: &'static str) -> ApiError {
         self.metrics.observe_refusal(bound);
-        ApiError(ErrorCode::ApiTemporarilyUnavailable)
+        ApiError::from(ErrorCode::ApiTemporarilyUnavailable)
     }
 }
 

@@ -18,6 +18,7 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use docrec_auth::AuthError;
 use docrec_errors::ErrorCode;
 use serde::{Deserialize, Serialize};
 
@@ -62,10 +63,10 @@ pub async fn bearer_token(
 }
 
 /// Runs the request when its check passed, else answers the check's code.
-async fn run_if_passed<T>(checked: Result<T, ErrorCode>, request: Request, next: Next) -> Response {
+async fn run_if_passed<T>(checked: Result<T, AuthError>, request: Request, next: Next) -> Response {
     match checked {
         Ok(_) => next.run(request).await,
-        Err(code) => ApiError(code).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
     }
 }
 
@@ -111,11 +112,11 @@ pub async fn create_token(
     let access_key_id = state.auth.check_access_key(header).await?;
     let body = axum::body::to_bytes(request.into_body(), MAX_TOKEN_BODY_BYTES)
         .await
-        .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
-    let form: TokenRequest =
-        serde_urlencoded::from_bytes(&body).map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+        .map_err(|_| ApiError::from(ErrorCode::InvalidParameter))?;
+    let form: TokenRequest = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| ApiError::from(ErrorCode::InvalidParameter))?;
     if form.grant_type != "client_credentials" {
-        return Err(ApiError(ErrorCode::InvalidParameter));
+        return Err(ApiError::from(ErrorCode::InvalidParameter));
     }
     let token = state.auth.create_token(&access_key_id, unix_now()).await?;
     let mut response = Json(TokenAnswer {

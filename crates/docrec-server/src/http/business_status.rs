@@ -35,18 +35,18 @@ pub async fn status_v1(
 ) -> Result<Response, ApiError> {
     let body = axum::body::to_bytes(request.into_body(), MAX_BODY_BYTES)
         .await
-        .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+        .map_err(|_| ApiError::from(ErrorCode::InvalidParameter))?;
     let asked: StatusRequest =
-        serde_json::from_slice(&body).map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+        serde_json::from_slice(&body).map_err(|_| ApiError::from(ErrorCode::InvalidParameter))?;
     if !is_business_number(&asked.business_number) {
-        return Err(ApiError(ErrorCode::InvalidParameter));
+        return Err(ApiError::from(ErrorCode::InvalidParameter));
     }
     match state.store.business_status(&asked.business_number).await {
         Ok(Some(status)) => Ok(success(StatusResult {
             status_code: status.status_code,
             status_message: status.status_message,
         })),
-        Ok(None) => Err(ApiError(ErrorCode::NotExistBusinessNumber)),
-        Err(_) => Err(ApiError(ErrorCode::OcrDocumentBusinessStatusApiFail)),
+        Ok(None) => Err(ApiError::from(ErrorCode::NotExistBusinessNumber)),
+        Err(_) => Err(ApiError::from(ErrorCode::OcrDocumentBusinessStatusApiFail)),
     }
 }

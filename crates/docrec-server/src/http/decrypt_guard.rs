@@ -88,7 +88,7 @@ pub async fn guard(
     let failures: &Arc<DecryptFailures> = &state.decrypt_failures;
     if failures.throttled(app_key, Instant::now()) {
         state.metrics.observe_decrypt_throttled();
-        return ApiError(ErrorCode::ApiCallLimitExceeded).into_response();
+        return ApiError::from(ErrorCode::ApiCallLimitExceeded).into_response();
     }
     let response = next.run(request).await;
     if response.extensions().get::<ErrorCode>() == Some(&ErrorCode::InvalidEncryptedData) {

@@ -5,7 +5,7 @@
 use axum::extract::{Path, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
 use docrec_upload::{boundary_from_content_type, read_image_part, Upload, UploadError};
 use serde::Serialize;
 
@@ -73,11 +73,11 @@ pub async fn read_upload(state: &AppState, mut request: Request) -> Result<Uploa
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(boundary_from_content_type)
-        .ok_or(ApiError(UploadError::NotMultipart.error_code()))?;
+        .ok_or(ApiError::caused_by(&UploadError::NotMultipart))?;
     let body = request.into_body().into_data_stream();
     read_image_part(body, &boundary, &state.recognizer.limits)
         .await
-        .map_err(|e| ApiError(e.error_code()))
+        .map_err(|e| ApiError::caused_by(&e))
 }
 
 /// Runs `recognize` over `bytes` on a blocking thread, which holds the
@@ -100,6 +100,6 @@ where
         recognize(&recognizer, bytes.as_ref())
     })
     .await
-    .map_err(|_| ApiError(engine_failure))?
-    .map_err(ApiError)
+    .map_err(|_| ApiError::from(engine_failure))?
+    .map_err(ApiError::from)
 }

@@ -12,7 +12,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use docrec_crypto::SymmetricKey;
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
 use docrec_recognize::credit_card::CreditCardResult;
 use docrec_store::Service;
 use serde::Serialize;
@@ -45,7 +45,7 @@ pub async fn public_key_v2(
 ) -> Result<Response, ApiError> {
     let service = Service::from_name(&service_name)
         .filter(|s| ENVELOPE_SERVICES.contains(s))
-        .ok_or(ApiError(ErrorCode::InvalidParameter))?;
+        .ok_or(ApiError::from(ErrorCode::InvalidParameter))?;
     let (key, version) = state.keys.public_key(&app_key, service).await?;
     Ok(success(PublicKeyResult { key, version }))
 }
@@ -99,19 +99,19 @@ pub(super) async fn request_key(
         headers
             .get(name)
             .map(|v| v.to_str().map(str::to_owned))
-            .ok_or(ApiError(ErrorCode::MissingRequiredHeader))
+            .ok_or(ApiError::from(ErrorCode::MissingRequiredHeader))
     };
     let version =
-        header(KEY_VERSION_HEADER)?.map_err(|_| ApiError(ErrorCode::InvalidKeyVersion))?;
-    let wrapped =
-        header(SYMMETRIC_KEY_HEADER)?.map_err(|_| ApiError(ErrorCode::InvalidSymmetricKey))?;
+        header(KEY_VERSION_HEADER)?.map_err(|_| ApiError::from(ErrorCode::InvalidKeyVersion))?;
+    let wrapped = header(SYMMETRIC_KEY_HEADER)?
+        .map_err(|_| ApiError::from(ErrorCode::InvalidSymmetricKey))?;
     let pair = state.keys.key_pair(app_key, service, &version).await?;
     // RSA decryption is milliseconds of constant-time arithmetic: off the
     // async workers.
     tokio::task::spawn_blocking(move || SymmetricKey::unwrap(&pair, &wrapped))
         .await
-        .map_err(|_| ApiError(ErrorCode::DecryptFail))?
-        .map_err(|e| ApiError(e.error_code()))
+        .map_err(|_| ApiError::from(ErrorCode::DecryptFail))?
+        .map_err(|e| ApiError::caused_by(&e))
 }
 
 /// The `image` part, read as in v1 and decrypted with K; an image that
@@ -124,9 +124,9 @@ async fn decrypt_upload(
     let upload = read_upload(state, request).await?;
     let image = key
         .decrypt_upload(&upload.bytes)
-        .map_err(|e| ApiError(e.error_code()))?;
+        .map_err(|e| ApiError::caused_by(&e))?;
     if image.is_empty() {
-        return Err(ApiError(ErrorCode::UploadedFileIsEmpty));
+        return Err(ApiError::from(ErrorCode::UploadedFileIsEmpty));
     }
     Ok(image)
 }

@@ -10,7 +10,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use docrec_crypto::SymmetricKey;
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
 use docrec_recognize::id_card::IdCardResult;
 use docrec_store::Service;
 use serde::{Deserialize, Serialize};
@@ -50,8 +50,8 @@ pub async fn id_card_stand_alone_v2(
 async fn require_id_card_service(state: &AppState, app_key: &str) -> Result<(), ApiError> {
     match state.store.service_enabled(app_key, Service::IdCard).await {
         Ok(true) => Ok(()),
-        Ok(false) => Err(ApiError(ErrorCode::ServiceNotEnabled)),
-        Err(e) => Err(ApiError(e.error_code())),
+        Ok(false) => Err(ApiError::from(ErrorCode::ServiceNotEnabled)),
+        Err(e) => Err(ApiError::caused_by(&e)),
     }
 }
 
@@ -104,7 +104,8 @@ async fn read_id_card(
     result.masked_image = masked_file.map(|file| key.encrypt_to_base64(&file));
     let mut response = success(result);
     if let Some(token) = issued {
-        let value = HeaderValue::from_str(&token).map_err(|_| ApiError(ErrorCode::EncryptFail))?;
+        let value =
+            HeaderValue::from_str(&token).map_err(|_| ApiError::from(ErrorCode::EncryptFail))?;
         response.headers_mut().insert(REQUEST_KEY_HEADER, value);
     }
     Ok(response)
@@ -121,7 +122,7 @@ struct IdCardQuery {
 /// `false` is 4000001. Other query parameters are ignored.
 fn masking_asked(query: Option<&str>, by_default: bool) -> Result<bool, ApiError> {
     let query: IdCardQuery = serde_urlencoded::from_str(query.unwrap_or_default())
-        .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+        .map_err(|_| ApiError::from(ErrorCode::InvalidParameter))?;
     Ok(query.masking.unwrap_or(by_default))
 }
 
@@ -159,7 +160,7 @@ pub async fn authenticity_v2(
     let request_key_value = request_key_header(request.headers())?;
     let body = to_bytes(request.into_body(), MAX_AUTHENTICITY_BODY)
         .await
-        .map_err(|_| ApiError(ErrorCode::InvalidParameter))?;
+        .map_err(|_| ApiError::from(ErrorCode::InvalidParameter))?;
     let claim = claim_of(&body, &key)?;
     let authentic = state
         .authenticity
@@ -173,10 +174,10 @@ pub async fn authenticity_v2(
 fn request_key_header(headers: &HeaderMap) -> Result<String, ApiError> {
     headers
         .get(REQUEST_KEY_HEADER)
-        .ok_or(ApiError(ErrorCode::MissingRequiredHeader))?
+        .ok_or(ApiError::from(ErrorCode::MissingRequiredHeader))?
         .to_str()
         .map(str::to_owned)
-        .map_err(|_| ApiError(ErrorCode::AuthenticityRequestKeyInvalid))
+        .map_err(|_| ApiError::from(ErrorCode::AuthenticityRequestKeyInvalid))
 }
 
 /// The claim a body makes, its fields decrypted: a body that is not a
@@ -185,22 +186,24 @@ fn request_key_header(headers: &HeaderMap) -> Result<String, ApiError> {
 fn claim_of(body: &[u8], key: &SymmetricKey) -> Result<Claim, ApiError> {
     let mut fields = key
         .open_json_body(body, &["idType"], &ENCRYPTED_CLAIM_FIELDS)
-        .map_err(|e| ApiError(e.error_code()))?;
+        .map_err(|e| ApiError::caused_by(&e))?;
     let id_type = fields
         .get("idType")
         .and_then(|name| ClaimType::from_api(name))
-        .ok_or(ApiError(ErrorCode::InvalidParameter))?;
+        .ok_or(ApiError::from(ErrorCode::InvalidParameter))?;
     let required =
-        |field: Option<Zeroizing<String>>| field.ok_or(ApiError(ErrorCode::InvalidParameter));
+        |field: Option<Zeroizing<String>>| field.ok_or(ApiError::from(ErrorCode::InvalidParameter));
     let name = required(fields.remove("name"))?;
     let resident_number = required(fields.remove("residentNumber"))?;
     let issue_date = fields.remove("issueDate");
     let driver_license_number = fields.remove("driverLicenseNumber");
     let serial_num = fields.remove("serialNum");
     match id_type {
-        ClaimType::Resident if issue_date.is_none() => Err(ApiError(ErrorCode::InvalidParameter)),
+        ClaimType::Resident if issue_date.is_none() => {
+            Err(ApiError::from(ErrorCode::InvalidParameter))
+        }
         ClaimType::Driver if driver_license_number.is_none() => {
-            Err(ApiError(ErrorCode::InvalidParameter))
+            Err(ApiError::from(ErrorCode::InvalidParameter))
         }
         _ => Ok(Claim {
             id_type,

@@ -9,7 +9,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use docrec_errors::ErrorCode;
+use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_store::Service;
 
 use super::{ApiError, AppState};
@@ -45,7 +45,7 @@ pub async fn meter(
     };
     let response = match state.auth.admit(&app_key, service, unix_now()).await {
         Ok(()) => next.run(request).await,
-        Err(code) => ApiError(code).into_response(),
+        Err(error) => ApiError::from(error).into_response(),
     };
     let code = response
         .extensions()
@@ -57,7 +57,8 @@ pub async fn meter(
     tokio::spawn(async move {
         if let Err(failed) = auth.record_usage(&app_key, service, code, unix_now()).await {
             tracing::warn!(
-                result_code = failed.code(),
+                result_code = failed.error_code().code(),
+                cause = %failed,
                 "could not count a request in the usage statistics"
             );
         }

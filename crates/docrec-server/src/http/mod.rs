@@ -41,6 +41,7 @@ use admission::Admission;
 use meter::Metered;
 pub use observe::Metrics;
 pub use reply::ApiError;
+use reply::FailureCause;
 pub use start::serve;
 
 /// What every handler can reach.
@@ -212,7 +213,7 @@ fn envelope_routes(state: &AppState) -> Router<AppState> {
 async fn health(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
-        Err(_) => ApiError(ErrorCode::DatabaseFail).into_response(),
+        Err(_) => ApiError::from(ErrorCode::DatabaseFail).into_response(),
     }
 }
 
@@ -220,7 +221,7 @@ async fn health(State(state): State<AppState>) -> Response {
 /// started (5000003 while the database is down).
 async fn ready(State(state): State<AppState>) -> Response {
     if let Err(e) = state.store.ping().await {
-        return ApiError(docrec_errors::ToErrorCode::error_code(&e)).into_response();
+        return ApiError::caused_by(&e).into_response();
     }
     let engines = state.recognizer.pool.size();
     axum::Json(serde_json::json!({"status": "ready", "engines": engines})).into_response()
@@ -242,15 +243,16 @@ async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 async fn not_found() -> ApiError {
-    ApiError(ErrorCode::UrlNotFound)
+    ApiError::from(ErrorCode::UrlNotFound)
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError(ErrorCode::MethodNotAllowed)
+    ApiError::from(ErrorCode::MethodNotAllowed)
 }
 
-/// Logs one line per request (its id, method, route, result code, time;
-/// never a value read from a document), counts it in the metrics, echoes
+/// Logs one line per request (its id, method, route, result code, time,
+/// and for a failure of the server's own what caused it, at `warn`; never
+/// a value read from a document), counts it in the metrics, echoes
 /// its `X-Request-Id` and applies the operator's status mapping.
 async fn log_and_status(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -282,14 +284,26 @@ async fn log_and_status(State(state): State<AppState>, request: Request, next: N
     }
     let elapsed = started.elapsed();
     state.metrics.observe(&route, code.code(), elapsed);
-    tracing::info!(
-        request_id,
-        %method,
-        route,
-        result_code = code.code(),
-        elapsed_ms = elapsed.as_millis() as u64,
-        "request"
-    );
+    let elapsed_ms = elapsed.as_millis() as u64;
+    match response.extensions().get::<FailureCause>() {
+        Some(FailureCause(cause)) => tracing::warn!(
+            request_id,
+            %method,
+            route,
+            result_code = code.code(),
+            elapsed_ms,
+            cause,
+            "request failed"
+        ),
+        None => tracing::info!(
+            request_id,
+            %method,
+            route,
+            result_code = code.code(),
+            elapsed_ms,
+            "request"
+        ),
+    }
     response
 }
 
