@@ -12,6 +12,7 @@ mod authenticity;
 mod business_status;
 mod cli;
 mod config;
+mod failure;
 mod http;
 mod keys;
 mod process;

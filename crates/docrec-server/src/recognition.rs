@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
 use docrec_ocr::preprocess::brightest_channel;
 use docrec_ocr::{Engine, EnginePool, OcrError, PooledEngine};
 use docrec_recognize::api::Resolution;
@@ -30,6 +30,8 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::DynamicImage;
 use zeroize::Zeroizing;
+
+use crate::failure::Failure;
 
 /// What the recognizers need: engines, the upload limits, the decode
 /// permits and Poppler's tools.
@@ -245,15 +247,15 @@ impl Recognizer {
         bytes: &[u8],
         allowed: &[FileType],
         convert: impl FnOnce(DynamicImage) -> T,
-        engine_failure: fn(OcrError) -> ErrorCode,
-    ) -> Result<Prepared<'_, T>, ErrorCode> {
+        engine_failure: fn(OcrError) -> Failure,
+    ) -> Result<Prepared<'_, T>, Failure> {
         let decoding = self.decoding.acquire();
         let DecodedImage {
             image,
             file_type,
             width,
             height,
-        } = decode_image(bytes, allowed, &self.limits).map_err(|e| e.error_code())?;
+        } = decode_image(bytes, allowed, &self.limits).map_err(|e| Failure::caused_by(&e))?;
         let image = convert(image);
         let engine = self.pool.get().map_err(engine_failure)?;
         drop(decoding);
@@ -268,19 +270,19 @@ impl Recognizer {
 
     /// Reads a credit card from an upload's bytes. Blocking: call it from a
     /// blocking thread.
-    pub fn credit_card(&self, bytes: &[u8]) -> Result<CreditCardResult, ErrorCode> {
+    pub fn credit_card(&self, bytes: &[u8]) -> Result<CreditCardResult, Failure> {
         let mut card = self.prepare(
             bytes,
             CARD_TYPES,
             |image| image.to_luma8(),
-            |e| CardError::Engine(e).error_code(),
+            |e| Failure::caused_by(&CardError::Engine(e)),
         )?;
         let image = &card.image;
         let read = self
             .tallied(Kind::CreditCard, &mut card.engine, |engine, context| {
                 recognize_credit_card(image, engine, context)
             })
-            .map_err(|e| e.error_code())?;
+            .map_err(|e| Failure::caused_by(&e))?;
         Ok(read.to_result(
             card.file_type.api_name(),
             Resolution::of(card.width, card.height, credit_card::RECOMMENDED_SIZE),
@@ -290,7 +292,7 @@ impl Recognizer {
     /// Reads a Korean ID card (a resident registration card or a driver's
     /// licence) from an upload's bytes. Blocking: call it from a blocking
     /// thread.
-    pub fn id_card(&self, bytes: &[u8]) -> Result<IdCardResult, ErrorCode> {
+    pub fn id_card(&self, bytes: &[u8]) -> Result<IdCardResult, Failure> {
         let mut card = self.prepare(
             bytes,
             CARD_TYPES,
@@ -302,7 +304,7 @@ impl Recognizer {
             .tallied(Kind::IdCard, &mut card.engine, |engine, context| {
                 recognize_id_card(image, engine, context)
             })
-            .map_err(|e| e.error_code())?;
+            .map_err(|e| Failure::caused_by(&e))?;
         Ok(read.to_result(
             card.file_type.api_name(),
             Resolution::of(card.width, card.height, id_card::RECOMMENDED_SIZE),
@@ -314,7 +316,7 @@ impl Recognizer {
     /// as boxes are measured) with them filled black, as a file of the
     /// upload's type: PNG, or JPEG at quality 90. The copy's `maskedImage`
     /// is for the caller to fill, encrypted.
-    pub fn id_card_masked(&self, bytes: &[u8]) -> Result<MaskedIdCard, ErrorCode> {
+    pub fn id_card_masked(&self, bytes: &[u8]) -> Result<MaskedIdCard, Failure> {
         let mut prepared = self.prepare(
             bytes,
             CARD_TYPES,
@@ -329,7 +331,7 @@ impl Recognizer {
             .tallied(Kind::IdCard, &mut prepared.engine, |engine, context| {
                 recognize_id_card(&gray, engine, context)
             })
-            .map_err(|e| e.error_code())?;
+            .map_err(|e| Failure::caused_by(&e))?;
         drop((gray, prepared.engine));
         let copy = card.masked_copy(&image);
         drop(image);
@@ -350,8 +352,8 @@ impl Recognizer {
     /// Reads a business registration certificate from an upload's bytes: an
     /// image, or a PDF's first page (its text layer, or rendered when it
     /// has none). Blocking: call it from a blocking thread.
-    pub fn business(&self, bytes: &[u8]) -> Result<BusinessResult, ErrorCode> {
-        if check_type(bytes, BUSINESS_TYPES).map_err(|e| e.error_code())? == FileType::Pdf {
+    pub fn business(&self, bytes: &[u8]) -> Result<BusinessResult, Failure> {
+        if check_type(bytes, BUSINESS_TYPES).map_err(|e| Failure::caused_by(&e))? == FileType::Pdf {
             return self.business_pdf(bytes);
         }
         // As on ID cards, the seal stamped over the office's name turns
@@ -360,14 +362,14 @@ impl Recognizer {
             bytes,
             BUSINESS_TYPES,
             |image| brightest_channel(&image),
-            |e| BusinessError::Engine(e).error_code(),
+            |e| Failure::caused_by(&BusinessError::Engine(e)),
         )?;
         let image = &page.image;
         let certificate = self
             .tallied(Kind::Business, &mut page.engine, |engine, context| {
                 recognize_business(image, engine, context)
             })
-            .map_err(|e| e.error_code())?;
+            .map_err(|e| Failure::caused_by(&e))?;
         Ok(certificate.to_result(
             page.file_type.api_name(),
             Unit::Pixel,
@@ -378,13 +380,13 @@ impl Recognizer {
     /// A PDF's first page. An engine is taken from the pool before Poppler
     /// runs, even for a text layer that needs none, so that PDFs, like
     /// images, are read at most `DOCREC_WORKERS` at a time.
-    fn business_pdf(&self, bytes: &[u8]) -> Result<BusinessResult, ErrorCode> {
+    fn business_pdf(&self, bytes: &[u8]) -> Result<BusinessResult, Failure> {
         let mut engine = self
             .pool
             .get()
-            .map_err(|e| BusinessError::Engine(e).error_code())?;
+            .map_err(|e| Failure::caused_by(&BusinessError::Engine(e)))?;
         let page = read_pdf_first_page(bytes, &self.limits, &self.pdf_tools)
-            .map_err(|e| e.error_code())?;
+            .map_err(|e| Failure::caused_by(&e))?;
         let certificate = self.tallied(Kind::Business, &mut engine, |engine, context| match page {
             PdfFirstPage::Text { words, .. } => {
                 let words: Vec<(String, [f32; 4])> = words
@@ -399,12 +401,12 @@ impl Recognizer {
             } => recognize_business(&image, engine, context)
                 .map(|certificate| certificate.scaled(points_per_pixel)),
         });
-        let certificate = certificate.map_err(|e| e.error_code())?;
+        let certificate = certificate.map_err(|e| Failure::caused_by(&e))?;
         // A PDF's page is vector or rendered at the size OCR wants.
         Ok(certificate.to_result(FileType::Pdf.api_name(), Unit::Point, Resolution::Normal))
     }
 }
 
-fn id_card_engine_failure(error: OcrError) -> ErrorCode {
-    IdCardError::Engine(error).error_code()
+fn id_card_engine_failure(error: OcrError) -> Failure {
+    Failure::caused_by(&IdCardError::Engine(error))
 }

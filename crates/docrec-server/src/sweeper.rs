@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use docrec_auth::Auth;
-use docrec_errors::{ErrorCode, ToErrorCode};
 
 use crate::authenticity::Authenticity;
+use crate::failure::Failure;
 use crate::http::Metrics;
 use crate::keys::Keys;
 
@@ -38,7 +38,7 @@ pub async fn sweep_expired(
             if let Err(failure) = &deleted {
                 tracing::warn!(
                     result_code = failure.code.code(),
-                    cause = failure.cause,
+                    cause = failure.cause(),
                     "could not delete {what}"
                 );
             }
@@ -47,49 +47,37 @@ pub async fn sweep_expired(
         sweep(
             "request_keys",
             "expired Request-Keys",
-            authenticity.sweep_request_keys().await.map_err(Failure::of),
+            authenticity
+                .sweep_request_keys()
+                .await
+                .map_err(Failure::from),
         );
         sweep(
             "authenticity_failures",
             "failed authenticity checks past the lock window",
-            authenticity.sweep_failures().await.map_err(Failure::of),
+            authenticity.sweep_failures().await.map_err(Failure::from),
         );
         sweep(
             "access_tokens",
             "expired access tokens",
-            auth.sweep_tokens(now).await.map_err(Failure::of),
+            auth.sweep_tokens(now).await.map_err(Failure::from),
         );
         sweep(
             "usage_counters",
             "the rate limit counters of past periods",
-            auth.sweep_counters(now).await.map_err(Failure::of),
+            auth.sweep_counters(now).await.map_err(Failure::from),
         );
         sweep(
             "envelope_keys",
             "the envelope key pairs past their grace period",
-            keys.sweep_retired().await.map_err(Failure::of),
+            keys.sweep_retired().await.map_err(Failure::from),
         );
         if let Some(days) = usage_retention_days {
             sweep(
                 "usage_stats",
                 "the usage statistics past their retention",
-                auth.sweep_usage(now, days).await.map_err(Failure::of),
+                auth.sweep_usage(now, days).await.map_err(Failure::from),
             );
-        }
-    }
-}
-
-/// A sweep's failure: its code, and the error's message as its cause.
-struct Failure {
-    code: ErrorCode,
-    cause: String,
-}
-
-impl Failure {
-    fn of<E: ToErrorCode + std::fmt::Display>(error: E) -> Failure {
-        Failure {
-            code: error.error_code(),
-            cause: error.to_string(),
         }
     }
 }

@@ -32,6 +32,7 @@ use docrec_errors::ErrorCode;
 use docrec_synth::{CertificateFormat, FaceGroup, Level};
 
 use super::{percentile, run_parallel};
+use crate::failure::Failure;
 use crate::process::{reset_peak_memory, ProcessUsage};
 use crate::recognition::Kind;
 use crate::recognition::{KindReads, Recognizer};
@@ -222,9 +223,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 /// this process.
 fn recognize(recognizer: &Recognizer, document: &Document) -> i64 {
     let answer: Result<(), ErrorCode> = match document.kind {
-        Kind::CreditCard => recognizer.credit_card(&document.bytes).map(drop),
-        Kind::Business => recognizer.business(&document.bytes).map(drop),
-        Kind::IdCard => recognizer.id_card(&document.bytes).map(drop),
+        Kind::CreditCard => recognizer
+            .credit_card(&document.bytes)
+            .map_err(Failure::logged)
+            .map(drop),
+        Kind::Business => recognizer
+            .business(&document.bytes)
+            .map_err(Failure::logged)
+            .map(drop),
+        Kind::IdCard => recognizer
+            .id_card(&document.bytes)
+            .map_err(Failure::logged)
+            .map(drop),
     };
     answer.map_or_else(|code| code.code(), |()| 0)
 }

@@ -23,6 +23,7 @@ use docrec_synth::{CardTruth, Level};
 use serde::Serialize;
 
 use super::{percentile, run_parallel};
+use crate::failure::Failure;
 use crate::recognition::Kind;
 
 #[derive(Debug, Args)]
@@ -157,7 +158,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let (outcomes, wall) = run_parallel(&truths, workers, |truth| {
         let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
         let t0 = Instant::now();
-        let answer = recognizer.credit_card(&bytes);
+        let answer = recognizer.credit_card(&bytes).map_err(Failure::logged);
         let elapsed = t0.elapsed();
         match answer {
             Ok(r) => {

@@ -18,6 +18,7 @@ use docrec_recognize::id_card::IdCardResult;
 use serde::Serialize;
 
 use super::progress_bar;
+use crate::failure::Failure;
 use crate::recognition::Kind;
 
 #[derive(Debug, Args)]
@@ -89,7 +90,8 @@ pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
         let bytes = std::fs::read(file).map_err(|_| ErrorCode::FileReadFail);
         let (failed, line) = match args.kind {
             Kind::CreditCard => {
-                let answer = bytes.and_then(|b| recognizer.credit_card(&b));
+                let answer =
+                    bytes.and_then(|b| recognizer.credit_card(&b).map_err(Failure::logged));
                 let summary = |r: &CreditCardResult| {
                     format!(
                         "{}\t{}\t{}",
@@ -108,7 +110,7 @@ pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
                 )
             }
             Kind::Business => {
-                let answer = bytes.and_then(|b| recognizer.business(&b));
+                let answer = bytes.and_then(|b| recognizer.business(&b).map_err(Failure::logged));
                 let summary = |r: &BusinessResult| key_values_summary(&r.key_values);
                 (
                     answer.is_err(),
@@ -117,8 +119,10 @@ pub fn run(args: RecognizeArgs) -> anyhow::Result<ExitCode> {
             }
             Kind::IdCard => {
                 let answer = match &args.masked_to {
-                    None => bytes.and_then(|b| recognizer.id_card(&b)),
-                    Some(dir) => match bytes.and_then(|b| recognizer.id_card_masked(&b)) {
+                    None => bytes.and_then(|b| recognizer.id_card(&b).map_err(Failure::logged)),
+                    Some(dir) => match bytes
+                        .and_then(|b| recognizer.id_card_masked(&b).map_err(Failure::logged))
+                    {
                         Ok(masked) => {
                             let path = masked_path(dir, file, &masked.result.file_type);
                             std::fs::write(&path, &*masked.file)

@@ -56,7 +56,7 @@ async fn recognize_upload<R: Serialize + Send + 'static>(
     Path(app_key): Path<String>,
     request: Request,
     engine_failure: ErrorCode,
-    recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
+    recognize: fn(&Recognizer, &[u8]) -> Result<R, ApiError>,
 ) -> Result<Response, ApiError> {
     let upload = read_upload(&state, request).await?;
     let slot = state.admission.take_place(&app_key)?;
@@ -88,7 +88,7 @@ pub async fn recognize_blocking<B, R>(
     slot: RecognitionSlot,
     bytes: B,
     engine_failure: ErrorCode,
-    recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
+    recognize: fn(&Recognizer, &[u8]) -> Result<R, ApiError>,
 ) -> Result<R, ApiError>
 where
     B: AsRef<[u8]> + Send + 'static,
@@ -101,5 +101,4 @@ where
     })
     .await
     .map_err(|_| ApiError::from(engine_failure))?
-    .map_err(ApiError::from)
 }

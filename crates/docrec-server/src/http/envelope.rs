@@ -79,7 +79,7 @@ pub(super) async fn recognize_encrypted<R: Send + 'static>(
     service: Service,
     request: Request,
     engine_failure: ErrorCode,
-    recognize: fn(&Recognizer, &[u8]) -> Result<R, ErrorCode>,
+    recognize: fn(&Recognizer, &[u8]) -> Result<R, ApiError>,
 ) -> Result<(R, SymmetricKey), ApiError> {
     let key = request_key(state, app_key, service, request.headers()).await?;
     let image = decrypt_upload(state, request, &key).await?;

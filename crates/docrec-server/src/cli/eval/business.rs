@@ -18,6 +18,7 @@ use docrec_synth::BusinessTruth;
 use serde::Serialize;
 
 use super::{percent, print_report, report, run_parallel, EvalArgs, Report};
+use crate::failure::Failure;
 
 /// The keys that must all be exact for a document to count as right.
 const CORE_KEYS: [&str; 4] = ["등록번호", "상호", "대표자", "개업연월일"];
@@ -139,7 +140,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let (outcomes, wall) = run_parallel(&truths, workers, |truth| {
         let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
         let t0 = Instant::now();
-        let answer = recognizer.business(&bytes);
+        let answer = recognizer.business(&bytes).map_err(Failure::logged);
         let elapsed = t0.elapsed();
         let (code, read) = match answer {
             Ok(r) => (

@@ -18,6 +18,7 @@ use docrec_synth::IdCardTruth;
 use serde::Serialize;
 
 use super::{percent, print_report, report, run_parallel, EvalArgs, Report};
+use crate::failure::Failure;
 
 /// The keys that must all be exact for a licence to count as right.
 const DRIVER_CORE_KEYS: [&str; 4] = [
@@ -140,7 +141,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let (outcomes, wall) = run_parallel(&truths, workers, |truth| {
         let bytes = std::fs::read(args.dir.join(&truth.file)).unwrap_or_default();
         let t0 = Instant::now();
-        let answer = recognizer.id_card(&bytes);
+        let answer = recognizer.id_card(&bytes).map_err(Failure::logged);
         let elapsed = t0.elapsed();
         let (code, id_type, read) = match answer {
             Ok(r) => (
