@@ -39,12 +39,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
 use docrec_store::{RegistryRecord, Store, TakenRequestKey};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::failure::Failure;
 use crate::keys::{unix_now, Keys};
 
 /// How many failed checks lock a resident number.
@@ -185,7 +186,7 @@ pub trait Verifier: Send + Sync {
     fn verify<'a>(
         &'a self,
         claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, ErrorCode>> + Send + 'a>>;
+    ) -> Pin<Box<dyn Future<Output = Result<bool, Failure>> + Send + 'a>>;
 }
 
 /// The HMAC-SHA256 of `text` under `key`.
@@ -218,12 +219,12 @@ impl RegistryVerifier {
     }
 
     /// Adds documents to the registry; gives how many.
-    pub async fn import(&self, claims: &[Claim]) -> Result<usize, ErrorCode> {
+    pub async fn import(&self, claims: &[Claim]) -> Result<usize, Failure> {
         let records: Vec<RegistryRecord> = claims.iter().map(|c| self.record(c)).collect();
         self.store
             .import_id_registry(&records, unix_now())
             .await
-            .map_err(|e| e.error_code())
+            .map_err(|e| Failure::caused_by(&e))
     }
 }
 
@@ -231,14 +232,14 @@ impl Verifier for RegistryVerifier {
     fn verify<'a>(
         &'a self,
         claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, ErrorCode>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<bool, Failure>> + Send + 'a>> {
         Box::pin(async move {
             let wanted = self.record(claim);
             let Some(found) = self
                 .store
                 .registry_record(&wanted.record_hash)
                 .await
-                .map_err(|e| e.error_code())?
+                .map_err(|e| Failure::caused_by(&e))?
             else {
                 return Ok(false);
             };
@@ -326,7 +327,7 @@ impl Verifier for HttpVerifier {
     fn verify<'a>(
         &'a self,
         claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, ErrorCode>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<bool, Failure>> + Send + 'a>> {
         Box::pin(async move {
             let body = GatewayRequest {
                 id_type: claim.id_type.api_name(),
@@ -420,7 +421,7 @@ impl Authenticity {
         app_key: &str,
         id_type: &str,
         fields: &[(String, String)],
-    ) -> Result<String, ErrorCode> {
+    ) -> Result<String, Failure> {
         let mut raw = Zeroizing::new([0u8; 32]);
         getrandom::fill(raw.as_mut_slice()).map_err(|_| ErrorCode::EncryptFail)?;
         let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
@@ -431,7 +432,7 @@ impl Authenticity {
         self.store
             .add_request_key(&hash, app_key, id_type, &sealed, expires_at)
             .await
-            .map_err(|e| e.error_code())?;
+            .map_err(|e| Failure::caused_by(&e))?;
         Ok(token)
     }
 
@@ -452,14 +453,14 @@ impl Authenticity {
         app_key: &str,
         request_key: &str,
         claim: &Claim,
-    ) -> Result<bool, ErrorCode> {
+    ) -> Result<bool, Failure> {
         let hash = Sha256::digest(request_key.trim().as_bytes()).to_vec();
         let now = unix_now();
         let taken = self
             .store
             .take_request_key(&hash, app_key, now)
             .await
-            .map_err(|e| e.error_code())?
+            .map_err(|e| Failure::caused_by(&e))?
             .filter(|taken| taken.id_type == claim.id_type.api_name())
             .ok_or(ErrorCode::AuthenticityRequestKeyInvalid)?;
         // The fields behind the key are deleted with it; opening them
@@ -482,16 +483,16 @@ impl Authenticity {
         app_key: &str,
         claim: &Claim,
         now: i64,
-    ) -> Result<bool, ErrorCode> {
+    ) -> Result<bool, Failure> {
         let person = person_key(&self.hash_key, app_key, claim);
         let forget_before = now.saturating_sub(self.lock_window.as_secs() as i64);
         let counted = self
             .store
             .count_authenticity_attempt(&person, now, forget_before, LOCK_AFTER_FAILURES)
             .await
-            .map_err(|e| e.error_code())?;
+            .map_err(|e| Failure::caused_by(&e))?;
         if !counted {
-            return Err(ErrorCode::RegistrationCardAuthenticationLocked);
+            return Err(ErrorCode::RegistrationCardAuthenticationLocked.into());
         }
         let authentic = match self.verifier.verify(claim).await {
             Ok(authentic) => authentic,
@@ -511,7 +512,7 @@ impl Authenticity {
             self.store
                 .clear_authenticity_failures(&person)
                 .await
-                .map_err(|e| e.error_code())?;
+                .map_err(|e| Failure::caused_by(&e))?;
         }
         Ok(authentic)
     }
@@ -535,21 +536,21 @@ impl Authenticity {
 
     /// Deletes the expired Request-Keys (and the fields sealed behind
     /// them); gives how many.
-    pub async fn sweep_request_keys(&self) -> Result<u64, ErrorCode> {
+    pub async fn sweep_request_keys(&self) -> Result<u64, Failure> {
         self.store
             .sweep_request_keys(unix_now())
             .await
-            .map_err(|e| e.error_code())
+            .map_err(|e| Failure::caused_by(&e))
     }
 
     /// Deletes the failed checks that no longer count towards a lock;
     /// gives how many.
-    pub async fn sweep_failures(&self) -> Result<u64, ErrorCode> {
+    pub async fn sweep_failures(&self) -> Result<u64, Failure> {
         let counted_since = unix_now().saturating_sub(self.lock_window.as_secs() as i64);
         self.store
             .sweep_authenticity_failures(counted_since)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(|e| Failure::caused_by(&e))
     }
 }
 

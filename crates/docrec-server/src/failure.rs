@@ -24,6 +24,14 @@ impl Failure {
         }
     }
 
+    /// The server's failure `code`, caused by `cause` (an error's message).
+    pub fn with_cause(code: ErrorCode, cause: &dyn std::fmt::Display) -> Failure {
+        Failure {
+            code,
+            cause: Some(cause.to_string()),
+        }
+    }
+
     /// What caused it, when the server failed.
     pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
@@ -55,6 +63,19 @@ fn is_servers_failure(code: ErrorCode) -> bool {
     );
     (code == Fail || code.code() >= 5_000_000) && !unreadable
 }
+
+/// The code (`5000003 DATABASE_FAIL: Database server error.`), then the
+/// cause when there is one.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.cause {
+            Some(cause) => write!(f, "{}: {cause}", self.code),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
 
 impl From<ErrorCode> for Failure {
     fn from(code: ErrorCode) -> Self {

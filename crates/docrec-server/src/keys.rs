@@ -10,8 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use docrec_crypto::{DataKey, KeyPair, KeyRing, MasterKey};
-use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_errors::ErrorCode;
 use docrec_store::{EnvelopeKey, Service, Store};
+
+use crate::failure::Failure;
 
 /// The envelope keys and the key ring. Cheap to clone.
 #[derive(Clone)]
@@ -54,7 +56,7 @@ impl Keys {
         &self,
         app_key: &str,
         service: Service,
-    ) -> Result<(String, String), ErrorCode> {
+    ) -> Result<(String, String), Failure> {
         let keys = self.envelope_keys(app_key, service).await?;
         let newest = match keys.into_iter().next() {
             Some(newest) => newest,
@@ -78,7 +80,7 @@ impl Keys {
         app_key: &str,
         service: Service,
         version: &str,
-    ) -> Result<KeyPair, ErrorCode> {
+    ) -> Result<KeyPair, Failure> {
         let version: i64 = version
             .trim()
             .parse()
@@ -98,23 +100,23 @@ impl Keys {
         let der = self
             .ring
             .open(&key.sealed_private_key, &context)
-            .map_err(|e| e.error_code())?;
-        KeyPair::from_pkcs8_der(&der).map_err(|e| e.error_code())
+            .map_err(|e| Failure::caused_by(&e))?;
+        KeyPair::from_pkcs8_der(&der).map_err(|e| Failure::caused_by(&e))
     }
 
     /// Deletes the key pairs whose grace period is over (they open no
     /// envelope); gives how many.
-    pub async fn sweep_retired(&self) -> Result<u64, ErrorCode> {
+    pub async fn sweep_retired(&self) -> Result<u64, Failure> {
         let retired_before = unix_now().saturating_sub(self.grace.as_secs() as i64);
         self.store
             .sweep_retired_envelope_keys(retired_before)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(|e| Failure::caused_by(&e))
     }
 
     /// Adds a new key pair version for the appKey and service; the one
     /// before it keeps working for the grace period. Gives the new version.
-    pub async fn rotate(&self, app_key: &str, service: Service) -> Result<i64, ErrorCode> {
+    pub async fn rotate(&self, app_key: &str, service: Service) -> Result<i64, Failure> {
         loop {
             let newest = self
                 .envelope_keys(app_key, service)
@@ -128,10 +130,10 @@ impl Keys {
     }
 
     /// Seals `plaintext` for `context` with the key ring.
-    pub fn seal(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>, ErrorCode> {
+    pub fn seal(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>, Failure> {
         self.ring
             .seal(plaintext, context)
-            .map_err(|_| ErrorCode::EncryptFail)
+            .map_err(|e| Failure::with_cause(ErrorCode::EncryptFail, &e))
     }
 
     /// Opens what [`Keys::seal`] sealed for `context`.
@@ -139,19 +141,21 @@ impl Keys {
         &self,
         sealed: &[u8],
         context: &str,
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>, ErrorCode> {
-        self.ring.open(sealed, context).map_err(|e| e.error_code())
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, Failure> {
+        self.ring
+            .open(sealed, context)
+            .map_err(|e| Failure::caused_by(&e))
     }
 
     async fn envelope_keys(
         &self,
         app_key: &str,
         service: Service,
-    ) -> Result<Vec<EnvelopeKey>, ErrorCode> {
+    ) -> Result<Vec<EnvelopeKey>, Failure> {
         self.store
             .envelope_keys(app_key, service)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(|e| Failure::caused_by(&e))
     }
 
     /// Makes and stores a pair as `version`; `false` when another request
@@ -161,11 +165,12 @@ impl Keys {
         app_key: &str,
         service: Service,
         version: i64,
-    ) -> Result<bool, ErrorCode> {
+    ) -> Result<bool, Failure> {
         let ring = self.ring.clone();
         let context = private_key_context(app_key, service, version);
         let (public_key, sealed) = tokio::task::spawn_blocking(move || {
-            let pair = KeyPair::generate().map_err(|_| ErrorCode::EncryptFail)?;
+            let pair =
+                KeyPair::generate().map_err(|e| Failure::with_cause(ErrorCode::EncryptFail, &e))?;
             let der = pair.to_pkcs8_der().map_err(|_| ErrorCode::EncryptFail)?;
             let sealed = ring
                 .seal(&der, &context)
@@ -173,14 +178,14 @@ impl Keys {
             let public_key = pair
                 .public_key_base64()
                 .map_err(|_| ErrorCode::EncryptFail)?;
-            Ok::<_, ErrorCode>((public_key, sealed))
+            Ok::<_, Failure>((public_key, sealed))
         })
         .await
         .map_err(|_| ErrorCode::EncryptFail)??;
         self.store
             .add_envelope_key(app_key, service, version, &public_key, &sealed)
             .await
-            .map_err(|e| e.error_code())
+            .map_err(|e| Failure::caused_by(&e))
     }
 }
 

@@ -340,7 +340,7 @@ impl Recognizer {
             FileType::Png => copy.write_with_encoder(PngEncoder::new(&mut *file)),
             _ => copy.write_with_encoder(JpegEncoder::new_with_quality(&mut *file, 90)),
         };
-        written.map_err(|_| ErrorCode::OcrDocumentIdCardApiFail)?;
+        written.map_err(|e| Failure::with_cause(ErrorCode::OcrDocumentIdCardApiFail, &e))?;
         let mut result = card.to_result(
             prepared.file_type.api_name(),
             Resolution::of(prepared.width, prepared.height, id_card::RECOMMENDED_SIZE),

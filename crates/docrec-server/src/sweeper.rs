@@ -47,15 +47,12 @@ pub async fn sweep_expired(
         sweep(
             "request_keys",
             "expired Request-Keys",
-            authenticity
-                .sweep_request_keys()
-                .await
-                .map_err(Failure::from),
+            authenticity.sweep_request_keys().await,
         );
         sweep(
             "authenticity_failures",
             "failed authenticity checks past the lock window",
-            authenticity.sweep_failures().await.map_err(Failure::from),
+            authenticity.sweep_failures().await,
         );
         sweep(
             "access_tokens",
@@ -70,7 +67,7 @@ pub async fn sweep_expired(
         sweep(
             "envelope_keys",
             "the envelope key pairs past their grace period",
-            keys.sweep_retired().await.map_err(Failure::from),
+            keys.sweep_retired().await,
         );
         if let Some(days) = usage_retention_days {
             sweep(

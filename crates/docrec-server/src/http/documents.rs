@@ -100,5 +100,5 @@ where
         recognize(&recognizer, bytes.as_ref())
     })
     .await
-    .map_err(|_| ApiError::from(engine_failure))?
+    .map_err(|e| ApiError::with_cause(engine_failure, &e))?
 }
