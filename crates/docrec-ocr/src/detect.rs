@@ -38,7 +38,7 @@ const DETECTION_SIDE: u32 = 480;
 pub fn find_quad(image: &GrayImage, aspect: f32) -> Option<Quad> {
     let longest = image.width().max(image.height());
     let scale = (DETECTION_SIDE as f32 / longest as f32).min(1.0);
-    let small = image::imageops::resize(
+    let small = crate::resample::resize(
         image,
         ((image.width() as f32 * scale).round() as u32).max(8),
         ((image.height() as f32 * scale).round() as u32).max(8),
@@ -549,7 +549,7 @@ fn warp_to(image: &GrayImage, corners: [(f32, f32); 4], width: u32, height: u32)
             }
         }
         None => {
-            let out = image::imageops::resize(image, width, height, FilterType::Triangle);
+            let out = crate::resample::resize(image, width, height, FilterType::Triangle);
             let sx = image.width() as f32 / w;
             let sy = image.height() as f32 / h;
             Rectified {

@@ -34,6 +34,7 @@ pub mod hangul;
 mod hough;
 pub mod pool;
 pub mod preprocess;
+pub mod resample;
 
 pub use engine::{CharChoices, Engine, EngineConfig, EngineTally, OcrError, SegMode, Word};
 pub use geometry::{Quad, Rect};

@@ -23,7 +23,7 @@ pub fn scale_to_height(image: &GrayImage, target_height: u32) -> (GrayImage, f32
         FilterType::CatmullRom
     };
     (
-        image::imageops::resize(image, width, target_height.max(1), filter),
+        crate::resample::resize(image, width, target_height.max(1), filter),
         scale,
     )
 }
@@ -31,7 +31,7 @@ pub fn scale_to_height(image: &GrayImage, target_height: u32) -> (GrayImage, f32
 /// An upload brought to the size a recognizer reads it at: `image`
 /// scaled so that its long side is `long_sides.start` when it is shorter
 /// (bicubic, Catmull-Rom) or `long_sides.end` when it is longer (each
-/// pixel the mean of the pixels it covers: `imageops::thumbnail`, several
+/// pixel the mean of the pixels it covers: [`crate::resample::thumbnail`], several
 /// times faster than a filtered resize), and the factor applied; `None`
 /// when the long side is already within the range. A recognizer
 /// rectifies a document to a fixed size with a bilinear warp: from a much
@@ -54,9 +54,9 @@ pub fn fitted_to_long_side(
     let width = ((w as f32 * factor).round() as u32).max(1);
     let height = ((h as f32 * factor).round() as u32).max(1);
     let fitted = if factor > 1.0 {
-        image::imageops::resize(image, width, height, FilterType::CatmullRom)
+        crate::resample::resize(image, width, height, FilterType::CatmullRom)
     } else {
-        image::imageops::thumbnail(image, width, height)
+        crate::resample::thumbnail(image, width, height)
     };
     Some((fitted, factor))
 }
@@ -150,13 +150,13 @@ pub fn flatten_paper(page: &GrayImage) -> GrayImage {
     const FACTOR: u32 = 8;
     let (w, h) = page.dimensions();
     let (sw, sh) = ((w / FACTOR).max(1), (h / FACTOR).max(1));
-    let small = image::imageops::resize(page, sw, sh, FilterType::Triangle);
+    let small = crate::resample::resize(page, sw, sh, FilterType::Triangle);
     // The paper is the bright part: the local maximum over a few cells.
     let paper_small = gaussian_blur_f32(
         &imageproc::morphology::grayscale_dilate(&small, &imageproc::morphology::Mask::square(2)),
         2.0,
     );
-    let paper = image::imageops::resize(&paper_small, w, h, FilterType::Triangle);
+    let paper = crate::resample::resize(&paper_small, w, h, FilterType::Triangle);
     let mut out = page.clone();
     for (p, b) in out.pixels_mut().zip(paper.pixels()) {
         let level = (p[0] as f32 * 255.0 / b[0].max(24) as f32).min(255.0);

@@ -263,7 +263,7 @@ pub(super) fn glyphs_in(
     }
     // Measured four times as large, so that a pixel's worth of width (a
     // sixteenth of the glyph's height) is not lost to rounding.
-    let crop = image::imageops::resize(
+    let crop = docrec_ocr::resample::resize(
         &image::imageops::crop_imm(view, cut.x as u32, cut.y as u32, cut.width, cut.height)
             .to_image(),
         cut.width * GLYPH_ZOOM,
