@@ -213,7 +213,7 @@ fn envelope_routes(state: &AppState) -> Router<AppState> {
 async fn health(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => axum::Json(serde_json::json!({"status": "ok"})).into_response(),
-        Err(_) => ApiError::from(ErrorCode::DatabaseFail).into_response(),
+        Err(e) => ApiError::caused_by(&e).into_response(),
     }
 }
 
