@@ -66,6 +66,7 @@ use docrec_rules::resident_number::birth_date;
 
 mod glyphs;
 mod issue;
+mod keys;
 mod licence;
 mod name;
 mod numbers;
@@ -73,6 +74,7 @@ mod segments;
 mod shapes;
 
 use glyphs::last_six_digits;
+pub use keys::{IdKey, DRIVER_KEYS, RESIDENT_KEYS};
 use numbers::{
     find_licence_number, find_resident_number, has_known_region, licence_region_among_choices,
     resident_checks_pass, resident_number_among_choices, resident_number_by_digit_model,
@@ -125,20 +127,6 @@ pub enum IdType {
     Driver,
 }
 
-/// The keys of a resident registration card, in the API's order.
-pub const RESIDENT_KEYS: [&str; 4] = ["name", "residentNumber", "issueDate", "issuer"];
-/// The keys of a driver's licence, in the API's order.
-pub const DRIVER_KEYS: [&str; 8] = [
-    "driverLicenseNumber",
-    "licenseType",
-    "name",
-    "residentNumber",
-    "condition",
-    "serialNum",
-    "issueDate",
-    "issuer",
-];
-
 impl IdType {
     /// The API's `idType`.
     pub fn api_name(self) -> &'static str {
@@ -149,7 +137,7 @@ impl IdType {
     }
 
     /// The keys of API.md §4.4 for this type, in its order.
-    pub fn keys(self) -> &'static [&'static str] {
+    pub fn keys(self) -> &'static [IdKey] {
         match self {
             IdType::Resident => &RESIDENT_KEYS,
             IdType::Driver => &DRIVER_KEYS,
@@ -340,7 +328,7 @@ struct ViewReading {
     word_count: usize,
     id_type: Option<IdType>,
     titled: bool,
-    fields: Vec<(&'static str, Option<Found>)>,
+    fields: Vec<(IdKey, Option<Found>)>,
 }
 
 /// A key's value as read: the value as the API gives it, its confidence
@@ -353,7 +341,7 @@ struct Found {
 }
 
 impl ViewReading {
-    fn found(&self, key: &str) -> bool {
+    fn found(&self, key: IdKey) -> bool {
         self.fields
             .iter()
             .any(|(k, found)| *k == key && found.is_some())
@@ -382,19 +370,19 @@ impl ViewReading {
         usize::from(self.titled) * 2
             + usize::from(self.id_type.is_some())
             + self.fields.iter().filter(|(_, f)| f.is_some()).count()
-            + usize::from(self.found("residentNumber")) * 4
+            + usize::from(self.found(IdKey::ResidentNumber)) * 4
     }
 
     fn into_card(self) -> Result<IdCard, IdCardError> {
         let id_type = self.id_type.ok_or(IdCardError::NotAnIdCard)?;
-        if !self.found("residentNumber") {
+        if !self.found(IdKey::ResidentNumber) {
             return Err(IdCardError::NoNumber);
         }
         let view = &self.view;
         let masking: Vec<Quad> = self
             .fields
             .iter()
-            .filter(|(key, _)| *key == "residentNumber")
+            .filter(|(key, _)| *key == IdKey::ResidentNumber)
             .filter_map(|(_, found)| found.as_ref())
             .map(|number| view.to_original(last_six_digits(&view.image, number.rect)))
             .collect();
@@ -403,13 +391,13 @@ impl ViewReading {
             .into_iter()
             .map(|(key, found)| match found {
                 Some(found) => KeyValue {
-                    key,
+                    key: key.api_name(),
                     value: found.value,
                     conf: found.conf,
                     quad: view.to_original(found.rect),
                 },
                 None => KeyValue {
-                    key,
+                    key: key.api_name(),
                     value: String::new(),
                     conf: 0.0,
                     quad: Quad::new([(0.0, 0.0); 4]),
@@ -493,9 +481,9 @@ fn read_view(
                 licence: licence.map(|(_, found)| found),
             };
             let mut fields = Vec::with_capacity(id_type.keys().len());
-            for key in id_type.keys() {
+            for &key in id_type.keys() {
                 let found = card.find(key)?;
-                fields.push((*key, found));
+                fields.push((key, found));
             }
             fields
         }
@@ -649,17 +637,16 @@ struct CardText<'s, 'e> {
 }
 
 impl CardText<'_, '_> {
-    fn find(&mut self, key: &str) -> Result<Option<Found>, OcrError> {
+    fn find(&mut self, key: IdKey) -> Result<Option<Found>, OcrError> {
         Ok(match key {
-            "name" => self.name()?,
-            "residentNumber" => self.resident.as_ref().map(|(_, f)| f.clone()),
-            "issueDate" => self.issue_date()?,
-            "issuer" => self.issuer()?,
-            "driverLicenseNumber" => self.licence.clone(),
-            "licenseType" => self.license_type(),
-            "condition" => self.condition()?,
-            "serialNum" => self.serial()?,
-            _ => None,
+            IdKey::Name => self.name()?,
+            IdKey::ResidentNumber => self.resident.as_ref().map(|(_, f)| f.clone()),
+            IdKey::IssueDate => self.issue_date()?,
+            IdKey::Issuer => self.issuer()?,
+            IdKey::DriverLicenseNumber => self.licence.clone(),
+            IdKey::LicenseType => self.license_type(),
+            IdKey::Condition => self.condition()?,
+            IdKey::SerialNum => self.serial()?,
         })
     }
 

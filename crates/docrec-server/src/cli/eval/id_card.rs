@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use docrec_recognize::id_card::DRIVER_KEYS;
+use docrec_recognize::id_card::{IdKey, DRIVER_KEYS};
 use docrec_synth::IdCardTruth;
 use serde::Serialize;
 
@@ -108,7 +108,7 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
     let n = outcomes.len().max(1) as f64;
     let share = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count() as f64 / n;
     let mut keys = BTreeMap::new();
-    for key in DRIVER_KEYS {
+    for key in DRIVER_KEYS.map(IdKey::api_name) {
         let having: Vec<&&Outcome> = outcomes
             .iter()
             .filter(|o| o.truth_value(key).is_some())
@@ -225,6 +225,6 @@ fn print_table(report: &Report<Tally>) {
         );
     }
     println!();
-    report.print_key_shares(&DRIVER_KEYS, 20, |t| &t.keys);
+    report.print_key_shares(&DRIVER_KEYS.map(IdKey::api_name), 20, |t| &t.keys);
     report.print_latency();
 }
