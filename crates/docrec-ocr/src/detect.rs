@@ -20,7 +20,7 @@ use imageproc::contours::find_contours;
 use imageproc::distance_transform::Norm;
 use imageproc::edges::canny;
 use imageproc::filter::gaussian_blur_f32;
-use imageproc::geometric_transformations::{warp_into, Border, Interpolation, Projection};
+use imageproc::geometric_transformations::Projection;
 use imageproc::geometry::{approximate_polygon_dp, arc_length, convex_hull};
 use imageproc::hough::PolarLine;
 use imageproc::morphology::dilate;
@@ -481,14 +481,8 @@ impl Rectified {
         let turn = Projection::translate(w / 2.0, h / 2.0)
             * Projection::rotate(degrees.to_radians())
             * Projection::translate(-w / 2.0, -h / 2.0);
-        let mut image = GrayImage::new(self.image.width(), self.image.height());
-        warp_into(
-            &self.image,
-            turn,
-            Interpolation::Bilinear,
-            Border::Replicate,
-            &mut image,
-        );
+        let image =
+            crate::resample::warp(&self.image, turn, self.image.width(), self.image.height());
         Rectified {
             image,
             to_original: self.to_original * turn.invert(),
@@ -535,14 +529,7 @@ fn warp_to(image: &GrayImage, corners: [(f32, f32); 4], width: u32, height: u32)
     let target = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
     match Projection::from_control_points(corners, target) {
         Some(projection) => {
-            let mut out = GrayImage::new(width, height);
-            warp_into(
-                image,
-                projection,
-                Interpolation::Bilinear,
-                Border::Replicate,
-                &mut out,
-            );
+            let out = crate::resample::warp(image, projection, width, height);
             Rectified {
                 image: out,
                 to_original: projection.invert(),

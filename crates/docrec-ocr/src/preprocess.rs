@@ -136,11 +136,20 @@ pub fn dark_text_on_light(image: &GrayImage) -> GrayImage {
 /// dark while coloured print (the red seal stamped over an ID card's
 /// issuer) turns light and no longer hides the text under it.
 pub fn brightest_channel(image: &DynamicImage) -> GrayImage {
-    let rgb = image.to_rgb8();
-    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
-        let [r, g, b] = rgb.get_pixel(x, y).0;
-        Luma([r.max(g).max(b)])
-    })
+    let converted;
+    let rgb = match image {
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        other => {
+            converted = other.to_rgb8();
+            &converted
+        }
+    };
+    let levels = rgb
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| p[0].max(p[1]).max(p[2]))
+        .collect();
+    GrayImage::from_raw(rgb.width(), rgb.height(), levels).expect("one level per pixel")
 }
 
 /// Divides each pixel by the paper's brightness around it (estimated at an
@@ -182,6 +191,23 @@ pub fn line_cut(image: &GrayImage, rect: Rect, height: u32) -> Option<GrayImage>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_brightest_channel_is_taken_from_rgb_and_from_other_layouts() {
+        let rgb = image::RgbImage::from_fn(5, 3, |x, y| {
+            image::Rgb([(x * 40) as u8, (y * 90) as u8, 70])
+        });
+        let expected = GrayImage::from_fn(5, 3, |x, y| {
+            let [r, g, b] = rgb.get_pixel(x, y).0;
+            Luma([r.max(g).max(b)])
+        });
+        assert_eq!(
+            brightest_channel(&DynamicImage::ImageRgb8(rgb.clone())),
+            expected
+        );
+        let rgba = DynamicImage::ImageRgb8(rgb).to_rgba8();
+        assert_eq!(brightest_channel(&DynamicImage::ImageRgba8(rgba)), expected);
+    }
 
     #[test]
     fn dark_images_are_inverted() {

@@ -1,5 +1,6 @@
-//! Resizing grey images, fast and exactly as `image` resizes them
-//! ([`resize`]) and shrinks them ([`thumbnail`]).
+//! Resizing and warping grey images, fast and exactly as `image` resizes
+//! them ([`resize`]) and shrinks them ([`thumbnail`]) and as `imageproc`
+//! warps them ([`warp`]).
 //!
 //! Takes a [`GrayImage`] and a size and gives the image `image::imageops::
 //! resize` gives with the same filter (triangle or Catmull-Rom), pixel for
@@ -14,6 +15,7 @@
 
 use image::imageops::FilterType;
 use image::GrayImage;
+use imageproc::geometric_transformations::Projection;
 
 /// `image` resized to `width` × `height` with `filter`, identical to
 /// `image::imageops::resize(image, width, height, filter)`. Filters other
@@ -73,6 +75,52 @@ fn blocks(len: u32, new_len: u32) -> Vec<(usize, usize)> {
             (start as usize, end as usize)
         })
         .collect()
+}
+
+/// The `width` × `height` view of `image` that `projection` maps it onto,
+/// bilinear, the border replicated: identical to `imageproc`'s
+/// `warp_into` with `Interpolation::Bilinear` and `Border::Replicate` (the
+/// same inverse mapping of each output pixel, the same blend and the same
+/// truncation of each blend to a level), without its per-pixel dispatch.
+pub fn warp(image: &GrayImage, projection: Projection, width: u32, height: u32) -> GrayImage {
+    let mut out = GrayImage::new(width, height);
+    let (source_width, source_height) = (i64::from(image.width()), i64::from(image.height()));
+    if source_width == 0 || source_height == 0 {
+        return out;
+    }
+    let to_source = projection.invert();
+    let source = image.as_raw();
+    let level = |x: i64, y: i64| {
+        let x = x.clamp(0, source_width - 1);
+        let y = y.clamp(0, source_height - 1);
+        f32::from(source[(y * source_width + x) as usize])
+    };
+    // `imageproc`'s f32-to-level clamp: truncation within 0-255.
+    let clamp = |v: f32| -> f32 {
+        if v < 255.0 {
+            if v > 0.0 {
+                f32::from(v as u8)
+            } else {
+                0.0
+            }
+        } else {
+            255.0
+        }
+    };
+    for (y, row) in out.chunks_exact_mut(width as usize).enumerate() {
+        for (x, pixel) in row.iter_mut().enumerate() {
+            let (px, py) = to_source * (x as f32, y as f32);
+            let left = px.floor() as i64;
+            let top = py.floor() as i64;
+            let right_weight = px - left as f32;
+            let bottom_weight = py - top as f32;
+            let blend = |u: f32, v: f32, weight: f32| clamp((1f32 - weight) * u + weight * v);
+            let upper = blend(level(left, top), level(left + 1, top), right_weight);
+            let lower = blend(level(left, top + 1), level(left + 1, top + 1), right_weight);
+            *pixel = blend(upper, lower, bottom_weight) as u8;
+        }
+    }
+    out
 }
 
 /// The weights of the source pixels `left..left + weights.len()` for one
@@ -204,6 +252,33 @@ mod tests {
             let stroke = if (x / 7 + y / 5) % 4 == 0 { 0 } else { 150 };
             Luma([(stroke + noise + (x + y) % 3) as u8])
         })
+    }
+
+    #[test]
+    fn every_warped_pixel_is_the_one_imageprocs_warp_gives() {
+        use imageproc::geometric_transformations::{warp_into, Border, Interpolation};
+        let image = sample(300, 200, 7);
+        let projections = [
+            Projection::from_control_points(
+                [(12.5, 8.0), (290.0, 20.25), (280.0, 190.0), (5.0, 170.5)],
+                [(0.0, 0.0), (420.0, 0.0), (420.0, 265.0), (0.0, 265.0)],
+            )
+            .unwrap(),
+            Projection::scale(1.7, 1.3),
+            Projection::translate(-20.5, 13.25),
+            Projection::rotate(0.3) * Projection::translate(10.0, -40.0),
+        ];
+        for projection in projections {
+            let mut expected = GrayImage::new(420, 265);
+            warp_into(
+                &image,
+                projection,
+                Interpolation::Bilinear,
+                Border::Replicate,
+                &mut expected,
+            );
+            assert!(warp(&image, projection, 420, 265) == expected);
+        }
     }
 
     #[test]
