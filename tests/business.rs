@@ -207,6 +207,25 @@ fn a_truncated_pdf_answers_5000005() {
 }
 
 #[test]
+fn a_pdf_without_the_pdf_tools_answers_5000001_and_logs_why() {
+    let no_tools = tempfile::tempdir().unwrap();
+    let server =
+        common::Server::start(&[("DOCREC_PDF_TOOLS_DIR", no_tools.path().to_str().unwrap())]);
+    let certificate =
+        docrec_synth::business_certificate_as(2, Level::Clean, CertificateFormat::TextPdf)
+            .expect("a certificate");
+    server
+        .post_business(&certificate.encoded, "certificate.pdf")
+        .assert_failure(5000001);
+    let logged = server.stderr();
+    assert!(
+        logged.lines().any(|line| line.contains("request failed")
+            && line.contains("pdftotext and pdftoppm are not in")),
+        "{logged}"
+    );
+}
+
+#[test]
 fn a_pdf_is_no_card() {
     let server = shared();
     let certificate =

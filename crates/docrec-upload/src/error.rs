@@ -4,10 +4,12 @@ use docrec_errors::{ErrorCode, ToErrorCode};
 
 /// Why an upload could not be read.
 ///
-/// The variants carry no detail on purpose: the answer a client gets is the
-/// code of [`ToErrorCode`], and nothing of the upload's bytes should reach a
-/// log line through an error message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+/// The variants carry no detail of the upload on purpose: the answer a
+/// client gets is the code of [`ToErrorCode`], and nothing of the upload's
+/// bytes should reach a log line through an error message. The one detail
+/// kept is why the PDF tools could not be run (the system's error), for
+/// the server's log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UploadError {
     /// The request's `Content-Type` is not `multipart/form-data` with a boundary.
     #[error("the request is not multipart/form-data with a boundary")]
@@ -37,9 +39,10 @@ pub enum UploadError {
     /// The PDF cannot be opened without a password.
     #[error("the PDF is password protected")]
     PdfPasswordProtected,
-    /// The PDF tools (Poppler's `pdftotext`, `pdftoppm`) could not be run.
-    #[error("the PDF reader could not be started")]
-    PdfReaderUnavailable,
+    /// The PDF tools (Poppler's `pdftotext`, `pdftoppm`) could not be run:
+    /// `reason` says why (the system's error, never the upload's bytes).
+    #[error("the PDF reader could not be started: {reason}")]
+    PdfReaderUnavailable { reason: String },
 }
 
 impl ToErrorCode for UploadError {
@@ -68,7 +71,7 @@ impl ToErrorCode for UploadError {
             UploadError::InvalidType => ErrorCode::InvalidFileType,
             UploadError::TooManyPixels | UploadError::Undecodable => ErrorCode::FileReadFail,
             UploadError::PdfPasswordProtected => ErrorCode::PdfPasswordProtected,
-            UploadError::PdfReaderUnavailable => ErrorCode::InternalApiFail,
+            UploadError::PdfReaderUnavailable { .. } => ErrorCode::InternalApiFail,
         }
     }
 }
@@ -89,7 +92,12 @@ mod tests {
             (UploadError::TooManyPixels, 5000005),
             (UploadError::Undecodable, 5000005),
             (UploadError::PdfPasswordProtected, 4000103),
-            (UploadError::PdfReaderUnavailable, 5000001),
+            (
+                UploadError::PdfReaderUnavailable {
+                    reason: "starting the tool: No such file or directory".to_owned(),
+                },
+                5000001,
+            ),
         ];
         for (error, code) in expected {
             assert_eq!(error.error_code().code(), code, "{error:?}");

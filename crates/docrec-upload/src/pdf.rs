@@ -268,9 +268,17 @@ pub fn read_pdf_first_page(
     limits: &UploadLimits,
     tools: &PdfTools,
 ) -> Result<PdfFirstPage, UploadError> {
-    let dir = tempfile::tempdir().map_err(|_| UploadError::PdfReaderUnavailable)?;
+    if !tools.installed() {
+        return Err(UploadError::PdfReaderUnavailable {
+            reason: format!(
+                "pdftotext and pdftoppm are not in {} (Debian's poppler-utils), or prlimit is not in /usr/bin",
+                tools.dir.display()
+            ),
+        });
+    }
+    let dir = tempfile::tempdir().map_err(|e| unavailable("a temporary directory", &e))?;
     let input = dir.path().join("upload.pdf");
-    std::fs::write(&input, bytes).map_err(|_| UploadError::PdfReaderUnavailable)?;
+    std::fs::write(&input, bytes).map_err(|e| unavailable("writing the PDF for the tools", &e))?;
     let os = |text: &'static str| std::ffi::OsStr::new(text);
     let bbox = run_tool(
         &mut tools.command(
@@ -340,6 +348,13 @@ pub fn read_pdf_first_page(
     })
 }
 
+/// The PDF tools could not be run: `doing` failed with `error`.
+fn unavailable(doing: &str, error: &std::io::Error) -> UploadError {
+    UploadError::PdfReaderUnavailable {
+        reason: format!("{doing}: {error}"),
+    }
+}
+
 /// Runs a Poppler tool and gives its standard output; a PDF that needs a
 /// password, one the tool cannot read, a tool that is missing or runs past
 /// `time_limit` each give their error.
@@ -349,7 +364,7 @@ fn run_tool(command: &mut Command, time_limit: Duration) -> Result<String, Uploa
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|_| UploadError::PdfReaderUnavailable)?;
+        .map_err(|e| unavailable("starting the tool", &e))?;
     // Drain both pipes on threads, so a chatty tool cannot block on a full
     // pipe while it is waited for.
     let mut stdout = child.stdout.take().expect("piped");
@@ -374,7 +389,7 @@ fn run_tool(command: &mut Command, time_limit: Duration) -> Result<String, Uploa
                 return Err(UploadError::Undecodable);
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(_) => return Err(UploadError::PdfReaderUnavailable),
+            Err(e) => return Err(unavailable("waiting for the tool", &e)),
         }
     };
     let out = out.join().unwrap_or_default();
