@@ -217,11 +217,11 @@ fn a_pdf_without_the_pdf_tools_answers_5000001_and_logs_why() {
     server
         .post_business(&certificate.encoded, "certificate.pdf")
         .assert_failure(5000001);
-    let logged = server.stderr();
     assert!(
-        logged.lines().any(|line| line.contains("request failed")
+        server.logged(|line| line.contains("request failed")
             && line.contains("pdftotext and pdftoppm are not in")),
-        "{logged}"
+        "{}",
+        server.stderr()
     );
 }
 

@@ -36,12 +36,10 @@ fn a_database_that_goes_away_answers_5000003_in_bounded_time_and_the_node_recove
         );
     }
     // The request's log line says what failed underneath the code.
-    let logged = server.stderr();
     assert!(
-        logged
-            .lines()
-            .any(|line| line.contains("request failed") && line.contains("database error")),
-        "{logged}"
+        server.logged(|line| line.contains("request failed") && line.contains("database error")),
+        "{}",
+        server.stderr()
     );
     for probe in ["/health", "/ready"] {
         server

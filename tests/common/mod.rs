@@ -639,6 +639,22 @@ impl Server {
             .join("\n")
     }
 
+    /// Whether a line the server printed on stderr satisfies `wanted`,
+    /// waiting up to 10 s for it (stderr is read on a thread of its own,
+    /// so a line written before an answer may be read after it).
+    pub fn logged(&self, wanted: impl Fn(&str) -> bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.stderr().lines().any(&wanted) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The server's data directory (its SQLite database, or nothing but
     /// logs when it runs on PostgreSQL).
     pub fn data_dir(&self) -> &std::path::Path {
