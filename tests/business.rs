@@ -86,6 +86,11 @@ fn assert_certificate_read(answer: &Answer, certificate: &SyntheticCertificate) 
     boxes.iter().for_each(|b| assert_box(b, width, height));
 }
 
+/// A clean synthetic certificate of `seed` in `format`.
+fn clean_certificate(seed: u64, format: CertificateFormat) -> SyntheticCertificate {
+    docrec_synth::business_certificate_as(seed, Level::Clean, format).expect("a certificate")
+}
+
 #[test]
 fn clean_certificates_are_read_right() {
     let server = shared();
@@ -145,9 +150,7 @@ fn a_syllable_the_korean_model_does_not_list_is_read() {
 fn a_born_digital_pdf_is_read_from_its_text_layer() {
     let server = shared();
     for seed in [1, 2, 3] {
-        let certificate =
-            docrec_synth::business_certificate_as(seed, Level::Clean, CertificateFormat::TextPdf)
-                .expect("a certificate");
+        let certificate = clean_certificate(seed, CertificateFormat::TextPdf);
         let answer = server.post_business(&certificate.encoded, "certificate.pdf");
         assert_certificate_read(&answer, &certificate);
         // Read, not recognised: every value is sure.
@@ -160,9 +163,7 @@ fn a_born_digital_pdf_is_read_from_its_text_layer() {
 #[test]
 fn a_scanned_pdf_is_rendered_and_recognised() {
     let server = shared();
-    let certificate =
-        docrec_synth::business_certificate_as(2, Level::Clean, CertificateFormat::ScannedPdf)
-            .expect("a certificate");
+    let certificate = clean_certificate(2, CertificateFormat::ScannedPdf);
     let answer = server.post_business(&certificate.encoded, "scan.pdf");
     assert_certificate_read(&answer, &certificate);
 }
@@ -170,9 +171,7 @@ fn a_scanned_pdf_is_rendered_and_recognised() {
 #[test]
 fn a_password_protected_pdf_answers_4000103() {
     let server = shared();
-    let certificate =
-        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::ProtectedPdf)
-            .expect("a certificate");
+    let certificate = clean_certificate(1, CertificateFormat::ProtectedPdf);
     server
         .post_business(&certificate.encoded, "protected.pdf")
         .assert_failure(4000103);
@@ -199,9 +198,7 @@ fn a_password_protected_pdf_answers_4000103() {
 #[test]
 fn a_truncated_pdf_answers_5000005() {
     let server = shared();
-    let certificate =
-        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::TextPdf)
-            .expect("a certificate");
+    let certificate = clean_certificate(1, CertificateFormat::TextPdf);
     let cut = &certificate.encoded[..certificate.encoded.len() / 3];
     server.post_business(cut, "cut.pdf").assert_failure(5000005);
 }
@@ -211,9 +208,7 @@ fn a_pdf_without_the_pdf_tools_answers_5000001_and_logs_why() {
     let no_tools = tempfile::tempdir().unwrap();
     let server =
         common::Server::start(&[("DOCREC_PDF_TOOLS_DIR", no_tools.path().to_str().unwrap())]);
-    let certificate =
-        docrec_synth::business_certificate_as(2, Level::Clean, CertificateFormat::TextPdf)
-            .expect("a certificate");
+    let certificate = clean_certificate(2, CertificateFormat::TextPdf);
     server
         .post_business(&certificate.encoded, "certificate.pdf")
         .assert_failure(5000001);
@@ -228,9 +223,7 @@ fn a_pdf_without_the_pdf_tools_answers_5000001_and_logs_why() {
 #[test]
 fn a_pdf_is_no_card() {
     let server = shared();
-    let certificate =
-        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::TextPdf)
-            .expect("a certificate");
+    let certificate = clean_certificate(1, CertificateFormat::TextPdf);
     server
         .post_image(&certificate.encoded, "certificate.pdf")
         .assert_failure(4000003);
@@ -431,9 +424,7 @@ fn poppler_runs_without_docrec_secrets_or_the_data_dir() {
         ),
     ]);
     assert!(master_key.exists(), "the data dir's key file was made");
-    let certificate =
-        docrec_synth::business_certificate_as(1, Level::Clean, CertificateFormat::TextPdf)
-            .expect("a certificate");
+    let certificate = clean_certificate(1, CertificateFormat::TextPdf);
     let answer = server.post_business(&certificate.encoded, "certificate.pdf");
     assert_certificate_read(&answer, &certificate);
 }

@@ -50,6 +50,18 @@ pub fn engine_models() -> Vec<EmbeddedModel> {
     ]
 }
 
+/// An engine with the models and languages the recognizers read with, for
+/// the unit tests that read with Tesseract.
+#[cfg(test)]
+pub(crate) fn test_engine() -> docrec_ocr::Engine {
+    let config = docrec_ocr::EngineConfig {
+        models: engine_models(),
+        extra_languages: engine_languages(),
+        ..Default::default()
+    };
+    docrec_ocr::Engine::new(&config).expect("eng and kor language data installed")
+}
+
 /// The system languages the recognizers read with besides the engines'
 /// default (`eng`); pass them in [`docrec_ocr::EngineConfig::extra_languages`].
 pub fn engine_languages() -> Vec<String> {

@@ -591,11 +591,7 @@ fn errors_map_to_the_table() {
 #[test]
 fn a_spent_budget_never_makes_a_card_another_document() {
     use rand::SeedableRng;
-    let config = docrec_ocr::EngineConfig {
-        models: crate::engine_models(),
-        ..Default::default()
-    };
-    let mut engine = Engine::new(&config).expect("eng language data installed");
+    let mut engine = crate::test_engine();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
     let card =
         docrec_synth::credit_card::render(&mut rng, docrec_synth::fonts::FaceGroup::Development)

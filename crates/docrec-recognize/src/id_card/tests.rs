@@ -268,11 +268,7 @@ fn number_in_serif(text: &str, english: &str) -> (GrayImage, Segment) {
 
 #[test]
 fn the_card_digit_model_reads_a_number_only_when_its_readings_pass_the_checks() {
-    let config = docrec_ocr::EngineConfig {
-        models: crate::engine_models(),
-        ..Default::default()
-    };
-    let mut engine = Engine::new(&config).expect("eng language data installed");
+    let mut engine = crate::test_engine();
     // The English reading lost the first group's `54`: the digit model
     // reads the whole number, which passes both checks.
     let (view, segment) = number_in_serif("540613-2344678", "O613-2344678");
@@ -291,16 +287,6 @@ fn the_card_digit_model_reads_a_number_only_when_its_readings_pass_the_checks() 
     );
 }
 
-/// An engine with the models and languages the recognizers use.
-fn recognizers_engine() -> Engine {
-    let config = docrec_ocr::EngineConfig {
-        models: crate::engine_models(),
-        extra_languages: crate::engine_languages(),
-        ..Default::default()
-    };
-    Engine::new(&config).expect("eng and kor language data installed")
-}
-
 #[test]
 fn a_spent_budget_never_makes_an_id_card_another_document() {
     use rand::SeedableRng;
@@ -310,7 +296,7 @@ fn a_spent_budget_never_makes_an_id_card_another_document() {
     // Upside down: its first view shows no title.
     let upside_down = image::imageops::rotate180(&DynamicImage::ImageRgba8(card.image).to_luma8());
     let spent = ReadContext::new(Duration::ZERO, 2026);
-    let read = recognize_id_card(&upside_down, &mut recognizers_engine(), &spent);
+    let read = recognize_id_card(&upside_down, &mut crate::test_engine(), &spent);
     let number = read
         .expect("an ID card")
         .key_values
@@ -343,7 +329,7 @@ fn a_card_askew_without_an_outline_is_levelled_and_read() {
     );
     assert!(find_quad(&askew, CARD_ASPECT).is_none());
     let context = ReadContext::starting_now(READ_BUDGET);
-    let read = recognize_id_card(&askew, &mut recognizers_engine(), &context).expect("an ID card");
+    let read = recognize_id_card(&askew, &mut crate::test_engine(), &context).expect("an ID card");
     let number = read.key_values.iter().find(|kv| kv.key == "residentNumber");
     assert_eq!(
         number.map(|kv| kv.value.as_str()),
