@@ -600,8 +600,8 @@ fn start_widened(config: &EngineConfig, language: &str) -> Result<TessBaseApi, O
     // The extra languages (Korean) read pages flattened to dark text on
     // light paper (ID cards, certificates: `preprocess::flatten_paper`):
     // a line read unsurely is not read again inverted, as Tesseract does by
-    // default, at a tenth of a block read's time and up to two fifths of a
-    // hard ID card's. Cards, which print light on dark too, are read with
+    // default, at a tenth of a block read's time and a quarter of a hard ID
+    // card's. Cards, which print light on dark too, are read with
     // the other models, which still try both.
     api.set_variable(c"tessedit_do_invert", c"0")
         .map_err(|_| init_error())?;

@@ -7,11 +7,12 @@
 //! pixel: the same kernel weights, the same passes (columns, then rows),
 //! the same `f32` sums in the same order and the same rounding. `image`'s
 //! version is generic over four channels and reads every pixel through a
-//! bounds-checked accessor, a column at a time; this one works on one
-//! channel, on rows, and was a tenth of a certificate's reading time. The
-//! recognizers are tuned on `image`'s pixels, and a resize that differed
-//! by rounding moved their answers both ways (docs/benchmarks.md), hence
-//! the same arithmetic rather than a faster filter.
+//! bounds-checked accessor, a column at a time, and took a sixth of a clean
+//! certificate's process (`perf`, its rounding included); this one works
+//! on one channel, on rows. The recognizers are tuned on `image`'s pixels,
+//! and a resize that differed by rounding moved their answers both ways
+//! (docs/benchmarks.md), hence the same arithmetic rather than a faster
+//! filter.
 
 use image::imageops::FilterType;
 use image::GrayImage;
