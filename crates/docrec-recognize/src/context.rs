@@ -19,10 +19,11 @@ pub struct ReadContext {
     /// The calendar year today (a card's expiry is believed within a span
     /// of it).
     pub year: i32,
-    /// The looks taken: readings of a whole view of the document (an
-    /// orientation, a levelled or other crop of it, a strip-by-strip
-    /// search), each Tesseract's reading of the view and the second
-    /// readings of its fields.
+    /// The looks taken: a card's first look at its number and date lines,
+    /// and readings of a whole view of the document (an orientation, a
+    /// levelled or other crop of it, a strip-by-strip search), each
+    /// Tesseract's reading of the view and the second readings of its
+    /// fields.
     looks: Cell<u32>,
 }
 

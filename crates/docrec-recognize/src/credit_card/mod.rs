@@ -8,6 +8,8 @@
 //! The steps:
 //! 1. find the card's outline and rectify it to a 1000-pixel-wide upright
 //!    view (or take the whole image when no outline stands out);
+//!    first look there at the number's and the date's lines alone
+//!    ([`first_look`]): a settled number and a sure date answer at once;
 //! 2. read the view with sparse-text segmentation and group words into lines;
 //! 3. take the run of digit words on a line that forms a 13-19-digit number,
 //!    ranked by Luhn, the brand's length and its printed grouping; when the
@@ -32,8 +34,8 @@
 //!    text runs askew; the whole photo first when it is a crop of the card
 //!    and the outline only a part of it ([`card_regions`]).
 //!
-//! This module holds the views and the choice among them; the number is
-//! read in `number`, the expiry in `expiry` and, where the page's pass
+//! This module holds the views and the choice among them; the first look
+//! is in `first_look`, the number is read in `number`, the expiry in `expiry` and, where the page's pass
 //! missed it, `expiry_places`; crops are read again by both models in
 //! `crops`; the unit tests are in `tests`.
 
@@ -56,10 +58,12 @@ use docrec_rules::payment_card::NumberCheck;
 mod crops;
 mod expiry;
 mod expiry_places;
+mod first_look;
 mod number;
 
 pub use crops::CARD_DIGITS_MODEL;
 use expiry::read_expiry;
+use first_look::{first_look, FirstLook};
 use number::{
     digit_words, number_candidates, number_in_band, number_in_strips, number_regions, reread_number,
 };
@@ -222,14 +226,26 @@ fn read_card(
     let mut best: Option<ViewReading> = None;
     // Each view read, with the lines its first pass found.
     let mut views_read = Vec::with_capacity(views.len());
-    for (quad, turned) in views {
+    for (index, (quad, turned)) in views.into_iter().enumerate() {
         if best.as_ref().is_some_and(ViewReading::shows_a_card) && context.is_spent() {
             break;
         }
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         let view = if turned { view.rotated_180() } else { view };
+        let mut known = None;
+        if index == 0 {
+            context.count_look();
+            match first_look(&view, engine, year)? {
+                FirstLook::Card(reading) => {
+                    best = Some(reading);
+                    break;
+                }
+                FirstLook::Number(number) => known = Some(number),
+                FirstLook::Nothing => {}
+            }
+        }
         context.count_look();
-        let (reading, lines) = read_view(&view, quad.is_some(), engine, year)?;
+        let (reading, lines) = read_view(&view, quad.is_some(), known, engine, year)?;
         let mut convincing = reading.convincing();
         // A photo whose outline was not found may show the card askew:
         // level its text and read it again.
@@ -241,7 +257,7 @@ fn read_card(
         best = Some(better_of(best, reading));
         if let Some(levelled) = levelled {
             context.count_look();
-            let (reading, _) = read_view(&levelled, false, engine, year)?;
+            let (reading, _) = read_view(&levelled, false, None, engine, year)?;
             convincing = reading.convincing();
             best = Some(better_of(best, reading));
         }
@@ -395,14 +411,29 @@ impl NumberCandidate {
             && (matches!(self.digits.len(), 15 | 16) || self.ocr_conf >= 0.5)
     }
 
+    /// Whether the reading is sure enough to answer from one reading of its
+    /// line: it passes the checks (a length its brand issues) and Luhn,
+    /// surely, in the groups the brand prints (a line read wrong seldom
+    /// gives them).
+    fn settled_as_printed(&self) -> bool {
+        self.check.passes()
+            && self.check.luhn
+            && self.grouped_as_printed
+            && self.ocr_conf >= SURE_NUMBER_CONF
+    }
+
     /// Whether the reading is sure enough to skip a second look.
     fn settled(&self) -> bool {
         self.check.passes()
             && self.check.luhn
             && matches!(self.digits.len(), 15 | 16)
-            && self.ocr_conf >= 0.8
+            && self.ocr_conf >= SURE_NUMBER_CONF
     }
 }
+
+/// The OCR confidence above which a number that passes its checks needs
+/// no second look.
+const SURE_NUMBER_CONF: f32 = 0.8;
 
 /// What a number read in the groups its brand prints adds to its score: a
 /// misread view (the card sideways, texture taken for digits) gives runs
@@ -432,10 +463,12 @@ fn checked_conf(ocr_conf: f32, check: &NumberCheck) -> f32 {
 
 /// Reads one view, and gives the lines its first pass found too.
 /// `card_outline` says the view is a card rectified from its outline, so
-/// the usual number position means something.
+/// the usual number position means something; `known` is a number the
+/// first look settled on this view.
 fn read_view(
     view: &Rectified,
     card_outline: bool,
+    known: Option<NumberCandidate>,
     engine: &mut Engine,
     year: i32,
 ) -> Result<(ViewReading, Vec<Line>), CardError> {
@@ -443,8 +476,11 @@ fn read_view(
     let words = engine.read(&prepared, SegMode::Sparse)?;
     let lines = group_lines(&words);
 
-    let mut number = likeliest(lines.iter().flat_map(number_candidates));
-    if number.as_ref().is_none_or(|n| !n.settled()) {
+    // A number the first look settled needs no second look either.
+    let known_digits = known.as_ref().map(|k| k.digits.clone());
+    let mut number = likeliest(lines.iter().flat_map(number_candidates).chain(known));
+    let settled = |n: &NumberCandidate| n.settled() || Some(&n.digits) == known_digits.as_ref();
+    if number.as_ref().is_none_or(|n| !settled(n)) {
         let (w, h) = view.image.dimensions();
         for (region, believable) in number_regions(&lines, number.as_ref(), card_outline, w, h) {
             let Some(reread) = reread_number(&view.image, region, engine)? else {

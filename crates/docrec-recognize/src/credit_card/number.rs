@@ -459,24 +459,28 @@ fn likely_number_line(lines: &[Line]) -> Option<&Line> {
 /// read across the card: numbers start well inside the card.
 const CARD_EDGE_MARGIN: f32 = 0.02;
 
-/// Reads the number's line alone, across the card, on several preparations, and keeps the
-/// reading the checks like best; readings that agree raise its confidence.
-pub(super) fn reread_number(
-    view: &GrayImage,
-    line: LineRegion,
-    engine: &mut Engine,
-) -> Result<Option<NumberCandidate>, CardError> {
-    let LineRegion {
-        rect: region,
-        text_height,
-    } = line;
-    let (region, text_height) = match text_rows(view, region) {
+/// A line of the view to read across the card: the rows its text covers
+/// and the crop across the card at those rows.
+pub(super) struct AcrossTheCard {
+    /// The line's box moved to the rows its text covers ([`text_rows`]).
+    pub(super) region: Rect,
+    /// How high its text is.
+    pub(super) text_height: u32,
+    /// The crop: the whole width of the card bar its edges, the text's
+    /// rows and `pad_y` above and below.
+    pub(super) crop_rect: Rect,
+    pub(super) pad_y: i32,
+}
+
+/// Where `line` is read across the card: OCR may have found only part of
+/// the line, and the number spans most of the card. But not its very
+/// edges: the card's border (or what lies beyond it) would be read as a
+/// digit. `None` when the crop would be too small to read.
+pub(super) fn across_the_card(view: &GrayImage, line: LineRegion) -> Option<AcrossTheCard> {
+    let (region, text_height) = match text_rows(view, line.rect) {
         Some(rows) => (rows, rows.height),
-        None => (region, text_height),
+        None => (line.rect, line.text_height),
     };
-    // The whole width of the card: OCR may have found only part of the
-    // line, and the number spans most of the card. But not its very edges:
-    // the card's border (or what lies beyond it) would be read as a digit.
     let pad_y = (region.height as i32 / 3).max(4);
     let edge = (view.width() as f32 * CARD_EDGE_MARGIN) as i32;
     let inside = view.width().saturating_sub(2 * edge as u32);
@@ -486,9 +490,30 @@ pub(super) fn reread_number(
         view.width(),
         view.height(),
     );
-    if crop_rect.width < 8 || crop_rect.height < 8 {
+    (crop_rect.width >= 8 && crop_rect.height >= 8).then_some(AcrossTheCard {
+        region,
+        text_height,
+        crop_rect,
+        pad_y,
+    })
+}
+
+/// Reads the number's line alone, across the card, on several preparations, and keeps the
+/// reading the checks like best; readings that agree raise its confidence.
+pub(super) fn reread_number(
+    view: &GrayImage,
+    line: LineRegion,
+    engine: &mut Engine,
+) -> Result<Option<NumberCandidate>, CardError> {
+    let Some(across) = across_the_card(view, line) else {
         return Ok(None);
-    }
+    };
+    let AcrossTheCard {
+        region,
+        text_height,
+        crop_rect,
+        pad_y,
+    } = across;
     let (upright_text, scale) = line_crop(view, crop_rect, text_height);
     let variants = [upright_text.clone(), flattened(&upright_text)];
     let mut readings_made = read_variants(
