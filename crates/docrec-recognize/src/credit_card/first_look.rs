@@ -13,14 +13,14 @@
 //! checks make sure of.
 
 use docrec_ocr::detect::Rectified;
-use docrec_ocr::preprocess::stretch_percentiles;
+use docrec_ocr::preprocess::{dark_text_on_light, stretch_percentiles};
 use docrec_ocr::resample::thumbnail;
 use docrec_ocr::{Engine, Rect, SegMode};
 use image::GrayImage;
 
 use super::crops::{line_crop, read_crop, Reader, CARD_DIGITS_MODEL};
 use super::expiry::{find_expiry, read_expiry, Expiry};
-use super::expiry_places::DOUBTFUL_EXPIRY_CONF;
+use super::expiry_places::{tallest_ink_rows, DOUBTFUL_EXPIRY_CONF};
 use super::number::{across_the_card, number_candidates, LineRegion};
 use super::{likeliest, CardError, Field, NumberCandidate, ViewReading};
 use crate::text::{group_lines, Line};
@@ -38,14 +38,18 @@ const NUMBER_LINE_WIDTH: f32 = 0.3;
 /// A number's digits are this share of the card's height high: between
 /// the smallest flat print and the largest embossing, with the margin
 /// layout analysis adds.
-const NUMBER_LINE_HEIGHTS: std::ops::RangeInclusive<f32> = 0.035..=0.16;
+const NUMBER_LINE_HEIGHTS: std::ops::RangeInclusive<f32> = 0.035..=0.24;
+/// A row of text higher than this share of the card's height holds two
+/// lines or more.
+const ONE_LINE_HEIGHT: f32 = 0.13;
 /// Where the middle of a number's line usually lies, as a share of the
 /// card's height (ISO/IEC 7811 embosses it a little below the middle).
 const USUAL_NUMBER_MIDDLES: std::ops::RangeInclusive<f32> = 0.4..=0.8;
 /// A date's line lies within this many number heights below the number,
-/// and is 0.3 to 1.1 times as high.
+/// and is 0.3 to 1.4 times as high (a `VALID THRU` label of two rows
+/// beside it makes its line higher than the date).
 const DATE_REACH: f32 = 3.5;
-const DATE_LINE_HEIGHTS: std::ops::RangeInclusive<f32> = 0.3..=1.1;
+const DATE_LINE_HEIGHTS: std::ops::RangeInclusive<f32> = 0.3..=1.4;
 
 /// What the first look gave.
 pub(super) enum FirstLook {
@@ -112,6 +116,7 @@ fn settled_number(
     let (width, height) = image.dimensions();
     let mut shaped: Vec<Rect> = rows_of(lines)
         .into_iter()
+        .map(|row| tallest_text_of(image, row))
         .filter(|line| {
             line.width as f32 >= width as f32 * NUMBER_LINE_WIDTH
                 && NUMBER_LINE_HEIGHTS.contains(&(line.height as f32 / height as f32))
@@ -146,6 +151,21 @@ fn settled_number(
         }
     }
     Ok(None)
+}
+
+/// A row too high to be one line of the number cut to its tallest line
+/// of text ([`tallest_ink_rows`]): layout analysis may join the number's
+/// line with the date's below it. Other rows as they are.
+pub(super) fn tallest_text_of(image: &GrayImage, row: Rect) -> Rect {
+    if (row.height as f32) < image.height() as f32 * ONE_LINE_HEIGHT {
+        return row;
+    }
+    let crop = image::imageops::crop_imm(image, row.x as u32, row.y as u32, row.width, row.height)
+        .to_image();
+    match tallest_ink_rows(&dark_text_on_light(&stretch_percentiles(&crop, 0.02, 0.98))) {
+        Some((top, bottom)) => Rect::new(row.x, row.y + top as i32, row.width, bottom - top),
+        None => row,
+    }
 }
 
 /// The lines of one row joined: layout analysis may give each group of a

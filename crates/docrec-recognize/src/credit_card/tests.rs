@@ -652,6 +652,31 @@ fn a_numbers_groups_on_lines_of_their_own_make_one_row() {
 }
 
 #[test]
+fn a_row_as_high_as_two_lines_is_cut_to_the_number() {
+    // A card view with the number's line (60 rows of ink) and the date's
+    // just below it (30 rows), which layout analysis gave as one row.
+    let mut view = GrayImage::from_pixel(1000, 631, image::Luma([230]));
+    let mut ink = |x: u32, y: u32, width: u32, height: u32| {
+        for yy in y..y + height {
+            for xx in (x..x + width).step_by(3) {
+                view.put_pixel(xx, yy, image::Luma([20]));
+            }
+        }
+    };
+    ink(100, 300, 700, 60);
+    ink(300, 372, 200, 30);
+    let row = Rect::new(100, 296, 700, 110);
+    let cut = first_look::tallest_text_of(&view, row);
+    assert!(
+        cut.y <= 300 && cut.y >= 280 && cut.bottom() >= 360 && cut.bottom() < 380,
+        "{cut:?}"
+    );
+    // A row one line high is kept.
+    let line = Rect::new(100, 296, 700, 68);
+    assert_eq!(first_look::tallest_text_of(&view, line), line);
+}
+
+#[test]
 fn a_number_answered_from_one_reading_is_sure_and_printed_in_its_groups() {
     let line = line_of(&["3618", "000045", "0351"], 0.92);
     let diners = best_reading(&line);
