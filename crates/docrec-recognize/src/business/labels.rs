@@ -5,6 +5,7 @@
 
 use docrec_ocr::{Rect, Word};
 
+use super::keys::BusinessKey;
 use crate::text::{edit_distance, is_hangul, words_rect};
 
 /// One row of text as Tesseract read it: words left to right.
@@ -90,7 +91,7 @@ pub(super) fn rows_of(words: &[Word]) -> Vec<Row> {
 /// What a label introduces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum LabelTarget {
-    Key(&'static str),
+    Key(BusinessKey),
     /// `사업의 종류`: its value holds the `업태` and `종목` labels.
     KindOfBusiness,
     /// A label of no key (`발급번호`, `공동사업자`, the e-mail line): it ends
@@ -101,21 +102,33 @@ pub(super) enum LabelTarget {
 /// The labels a certificate prints, without spaces, and what each
 /// introduces. Longer labels first: `법인등록번호` before `등록번호`.
 const LABELS: &[(&str, LabelTarget)] = &[
-    ("법인등록번호", LabelTarget::Key("법인등록번호")),
-    ("등록번호", LabelTarget::Key("등록번호")),
-    ("법인명(단체명)", LabelTarget::Key("상호")),
-    ("법인명", LabelTarget::Key("상호")),
-    ("상호", LabelTarget::Key("상호")),
-    ("대표자", LabelTarget::Key("대표자")),
-    ("성명", LabelTarget::Key("대표자")),
-    ("생년월일", LabelTarget::Key("생년월일")),
-    ("개업연월일", LabelTarget::Key("개업연월일")),
-    ("사업장소재지", LabelTarget::Key("사업장소재지")),
-    ("본점소재지", LabelTarget::Key("본점소재지")),
+    (
+        "법인등록번호",
+        LabelTarget::Key(BusinessKey::CorporateNumber),
+    ),
+    (
+        "등록번호",
+        LabelTarget::Key(BusinessKey::RegistrationNumber),
+    ),
+    ("법인명(단체명)", LabelTarget::Key(BusinessKey::TradeName)),
+    ("법인명", LabelTarget::Key(BusinessKey::TradeName)),
+    ("상호", LabelTarget::Key(BusinessKey::TradeName)),
+    ("대표자", LabelTarget::Key(BusinessKey::Representative)),
+    ("성명", LabelTarget::Key(BusinessKey::Representative)),
+    ("생년월일", LabelTarget::Key(BusinessKey::BirthDate)),
+    ("개업연월일", LabelTarget::Key(BusinessKey::OpeningDate)),
+    (
+        "사업장소재지",
+        LabelTarget::Key(BusinessKey::BusinessAddress),
+    ),
+    (
+        "본점소재지",
+        LabelTarget::Key(BusinessKey::HeadOfficeAddress),
+    ),
     ("사업의종류", LabelTarget::KindOfBusiness),
-    ("업태", LabelTarget::Key("업태")),
-    ("종목", LabelTarget::Key("종목")),
-    ("발급사유", LabelTarget::Key("발급사유")),
+    ("업태", LabelTarget::Key(BusinessKey::BusinessType)),
+    ("종목", LabelTarget::Key(BusinessKey::BusinessItem)),
+    ("발급사유", LabelTarget::Key(BusinessKey::IssueReason)),
     ("발급번호", LabelTarget::Other),
     ("공동사업자", LabelTarget::Other),
     ("사업자단위과세적용사업자여부", LabelTarget::Other),
@@ -244,7 +257,12 @@ fn label_at(row: &Row, start: usize) -> Option<LabelAt> {
 fn may_share_a_row(target: LabelTarget) -> bool {
     matches!(
         target,
-        LabelTarget::Key("생년월일" | "법인등록번호" | "업태" | "종목")
+        LabelTarget::Key(
+            BusinessKey::BirthDate
+                | BusinessKey::CorporateNumber
+                | BusinessKey::BusinessType
+                | BusinessKey::BusinessItem
+        )
     )
 }
 
@@ -298,7 +316,7 @@ fn best_label_from(
 /// first) and the row it starts on.
 #[derive(Debug, Clone)]
 pub(super) struct RawValue {
-    pub(super) key: &'static str,
+    pub(super) key: BusinessKey,
     pub(super) words: Vec<Word>,
     pub(super) errors: usize,
     /// The row its label is on.

@@ -55,10 +55,12 @@ use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::text::{edit_distance, group_lines};
 use docrec_rules::business_number::registration_number_passes;
 
+mod keys;
 mod labels;
 mod names;
 mod values;
 
+pub use keys::{BusinessKey, KEYS};
 use labels::{
     labels_in, rows_of, shared_labels_from, split_glued_labels, value_words, LabelTarget, RawValue,
     Row,
@@ -177,24 +179,6 @@ impl Unit {
         }
     }
 }
-
-/// The keys of API.md §4.1 in the API's order.
-pub const KEYS: [&str; 14] = [
-    "구분",
-    "등록번호",
-    "상호",
-    "대표자",
-    "생년월일",
-    "개업연월일",
-    "법인등록번호",
-    "사업장소재지",
-    "본점소재지",
-    "업태",
-    "종목",
-    "발급사유",
-    "발급일자",
-    "발급기관",
-];
 
 /// Reads a business registration certificate. An upload smaller than the
 /// view the page is read at is first enlarged to it, one much larger
@@ -423,8 +407,16 @@ fn read_certificate(
         return None;
     }
     for (key, after, before) in [
-        ("상호", "등록번호", "대표자"),
-        ("대표자", "상호", "개업연월일"),
+        (
+            BusinessKey::TradeName,
+            BusinessKey::RegistrationNumber,
+            BusinessKey::Representative,
+        ),
+        (
+            BusinessKey::Representative,
+            BusinessKey::TradeName,
+            BusinessKey::OpeningDate,
+        ),
     ] {
         if let Some(value) = unlabelled_value(rows, &values, &unlabelled, key, (after, before)) {
             values.push(value);
@@ -441,9 +433,12 @@ fn read_certificate(
     let tail_start = last_label_row.map_or(0, |i| i + 1);
     issue_fields(&rows[tail_start..], &mut key_values, page);
     spell_company_name(&mut key_values);
-    key_values.sort_by_key(|kv| KEYS.iter().position(|k| *k == kv.key));
+    key_values.sort_by_key(|kv| KEYS.iter().position(|k| k.api_name() == kv.key));
     let lines = rows.iter().map(|r| page.to_quad(r.rect())).collect();
-    if !key_values.iter().any(|kv| kv.key == "등록번호") {
+    if !key_values
+        .iter()
+        .any(|kv| kv.key == BusinessKey::RegistrationNumber.api_name())
+    {
         return Some(Err(BusinessError::NoNumber));
     }
     Some(Ok(BusinessCertificate { key_values, lines }))
@@ -513,7 +508,11 @@ fn labelled_values(rows: &[Row]) -> LabelledRows {
             });
             if matches!(
                 key,
-                "상호" | "사업장소재지" | "본점소재지" | "종목" | "업태"
+                BusinessKey::TradeName
+                    | BusinessKey::BusinessAddress
+                    | BusinessKey::HeadOfficeAddress
+                    | BusinessKey::BusinessItem
+                    | BusinessKey::BusinessType
             ) {
                 open = Some((labelled.values.len() - 1, value_x));
             }
@@ -575,7 +574,7 @@ fn taxpayer_kind(rows: &[Row], page: &Page) -> Option<KeyValue> {
         .min_by_key(|(_, _, errors)| *errors)?;
     let conf = mean_conf(&row.words) * if errors == 0 { 1.0 } else { 0.7 };
     Some(KeyValue {
-        key: "구분",
+        key: BusinessKey::TaxpayerKind.api_name(),
         value: kind.to_owned(),
         conf,
         quad: page.to_quad(row.rect()),
@@ -593,7 +592,9 @@ fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>,
         }
         let mut raw = raw.clone();
         if let Page::Scanned { flat, engine, .. } = page {
-            if raw.key == "등록번호" && !registration_number_passes(&raw.text()) {
+            if raw.key == BusinessKey::RegistrationNumber
+                && !registration_number_passes(&raw.text())
+            {
                 if let Some(number) = reread_registration_number(engine, flat, raw.rect())? {
                     raw.words = vec![Word {
                         text: number,
@@ -602,7 +603,10 @@ fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>,
                     }];
                 }
             }
-            if matches!(raw.key, "상호" | "대표자") {
+            if matches!(
+                raw.key,
+                BusinessKey::TradeName | BusinessKey::Representative
+            ) {
                 surer_name(engine, flat, &mut raw)?;
             }
         }
@@ -616,7 +620,10 @@ fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>,
 fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
     for row in tail {
         let compact = row.compact();
-        if !key_values.iter().any(|kv| kv.key == "발급일자") {
+        if !key_values
+            .iter()
+            .any(|kv| kv.key == BusinessKey::IssueDate.api_name())
+        {
             if let Some(date) = korean_date(
                 &row.words
                     .iter()
@@ -626,7 +633,7 @@ fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
             ) {
                 let conf = mean_conf(&row.words) * date.1;
                 key_values.push(KeyValue {
-                    key: "발급일자",
+                    key: BusinessKey::IssueDate.api_name(),
                     value: date.0,
                     conf,
                     quad: page.to_quad(row.rect()),
@@ -634,10 +641,13 @@ fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
                 continue;
             }
         }
-        if !key_values.iter().any(|kv| kv.key == "발급기관") {
+        if !key_values
+            .iter()
+            .any(|kv| kv.key == BusinessKey::Issuer.api_name())
+        {
             if let Some(office) = issuing_office(&compact) {
                 key_values.push(KeyValue {
-                    key: "발급기관",
+                    key: BusinessKey::Issuer.api_name(),
                     value: office,
                     conf: mean_conf(&row.words),
                     quad: page.to_quad(row.rect()),
@@ -651,7 +661,10 @@ fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
 /// a corporation's certificate, spelt with its type (`주식회사`, `(주)`)
 /// where a mark or a misread letter hid it.
 fn spell_company_name(key_values: &mut [KeyValue]) {
-    if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
+    if let Some(name) = key_values
+        .iter_mut()
+        .find(|kv| kv.key == BusinessKey::TradeName.api_name())
+    {
         if let Some(apart) = with_company_type_apart(&name.value) {
             name.value = apart;
         }
@@ -659,7 +672,10 @@ fn spell_company_name(key_values: &mut [KeyValue]) {
     if !is_corporation(key_values) {
         return;
     }
-    if let Some(name) = key_values.iter_mut().find(|kv| kv.key == "상호") {
+    if let Some(name) = key_values
+        .iter_mut()
+        .find(|kv| kv.key == BusinessKey::TradeName.api_name())
+    {
         let spelt = match with_stray_mark_apart(&name.value) {
             Some(apart) if holds_company_type(&apart) => Some((apart, 0)),
             Some(apart) => with_company_type(&apart),

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::keys::BusinessKey;
 use crate::api::KeyValue;
 use crate::text::{is_hangul, jamo_distance};
 
@@ -94,16 +95,18 @@ const CORPORATION_KINDS: [&str; 4] = ["81", "86", "87", "88"];
 /// or its registration number's kind is a for-profit corporation's (the
 /// subtitle and the labels may be unreadable on a photo).
 pub(super) fn is_corporation(key_values: &[KeyValue]) -> bool {
-    key_values.iter().any(|kv| match kv.key {
-        "구분" => kv.value == "법인사업자",
-        "법인등록번호" => true,
-        "등록번호" => kv
-            .value
-            .split('-')
-            .nth(1)
-            .is_some_and(|kind| CORPORATION_KINDS.contains(&kind)),
-        _ => false,
-    })
+    key_values
+        .iter()
+        .any(|kv| match BusinessKey::of_api_name(kv.key) {
+            Some(BusinessKey::TaxpayerKind) => kv.value == "법인사업자",
+            Some(BusinessKey::CorporateNumber) => true,
+            Some(BusinessKey::RegistrationNumber) => kv
+                .value
+                .split('-')
+                .nth(1)
+                .is_some_and(|kind| CORPORATION_KINDS.contains(&kind)),
+            _ => false,
+        })
 }
 
 /// The marks a company's trade name may start with for its kind:

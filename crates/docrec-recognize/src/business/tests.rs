@@ -40,7 +40,7 @@ fn labels_are_found_however_they_are_spaced() {
         let labels = labels_in(&r);
         assert_eq!(labels.len(), 1, "{texts:?}");
         let label = labels[0];
-        assert_eq!(label.target, LabelTarget::Key("상호"));
+        assert_eq!(label.target, LabelTarget::Key(BusinessKey::TradeName));
         let words = value_words(
             &r,
             label.start + label.words,
@@ -55,7 +55,10 @@ fn labels_are_found_however_they_are_spaced() {
 #[test]
 fn a_misread_long_label_is_still_a_label_but_a_short_one_is_not() {
     let r = row(&["사엽장소재지", ":", "서울특별시"]);
-    assert_eq!(labels_in(&r)[0].target, LabelTarget::Key("사업장소재지"));
+    assert_eq!(
+        labels_in(&r)[0].target,
+        LabelTarget::Key(BusinessKey::BusinessAddress)
+    );
     assert!(labels_in(&row(&["상오", ":", "한빛"])).is_empty());
 }
 
@@ -88,7 +91,10 @@ fn a_second_label_ends_the_first_value() {
     let targets: Vec<LabelTarget> = labels.iter().map(|l| l.target).collect();
     assert_eq!(
         targets,
-        [LabelTarget::Key("대표자"), LabelTarget::Key("생년월일")]
+        [
+            LabelTarget::Key(BusinessKey::Representative),
+            LabelTarget::Key(BusinessKey::BirthDate)
+        ]
     );
     let first = value_words(&r, labels[0].start + labels[0].words, 0, labels[1].start);
     assert_eq!(first.len(), 1);
@@ -103,7 +109,7 @@ fn a_value_whose_label_was_lost_ends_at_the_label_sharing_its_row() {
     let shared = shared_labels_from(&r, 1);
     assert!(value_before(&row(&["명", "오지수", "생년월일"]), 1, &shared[0]).is_none());
     assert_eq!(shared.len(), 1);
-    assert_eq!(shared[0].target, LabelTarget::Key("생년월일"));
+    assert_eq!(shared[0].target, LabelTarget::Key(BusinessKey::BirthDate));
     assert_eq!(shared[0].start, 2);
     // Its value is the words between the label's misread end and the
     // shared label.
@@ -112,7 +118,7 @@ fn a_value_whose_label_was_lost_ends_at_the_label_sharing_its_row() {
         r,
         row(&["개업연월일", ":", "2012", "년"]),
     ];
-    let values: Vec<RawValue> = [("상호", 0), ("개업연월일", 2)]
+    let values: Vec<RawValue> = [(BusinessKey::TradeName, 0), (BusinessKey::OpeningDate, 2)]
         .into_iter()
         .map(|(key, row)| RawValue {
             key,
@@ -126,8 +132,8 @@ fn a_value_whose_label_was_lost_ends_at_the_label_sharing_its_row() {
         &rows,
         &values,
         &unlabelled,
-        "대표자",
-        ("상호", "개업연월일"),
+        BusinessKey::Representative,
+        (BusinessKey::TradeName, BusinessKey::OpeningDate),
     )
     .unwrap();
     assert_eq!(value.text(), "오지수");
@@ -166,9 +172,9 @@ fn an_opening_date_whose_label_was_misread_is_the_date_between_name_and_address(
         row,
     };
     let values = [
-        value("대표자", 0),
-        value("생년월일", 1),
-        value("사업장소재지", 3),
+        value(BusinessKey::Representative, 0),
+        value(BusinessKey::BirthDate, 1),
+        value(BusinessKey::BusinessAddress, 3),
     ];
     let date = unlabelled_opening_date(&rows, &values).expect("a date");
     assert_eq!(date.row, 2);
@@ -178,9 +184,9 @@ fn an_opening_date_whose_label_was_misread_is_the_date_between_name_and_address(
     );
     // No row but labelled ones between: no date.
     let without = [
-        value("대표자", 0),
-        value("생년월일", 1),
-        value("사업장소재지", 2),
+        value(BusinessKey::Representative, 0),
+        value(BusinessKey::BirthDate, 1),
+        value(BusinessKey::BusinessAddress, 2),
     ];
     assert!(unlabelled_opening_date(&rows, &without).is_none());
 }
@@ -271,7 +277,7 @@ fn the_issuing_office_is_the_line_ending_in_its_title() {
 fn a_wrong_check_digit_lowers_conf_but_keeps_the_reading() {
     let quad = |r: Rect| r.to_quad();
     let good = RawValue {
-        key: "등록번호",
+        key: BusinessKey::RegistrationNumber,
         words: vec![word("123-45-67891", 0, 1)],
         errors: 0,
         row: 0,
@@ -375,7 +381,7 @@ fn a_company_is_told_by_its_subtitle_or_its_numbers() {
 fn a_representative_is_a_name_without_digits() {
     let quad = |r: Rect| r.to_quad();
     let name = |text: &str| RawValue {
-        key: "대표자",
+        key: BusinessKey::Representative,
         words: vec![word(text, 0, 1)],
         errors: 0,
         row: 0,

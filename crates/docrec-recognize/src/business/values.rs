@@ -12,6 +12,7 @@ use docrec_rules::business_number::{
 use docrec_rules::date_exists;
 use image::GrayImage;
 
+use super::keys::BusinessKey;
 use super::labels::{
     is_leading_stray, is_separator, is_stray_mark, labels_in, shared_labels_from, value_words,
     without_label_bracket, LabelAt, RawValue, Row,
@@ -63,13 +64,13 @@ pub(super) fn unlabelled_value(
     rows: &[Row],
     values: &[RawValue],
     unlabelled: &[Unlabelled],
-    key: &'static str,
-    between: (&str, &str),
+    key: BusinessKey,
+    between: (BusinessKey, BusinessKey),
 ) -> Option<RawValue> {
     if values.iter().any(|v| v.key == key) {
         return None;
     }
-    let row_of = |key: &str| values.iter().find(|v| v.key == key).map(|v| v.row);
+    let row_of = |key: BusinessKey| values.iter().find(|v| v.key == key).map(|v| v.row);
     let after = row_of(between.0)?;
     let before = row_of(between.1).unwrap_or(after + 2);
     let found = unlabelled
@@ -90,19 +91,25 @@ pub(super) fn unlabelled_value(
 /// date, from the date's first word to a label sharing the row, at a lower
 /// confidence.
 pub(super) fn unlabelled_opening_date(rows: &[Row], values: &[RawValue]) -> Option<RawValue> {
-    const KEY: &str = "개업연월일";
+    const KEY: BusinessKey = BusinessKey::OpeningDate;
     if values.iter().any(|v| v.key == KEY) {
         return None;
     }
-    let rows_of = |keys: &[&str]| {
+    let rows_of = |keys: &[BusinessKey]| {
         values
             .iter()
             .filter(|v| keys.contains(&v.key))
             .map(|v| v.row)
             .collect::<Vec<_>>()
     };
-    let after = rows_of(&["상호", "대표자", "생년월일"]).into_iter().max()?;
-    let before = rows_of(&["사업장소재지", "본점소재지"])
+    let after = rows_of(&[
+        BusinessKey::TradeName,
+        BusinessKey::Representative,
+        BusinessKey::BirthDate,
+    ])
+    .into_iter()
+    .max()?;
+    let before = rows_of(&[BusinessKey::BusinessAddress, BusinessKey::HeadOfficeAddress])
         .into_iter()
         .min()
         .unwrap_or(after + 3)
@@ -341,14 +348,14 @@ pub(super) fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> 
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let mut conf = raw.conf();
     let value = match raw.key {
-        "등록번호" => {
+        BusinessKey::RegistrationNumber => {
             let value = format_registration_number(&digits)?;
             if !registration_number_passes(&value) {
                 conf *= 0.4;
             }
             value
         }
-        "법인등록번호" => {
+        BusinessKey::CorporateNumber => {
             if digits.len() != 13 {
                 return None;
             }
@@ -357,25 +364,25 @@ pub(super) fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> 
             }
             format!("{}-{}", &digits[..6], &digits[6..])
         }
-        "생년월일" | "개업연월일" => {
+        BusinessKey::BirthDate | BusinessKey::OpeningDate => {
             let (value, factor) = korean_date(&text)?;
             conf *= factor;
             value
         }
         // Names are printed without spaces, and hold no digits (a date
         // read beside the label is the birth date's).
-        "대표자" if digits.is_empty() => text.split_whitespace().collect(),
-        "대표자" => return None,
-        "상호" => without_label_bracket(&text),
-        "사업장소재지" | "본점소재지" => respaced_address(&text),
-        "업태" | "종목" => with_spaced_conjunction(&text),
+        BusinessKey::Representative if digits.is_empty() => text.split_whitespace().collect(),
+        BusinessKey::Representative => return None,
+        BusinessKey::TradeName => without_label_bracket(&text),
+        BusinessKey::BusinessAddress | BusinessKey::HeadOfficeAddress => respaced_address(&text),
+        BusinessKey::BusinessType | BusinessKey::BusinessItem => with_spaced_conjunction(&text),
         _ => text.split_whitespace().collect::<Vec<_>>().join(" "),
     };
     if value.is_empty() {
         return None;
     }
     Some(KeyValue {
-        key: raw.key,
+        key: raw.key.api_name(),
         value,
         conf,
         quad: to_quad(raw.rect()),

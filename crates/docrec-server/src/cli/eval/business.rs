@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use docrec_recognize::business::{BusinessKey, KEYS};
 use docrec_recognize::text::edit_distance;
 use docrec_synth::BusinessTruth;
 use serde::Serialize;
@@ -21,9 +22,19 @@ use super::{percent, print_report, report, run_parallel, EvalArgs, Report};
 use crate::failure::Failure;
 
 /// The keys that must all be exact for a document to count as right.
-const CORE_KEYS: [&str; 4] = ["등록번호", "상호", "대표자", "개업연월일"];
+const CORE_KEYS: [BusinessKey; 4] = [
+    BusinessKey::RegistrationNumber,
+    BusinessKey::TradeName,
+    BusinessKey::Representative,
+    BusinessKey::OpeningDate,
+];
 /// The keys scored by character error rate.
-const CER_KEYS: [&str; 4] = ["사업장소재지", "본점소재지", "업태", "종목"];
+const CER_KEYS: [BusinessKey; 4] = [
+    BusinessKey::BusinessAddress,
+    BusinessKey::HeadOfficeAddress,
+    BusinessKey::BusinessType,
+    BusinessKey::BusinessItem,
+];
 
 /// How one document went.
 struct Outcome {
@@ -47,7 +58,7 @@ impl Outcome {
     }
 
     fn core_ok(&self) -> bool {
-        CORE_KEYS.iter().all(|k| self.exact(k))
+        CORE_KEYS.iter().all(|k| self.exact(k.api_name()))
     }
 
     fn all_ok(&self) -> bool {
@@ -96,7 +107,7 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
     let n = outcomes.len().max(1) as f64;
     let share = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count() as f64 / n;
     let mut keys = BTreeMap::new();
-    for key in docrec_recognize::business::KEYS {
+    for key in KEYS.map(BusinessKey::api_name) {
         let printed: Vec<&&Outcome> = outcomes
             .iter()
             .filter(|o| truth_value(&o.truth, key).is_some())
@@ -108,7 +119,7 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
     }
     let (mut errors, mut chars) = (0usize, 0usize);
     for o in outcomes {
-        for key in CER_KEYS {
+        for key in CER_KEYS.map(BusinessKey::api_name) {
             if let Some(truth) = truth_value(&o.truth, key) {
                 chars += truth.chars().count();
                 errors += match o.value(key) {
@@ -170,7 +181,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     );
     if args.failures {
         for o in outcomes.iter().filter(|o| !o.all_ok()) {
-            let wrong: Vec<String> = docrec_recognize::business::KEYS
+            let wrong: Vec<String> = KEYS
+                .map(BusinessKey::api_name)
                 .iter()
                 .filter(|k| !o.exact(k))
                 .map(|k| {
@@ -213,6 +225,6 @@ fn print_table(report: &Report<Tally>) {
         );
     }
     println!();
-    report.print_key_shares(&docrec_recognize::business::KEYS, 10, |t| &t.keys);
+    report.print_key_shares(&KEYS.map(BusinessKey::api_name), 10, |t| &t.keys);
     report.print_latency();
 }

@@ -21,14 +21,14 @@ use super::{percent, print_report, report, run_parallel, EvalArgs, Report};
 use crate::failure::Failure;
 
 /// The keys that must all be exact for a licence to count as right.
-const DRIVER_CORE_KEYS: [&str; 4] = [
-    "driverLicenseNumber",
-    "licenseType",
-    "name",
-    "residentNumber",
+const DRIVER_CORE_KEYS: [IdKey; 4] = [
+    IdKey::DriverLicenseNumber,
+    IdKey::LicenseType,
+    IdKey::Name,
+    IdKey::ResidentNumber,
 ];
 /// The keys that must all be exact for a resident card to count as right.
-const RESIDENT_CORE_KEYS: [&str; 3] = ["name", "residentNumber", "issueDate"];
+const RESIDENT_CORE_KEYS: [IdKey; 3] = [IdKey::Name, IdKey::ResidentNumber, IdKey::IssueDate];
 
 /// How one card went.
 struct Outcome {
@@ -63,12 +63,12 @@ impl Outcome {
 
     /// `idType` and the key fields of the card's type exact.
     fn core_ok(&self) -> bool {
-        let core: &[&str] = if self.truth.id_type == "driver" {
+        let core: &[IdKey] = if self.truth.id_type == "driver" {
             &DRIVER_CORE_KEYS
         } else {
             &RESIDENT_CORE_KEYS
         };
-        self.id_type == self.truth.id_type && core.iter().all(|k| self.exact(k))
+        self.id_type == self.truth.id_type && core.iter().all(|k| self.exact(k.api_name()))
     }
 
     /// `idType` and every key exact, and no other key answered.
