@@ -8,6 +8,7 @@
 //! - [`credit_card`]: card number groups, the full number and the expiry.
 //! - [`business`]: the keys of a business registration certificate.
 //! - [`id_card`]: resident registration cards and driver's licences.
+//! - [`failure`]: why a document could not be read, and its code.
 //! - [`fitted`]: an upload read at its recognizer's size, boxes given back.
 //! - [`locate`]: where a card is in its upload.
 //! - [`api`]: the JSON shapes of API.md (boxes, `{value, conf}` fields).
@@ -17,18 +18,18 @@ pub mod api;
 pub mod business;
 pub mod context;
 pub mod credit_card;
+pub mod failure;
 pub mod fitted;
 pub mod id_card;
 pub mod locate;
 pub mod text;
 
-pub use business::{
-    recognize_business, recognize_business_text, BusinessCertificate, BusinessError,
-};
+pub use business::{recognize_business, recognize_business_text, BusinessCertificate};
 pub use context::ReadContext;
-pub use credit_card::{recognize_credit_card, CardError, CreditCard};
+pub use credit_card::{recognize_credit_card, CreditCard};
+pub use failure::{DocumentKind, ReadError, ReadFailure};
 pub use fitted::ScaledBoxes;
-pub use id_card::{recognize_id_card, IdCard, IdCardError};
+pub use id_card::{recognize_id_card, IdCard};
 
 use docrec_ocr::engine::EmbeddedModel;
 

@@ -20,7 +20,7 @@ use docrec_recognize::credit_card::{self, CreditCardResult};
 use docrec_recognize::id_card::{self, IdCardResult};
 use docrec_recognize::{
     recognize_business, recognize_business_text, recognize_credit_card, recognize_id_card,
-    BusinessError, CardError, IdCardError, ReadContext, ScaledBoxes,
+    DocumentKind, ReadContext, ReadFailure, ScaledBoxes,
 };
 use docrec_upload::{
     check_type, decode_image, read_pdf_first_page, DecodedImage, FileType, PdfFirstPage, PdfTools,
@@ -65,6 +65,15 @@ impl Kind {
             Kind::CreditCard => credit_card::READ_BUDGET,
             Kind::Business => business::READ_BUDGET,
             Kind::IdCard => id_card::READ_BUDGET,
+        }
+    }
+
+    /// The recognizers' name for it.
+    fn document(self) -> DocumentKind {
+        match self {
+            Kind::CreditCard => DocumentKind::CreditCard,
+            Kind::Business => DocumentKind::Business,
+            Kind::IdCard => DocumentKind::IdCard,
         }
     }
 
@@ -240,14 +249,14 @@ impl Recognizer {
 
     /// Decodes `bytes` (of one of `allowed` types) under a decode permit,
     /// converts the image with `convert`, and takes an engine (a failure to
-    /// get one answers `engine_failure` of it); the permit is given back
+    /// get one is the engine failure of `kind`); the permit is given back
     /// once the engine is taken.
     fn prepare<T>(
         &self,
         bytes: &[u8],
         allowed: &[FileType],
         convert: impl FnOnce(DynamicImage) -> T,
-        engine_failure: fn(OcrError) -> Failure,
+        kind: Kind,
     ) -> Result<Prepared<'_, T>, Failure> {
         let decoding = self.decoding.acquire();
         let DecodedImage {
@@ -257,7 +266,7 @@ impl Recognizer {
             height,
         } = decode_image(bytes, allowed, &self.limits).map_err(|e| Failure::caused_by(&e))?;
         let image = convert(image);
-        let engine = self.pool.get().map_err(engine_failure)?;
+        let engine = self.pool.get().map_err(|e| engine_failure(kind, e))?;
         drop(decoding);
         Ok(Prepared {
             image,
@@ -275,7 +284,7 @@ impl Recognizer {
             bytes,
             CARD_TYPES,
             |image| image.to_luma8(),
-            |e| Failure::caused_by(&CardError::Engine(e)),
+            Kind::CreditCard,
         )?;
         let image = &card.image;
         let read = self
@@ -297,7 +306,7 @@ impl Recognizer {
             bytes,
             CARD_TYPES,
             |image| brightest_channel(&image),
-            id_card_engine_failure,
+            Kind::IdCard,
         )?;
         let image = &card.image;
         let read = self
@@ -324,7 +333,7 @@ impl Recognizer {
                 let gray = brightest_channel(&image);
                 (image, gray)
             },
-            id_card_engine_failure,
+            Kind::IdCard,
         )?;
         let (image, gray) = prepared.image;
         let card = self
@@ -362,7 +371,7 @@ impl Recognizer {
             bytes,
             BUSINESS_TYPES,
             |image| brightest_channel(&image),
-            |e| Failure::caused_by(&BusinessError::Engine(e)),
+            Kind::Business,
         )?;
         let image = &page.image;
         let certificate = self
@@ -384,7 +393,7 @@ impl Recognizer {
         let mut engine = self
             .pool
             .get()
-            .map_err(|e| Failure::caused_by(&BusinessError::Engine(e)))?;
+            .map_err(|e| engine_failure(Kind::Business, e))?;
         let page = read_pdf_first_page(bytes, &self.limits, &self.pdf_tools)
             .map_err(|e| Failure::caused_by(&e))?;
         let certificate = self.tallied(Kind::Business, &mut engine, |engine, context| match page {
@@ -407,6 +416,8 @@ impl Recognizer {
     }
 }
 
-fn id_card_engine_failure(error: OcrError) -> Failure {
-    Failure::caused_by(&IdCardError::Engine(error))
+/// The engine failure of a request for `kind`: no engine became free, or
+/// one failed.
+fn engine_failure(kind: Kind, error: OcrError) -> Failure {
+    Failure::caused_by(&ReadFailure::new(kind.document(), error))
 }

@@ -8,7 +8,7 @@
 //! ([`recognize_business_text`]); gives a
 //! [`BusinessCertificate`] (each key's value, confidence and box in the
 //! upload's pixels or points, and the box of every text line), or a
-//! [`BusinessError`].
+//! [`ReadError`].
 //!
 //! The steps:
 //! 1. find the page's outline and rectify it to a view 1240 pixels across
@@ -40,17 +40,17 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::canonical::canonical_text;
 use docrec_ocr::detect::{find_quad, rectify_as_found, Rectified};
 use docrec_ocr::preprocess::flatten_paper;
-use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
+use docrec_ocr::{Engine, Quad, Rect, SegMode, Word};
 use image::GrayImage;
 use regex::Regex;
 use serde::Serialize;
 
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::context::ReadContext;
+use crate::failure::{DocumentKind, ReadError, ReadFailure};
 use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::text::{edit_distance, group_lines};
 use docrec_rules::business_number::registration_number_passes;
@@ -97,30 +97,6 @@ pub struct BusinessCertificate {
     pub key_values: Vec<KeyValue>,
     /// Every text line read, in reading order.
     pub lines: Vec<Quad>,
-}
-
-/// Why a certificate could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum BusinessError {
-    #[error("the OCR engine failed: {0}")]
-    Engine(#[from] OcrError),
-    #[error("no text was found in the image")]
-    NoText,
-    #[error("the document is a business registration certificate but its registration number could not be read")]
-    NoNumber,
-    #[error("the document is not a business registration certificate")]
-    NotACertificate,
-}
-
-impl ToErrorCode for BusinessError {
-    fn error_code(&self) -> ErrorCode {
-        match self {
-            BusinessError::Engine(_) => ErrorCode::OcrDocumentBusinessApiFail,
-            BusinessError::NoText => ErrorCode::OcrDocumentBusinessApiReturnEmpty,
-            BusinessError::NoNumber => ErrorCode::OcrDocumentBusinessRecognitionFail,
-            BusinessError::NotACertificate => ErrorCode::InvalidBusinessRegistrationFormat,
-        }
-    }
 }
 
 /// The `result` of the business API (API.md §4.1).
@@ -188,10 +164,11 @@ pub fn recognize_business(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
-) -> Result<BusinessCertificate, BusinessError> {
+) -> Result<BusinessCertificate, ReadFailure> {
     read_fitted(image, READ_LONG_SIDES, |image| {
         read_page(image, engine, context)
     })
+    .map_err(|error| ReadFailure::new(DocumentKind::Business, error))
 }
 
 /// Reads a certificate from an upload at a size [`READ_LONG_SIDES`]
@@ -200,7 +177,7 @@ fn read_page(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
-) -> Result<BusinessCertificate, BusinessError> {
+) -> Result<BusinessCertificate, ReadError> {
     let quad = find_quad(image, PAGE_ASPECT).filter(|q| is_page_outline(q, image));
     // The outline found, if any, then the whole upload when what surrounds
     // the outline is light (a box on a scanned page taken for the page; on
@@ -249,9 +226,9 @@ fn read_page(
         }
     }
     if any_text {
-        Err(BusinessError::NotACertificate)
+        Err(ReadError::NotThisKind)
     } else {
-        Err(BusinessError::NoText)
+        Err(ReadError::NoText)
     }
 }
 
@@ -272,7 +249,7 @@ fn way_up(view: &Rectified, turned: bool) -> Cow<'_, Rectified> {
 /// other way of the page is read once it is spent and a view showed text,
 /// so a photo that shows no certificate is answered in seconds, whatever
 /// it shows (a page with no text at all is read every way, so that
-/// [`BusinessError::NoText`] never depends on how busy the machine is).
+/// [`ReadError::NoText`] never depends on how busy the machine is).
 pub const READ_BUDGET: Duration = Duration::from_secs(3);
 
 /// Reads a certificate from a PDF's text layer: each word with its box in
@@ -282,7 +259,12 @@ pub const READ_BUDGET: Duration = Duration::from_secs(3);
 /// (less where a check fails); boxes are in points.
 pub fn recognize_business_text(
     words: &[(String, [f32; 4])],
-) -> Result<BusinessCertificate, BusinessError> {
+) -> Result<BusinessCertificate, ReadFailure> {
+    read_text_layer(words).map_err(|error| ReadFailure::new(DocumentKind::Business, error))
+}
+
+/// [`recognize_business_text`] before its failure is given its kind.
+fn read_text_layer(words: &[(String, [f32; 4])]) -> Result<BusinessCertificate, ReadError> {
     let unit = TEXT_LAYER_POINTS_PER_UNIT;
     let words: Vec<Word> = words
         .iter()
@@ -299,7 +281,7 @@ pub fn recognize_business_text(
         })
         .collect();
     if words.is_empty() {
-        return Err(BusinessError::NoText);
+        return Err(ReadError::NoText);
     }
     let rows: Vec<Row> = group_lines(&words)
         .into_iter()
@@ -310,7 +292,7 @@ pub fn recognize_business_text(
     let mut page = Page::TextLayer {
         points_per_unit: unit,
     };
-    read_certificate(&rows, &mut page).unwrap_or(Err(BusinessError::NotACertificate))
+    read_certificate(&rows, &mut page).unwrap_or(Err(ReadError::NotThisKind))
 }
 
 /// A text layer is read in units of 1/150 inch, the size OCR reads a page
@@ -392,7 +374,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 fn read_certificate(
     rows: &[Row],
     page: &mut Page,
-) -> Option<Result<BusinessCertificate, BusinessError>> {
+) -> Option<Result<BusinessCertificate, ReadError>> {
     let title_row = rows.iter().position(|r| {
         let compact = r.compact();
         compact.contains("등록증") || edit_distance(&compact, "사업자등록증") <= 2
@@ -439,7 +421,7 @@ fn read_certificate(
         .iter()
         .any(|kv| kv.key == BusinessKey::RegistrationNumber.api_name())
     {
-        return Some(Err(BusinessError::NoNumber));
+        return Some(Err(ReadError::NoNumber));
     }
     Some(Ok(BusinessCertificate { key_values, lines }))
 }
@@ -584,7 +566,7 @@ fn taxpayer_kind(rows: &[Row], page: &Page) -> Option<KeyValue> {
 /// Each value checked ([`checked_value`]); on a scanned page, a
 /// registration number that fails its check is read again, and names are
 /// read again where the Korean model was unsure ([`surer_name`]).
-fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>, BusinessError> {
+fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>, ReadError> {
     let mut key_values = Vec::with_capacity(values.len());
     for raw in values {
         if raw.words.is_empty() {

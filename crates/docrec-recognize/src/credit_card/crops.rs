@@ -6,7 +6,7 @@ use docrec_ocr::preprocess::{dark_text_on_light, scale_to_height, stretch_percen
 use docrec_ocr::{Engine, Rect, SegMode, Word};
 use image::GrayImage;
 
-use super::CardError;
+use super::ReadError;
 
 /// How high text is scaled for a re-read. The card-digit model was trained
 /// on lines 40-72 pixels high; on the dev sets (300 clean, 300 photo cards)
@@ -70,7 +70,7 @@ pub(super) fn read_variants(
     mode: SegMode,
     origin: (i32, i32),
     scale: f32,
-) -> Result<Vec<(Reader, Vec<Word>)>, CardError> {
+) -> Result<Vec<(Reader, Vec<Word>)>, ReadError> {
     let mut readers = vec![Reader::General];
     if engine.has_model(CARD_DIGITS_MODEL) {
         readers.push(Reader::CardDigits);
@@ -97,7 +97,7 @@ pub(super) fn read_crop(
     mode: SegMode,
     origin: (i32, i32),
     scale: f32,
-) -> Result<Vec<Word>, CardError> {
+) -> Result<Vec<Word>, ReadError> {
     let words = match reader {
         Reader::CardDigits => engine.read_with(CARD_DIGITS_MODEL, crop, mode)?,
         Reader::General => engine.read(crop, mode)?,

@@ -13,7 +13,7 @@ use super::expiry_places::{
     date_line_crop, expiry_at_date_places, expiry_in_strips, flattened, reread_expiry, vote_expiry,
     DOUBTFUL_EXPIRY_CONF, WIDE_DATE_SIDE,
 };
-use super::{CardError, NumberCandidate};
+use super::{NumberCandidate, ReadError};
 use crate::text::{group_lines, map_lookalikes, Line};
 
 static EXPIRY: LazyLock<Regex> = LazyLock::new(|| {
@@ -256,7 +256,7 @@ pub(super) fn read_expiry(
     number: Option<&NumberCandidate>,
     engine: &mut Engine,
     year: i32,
-) -> Result<Option<Expiry>, CardError> {
+) -> Result<Option<Expiry>, ReadError> {
     let (w, h) = view.dimensions();
     let with_digit_model = engine.has_model(CARD_DIGITS_MODEL);
     if let Some(first) = find_expiry(lines, number.map(|n| n.rect), year) {

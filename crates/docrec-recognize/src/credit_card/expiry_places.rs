@@ -16,7 +16,7 @@ use regex::Regex;
 use super::crops::{line_crop, read_variants, Reader};
 use super::expiry::{find_expiry, Expiry, EXPIRY_LABEL};
 use super::number::strip_starts;
-use super::CardError;
+use super::ReadError;
 use crate::text::{group_lines, Line};
 
 /// Where [`expiry_in_strips`] looks, in heights of the number's line: from
@@ -40,7 +40,7 @@ pub(super) fn expiry_in_strips(
     number: Rect,
     engine: &mut Engine,
     year: i32,
-) -> Result<Option<Expiry>, CardError> {
+) -> Result<Option<Expiry>, ReadError> {
     let (w, h) = view.dimensions();
     let line_height = number.height as f32;
     let strip_height = (line_height * EXPIRY_STRIP_HEIGHT) as u32;
@@ -87,7 +87,7 @@ pub(super) fn expiry_at_date_places(
     number: Rect,
     engine: &mut Engine,
     year: i32,
-) -> Result<Option<Expiry>, CardError> {
+) -> Result<Option<Expiry>, ReadError> {
     for (place, side) in date_places_below(lines, number) {
         let Some(found) = read_date_place(view, lines, place, side, engine, year)? else {
             continue;
@@ -122,7 +122,7 @@ fn read_date_place(
     side: f32,
     engine: &mut Engine,
     year: i32,
-) -> Result<Option<Expiry>, CardError> {
+) -> Result<Option<Expiry>, ReadError> {
     let (crop, origin, scale) = date_line_crop(view, lines, place, side);
     let readings = read_variants(
         engine,
@@ -464,7 +464,7 @@ pub(super) fn reread_expiry(
     region: Rect,
     engine: &mut Engine,
     year: i32,
-) -> Result<Option<Expiry>, CardError> {
+) -> Result<Option<Expiry>, ReadError> {
     if region.width < 8 || region.height < 8 {
         return Ok(None);
     }

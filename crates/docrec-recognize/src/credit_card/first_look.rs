@@ -22,7 +22,7 @@ use super::crops::{line_crop, read_crop, Reader, CARD_DIGITS_MODEL};
 use super::expiry::{find_expiry, read_expiry, Expiry};
 use super::expiry_places::{tallest_ink_rows, DOUBTFUL_EXPIRY_CONF};
 use super::number::{across_the_card, number_candidates, LineRegion};
-use super::{likeliest, CardError, Field, NumberCandidate, ViewReading};
+use super::{likeliest, Field, NumberCandidate, ReadError, ViewReading};
 use crate::text::{group_lines, Line};
 
 /// How much the view is shrunk for layout analysis: a card's lines are
@@ -68,7 +68,7 @@ pub(super) fn first_look(
     view: &Rectified,
     engine: &mut Engine,
     year: i32,
-) -> Result<FirstLook, CardError> {
+) -> Result<FirstLook, ReadError> {
     if !engine.has_model(CARD_DIGITS_MODEL) {
         return Ok(FirstLook::Nothing);
     }
@@ -112,7 +112,7 @@ fn settled_number(
     image: &GrayImage,
     lines: &[Rect],
     engine: &mut Engine,
-) -> Result<Option<NumberCandidate>, CardError> {
+) -> Result<Option<NumberCandidate>, ReadError> {
     let (width, height) = image.dimensions();
     let mut shaped: Vec<Rect> = rows_of(lines)
         .into_iter()
@@ -202,7 +202,7 @@ fn sure_date(
     number: &NumberCandidate,
     engine: &mut Engine,
     year: i32,
-) -> Result<Option<Expiry>, CardError> {
+) -> Result<Option<Expiry>, ReadError> {
     let below = number.rect.bottom();
     let number_height = number.rect.height as f32;
     let mut candidates: Vec<&Rect> = lines

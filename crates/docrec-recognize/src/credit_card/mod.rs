@@ -2,7 +2,7 @@
 //!
 //! Takes a grayscale upload (EXIF orientation applied) and an OCR engine;
 //! gives a [`CreditCard`] with boxes in the upload's pixels, or a
-//! [`CardError`]. The CVV is never read: only runs of 13-19 digits and an
+//! [`ReadError`]. The CVV is never read: only runs of 13-19 digits and an
 //! `MM/YY` date are taken from the card.
 //!
 //! The steps:
@@ -39,10 +39,9 @@
 //! missed it, `expiry_places`; crops are read again by both models in
 //! `crops`; the unit tests are in `tests`.
 
-use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{rectify, Rectified};
 use docrec_ocr::preprocess::stretch_percentiles;
-use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode};
+use docrec_ocr::{Engine, Quad, Rect, SegMode};
 use image::GrayImage;
 use regex::Regex;
 use serde::Serialize;
@@ -50,6 +49,7 @@ use std::sync::LazyLock;
 
 use crate::api::{round_conf, BoxCorners, Resolution, ValueConf};
 use crate::context::ReadContext;
+use crate::failure::{DocumentKind, ReadError, ReadFailure};
 use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::locate::card_regions;
 use crate::text::{group_lines, text_skew, Line};
@@ -103,30 +103,6 @@ pub struct CreditCard {
     pub number: String,
     /// The expiry `MM/YY`, when one was found.
     pub valid_thru: Option<Field>,
-}
-
-/// Why a card could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum CardError {
-    #[error("the OCR engine failed: {0}")]
-    Engine(#[from] OcrError),
-    #[error("no text was found in the image")]
-    NoText,
-    #[error("text was found but no card number could be read")]
-    NoNumber,
-    #[error("the image does not show a credit card")]
-    NotACard,
-}
-
-impl ToErrorCode for CardError {
-    fn error_code(&self) -> ErrorCode {
-        match self {
-            CardError::Engine(_) => ErrorCode::OcrDocumentCreditCardApiFail,
-            CardError::NoText => ErrorCode::OcrDocumentCreditCardApiReturnEmpty,
-            CardError::NoNumber => ErrorCode::OcrDocumentCreditCardRecognitionFail,
-            CardError::NotACard => ErrorCode::CreditCardInfoNotFound,
-        }
-    }
 }
 
 /// The `result` of the credit-card API (API.md §4.2).
@@ -200,10 +176,11 @@ pub fn recognize_credit_card(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
-) -> Result<CreditCard, CardError> {
+) -> Result<CreditCard, ReadFailure> {
     read_fitted(image, READ_LONG_SIDES, |image| {
         read_card(image, engine, context)
     })
+    .map_err(|error| ReadFailure::new(DocumentKind::CreditCard, error))
 }
 
 /// Reads a credit card from an upload at a size [`READ_LONG_SIDES`] allows.
@@ -211,7 +188,7 @@ fn read_card(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
-) -> Result<CreditCard, CardError> {
+) -> Result<CreditCard, ReadError> {
     let year = context.year;
     let regions = card_regions(image);
     let outlined = regions.iter().any(Option::is_some);
@@ -288,9 +265,9 @@ fn read_card(
             number: number.digits,
             valid_thru: reading.valid_thru,
         }),
-        None if reading.word_count == 0 => Err(CardError::NoText),
-        None if reading.card_cues || outlined => Err(CardError::NoNumber),
-        None => Err(CardError::NotACard),
+        None if reading.word_count == 0 => Err(ReadError::NoText),
+        None if reading.card_cues || outlined => Err(ReadError::NoNumber),
+        None => Err(ReadError::NotThisKind),
     }
 }
 
@@ -471,7 +448,7 @@ fn read_view(
     known: Option<NumberCandidate>,
     engine: &mut Engine,
     year: i32,
-) -> Result<(ViewReading, Vec<Line>), CardError> {
+) -> Result<(ViewReading, Vec<Line>), ReadError> {
     let prepared = stretch_percentiles(&view.image, 0.01, 0.99);
     let words = engine.read(&prepared, SegMode::Sparse)?;
     let lines = group_lines(&words);
@@ -527,7 +504,7 @@ fn read_strips(
     lines: &[Line],
     engine: &mut Engine,
     year: i32,
-) -> Result<Option<ViewReading>, CardError> {
+) -> Result<Option<ViewReading>, ReadError> {
     let Some(number) = number_in_strips(&view.image, card_outline, engine)? else {
         return Ok(None);
     };
@@ -545,7 +522,7 @@ fn view_reading(
     skew: Option<f32>,
     engine: &mut Engine,
     year: i32,
-) -> Result<ViewReading, CardError> {
+) -> Result<ViewReading, ReadError> {
     let valid_thru = read_expiry(&view.image, lines, number.as_ref(), engine, year)?;
 
     let card_cues = number.is_some() || valid_thru.is_some() || lines.iter().any(has_card_words);

@@ -10,7 +10,7 @@ use image::GrayImage;
 
 use super::crops::{line_crop, read_crop, read_variants, Reader, CARD_DIGITS_MODEL};
 use super::expiry_places::{flattened, has_sure_words, text_rows};
-use super::{checked_conf, likeliest, quad_rect, CardError, Field, NumberCandidate};
+use super::{checked_conf, likeliest, quad_rect, Field, NumberCandidate, ReadError};
 use crate::text::{combinations, digit_reading, group_lines, Line};
 
 /// Words of the line that read as digits, with their readings.
@@ -306,7 +306,7 @@ const NUMBER_SEARCH_BOTTOM: f32 = 0.78;
 pub(super) fn number_in_band(
     view: &GrayImage,
     engine: &mut Engine,
-) -> Result<Option<NumberCandidate>, CardError> {
+) -> Result<Option<NumberCandidate>, ReadError> {
     if !engine.has_model(CARD_DIGITS_MODEL) {
         return Ok(None);
     }
@@ -379,7 +379,7 @@ pub(super) fn number_in_strips(
     view: &GrayImage,
     card_outline: bool,
     engine: &mut Engine,
-) -> Result<Option<NumberCandidate>, CardError> {
+) -> Result<Option<NumberCandidate>, ReadError> {
     if !engine.has_model(CARD_DIGITS_MODEL) {
         return Ok(None);
     }
@@ -504,7 +504,7 @@ pub(super) fn reread_number(
     view: &GrayImage,
     line: LineRegion,
     engine: &mut Engine,
-) -> Result<Option<NumberCandidate>, CardError> {
+) -> Result<Option<NumberCandidate>, ReadError> {
     let Some(across) = across_the_card(view, line) else {
         return Ok(None);
     };

@@ -578,17 +578,6 @@ fn a_month_read_as_one_digit_backs_the_months_ending_in_it() {
 }
 
 #[test]
-fn errors_map_to_the_table() {
-    assert_eq!(CardError::NoText.error_code().code(), 5003012);
-    assert_eq!(CardError::NoNumber.error_code().code(), 5003013);
-    assert_eq!(CardError::NotACard.error_code().code(), 4000111);
-    assert_eq!(
-        CardError::Engine(OcrError::Recognize).error_code().code(),
-        5003011
-    );
-}
-
-#[test]
 fn a_spent_budget_never_makes_a_card_another_document() {
     use rand::SeedableRng;
     let mut engine = crate::test_engine();

@@ -7,7 +7,7 @@
 //! gives an [`IdCard`] (the card's type and every key of its type in the
 //! API's order, each with its value, confidence and box in the upload's
 //! pixels, the box of every text segment and the box masking covers, the
-//! resident number's last six digits), or an [`IdCardError`].
+//! resident number's last six digits), or an [`ReadError`].
 //!
 //! The steps:
 //! 1. find the card's outline ([`card_regions`]) and rectify it to a view
@@ -47,7 +47,6 @@
 
 use std::time::{Duration, Instant};
 
-use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_ocr::detect::{rectify, text_band, Rectified};
 use docrec_ocr::preprocess::{flatten_paper, line_cut};
 use docrec_ocr::{Engine, OcrError, Quad, Rect, SegMode, Word};
@@ -59,6 +58,7 @@ use serde::Serialize;
 use crate::api::{BoxCorners, KeyValue, KeyValueResult, Resolution};
 use crate::context::ReadContext;
 use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
+use crate::failure::{DocumentKind, ReadError, ReadFailure};
 use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::locate::card_regions;
 use crate::text::{edit_distance, group_lines, text_skew, words_rect};
@@ -159,30 +159,6 @@ pub struct IdCard {
     pub masking: Vec<Quad>,
 }
 
-/// Why an ID card could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum IdCardError {
-    #[error("the OCR engine failed: {0}")]
-    Engine(#[from] OcrError),
-    #[error("no text was found in the image")]
-    NoText,
-    #[error("the image shows an ID card but its resident number could not be read")]
-    NoNumber,
-    #[error("the image does not show a Korean ID card")]
-    NotAnIdCard,
-}
-
-impl ToErrorCode for IdCardError {
-    fn error_code(&self) -> ErrorCode {
-        match self {
-            IdCardError::Engine(_) => ErrorCode::OcrDocumentIdCardApiFail,
-            IdCardError::NoText => ErrorCode::OcrDocumentIdCardApiReturnEmpty,
-            IdCardError::NoNumber => ErrorCode::OcrDocumentIdCardRecognitionFail,
-            IdCardError::NotAnIdCard => ErrorCode::IdCardInfoNotFound,
-        }
-    }
-}
-
 /// The `result` of the ID-card API (API.md §4.4).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -259,10 +235,11 @@ pub fn recognize_id_card(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
-) -> Result<IdCard, IdCardError> {
+) -> Result<IdCard, ReadFailure> {
     read_fitted(image, READ_LONG_SIDES, |image| {
         read_card(image, engine, context)
     })
+    .map_err(|error| ReadFailure::new(DocumentKind::IdCard, error))
 }
 
 /// Reads a Korean ID card from an upload at a size [`READ_LONG_SIDES`]
@@ -271,7 +248,7 @@ fn read_card(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
-) -> Result<IdCard, IdCardError> {
+) -> Result<IdCard, ReadError> {
     let mut best: Option<ViewReading> = None;
     let mut any_text = false;
     'views: for quad in card_regions(image) {
@@ -316,8 +293,8 @@ fn read_card(
     }
     match best {
         Some(reading) if reading.id_type.is_some() => reading.into_card(),
-        _ if any_text => Err(IdCardError::NotAnIdCard),
-        _ => Err(IdCardError::NoText),
+        _ if any_text => Err(ReadError::NotThisKind),
+        _ => Err(ReadError::NoText),
     }
 }
 
@@ -373,10 +350,10 @@ impl ViewReading {
             + usize::from(self.found(IdKey::ResidentNumber)) * 4
     }
 
-    fn into_card(self) -> Result<IdCard, IdCardError> {
-        let id_type = self.id_type.ok_or(IdCardError::NotAnIdCard)?;
+    fn into_card(self) -> Result<IdCard, ReadError> {
+        let id_type = self.id_type.ok_or(ReadError::NotThisKind)?;
         if !self.found(IdKey::ResidentNumber) {
-            return Err(IdCardError::NoNumber);
+            return Err(ReadError::NoNumber);
         }
         let view = &self.view;
         let masking: Vec<Quad> = self
