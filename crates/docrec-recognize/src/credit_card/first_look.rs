@@ -1,6 +1,6 @@
 //! The first look at a card: read only its number and date lines.
 //!
-//! Tesseract's layout analysis finds the lines of the upright view, shrunk
+//! Tesseract's layout analysis finds the lines of a view, shrunk
 //! to half its width, without reading them (7 ms, against 90-120 ms for
 //! reading the whole view); the card-digit model reads the number-shaped
 //! lines (a third of the card wide or more; the usual band first, the

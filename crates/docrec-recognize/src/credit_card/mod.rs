@@ -8,8 +8,10 @@
 //! The steps:
 //! 1. find the card's outline and rectify it to a 1000-pixel-wide upright
 //!    view (or take the whole image when no outline stands out);
-//!    first look there at the number's and the date's lines alone
-//!    ([`first_look`]): a settled number and a sure date answer at once;
+//!    first look there at the number's and the date's lines alone, upright
+//!    and then upside down ([`first_look`]): a settled number and a sure
+//!    date answer at once; a settled number alone says which way up the
+//!    view is read whole first;
 //! 2. read the view with sparse-text segmentation and group words into lines;
 //! 3. take the run of digit words on a line that forms a 13-19-digit number,
 //!    ranked by Luhn, the brand's length and its printed grouping; when the
@@ -195,32 +197,37 @@ fn read_card(
     // The views to try, most likely first: the rectified card, upside down,
     // then (when the outline may have been wrong) the whole photo both ways
     // ([`card_regions`] orders the two).
-    let views: Vec<(Option<Quad>, bool)> = regions
+    let mut views: Vec<(Option<Quad>, bool)> = regions
         .into_iter()
         .flat_map(|region| [(region, false), (region, true)])
         .collect();
 
+    // The first look, at the first region both ways up: a card it reads is
+    // answered; a settled number tells which way up the card is, and that
+    // view is read whole first, the number kept.
+    context.count_look();
     let mut best: Option<ViewReading> = None;
+    let mut known = None;
+    match first_look_both_ways(image, views[0].0, engine, year)? {
+        (FirstLook::Card(reading), _) => best = Some(reading),
+        (FirstLook::Number(number), turned) => {
+            known = Some(number);
+            if turned {
+                views.swap(0, 1);
+            }
+        }
+        (FirstLook::Nothing, _) => {}
+    }
     // Each view read, with the lines its first pass found.
-    let mut views_read = Vec::with_capacity(views.len());
-    for (index, (quad, turned)) in views.into_iter().enumerate() {
-        if best.as_ref().is_some_and(ViewReading::shows_a_card) && context.is_spent() {
+    let mut views_read: Vec<ViewRead> = Vec::with_capacity(views.len());
+    for (quad, turned) in views {
+        let settled = best.as_ref().is_some_and(ViewReading::convincing);
+        if settled || best.as_ref().is_some_and(ViewReading::shows_a_card) && context.is_spent() {
             break;
         }
         let view = rectify(image, quad, VIEW_WIDTH, CARD_ASPECT);
         let view = if turned { view.rotated_180() } else { view };
-        let mut known = None;
-        if index == 0 {
-            context.count_look();
-            match first_look(&view, engine, year)? {
-                FirstLook::Card(reading) => {
-                    best = Some(reading);
-                    break;
-                }
-                FirstLook::Number(number) => known = Some(number),
-                FirstLook::Nothing => {}
-            }
-        }
+        let known = known.take();
         context.count_look();
         let (reading, lines) = read_view(&view, quad.is_some(), known, engine, year)?;
         let mut convincing = reading.convincing();
@@ -242,23 +249,16 @@ fn read_card(
             break;
         }
     }
-    // Last, when no view gave a number that passes: light digits the page's
-    // OCR did not see, looked for strip by strip in the upright views (the
-    // card's outline, then the whole photo) until one gives a number. Not
-    // upside down: each view costs a dozen OCR calls or more, paid by every
-    // card that is not read at all, and light embossed cards were found
-    // upright.
-    let upright = views_read.into_iter().filter(|(_, _, turned, _)| !turned);
-    for (view, card_outline, _, lines) in upright {
-        if best.as_ref().is_some_and(|b| b.passes()) || context.is_spent() {
-            break;
-        }
-        context.count_look();
-        if let Some(reading) = read_strips(&view, card_outline, &lines, engine, year)? {
-            best = Some(better_of(best, reading));
-        }
-    }
-    let reading = best.expect("at least the whole-image view is read");
+    let best = search_strips(views_read, best, engine, context)?;
+    answer(
+        best.expect("at least the whole-image view is read"),
+        outlined,
+    )
+}
+
+/// The card the best reading gives, or why there is none: no text, a card
+/// (an outline or a card's cues) without a number, or not a card.
+fn answer(reading: ViewReading, outlined: bool) -> Result<CreditCard, ReadError> {
     match reading.number {
         Some(number) => Ok(CreditCard {
             groups: number.groups,
@@ -269,6 +269,54 @@ fn read_card(
         None if reading.card_cues || outlined => Err(ReadError::NoNumber),
         None => Err(ReadError::NotThisKind),
     }
+}
+
+/// A view read whole, for the strip-by-strip search: the view, whether it
+/// is the card's outline, whether it is upside down, and the lines its
+/// whole reading found.
+type ViewRead = (Rectified, bool, bool, Vec<Line>);
+
+/// Last, when no view gave a number that passes: light digits the page's
+/// OCR did not see, looked for strip by strip in the upright views (the
+/// card's outline, then the whole photo) until one gives a number. Not
+/// upside down: each view costs a dozen OCR calls or more, paid by every
+/// card that is not read at all, and light embossed cards were found
+/// upright. Gives the better of `best` and what the strips gave.
+fn search_strips(
+    views_read: Vec<ViewRead>,
+    mut best: Option<ViewReading>,
+    engine: &mut Engine,
+    context: &ReadContext,
+) -> Result<Option<ViewReading>, ReadError> {
+    let upright = views_read.into_iter().filter(|(_, _, turned, _)| !turned);
+    for (view, card_outline, _, lines) in upright {
+        if best.as_ref().is_some_and(|b| b.passes()) || context.is_spent() {
+            break;
+        }
+        context.count_look();
+        if let Some(reading) = read_strips(&view, card_outline, &lines, engine, context.year)? {
+            best = Some(better_of(best, reading));
+        }
+    }
+    Ok(best)
+}
+
+/// The first look ([`first_look`]) at `region` of the upload, upright,
+/// then upside down when upright shows no settled number: what it gave,
+/// and whether that was upside down.
+fn first_look_both_ways(
+    image: &GrayImage,
+    region: Option<Quad>,
+    engine: &mut Engine,
+    year: i32,
+) -> Result<(FirstLook, bool), ReadError> {
+    let upright = rectify(image, region, VIEW_WIDTH, CARD_ASPECT);
+    match first_look(&upright, engine, year)? {
+        FirstLook::Nothing => {}
+        found => return Ok((found, false)),
+    }
+    let found = first_look(&upright.rotated_180(), engine, year)?;
+    Ok((found, true))
 }
 
 /// What one orientation of the card gave.
