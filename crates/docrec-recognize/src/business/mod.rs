@@ -8,7 +8,7 @@
 //! ([`recognize_business_text`]); gives a
 //! [`BusinessCertificate`] (each key's value, confidence and box in the
 //! upload's pixels or points, and the box of every text line), or a
-//! [`ReadError`].
+//! [`ReadFailure`] (why, with its code).
 //!
 //! The steps:
 //! 1. find the page's outline and rectify it to a view 1240 pixels across

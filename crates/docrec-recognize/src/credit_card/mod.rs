@@ -2,14 +2,14 @@
 //!
 //! Takes a grayscale upload (EXIF orientation applied) and an OCR engine;
 //! gives a [`CreditCard`] with boxes in the upload's pixels, or a
-//! [`ReadError`]. The CVV is never read: only runs of 13-19 digits and an
-//! `MM/YY` date are taken from the card.
+//! [`ReadFailure`] (why, with its code). The CVV is never read: only runs
+//! of 13-19 digits and an `MM/YY` date are taken from the card.
 //!
 //! The steps:
 //! 1. find the card's outline and rectify it to a 1000-pixel-wide upright
 //!    view (or take the whole image when no outline stands out);
 //!    first look there at the number's and the date's lines alone, upright
-//!    and then upside down ([`first_look`]): a settled number and a sure
+//!    and then upside down (`first_look.rs`): a settled number and a sure
 //!    date answer at once; a settled number alone says which way up the
 //!    view is read whole first;
 //! 2. read the view with sparse-text segmentation and group words into lines;
@@ -37,9 +37,10 @@
 //!    and the outline only a part of it ([`card_regions`]).
 //!
 //! This module holds the views and the choice among them; the first look
-//! is in `first_look`, the number is read in `number`, the expiry in `expiry` and, where the page's pass
-//! missed it, `expiry_places`; crops are read again by both models in
-//! `crops`; the unit tests are in `tests`.
+//! is in `first_look`, the number is read in `number`, the expiry in
+//! `expiry` and, where the page's pass missed it, `expiry_places`; crops
+//! are read again by both models in `crops`; the unit tests are in
+//! `tests`.
 
 use docrec_ocr::detect::{rectify, Rectified};
 use docrec_ocr::preprocess::stretch_percentiles;

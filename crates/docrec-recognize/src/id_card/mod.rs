@@ -7,7 +7,8 @@
 //! gives an [`IdCard`] (the card's type and every key of its type in the
 //! API's order, each with its value, confidence and box in the upload's
 //! pixels, the box of every text segment and the box masking covers, the
-//! resident number's last six digits), or an [`ReadError`].
+//! resident number's last six digits), or a [`ReadFailure`] (why, with
+//! its code).
 //!
 //! The steps:
 //! 1. find the card's outline ([`card_regions`]) and rectify it to a view
