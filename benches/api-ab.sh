@@ -19,35 +19,13 @@ server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 export OMP_THREAD_LIMIT=1
 
+. benches/through-api.sh
 docs="$work/documents"
-"$client" synth credit-card --n 16 --out "$docs/credit-card" --seed 31000 \
-  --levels clean,photo,hard --group validation >/dev/null 2>&1
-"$client" synth id-card --n 16 --out "$docs/id-card" --seed 32000 \
-  --levels clean,photo,hard --group validation >/dev/null 2>&1
-"$client" synth business --n 16 --out "$docs/business" --seed 33000 \
-  --levels clean,photo,hard --group validation >/dev/null 2>&1
-
-app_key=ab
-secret=ab-secret-0123456789abcdefghijklmnopqrstuv
+write_api_documents "$client" "$docs"
 for bin in "$@"; do
-  run="$work/run"
-  rm -rf "$run"
-  port=$((20000 + RANDOM % 20000))
-  DOCREC_LISTEN="127.0.0.1:$port" DOCREC_DATA_DIR="$run/data" \
-    DOCREC_BOOTSTRAP_APPKEY=$app_key DOCREC_BOOTSTRAP_SECRETKEY=$secret \
-    DOCREC_WORKERS=2 DOCREC_LOG=warn "$bin" serve >"$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 300); do
-    curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-    sleep 0.1
-  done
-  DOCREC_BENCH_APPKEY=$app_key DOCREC_BENCH_SECRETKEY=$secret \
-    "$client" bench "$docs" --url "http://127.0.0.1:$port" --workers 1,2 \
-    --out "$run/report" >/dev/null 2>&1
-  kill "$server"
-  wait "$server" 2>/dev/null || true
-  server=
-  python3 - "$bin" "$run/report/report.json" <<'PY'
+  rm -rf "$work/run"
+  bench_through_api "$bin" "$docs" "$work/run"
+  python3 - "$bin" "$work/run/report/report.json" <<'PY'
 import json, sys
 
 runs = json.load(open(sys.argv[2]))["runs"]

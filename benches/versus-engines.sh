@@ -35,35 +35,15 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet rapidocr_onnxruntime==1.4.4
 fi
 
+. benches/through-api.sh
 docs="$work/documents"
-"$bin" synth credit-card --n "$n" --out "$docs/credit-card" --seed 31000 \
-  --levels clean,photo,hard --group validation >/dev/null 2>&1
-"$bin" synth id-card --n "$n" --out "$docs/id-card" --seed 32000 \
-  --levels clean,photo,hard --group validation >/dev/null 2>&1
-"$bin" synth business --n "$n" --out "$docs/business" --seed 33000 \
-  --levels clean,photo,hard --group validation >/dev/null 2>&1
-
-port=$((20000 + RANDOM % 20000))
-app_key=versus
-secret=versus-secret-0123456789abcdefghijklmnop
-DOCREC_LISTEN="127.0.0.1:$port" DOCREC_DATA_DIR="$work/data" \
-  DOCREC_BOOTSTRAP_APPKEY=$app_key DOCREC_BOOTSTRAP_SECRETKEY=$secret \
-  DOCREC_WORKERS=2 DOCREC_LOG=warn "$bin" serve >"$work/server.log" 2>&1 &
-server=$!
-for _ in $(seq 300); do
-  curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
-  sleep 0.1
-done
-DOCREC_BENCH_APPKEY=$app_key DOCREC_BENCH_SECRETKEY=$secret \
-  "$bin" bench "$docs" --url "http://127.0.0.1:$port" --workers 1,2 \
-  --out "$work/docrec" >"$work/docrec.txt" 2>&1
-kill "$server"
-server=
+write_api_documents "$bin" "$docs"
+bench_through_api "$bin" "$docs" "$work/docrec"
 
 "$venv/bin/python" benches/other-engines.py "$work/others.json" \
   credit-card="$docs/credit-card" id-card="$docs/id-card" business="$docs/business"
 
-python3 - "$work/docrec/report.json" "$work/others.json" <<'EOF'
+python3 - "$work/docrec/report/report.json" "$work/others.json" <<'EOF'
 import json, sys
 
 docrec = json.load(open(sys.argv[1]))
