@@ -41,11 +41,18 @@ pub struct ValueConf {
     pub conf: f32,
 }
 
+/// A key a document kind answers (`IdKey`, `BusinessKey`): matched as
+/// itself inside its recognizer, named in the API only in the answer.
+pub trait ApiKey: Copy {
+    /// Its name in the API (`residentNumber`, `등록번호`).
+    fn api_name(self) -> &'static str;
+}
+
 /// A recognised key of a document: its value, confidence and box in the
 /// upload.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KeyValue {
-    pub key: &'static str,
+pub struct KeyValue<K> {
+    pub key: K,
     pub value: String,
     pub conf: f32,
     pub quad: Quad,
@@ -60,10 +67,10 @@ pub struct KeyValueResult {
     pub bbox: BoxCorners,
 }
 
-impl From<&KeyValue> for KeyValueResult {
-    fn from(kv: &KeyValue) -> Self {
+impl<K: ApiKey> From<&KeyValue<K>> for KeyValueResult {
+    fn from(kv: &KeyValue<K>) -> Self {
         KeyValueResult {
-            key: kv.key.to_owned(),
+            key: kv.key.api_name().to_owned(),
             value: kv.value.clone(),
             conf: round_conf(kv.conf),
             bbox: kv.quad.into(),

@@ -3,6 +3,8 @@
 //! key answered are the same value, a misspelt key does not compile, and
 //! the API's names are written once.
 
+use crate::api::ApiKey;
+
 /// A key of a certificate's `keyValues` (API.md §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BusinessKey {
@@ -36,9 +38,9 @@ pub enum BusinessKey {
     Issuer,
 }
 
-impl BusinessKey {
+impl ApiKey for BusinessKey {
     /// Its name in the API (`등록번호`).
-    pub fn api_name(self) -> &'static str {
+    fn api_name(self) -> &'static str {
         match self {
             BusinessKey::TaxpayerKind => "구분",
             BusinessKey::RegistrationNumber => "등록번호",
@@ -55,11 +57,6 @@ impl BusinessKey {
             BusinessKey::IssueDate => "발급일자",
             BusinessKey::Issuer => "발급기관",
         }
-    }
-
-    /// The key of this API name, if it is one.
-    pub fn of_api_name(name: &str) -> Option<BusinessKey> {
-        KEYS.into_iter().find(|key| key.api_name() == name)
     }
 }
 
@@ -86,14 +83,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_key_has_its_own_api_name_and_is_found_by_it() {
-        for key in KEYS {
-            assert_eq!(BusinessKey::of_api_name(key.api_name()), Some(key));
-        }
+    fn every_key_has_its_own_api_name() {
         let mut names = KEYS.map(BusinessKey::api_name).to_vec();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), KEYS.len());
-        assert_eq!(BusinessKey::of_api_name("상 호"), None);
     }
 }

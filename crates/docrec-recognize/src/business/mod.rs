@@ -94,7 +94,7 @@ const PAGE_ASPECT: f32 = std::f32::consts::SQRT_2;
 #[derive(Debug, Clone, PartialEq)]
 pub struct BusinessCertificate {
     /// The keys found, in the order of API.md §4.1.
-    pub key_values: Vec<KeyValue>,
+    pub key_values: Vec<KeyValue<BusinessKey>>,
     /// Every text line read, in reading order.
     pub lines: Vec<Quad>,
 }
@@ -407,7 +407,8 @@ fn read_certificate(
     if let Some(value) = unlabelled_opening_date(rows, &values) {
         values.push(value);
     }
-    let mut key_values: Vec<KeyValue> = taxpayer_kind(rows, page).into_iter().collect();
+    let mut key_values: Vec<KeyValue<BusinessKey>> =
+        taxpayer_kind(rows, page).into_iter().collect();
     match checked_values(&values, page) {
         Ok(checked) => key_values.extend(checked),
         Err(e) => return Some(Err(e)),
@@ -415,11 +416,11 @@ fn read_certificate(
     let tail_start = last_label_row.map_or(0, |i| i + 1);
     issue_fields(&rows[tail_start..], &mut key_values, page);
     spell_company_name(&mut key_values);
-    key_values.sort_by_key(|kv| KEYS.iter().position(|k| k.api_name() == kv.key));
+    key_values.sort_by_key(|kv| KEYS.iter().position(|k| *k == kv.key));
     let lines = rows.iter().map(|r| page.to_quad(r.rect())).collect();
     if !key_values
         .iter()
-        .any(|kv| kv.key == BusinessKey::RegistrationNumber.api_name())
+        .any(|kv| kv.key == BusinessKey::RegistrationNumber)
     {
         return Some(Err(ReadError::NoNumber));
     }
@@ -532,7 +533,7 @@ fn value_after_colon(row: &Row, index: usize) -> Option<Unlabelled> {
 
 /// 구분: the kind the subtitle names, among the rows above the first key's
 /// label, one letter misread at most.
-fn taxpayer_kind(rows: &[Row], page: &Page) -> Option<KeyValue> {
+fn taxpayer_kind(rows: &[Row], page: &Page) -> Option<KeyValue<BusinessKey>> {
     let first_label_row = rows.iter().position(|r| {
         labels_in(r)
             .iter()
@@ -556,7 +557,7 @@ fn taxpayer_kind(rows: &[Row], page: &Page) -> Option<KeyValue> {
         .min_by_key(|(_, _, errors)| *errors)?;
     let conf = mean_conf(&row.words) * if errors == 0 { 1.0 } else { 0.7 };
     Some(KeyValue {
-        key: BusinessKey::TaxpayerKind.api_name(),
+        key: BusinessKey::TaxpayerKind,
         value: kind.to_owned(),
         conf,
         quad: page.to_quad(row.rect()),
@@ -566,7 +567,10 @@ fn taxpayer_kind(rows: &[Row], page: &Page) -> Option<KeyValue> {
 /// Each value checked ([`checked_value`]); on a scanned page, a
 /// registration number that fails its check is read again, and names are
 /// read again where the Korean model was unsure ([`surer_name`]).
-fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>, ReadError> {
+fn checked_values(
+    values: &[RawValue],
+    page: &mut Page,
+) -> Result<Vec<KeyValue<BusinessKey>>, ReadError> {
     let mut key_values = Vec::with_capacity(values.len());
     for raw in values {
         if raw.words.is_empty() {
@@ -599,13 +603,10 @@ fn checked_values(values: &[RawValue], page: &mut Page) -> Result<Vec<KeyValue>,
 
 /// 발급일자 and 발급기관, from the rows below the labelled ones (`tail`):
 /// the first date and the first office named, unless already read.
-fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
+fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue<BusinessKey>>, page: &Page) {
     for row in tail {
         let compact = row.compact();
-        if !key_values
-            .iter()
-            .any(|kv| kv.key == BusinessKey::IssueDate.api_name())
-        {
+        if !key_values.iter().any(|kv| kv.key == BusinessKey::IssueDate) {
             if let Some(date) = korean_date(
                 &row.words
                     .iter()
@@ -615,7 +616,7 @@ fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
             ) {
                 let conf = mean_conf(&row.words) * date.1;
                 key_values.push(KeyValue {
-                    key: BusinessKey::IssueDate.api_name(),
+                    key: BusinessKey::IssueDate,
                     value: date.0,
                     conf,
                     quad: page.to_quad(row.rect()),
@@ -623,13 +624,10 @@ fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
                 continue;
             }
         }
-        if !key_values
-            .iter()
-            .any(|kv| kv.key == BusinessKey::Issuer.api_name())
-        {
+        if !key_values.iter().any(|kv| kv.key == BusinessKey::Issuer) {
             if let Some(office) = issuing_office(&compact) {
                 key_values.push(KeyValue {
-                    key: BusinessKey::Issuer.api_name(),
+                    key: BusinessKey::Issuer,
                     value: office,
                     conf: mean_conf(&row.words),
                     quad: page.to_quad(row.rect()),
@@ -642,10 +640,10 @@ fn issue_fields(tail: &[Row], key_values: &mut Vec<KeyValue>, page: &Page) {
 /// The company's name (상호) with its type set apart as printed, and, on
 /// a corporation's certificate, spelt with its type (`주식회사`, `(주)`)
 /// where a mark or a misread letter hid it.
-fn spell_company_name(key_values: &mut [KeyValue]) {
+fn spell_company_name(key_values: &mut [KeyValue<BusinessKey>]) {
     if let Some(name) = key_values
         .iter_mut()
-        .find(|kv| kv.key == BusinessKey::TradeName.api_name())
+        .find(|kv| kv.key == BusinessKey::TradeName)
     {
         if let Some(apart) = with_company_type_apart(&name.value) {
             name.value = apart;
@@ -656,7 +654,7 @@ fn spell_company_name(key_values: &mut [KeyValue]) {
     }
     if let Some(name) = key_values
         .iter_mut()
-        .find(|kv| kv.key == BusinessKey::TradeName.api_name())
+        .find(|kv| kv.key == BusinessKey::TradeName)
     {
         let spelt = match with_stray_mark_apart(&name.value) {
             Some(apart) if holds_company_type(&apart) => Some((apart, 0)),

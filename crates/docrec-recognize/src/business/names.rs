@@ -94,19 +94,17 @@ const CORPORATION_KINDS: [&str; 4] = ["81", "86", "87", "88"];
 /// `법인사업자`, it has a corporate registration number (`법인등록번호`),
 /// or its registration number's kind is a for-profit corporation's (the
 /// subtitle and the labels may be unreadable on a photo).
-pub(super) fn is_corporation(key_values: &[KeyValue]) -> bool {
-    key_values
-        .iter()
-        .any(|kv| match BusinessKey::of_api_name(kv.key) {
-            Some(BusinessKey::TaxpayerKind) => kv.value == "법인사업자",
-            Some(BusinessKey::CorporateNumber) => true,
-            Some(BusinessKey::RegistrationNumber) => kv
-                .value
-                .split('-')
-                .nth(1)
-                .is_some_and(|kind| CORPORATION_KINDS.contains(&kind)),
-            _ => false,
-        })
+pub(super) fn is_corporation(key_values: &[KeyValue<BusinessKey>]) -> bool {
+    key_values.iter().any(|kv| match kv.key {
+        BusinessKey::TaxpayerKind => kv.value == "법인사업자",
+        BusinessKey::CorporateNumber => true,
+        BusinessKey::RegistrationNumber => kv
+            .value
+            .split('-')
+            .nth(1)
+            .is_some_and(|kind| CORPORATION_KINDS.contains(&kind)),
+        _ => false,
+    })
 }
 
 /// The marks a company's trade name may start with for its kind:

@@ -364,17 +364,32 @@ fn a_misread_corporate_mark_is_spelt_as_printed() {
 
 #[test]
 fn a_company_is_told_by_its_subtitle_or_its_numbers() {
-    let key = |key: &'static str, value: &str| KeyValue {
+    let key = |key: BusinessKey, value: &str| KeyValue {
         key,
         value: value.to_owned(),
         conf: 0.9,
         quad: Rect::new(0, 0, 1, 1).to_quad(),
     };
-    assert!(is_corporation(&[key("구분", "법인사업자")]));
-    assert!(is_corporation(&[key("등록번호", "123-81-67891")]));
-    assert!(is_corporation(&[key("법인등록번호", "110111-3385477")]));
-    assert!(!is_corporation(&[key("등록번호", "123-45-67891")]));
-    assert!(!is_corporation(&[key("구분", "일반과세자")]));
+    assert!(is_corporation(&[key(
+        BusinessKey::TaxpayerKind,
+        "법인사업자"
+    )]));
+    assert!(is_corporation(&[key(
+        BusinessKey::RegistrationNumber,
+        "123-81-67891"
+    )]));
+    assert!(is_corporation(&[key(
+        BusinessKey::CorporateNumber,
+        "110111-3385477"
+    )]));
+    assert!(!is_corporation(&[key(
+        BusinessKey::RegistrationNumber,
+        "123-45-67891"
+    )]));
+    assert!(!is_corporation(&[key(
+        BusinessKey::TaxpayerKind,
+        "일반과세자"
+    )]));
 }
 
 #[test]

@@ -338,7 +338,10 @@ pub(super) fn issuing_office(compact: &str) -> Option<String> {
 
 /// A key's value from its raw reading, formatted as the API gives it, with
 /// the rules' checks in its confidence.
-pub(super) fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> Option<KeyValue> {
+pub(super) fn checked_value(
+    raw: &RawValue,
+    to_quad: &impl Fn(Rect) -> Quad,
+) -> Option<KeyValue<BusinessKey>> {
     let text = raw.text();
     // Marks read at either end (a row of specks taken as a value's
     // continuation, a seal's ring).
@@ -382,7 +385,7 @@ pub(super) fn checked_value(raw: &RawValue, to_quad: &impl Fn(Rect) -> Quad) -> 
         return None;
     }
     Some(KeyValue {
-        key: raw.key.api_name(),
+        key: raw.key,
         value,
         conf,
         quad: to_quad(raw.rect()),

@@ -2,6 +2,8 @@
 //! recognizer looks for and the key it answers are the same value, a
 //! misspelt key does not compile, and the API's names are written once.
 
+use crate::api::ApiKey;
+
 /// A key of an ID card's `keyValues`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdKey {
@@ -15,9 +17,9 @@ pub enum IdKey {
     SerialNum,
 }
 
-impl IdKey {
+impl ApiKey for IdKey {
     /// Its name in the API (`residentNumber`).
-    pub fn api_name(self) -> &'static str {
+    fn api_name(self) -> &'static str {
         match self {
             IdKey::Name => "name",
             IdKey::ResidentNumber => "residentNumber",

@@ -152,7 +152,7 @@ pub struct IdCard {
     pub id_type: IdType,
     /// Every key of the type, in the API's order; a key that could not be
     /// read has an empty value and conf 0.
-    pub key_values: Vec<KeyValue>,
+    pub key_values: Vec<KeyValue<IdKey>>,
     /// Every text segment read, in reading order.
     pub lines: Vec<Quad>,
     /// What masking covers: the last six digits of the resident number,
@@ -369,13 +369,13 @@ impl ViewReading {
             .into_iter()
             .map(|(key, found)| match found {
                 Some(found) => KeyValue {
-                    key: key.api_name(),
+                    key,
                     value: found.value,
                     conf: found.conf,
                     quad: view.to_original(found.rect),
                 },
                 None => KeyValue {
-                    key: key.api_name(),
+                    key,
                     value: String::new(),
                     conf: 0.0,
                     quad: Quad::new([(0.0, 0.0); 4]),

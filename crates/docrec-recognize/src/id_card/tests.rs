@@ -301,7 +301,7 @@ fn a_spent_budget_never_makes_an_id_card_another_document() {
         .expect("an ID card")
         .key_values
         .into_iter()
-        .find(|kv| kv.key == "residentNumber");
+        .find(|kv| kv.key == IdKey::ResidentNumber);
     assert_eq!(
         number.map(|kv| kv.value).as_deref(),
         card.content.get("residentNumber")
@@ -330,7 +330,10 @@ fn a_card_askew_without_an_outline_is_levelled_and_read() {
     assert!(find_quad(&askew, CARD_ASPECT).is_none());
     let context = ReadContext::starting_now(READ_BUDGET);
     let read = recognize_id_card(&askew, &mut crate::test_engine(), &context).expect("an ID card");
-    let number = read.key_values.iter().find(|kv| kv.key == "residentNumber");
+    let number = read
+        .key_values
+        .iter()
+        .find(|kv| kv.key == IdKey::ResidentNumber);
     assert_eq!(
         number.map(|kv| kv.value.as_str()),
         card.content.get("residentNumber")

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use docrec_recognize::api::ApiKey;
 use docrec_recognize::business::{BusinessKey, KEYS};
 use docrec_recognize::text::edit_distance;
 use docrec_synth::BusinessTruth;

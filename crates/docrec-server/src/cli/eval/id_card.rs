@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use docrec_recognize::api::ApiKey;
 use docrec_recognize::id_card::{IdKey, DRIVER_KEYS};
 use docrec_synth::IdCardTruth;
 use serde::Serialize;
