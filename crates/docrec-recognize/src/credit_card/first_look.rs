@@ -22,7 +22,9 @@ use super::crops::{line_crop, read_crop, Reader, CARD_DIGITS_MODEL};
 use super::expiry::{find_expiry, read_expiry, Expiry};
 use super::expiry_places::{tallest_ink_rows, DOUBTFUL_EXPIRY_CONF};
 use super::number::{across_the_card, number_candidates, LineRegion};
-use super::{likeliest, Field, NumberCandidate, ReadError, ViewReading};
+use super::{
+    expiry_in_upload, groups_in_upload, likeliest, NumberCandidate, ReadError, ViewReading,
+};
 use crate::text::{group_lines, Line};
 
 /// How much the view is shrunk for layout analysis: a card's lines are
@@ -87,19 +89,9 @@ pub(super) fn first_look(
     let Some(expiry) = sure_date(image, &lines, &number, engine, year)? else {
         return Ok(FirstLook::Number(number));
     };
-    let to_field = |value: String, conf: f32, rect: Rect| Field {
-        value,
-        conf,
-        quad: view.to_original(rect),
-    };
-    let groups = number
-        .groups
-        .iter()
-        .map(|g| to_field(g.value.clone(), g.conf, super::quad_rect(&g.quad)))
-        .collect();
     Ok(FirstLook::Card(ViewReading {
-        number: Some(NumberCandidate { groups, ..number }),
-        valid_thru: Some(to_field(expiry.value, expiry.conf, expiry.rect)),
+        number: Some(groups_in_upload(view, number)),
+        valid_thru: Some(expiry_in_upload(view, expiry)),
         word_count: lines.len(),
         card_cues: true,
         skew: None,

@@ -575,26 +575,36 @@ fn view_reading(
     let valid_thru = read_expiry(&view.image, lines, number.as_ref(), engine, year)?;
 
     let card_cues = number.is_some() || valid_thru.is_some() || lines.iter().any(has_card_words);
-    let to_field = |value: String, conf: f32, rect: Rect| Field {
-        value,
-        conf,
-        quad: view.to_original(rect),
-    };
-    let number = number.map(|n| NumberCandidate {
-        groups: n
-            .groups
-            .iter()
-            .map(|g| to_field(g.value.clone(), g.conf, quad_rect(&g.quad)))
-            .collect(),
-        ..n
-    });
     Ok(ViewReading {
-        number,
-        valid_thru: valid_thru.map(|e| to_field(e.value, e.conf, e.rect)),
+        number: number.map(|n| groups_in_upload(view, n)),
+        valid_thru: valid_thru.map(|e| expiry_in_upload(view, e)),
         word_count,
         card_cues,
         skew,
     })
+}
+
+/// `number` with its groups' boxes moved from `view` to the upload.
+fn groups_in_upload(view: &Rectified, number: NumberCandidate) -> NumberCandidate {
+    let groups = number
+        .groups
+        .iter()
+        .map(|g| Field {
+            value: g.value.clone(),
+            conf: g.conf,
+            quad: view.to_original(quad_rect(&g.quad)),
+        })
+        .collect();
+    NumberCandidate { groups, ..number }
+}
+
+/// An expiry read in `view`, as a field with its box in the upload.
+fn expiry_in_upload(view: &Rectified, expiry: expiry::Expiry) -> Field {
+    Field {
+        value: expiry.value,
+        conf: expiry.conf,
+        quad: view.to_original(expiry.rect),
+    }
 }
 
 /// Groups carry their boxes as rectangles of the view until they are mapped
