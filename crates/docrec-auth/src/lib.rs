@@ -10,6 +10,11 @@
 //! the table, or the failure underneath (the store's) kept as its source. The admin
 //! API's operator token is checked by [`OperatorToken`].
 //!
+//! The `key_ring` module takes the master key and gives [`Keys`]: the
+//! at-rest key ring that seals what docrec stores, and each appKey's
+//! envelope key pairs (API.md §4.3), with their rotation and the master
+//! key's ([`rotate_master_key`]); its failures are [`KeyRingError`]s.
+//!
 //! Decisions:
 //!
 //! * **Tokens** are 256 random bits from the OS, Base64url (43
@@ -31,6 +36,7 @@
 //!   id is 4010002, a malformed or unknown project id 4010004.
 
 mod error;
+mod key_ring;
 mod limits;
 mod operator;
 mod role;
@@ -46,6 +52,10 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 pub use error::AuthError;
+pub use key_ring::{
+    rotate_master_key, unix_now, KeyRingError, Keys, MasterKeySource, ENVELOPE_SERVICES,
+    MASTER_KEY_ENV, MASTER_KEY_FILE_ENV,
+};
 pub use limits::kst_date;
 pub use operator::{OperatorToken, MIN_OPERATOR_TOKEN_LEN};
 pub use role::Role;

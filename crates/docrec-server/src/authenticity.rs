@@ -39,6 +39,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use docrec_auth::{unix_now, Keys};
 use docrec_errors::ErrorCode;
 use docrec_store::{RegistryRecord, Store, TakenRequestKey};
 use hmac::{Hmac, Mac};
@@ -46,7 +47,6 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::failure::Failure;
-use crate::keys::{unix_now, Keys};
 
 /// How many failed checks lock a resident number.
 pub const LOCK_AFTER_FAILURES: i64 = 5;
@@ -376,12 +376,12 @@ pub async fn registry_key(store: &Store, keys: &Keys) -> anyhow::Result<Zeroizin
                 .map_err(|_| anyhow::anyhow!("the system random number generator failed"))?;
             let sealed = keys
                 .seal(key.as_slice(), &context)
-                .map_err(|code| anyhow::anyhow!("sealing the registry key: {code}"))?;
+                .map_err(|e| anyhow::anyhow!("sealing the registry key: {}", Failure::from(e)))?;
             store.add_sealed_secret(REGISTRY_KEY_NAME, &sealed).await?
         }
     };
     keys.open_sealed(&sealed, &context)
-        .map_err(|code| anyhow::anyhow!("opening the registry key: {code}"))
+        .map_err(|e| anyhow::anyhow!("opening the registry key: {}", Failure::from(e)))
 }
 
 impl Authenticity {

@@ -59,7 +59,7 @@ const MIN_BOOTSTRAP_SECRET_LEN: usize = 32;
 const DEFAULT_KEY_GRACE_SECONDS: u64 = 7 * 24 * 3600;
 
 /// Everything `docrec` reads from its environment (but the master key,
-/// which [`crate::keys::MasterKeySource`] reads so that it is held in one
+/// which [`docrec_auth::MasterKeySource`] reads so that it is held in one
 /// place only).
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -309,8 +309,8 @@ impl Config {
             "DATABASE_URL must be a postgres:// URL (or unset, for SQLite in DOCREC_DATA_DIR)",
         )?;
         if matches!(database, Database::Postgres(_))
-            && var(crate::keys::MASTER_KEY_ENV).is_none()
-            && var(crate::keys::MASTER_KEY_FILE_ENV).is_none()
+            && var(docrec_auth::MASTER_KEY_ENV).is_none()
+            && var(docrec_auth::MASTER_KEY_FILE_ENV).is_none()
         {
             bail!(
                 "with DATABASE_URL, set DOCREC_MASTER_KEY (or DOCREC_MASTER_KEY_FILE) too: every node sharing the database needs the same master key"

@@ -89,6 +89,16 @@ impl From<docrec_auth::AuthError> for Failure {
     }
 }
 
+/// A code alone has no cause; any other failure's cause is its message.
+impl From<docrec_auth::KeyRingError> for Failure {
+    fn from(error: docrec_auth::KeyRingError) -> Self {
+        match error {
+            docrec_auth::KeyRingError::Code(code) => code.into(),
+            error => Failure::caused_by(&error),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,6 @@ mod cli;
 mod config;
 mod failure;
 mod http;
-mod keys;
 mod process;
 mod recognition;
 mod sweeper;

@@ -5,12 +5,11 @@
 
 use std::sync::Arc;
 
-use docrec_auth::Auth;
+use docrec_auth::{Auth, Keys};
 
 use crate::authenticity::Authenticity;
 use crate::failure::Failure;
 use crate::http::Metrics;
-use crate::keys::Keys;
 
 /// Deletes, every `interval` for as long as the server runs, what is no
 /// longer needed: expired Request-Keys (and the fields sealed behind
@@ -33,7 +32,7 @@ pub async fn sweep_expired(
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        let now = crate::keys::unix_now();
+        let now = docrec_auth::unix_now();
         let sweep = |data: &'static str, what: &'static str, deleted: Result<u64, Failure>| {
             if let Err(failure) = &deleted {
                 tracing::warn!(
@@ -67,7 +66,7 @@ pub async fn sweep_expired(
         sweep(
             "envelope_keys",
             "the envelope key pairs past their grace period",
-            keys.sweep_retired().await,
+            keys.sweep_retired().await.map_err(Failure::from),
         );
         if let Some(days) = usage_retention_days {
             sweep(

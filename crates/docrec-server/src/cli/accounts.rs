@@ -5,11 +5,9 @@
 //! Secrets are printed once, when made; only their hashes are stored.
 
 use clap::Subcommand;
-use docrec_auth::{Auth, AuthError, Role, ServiceStep};
+use docrec_auth::{unix_now, Auth, AuthError, Role, ServiceStep};
 use docrec_errors::ToErrorCode;
 use docrec_store::{RateLimits, Service};
-
-use crate::keys::unix_now;
 
 /// `docrec admin project ...`.
 #[derive(Debug, Subcommand)]

@@ -12,7 +12,7 @@
 //!   [`crate::authenticity::parse_registry_csv`]), as keyed hashes; all
 //!   rows or none.
 //! - `rotate-master-key`: re-wraps the at-rest key ring under a new
-//!   master key (see [`crate::keys::rotate_master_key`]).
+//!   master key (see [`docrec_auth::rotate_master_key`]).
 //! - `project`, `user`, `member`, `app-key`, `access-key`, `service`,
 //!   `limits`, `usage`: projects, users, roles, appKeys, users' access
 //!   keys, the service-use workflow, rate limits and usage statistics (see
@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
-use docrec_auth::Auth;
+use docrec_auth::{rotate_master_key, Auth, Keys, MasterKeySource, ENVELOPE_SERVICES};
 use docrec_store::{Service, Store};
 
 use super::accounts::{
@@ -34,7 +34,7 @@ use super::accounts::{
 use crate::authenticity::{parse_registry_csv, registry_key, Authenticity};
 use crate::business_status::parse_status_csv;
 use crate::config::Config;
-use crate::keys::{rotate_master_key, Keys, MasterKeySource, ENVELOPE_SERVICES};
+use crate::failure::Failure;
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -150,10 +150,9 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 };
                 for app_key in &app_keys {
                     for service in &services {
-                        let version = keys
-                            .rotate(app_key, *service)
-                            .await
-                            .map_err(|code| anyhow::anyhow!("{app_key} {service}: {code}"))?;
+                        let version = keys.rotate(app_key, *service).await.map_err(|e| {
+                            anyhow::anyhow!("{app_key} {service}: {}", Failure::from(e))
+                        })?;
                         println!("{app_key} {service}: version {version}");
                     }
                 }
@@ -163,7 +162,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
         AdminCommand::RotateMasterKey => {
             let source = MasterKeySource::of(&config.data_dir);
             let count = with_store(&config, |store| async move {
-                rotate_master_key(&store, &source).await
+                Ok(rotate_master_key(&store, &source).await?)
             })?;
             let hint = match MasterKeySource::of(&config.data_dir) {
                 MasterKeySource::Environment => {

@@ -33,7 +33,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use docrec_auth::{kst_date, OperatorToken, Role, ServiceStep};
+use docrec_auth::{kst_date, unix_now, OperatorToken, Role, ServiceStep};
 use docrec_errors::ErrorCode;
 use docrec_store::{RateLimits, Service};
 use serde::de::DeserializeOwned;
@@ -42,7 +42,6 @@ use serde_json::json;
 
 use super::reply::success;
 use super::{ApiError, AppState};
-use crate::keys::unix_now;
 
 /// The largest admin request body read.
 const MAX_BODY_BYTES: usize = 64 * 1024;

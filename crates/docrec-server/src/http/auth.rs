@@ -18,12 +18,11 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use docrec_auth::AuthError;
+use docrec_auth::{unix_now, AuthError};
 use docrec_errors::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, AppState};
-use crate::keys::unix_now;
 
 /// The header of the v1.1/v2.1 APIs.
 pub const BEARER_HEADER: &str = "X-NHN-Authorization";

@@ -11,6 +11,7 @@
 use axum::extract::{Path, Request, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use docrec_auth::ENVELOPE_SERVICES;
 use docrec_crypto::SymmetricKey;
 use docrec_errors::ErrorCode;
 use docrec_recognize::credit_card::CreditCardResult;
@@ -21,7 +22,6 @@ use zeroize::Zeroizing;
 use super::documents::{read_upload, recognize_blocking};
 use super::reply::success;
 use super::{ApiError, AppState};
-use crate::keys::ENVELOPE_SERVICES;
 use crate::recognition::Recognizer;
 
 /// The header naming the public key version the client wrapped K with.

@@ -9,11 +9,11 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use docrec_auth::unix_now;
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_store::Service;
 
 use super::{ApiError, AppState};
-use crate::keys::unix_now;
 
 /// The service a route is metered as: a fixed one, or the
 /// `{service_name}` of the public key route.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use docrec_auth::Auth;
+use docrec_auth::{Auth, Keys, MasterKeySource};
 use docrec_ocr::EnginePool;
 use docrec_store::{Store, DEFAULT_PROJECT_ID};
 
@@ -16,7 +16,6 @@ use super::serve as connections;
 use super::{decrypt_guard, management_router, observe, router, tls, AppState, Management};
 use crate::authenticity::{registry_key, Authenticity, HttpVerifier, Verifier};
 use crate::config::{Config, VerifierConfig};
-use crate::keys::{Keys, MasterKeySource};
 use crate::recognition::Recognizer;
 use crate::sweeper::sweep_expired;
 

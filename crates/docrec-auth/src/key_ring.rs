@@ -1,19 +1,88 @@
-//! The keys the server holds: the at-rest key ring (opened once at start
+//! The keys docrec holds: the at-rest key ring (opened once at start
 //! with the master key) and each appKey's envelope key pairs (made on
 //! first use, rotated by `docrec admin rotate-keys`).
 //!
-//! Takes: the store, the master key and the grace period. Gives: the
-//! public key a client fetches, the key pair a request's `X-Key-Version`
-//! names (or 4000301), sealing for other stored values, and rotation.
+//! Takes: the store, the master key (from [`MasterKeySource`]) and the
+//! grace period. Gives [`Keys`]: the public key a client fetches, the key
+//! pair a request's `X-Key-Version` names (or 4000301), sealing for other
+//! stored values, and rotation; and [`rotate_master_key`]. Every failure
+//! is a [`KeyRingError`]: its code of the table, and the failure
+//! underneath (the store's, the cipher's, the file system's) kept as its
+//! source.
 
+use std::num::TryFromIntError;
 use std::sync::Arc;
 use std::time::Duration;
 
-use docrec_crypto::{DataKey, KeyPair, KeyRing, MasterKey};
-use docrec_errors::ErrorCode;
-use docrec_store::{EnvelopeKey, Service, Store};
+use docrec_crypto::{DataKey, KeyError, KeyPair, KeyRing, MasterKey, SealError};
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_store::{EnvelopeKey, Service, Store, StoreError};
 
-use crate::failure::Failure;
+/// Why the key ring or an envelope key pair failed. No variant carries a
+/// key or a sealed value.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyRingError {
+    /// The code alone, with no failure underneath to log: a key version
+    /// that names no usable key pair (`INVALID_KEY_VERSION`), a key pair
+    /// that could not be encoded or sealed (`ENCRYPT_FAIL`), one stored but
+    /// not read back (`DATABASE_FAIL`).
+    #[error("failed with {}", .0.code())]
+    Code(ErrorCode),
+    /// The store failed (`DATABASE_FAIL`).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The key ring or the master key failed: a sealed value or a wrapped
+    /// data key does not open, the master key is malformed or its file
+    /// unreadable (the seal error's code: `DECRYPT_FAIL`, or `ENCRYPT_FAIL`
+    /// when the OS gave no random bytes).
+    #[error(transparent)]
+    Ring(#[from] SealError),
+    /// A value could not be sealed (`ENCRYPT_FAIL`).
+    #[error(transparent)]
+    Seal(SealError),
+    /// A new key pair could not be made (`ENCRYPT_FAIL`).
+    #[error(transparent)]
+    Generate(KeyError),
+    /// A stored private key does not read (`DECRYPT_FAIL`).
+    #[error(transparent)]
+    KeyPair(KeyError),
+    /// The master key in the environment variable `name` is malformed
+    /// (`DECRYPT_FAIL`).
+    #[error("{name}")]
+    EnvironmentMasterKey {
+        name: &'static str,
+        #[source]
+        source: SealError,
+    },
+    /// A stored data key version is out of range (`DECRYPT_FAIL`).
+    #[error(transparent)]
+    Version(#[from] TryFromIntError),
+    /// The master key's directory or files could not be made, moved or
+    /// removed (`FAIL`).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl From<ErrorCode> for KeyRingError {
+    fn from(code: ErrorCode) -> Self {
+        KeyRingError::Code(code)
+    }
+}
+
+impl ToErrorCode for KeyRingError {
+    fn error_code(&self) -> ErrorCode {
+        match self {
+            KeyRingError::Code(code) => *code,
+            KeyRingError::Store(error) => error.error_code(),
+            KeyRingError::Ring(error) => error.error_code(),
+            KeyRingError::Seal(_) | KeyRingError::Generate(_) => ErrorCode::EncryptFail,
+            KeyRingError::KeyPair(error) => error.error_code(),
+            KeyRingError::EnvironmentMasterKey { source, .. } => source.error_code(),
+            KeyRingError::Version(_) => ErrorCode::DecryptFail,
+            KeyRingError::Io(_) => ErrorCode::Fail,
+        }
+    }
+}
 
 /// The envelope keys and the key ring. Cheap to clone.
 #[derive(Clone)]
@@ -40,7 +109,7 @@ impl Keys {
         store: &Store,
         source: &MasterKeySource,
         grace: Duration,
-    ) -> anyhow::Result<Keys> {
+    ) -> Result<Keys, KeyRingError> {
         let ring = open_key_ring_from(store, source).await?;
         Ok(Keys {
             store: store.clone(),
@@ -56,7 +125,7 @@ impl Keys {
         &self,
         app_key: &str,
         service: Service,
-    ) -> Result<(String, String), Failure> {
+    ) -> Result<(String, String), KeyRingError> {
         let keys = self.envelope_keys(app_key, service).await?;
         let newest = match keys.into_iter().next() {
             Some(newest) => newest,
@@ -80,7 +149,7 @@ impl Keys {
         app_key: &str,
         service: Service,
         version: &str,
-    ) -> Result<KeyPair, Failure> {
+    ) -> Result<KeyPair, KeyRingError> {
         let version: i64 = version
             .trim()
             .parse()
@@ -97,26 +166,23 @@ impl Keys {
             })
             .ok_or(ErrorCode::InvalidKeyVersion)?;
         let context = private_key_context(app_key, service, version);
-        let der = self
-            .ring
-            .open(&key.sealed_private_key, &context)
-            .map_err(|e| Failure::caused_by(&e))?;
-        KeyPair::from_pkcs8_der(&der).map_err(|e| Failure::caused_by(&e))
+        let der = self.ring.open(&key.sealed_private_key, &context)?;
+        KeyPair::from_pkcs8_der(&der).map_err(KeyRingError::KeyPair)
     }
 
     /// Deletes the key pairs whose grace period is over (they open no
     /// envelope); gives how many.
-    pub async fn sweep_retired(&self) -> Result<u64, Failure> {
+    pub async fn sweep_retired(&self) -> Result<u64, KeyRingError> {
         let retired_before = unix_now().saturating_sub(self.grace.as_secs() as i64);
-        self.store
+        Ok(self
+            .store
             .sweep_retired_envelope_keys(retired_before)
-            .await
-            .map_err(|e| Failure::caused_by(&e))
+            .await?)
     }
 
     /// Adds a new key pair version for the appKey and service; the one
     /// before it keeps working for the grace period. Gives the new version.
-    pub async fn rotate(&self, app_key: &str, service: Service) -> Result<i64, Failure> {
+    pub async fn rotate(&self, app_key: &str, service: Service) -> Result<i64, KeyRingError> {
         loop {
             let newest = self
                 .envelope_keys(app_key, service)
@@ -130,10 +196,10 @@ impl Keys {
     }
 
     /// Seals `plaintext` for `context` with the key ring.
-    pub fn seal(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>, Failure> {
+    pub fn seal(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>, KeyRingError> {
         self.ring
             .seal(plaintext, context)
-            .map_err(|e| Failure::with_cause(ErrorCode::EncryptFail, &e))
+            .map_err(KeyRingError::Seal)
     }
 
     /// Opens what [`Keys::seal`] sealed for `context`.
@@ -141,21 +207,16 @@ impl Keys {
         &self,
         sealed: &[u8],
         context: &str,
-    ) -> Result<zeroize::Zeroizing<Vec<u8>>, Failure> {
-        self.ring
-            .open(sealed, context)
-            .map_err(|e| Failure::caused_by(&e))
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyRingError> {
+        Ok(self.ring.open(sealed, context)?)
     }
 
     async fn envelope_keys(
         &self,
         app_key: &str,
         service: Service,
-    ) -> Result<Vec<EnvelopeKey>, Failure> {
-        self.store
-            .envelope_keys(app_key, service)
-            .await
-            .map_err(|e| Failure::caused_by(&e))
+    ) -> Result<Vec<EnvelopeKey>, KeyRingError> {
+        Ok(self.store.envelope_keys(app_key, service).await?)
     }
 
     /// Makes and stores a pair as `version`; `false` when another request
@@ -165,12 +226,11 @@ impl Keys {
         app_key: &str,
         service: Service,
         version: i64,
-    ) -> Result<bool, Failure> {
+    ) -> Result<bool, KeyRingError> {
         let ring = self.ring.clone();
         let context = private_key_context(app_key, service, version);
         let (public_key, sealed) = tokio::task::spawn_blocking(move || {
-            let pair =
-                KeyPair::generate().map_err(|e| Failure::with_cause(ErrorCode::EncryptFail, &e))?;
+            let pair = KeyPair::generate().map_err(KeyRingError::Generate)?;
             let der = pair.to_pkcs8_der().map_err(|_| ErrorCode::EncryptFail)?;
             let sealed = ring
                 .seal(&der, &context)
@@ -178,14 +238,14 @@ impl Keys {
             let public_key = pair
                 .public_key_base64()
                 .map_err(|_| ErrorCode::EncryptFail)?;
-            Ok::<_, Failure>((public_key, sealed))
+            Ok::<_, KeyRingError>((public_key, sealed))
         })
         .await
         .map_err(|_| ErrorCode::EncryptFail)??;
-        self.store
+        Ok(self
+            .store
             .add_envelope_key(app_key, service, version, &public_key, &sealed)
-            .await
-            .map_err(|e| Failure::caused_by(&e))
+            .await?)
     }
 }
 
@@ -193,12 +253,12 @@ impl Keys {
 pub const MASTER_KEY_ENV: &str = "DOCREC_MASTER_KEY";
 /// The environment variable holding the next master key, for
 /// `docrec admin rotate-master-key` when the key comes from the environment.
-pub const NEW_MASTER_KEY_ENV: &str = "DOCREC_NEW_MASTER_KEY";
+const NEW_MASTER_KEY_ENV: &str = "DOCREC_NEW_MASTER_KEY";
 /// The environment variable naming the master key file, when the key
 /// should live outside the data dir (README, "Security").
 pub const MASTER_KEY_FILE_ENV: &str = "DOCREC_MASTER_KEY_FILE";
 /// The master key file in the data dir, when the environment names none.
-pub const MASTER_KEY_FILE: &str = "master.key";
+const MASTER_KEY_FILE: &str = "master.key";
 /// The next master key file while a rotation is under way.
 const NEW_MASTER_KEY_FILE: &str = "master.key.new";
 
@@ -226,7 +286,7 @@ impl MasterKeySource {
     }
 
     /// The master key.
-    pub fn load(&self) -> anyhow::Result<MasterKey> {
+    pub fn load(&self) -> Result<MasterKey, KeyRingError> {
         match self {
             MasterKeySource::Environment => env_master_key(MASTER_KEY_ENV),
             MasterKeySource::File(path) => {
@@ -248,19 +308,20 @@ impl MasterKeySource {
     }
 }
 
-fn env_master_key(name: &str) -> anyhow::Result<MasterKey> {
+fn env_master_key(name: &'static str) -> Result<MasterKey, KeyRingError> {
     let text = zeroize::Zeroizing::new(std::env::var(name).unwrap_or_default());
-    MasterKey::from_text(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+    MasterKey::from_text(&text)
+        .map_err(|source| KeyRingError::EnvironmentMasterKey { name, source })
 }
 
 /// Opens the key ring with the master key of `source`. A key file
 /// rotation that stopped after the database was re-wrapped but before the
 /// new file replaced the old one is finished here; one that stopped before
 /// the database changed is undone.
-pub async fn open_key_ring_from(
+async fn open_key_ring_from(
     store: &Store,
     source: &MasterKeySource,
-) -> anyhow::Result<KeyRing> {
+) -> Result<KeyRing, KeyRingError> {
     let master = source.load()?;
     let opened = open_key_ring(store, &master).await;
     let MasterKeySource::File(path) = source else {
@@ -285,7 +346,10 @@ pub async fn open_key_ring_from(
 /// nothing. From a key file: a new random key replaces the file. From
 /// the environment: the new key is `DOCREC_NEW_MASTER_KEY`, which the
 /// operator then sets as `DOCREC_MASTER_KEY`. Gives the number of data keys.
-pub async fn rotate_master_key(store: &Store, source: &MasterKeySource) -> anyhow::Result<usize> {
+pub async fn rotate_master_key(
+    store: &Store,
+    source: &MasterKeySource,
+) -> Result<usize, KeyRingError> {
     let old = source.load()?;
     let rows = store.key_ring().await?;
     // The ring must open with the old key before anything changes.
@@ -313,7 +377,7 @@ pub async fn rotate_master_key(store: &Store, source: &MasterKeySource) -> anyho
 /// The ring of data keys, each unwrapped with `master`; a new database
 /// gets version 1 (when two nodes start at once, the second one's insert
 /// loses and it reads the first one's key).
-async fn open_key_ring(store: &Store, master: &MasterKey) -> anyhow::Result<KeyRing> {
+async fn open_key_ring(store: &Store, master: &MasterKey) -> Result<KeyRing, KeyRingError> {
     let mut rows = store.key_ring().await?;
     if rows.is_empty() {
         let wrapped = master.wrap(1, &DataKey::generate()?)?;
@@ -348,6 +412,36 @@ mod tests {
         let ring = open_key_ring_from(&store, &source).await.expect("ring");
         let sealed = ring.seal(b"sealed before", "test").expect("seal");
         (dir, store, source, sealed)
+    }
+
+    #[test]
+    fn each_failure_keeps_the_code_it_answered_with_in_the_server() {
+        let generate = || KeyError::Generate("no entropy".to_owned());
+        for (error, code) in [
+            (KeyRingError::Seal(SealError::Open), ErrorCode::EncryptFail),
+            (KeyRingError::Ring(SealError::Open), ErrorCode::DecryptFail),
+            (
+                KeyRingError::Ring(SealError::Random),
+                ErrorCode::EncryptFail,
+            ),
+            (KeyRingError::Generate(generate()), ErrorCode::EncryptFail),
+            (KeyRingError::KeyPair(generate()), ErrorCode::DecryptFail),
+            (
+                KeyRingError::from(ErrorCode::InvalidKeyVersion),
+                ErrorCode::InvalidKeyVersion,
+            ),
+            (
+                KeyRingError::from(StoreError::AppKeyCollision),
+                ErrorCode::DatabaseFail,
+            ),
+        ] {
+            assert_eq!(error.error_code(), code, "{error}");
+        }
+        // The cause the server logs is the failure underneath's message.
+        assert_eq!(
+            KeyRingError::Seal(SealError::Open).to_string(),
+            SealError::Open.to_string()
+        );
     }
 
     fn key_file(dir: &tempfile::TempDir, name: &str) -> Vec<u8> {
