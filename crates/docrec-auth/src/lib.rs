@@ -14,6 +14,12 @@
 //! at-rest key ring that seals what docrec stores, and each appKey's
 //! envelope key pairs (API.md §4.3), with their rotation and the master
 //! key's ([`rotate_master_key`]); its failures are [`KeyRingError`]s.
+//! The `authenticity` module takes recognised ID-card fields and a
+//! client's claim and gives [`Authenticity`]: Request-Keys, the check of
+//! a claimed document against a [`Verifier`] (the registry of issued
+//! documents, [`RegistryVerifier`], or an operator's gateway,
+//! [`HttpVerifier`]) and the lockout after failed checks; its failures are
+//! [`AuthenticityError`]s.
 //!
 //! Decisions:
 //!
@@ -35,6 +41,7 @@
 //! * **Ids**: projects and users have UUIDs; a malformed or unknown user
 //!   id is 4010002, a malformed or unknown project id 4010004.
 
+mod authenticity;
 mod error;
 mod key_ring;
 mod limits;
@@ -51,6 +58,10 @@ use docrec_store::{AppKeyAccess, Member, Project, Store, User};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+pub use authenticity::{
+    parse_registry_csv, registry_key, Authenticity, AuthenticityError, Claim, ClaimType,
+    HttpVerifier, RegistryVerifier, Verifier,
+};
 pub use error::AuthError;
 pub use key_ring::{
     rotate_master_key, unix_now, KeyRingError, Keys, MasterKeySource, ENVELOPE_SERVICES,

@@ -99,6 +99,19 @@ impl From<docrec_auth::KeyRingError> for Failure {
     }
 }
 
+/// A code alone has no cause, the key ring's failure is converted as
+/// above; any other failure's cause is its message.
+impl From<docrec_auth::AuthenticityError> for Failure {
+    fn from(error: docrec_auth::AuthenticityError) -> Self {
+        use docrec_auth::AuthenticityError;
+        match error {
+            AuthenticityError::Code(code) => code.into(),
+            AuthenticityError::Keys(error) => error.into(),
+            error => Failure::caused_by(&error),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

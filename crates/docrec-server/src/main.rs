@@ -8,7 +8,6 @@
 //! Configuration comes from `DOCREC_*` environment variables (see
 //! [`config`]).
 
-mod authenticity;
 mod business_status;
 mod cli;
 mod config;

@@ -5,9 +5,8 @@
 
 use std::sync::Arc;
 
-use docrec_auth::{Auth, Keys};
+use docrec_auth::{Auth, Authenticity, Keys};
 
-use crate::authenticity::Authenticity;
 use crate::failure::Failure;
 use crate::http::Metrics;
 
@@ -46,12 +45,15 @@ pub async fn sweep_expired(
         sweep(
             "request_keys",
             "expired Request-Keys",
-            authenticity.sweep_request_keys().await,
+            authenticity
+                .sweep_request_keys()
+                .await
+                .map_err(Failure::from),
         );
         sweep(
             "authenticity_failures",
             "failed authenticity checks past the lock window",
-            authenticity.sweep_failures().await,
+            authenticity.sweep_failures().await.map_err(Failure::from),
         );
         sweep(
             "access_tokens",

@@ -9,7 +9,7 @@
 //!   working for `DOCREC_KEY_GRACE_SECONDS`.
 //! - `import-id-registry FILE.csv`: adds issued documents to the registry
 //!   the built-in authenticity verifier checks (see
-//!   [`crate::authenticity::parse_registry_csv`]), as keyed hashes; all
+//!   [`docrec_auth::parse_registry_csv`]), as keyed hashes; all
 //!   rows or none.
 //! - `rotate-master-key`: re-wraps the at-rest key ring under a new
 //!   master key (see [`docrec_auth::rotate_master_key`]).
@@ -24,14 +24,16 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Subcommand;
-use docrec_auth::{rotate_master_key, Auth, Keys, MasterKeySource, ENVELOPE_SERVICES};
+use docrec_auth::{
+    parse_registry_csv, registry_key, rotate_master_key, Auth, Authenticity, Keys, MasterKeySource,
+    ENVELOPE_SERVICES,
+};
 use docrec_store::{Service, Store};
 
 use super::accounts::{
     self, AccessKeyCommand, AppKeyCommand, LimitsCommand, MemberCommand, ProjectCommand,
     ServiceCommand, UserCommand,
 };
-use crate::authenticity::{parse_registry_csv, registry_key, Authenticity};
 use crate::business_status::parse_status_csv;
 use crate::config::Config;
 use crate::failure::Failure;
@@ -129,7 +131,7 @@ pub fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
                 Authenticity::registry_verifier(&store, &hash_key)
                     .import(&claims)
                     .await
-                    .map_err(|code| anyhow::anyhow!("importing the registry: {code}"))
+                    .map_err(|e| anyhow::anyhow!("importing the registry: {}", Failure::from(e)))
             })?;
             println!("imported {written} documents into the ID registry");
         }

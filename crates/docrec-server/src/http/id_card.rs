@@ -9,6 +9,7 @@ use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
+use docrec_auth::{Claim, ClaimType};
 use docrec_crypto::SymmetricKey;
 use docrec_errors::ErrorCode;
 use docrec_recognize::id_card::IdCardResult;
@@ -19,7 +20,6 @@ use zeroize::Zeroizing;
 use super::envelope::{recognize_encrypted, request_key};
 use super::reply::success;
 use super::{ApiError, AppState};
-use crate::authenticity::{Claim, ClaimType};
 use crate::recognition::Recognizer;
 
 /// The header that carries a Request-Key, both ways.

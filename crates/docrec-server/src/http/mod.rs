@@ -30,11 +30,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use docrec_auth::{Auth, Keys, OperatorToken};
+use docrec_auth::{Auth, Authenticity, Keys, OperatorToken};
 use docrec_errors::ErrorCode;
 use docrec_store::{Service, Store};
 
-use crate::authenticity::Authenticity;
 use crate::recognition::Recognizer;
 use admission::Admission;
 use meter::Metered;

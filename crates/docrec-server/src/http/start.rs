@@ -7,14 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use docrec_auth::{Auth, Keys, MasterKeySource};
+use docrec_auth::{
+    registry_key, Auth, Authenticity, HttpVerifier, Keys, MasterKeySource, Verifier,
+};
 use docrec_ocr::EnginePool;
 use docrec_store::{Store, DEFAULT_PROJECT_ID};
 
 use super::admission::Admission;
 use super::serve as connections;
 use super::{decrypt_guard, management_router, observe, router, tls, AppState, Management};
-use crate::authenticity::{registry_key, Authenticity, HttpVerifier, Verifier};
 use crate::config::{Config, VerifierConfig};
 use crate::recognition::Recognizer;
 use crate::sweeper::sweep_expired;

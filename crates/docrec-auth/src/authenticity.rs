@@ -1,8 +1,12 @@
 //! Request-Keys and authenticity checks (API.md §4.4, §4.5).
 //!
-//! Takes: recognised ID-card fields (to issue a Request-Key) and a client's
-//! claim with its Request-Key (to check it). Gives: the Request-Key, and
-//! whether the claimed document was issued, from a [`Verifier`].
+//! Takes: the store, the [`Keys`] that seal what it keeps, recognised
+//! ID-card fields (to issue a Request-Key) and a client's claim with its
+//! Request-Key (to check it). Gives [`Authenticity`]: the Request-Key, and
+//! whether the claimed document was issued, from a [`Verifier`]. Every
+//! failure is an [`AuthenticityError`]: its code of the table, and the
+//! failure underneath (the store's, the key ring's, the gateway client's)
+//! kept as its source.
 //!
 //! - A Request-Key is 256 random bits, shown once as 64 hex digits and
 //!   stored only as its SHA-256; the recognised fields behind it are sealed
@@ -39,17 +43,93 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use docrec_auth::{unix_now, Keys};
-use docrec_errors::ErrorCode;
-use docrec_store::{RegistryRecord, Store, TakenRequestKey};
+use docrec_errors::{ErrorCode, ToErrorCode};
+use docrec_store::{RegistryRecord, Store, StoreError, TakenRequestKey};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::failure::Failure;
+use crate::key_ring::{unix_now, KeyRingError, Keys};
+
+/// Why a Request-Key could not be issued, a check did not complete, or the
+/// verifier or the registry's key could not be set up. No variant carries
+/// a claim's value or a key.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthenticityError {
+    /// The code alone, with no failure underneath to log: a Request-Key
+    /// that is not valid for the check (`AUTHENTICITY_REQUEST_KEY_INVALID`),
+    /// a locked person (4000123), a gateway that did not answer
+    /// (`INTERNAL_API_FAIL`), fields that could not be sealed
+    /// (`ENCRYPT_FAIL`).
+    #[error("failed with {}", .0.code())]
+    Code(ErrorCode),
+    /// The store failed (`DATABASE_FAIL`).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Sealing or opening with the key ring failed (its code).
+    #[error(transparent)]
+    Keys(#[from] KeyRingError),
+    /// The OS gave no random bytes for the registry's key (`ENCRYPT_FAIL`).
+    #[error("the system random number generator failed")]
+    Random(getrandom::Error),
+    /// The registry's new key could not be sealed (its code).
+    #[error("sealing the registry key: {}", .0.error_code())]
+    SealRegistryKey(#[source] KeyRingError),
+    /// The registry's key does not open (its code).
+    #[error("opening the registry key: {}", .0.error_code())]
+    OpenRegistryKey(#[source] KeyRingError),
+    /// `DOCREC_VERIFIER_URL` is not `https://` and plain HTTP was not
+    /// allowed (`FAIL`).
+    #[error("DOCREC_VERIFIER_URL must be an https:// URL, not {url:?} (a plain http:// gateway sees names and resident numbers in clear: set DOCREC_VERIFIER_ALLOW_HTTP=true to accept one, e.g. on loopback)")]
+    PlainHttpGateway { url: String },
+    /// `DOCREC_VERIFIER_CA_FILE` could not be read (`FAIL`).
+    #[error("DOCREC_VERIFIER_CA_FILE {}", .path.display())]
+    CaFileUnreadable {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `DOCREC_VERIFIER_CA_FILE` is not a PEM bundle (`FAIL`).
+    #[error("DOCREC_VERIFIER_CA_FILE {}", .path.display())]
+    CaFileMalformed {
+        path: std::path::PathBuf,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// `DOCREC_VERIFIER_CA_FILE` holds no certificate (`FAIL`).
+    #[error("DOCREC_VERIFIER_CA_FILE {} holds no PEM certificate", .path.display())]
+    CaFileEmpty { path: std::path::PathBuf },
+    /// The gateway's HTTP client could not be built (`FAIL`).
+    #[error(transparent)]
+    Client(reqwest::Error),
+}
+
+impl From<ErrorCode> for AuthenticityError {
+    fn from(code: ErrorCode) -> Self {
+        AuthenticityError::Code(code)
+    }
+}
+
+impl ToErrorCode for AuthenticityError {
+    fn error_code(&self) -> ErrorCode {
+        match self {
+            AuthenticityError::Code(code) => *code,
+            AuthenticityError::Store(error) => error.error_code(),
+            AuthenticityError::Keys(error)
+            | AuthenticityError::SealRegistryKey(error)
+            | AuthenticityError::OpenRegistryKey(error) => error.error_code(),
+            AuthenticityError::Random(_) => ErrorCode::EncryptFail,
+            AuthenticityError::PlainHttpGateway { .. }
+            | AuthenticityError::CaFileUnreadable { .. }
+            | AuthenticityError::CaFileMalformed { .. }
+            | AuthenticityError::CaFileEmpty { .. }
+            | AuthenticityError::Client(_) => ErrorCode::Fail,
+        }
+    }
+}
 
 /// How many failed checks lock a resident number.
-pub const LOCK_AFTER_FAILURES: i64 = 5;
+const LOCK_AFTER_FAILURES: i64 = 5;
 
 /// The name of the registry's hash key among the sealed secrets.
 const REGISTRY_KEY_NAME: &str = "id-registry-key";
@@ -186,7 +266,7 @@ pub trait Verifier: Send + Sync {
     fn verify<'a>(
         &'a self,
         claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, Failure>> + Send + 'a>>;
+    ) -> Pin<Box<dyn Future<Output = Result<bool, AuthenticityError>> + Send + 'a>>;
 }
 
 /// The HMAC-SHA256 of `text` under `key`.
@@ -219,12 +299,9 @@ impl RegistryVerifier {
     }
 
     /// Adds documents to the registry; gives how many.
-    pub async fn import(&self, claims: &[Claim]) -> Result<usize, Failure> {
+    pub async fn import(&self, claims: &[Claim]) -> Result<usize, AuthenticityError> {
         let records: Vec<RegistryRecord> = claims.iter().map(|c| self.record(c)).collect();
-        self.store
-            .import_id_registry(&records, unix_now())
-            .await
-            .map_err(|e| Failure::caused_by(&e))
+        Ok(self.store.import_id_registry(&records, unix_now()).await?)
     }
 }
 
@@ -232,15 +309,10 @@ impl Verifier for RegistryVerifier {
     fn verify<'a>(
         &'a self,
         claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, Failure>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<bool, AuthenticityError>> + Send + 'a>> {
         Box::pin(async move {
             let wanted = self.record(claim);
-            let Some(found) = self
-                .store
-                .registry_record(&wanted.record_hash)
-                .await
-                .map_err(|e| Failure::caused_by(&e))?
-            else {
+            let Some(found) = self.store.registry_record(&wanted.record_hash).await? else {
                 return Ok(false);
             };
             // A serial, when the client sends one and the registry knows it,
@@ -291,33 +363,39 @@ impl HttpVerifier {
         timeout: Duration,
         ca_file: Option<&std::path::Path>,
         allow_http: bool,
-    ) -> anyhow::Result<HttpVerifier> {
+    ) -> Result<HttpVerifier, AuthenticityError> {
         let scheme_ok = url.starts_with("https://") || (allow_http && url.starts_with("http://"));
         if !scheme_ok {
-            anyhow::bail!(
-                "DOCREC_VERIFIER_URL must be an https:// URL, not {url:?} (a plain http:// gateway sees names and resident numbers in clear: set DOCREC_VERIFIER_ALLOW_HTTP=true to accept one, e.g. on loopback)"
-            );
+            return Err(AuthenticityError::PlainHttpGateway {
+                url: url.to_owned(),
+            });
         }
         let mut client = reqwest::Client::builder()
             .timeout(timeout)
             .https_only(!allow_http);
         if let Some(path) = ca_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| anyhow::anyhow!("DOCREC_VERIFIER_CA_FILE {}: {e}", path.display()))?;
-            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| anyhow::anyhow!("DOCREC_VERIFIER_CA_FILE {}: {e}", path.display()))?;
+            let pem =
+                std::fs::read(path).map_err(|source| AuthenticityError::CaFileUnreadable {
+                    path: path.to_owned(),
+                    source,
+                })?;
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|source| {
+                AuthenticityError::CaFileMalformed {
+                    path: path.to_owned(),
+                    source,
+                }
+            })?;
             if certificates.is_empty() {
-                anyhow::bail!(
-                    "DOCREC_VERIFIER_CA_FILE {} holds no PEM certificate",
-                    path.display()
-                );
+                return Err(AuthenticityError::CaFileEmpty {
+                    path: path.to_owned(),
+                });
             }
             for certificate in certificates {
                 client = client.add_root_certificate(certificate);
             }
         }
         Ok(HttpVerifier {
-            client: client.build()?,
+            client: client.build().map_err(AuthenticityError::Client)?,
             url: url.to_owned(),
         })
     }
@@ -327,7 +405,7 @@ impl Verifier for HttpVerifier {
     fn verify<'a>(
         &'a self,
         claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, Failure>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<bool, AuthenticityError>> + Send + 'a>> {
         Box::pin(async move {
             let body = GatewayRequest {
                 id_type: claim.id_type.api_name(),
@@ -366,22 +444,24 @@ pub struct Authenticity {
 }
 
 /// The registry's hash key: made and sealed on first need.
-pub async fn registry_key(store: &Store, keys: &Keys) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+pub async fn registry_key(
+    store: &Store,
+    keys: &Keys,
+) -> Result<Zeroizing<Vec<u8>>, AuthenticityError> {
     let context = format!("sealed-secret/{REGISTRY_KEY_NAME}");
     let sealed = match store.sealed_secret(REGISTRY_KEY_NAME).await? {
         Some(sealed) => sealed,
         None => {
             let mut key = Zeroizing::new([0u8; 32]);
-            getrandom::fill(key.as_mut_slice())
-                .map_err(|_| anyhow::anyhow!("the system random number generator failed"))?;
+            getrandom::fill(key.as_mut_slice()).map_err(AuthenticityError::Random)?;
             let sealed = keys
                 .seal(key.as_slice(), &context)
-                .map_err(|e| anyhow::anyhow!("sealing the registry key: {}", Failure::from(e)))?;
+                .map_err(AuthenticityError::SealRegistryKey)?;
             store.add_sealed_secret(REGISTRY_KEY_NAME, &sealed).await?
         }
     };
     keys.open_sealed(&sealed, &context)
-        .map_err(|e| anyhow::anyhow!("opening the registry key: {}", Failure::from(e)))
+        .map_err(AuthenticityError::OpenRegistryKey)
 }
 
 impl Authenticity {
@@ -421,7 +501,7 @@ impl Authenticity {
         app_key: &str,
         id_type: &str,
         fields: &[(String, String)],
-    ) -> Result<String, Failure> {
+    ) -> Result<String, AuthenticityError> {
         let mut raw = Zeroizing::new([0u8; 32]);
         getrandom::fill(raw.as_mut_slice()).map_err(|_| ErrorCode::EncryptFail)?;
         let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
@@ -431,8 +511,7 @@ impl Authenticity {
         let expires_at = unix_now().saturating_add(self.request_key_ttl.as_secs() as i64);
         self.store
             .add_request_key(&hash, app_key, id_type, &sealed, expires_at)
-            .await
-            .map_err(|e| Failure::caused_by(&e))?;
+            .await?;
         Ok(token)
     }
 
@@ -453,14 +532,13 @@ impl Authenticity {
         app_key: &str,
         request_key: &str,
         claim: &Claim,
-    ) -> Result<bool, Failure> {
+    ) -> Result<bool, AuthenticityError> {
         let hash = Sha256::digest(request_key.trim().as_bytes()).to_vec();
         let now = unix_now();
         let taken = self
             .store
             .take_request_key(&hash, app_key, now)
-            .await
-            .map_err(|e| Failure::caused_by(&e))?
+            .await?
             .filter(|taken| taken.id_type == claim.id_type.api_name())
             .ok_or(ErrorCode::AuthenticityRequestKeyInvalid)?;
         // The fields behind the key are deleted with it; opening them
@@ -483,14 +561,13 @@ impl Authenticity {
         app_key: &str,
         claim: &Claim,
         now: i64,
-    ) -> Result<bool, Failure> {
+    ) -> Result<bool, AuthenticityError> {
         let person = person_key(&self.hash_key, app_key, claim);
         let forget_before = now.saturating_sub(self.lock_window.as_secs() as i64);
         let counted = self
             .store
             .count_authenticity_attempt(&person, now, forget_before, LOCK_AFTER_FAILURES)
-            .await
-            .map_err(|e| Failure::caused_by(&e))?;
+            .await?;
         if !counted {
             return Err(ErrorCode::RegistrationCardAuthenticationLocked.into());
         }
@@ -509,10 +586,7 @@ impl Authenticity {
             }
         };
         if authentic {
-            self.store
-                .clear_authenticity_failures(&person)
-                .await
-                .map_err(|e| Failure::caused_by(&e))?;
+            self.store.clear_authenticity_failures(&person).await?;
         }
         Ok(authentic)
     }
@@ -536,21 +610,18 @@ impl Authenticity {
 
     /// Deletes the expired Request-Keys (and the fields sealed behind
     /// them); gives how many.
-    pub async fn sweep_request_keys(&self) -> Result<u64, Failure> {
-        self.store
-            .sweep_request_keys(unix_now())
-            .await
-            .map_err(|e| Failure::caused_by(&e))
+    pub async fn sweep_request_keys(&self) -> Result<u64, AuthenticityError> {
+        Ok(self.store.sweep_request_keys(unix_now()).await?)
     }
 
     /// Deletes the failed checks that no longer count towards a lock;
     /// gives how many.
-    pub async fn sweep_failures(&self) -> Result<u64, Failure> {
+    pub async fn sweep_failures(&self) -> Result<u64, AuthenticityError> {
         let counted_since = unix_now().saturating_sub(self.lock_window.as_secs() as i64);
-        self.store
+        Ok(self
+            .store
             .sweep_authenticity_failures(counted_since)
-            .await
-            .map_err(|e| Failure::caused_by(&e))
+            .await?)
     }
 }
 
@@ -634,6 +705,41 @@ driver,김철수,8501011234567,,11-12-345678-90,AB12C
             other_licence.resident_number.as_str()
         );
         assert_ne!(of("team-a", licence), of("team-a", &other_licence));
+    }
+
+    #[test]
+    fn each_failure_keeps_the_code_it_answered_with_in_the_server() {
+        let open = || KeyRingError::Ring(docrec_crypto::SealError::Open);
+        for (error, code) in [
+            (
+                AuthenticityError::from(ErrorCode::AuthenticityRequestKeyInvalid),
+                ErrorCode::AuthenticityRequestKeyInvalid,
+            ),
+            (
+                AuthenticityError::from(StoreError::AppKeyCollision),
+                ErrorCode::DatabaseFail,
+            ),
+            (AuthenticityError::from(open()), ErrorCode::DecryptFail),
+            (
+                AuthenticityError::OpenRegistryKey(open()),
+                ErrorCode::DecryptFail,
+            ),
+        ] {
+            assert_eq!(error.error_code(), code, "{error}");
+        }
+        // The registry key's failure names its code, then its cause.
+        let opening = AuthenticityError::OpenRegistryKey(open());
+        assert_eq!(
+            format!(
+                "{opening}: {}",
+                std::error::Error::source(&opening).unwrap()
+            ),
+            format!(
+                "opening the registry key: {}: {}",
+                ErrorCode::DecryptFail,
+                docrec_crypto::SealError::Open
+            )
+        );
     }
 
     #[test]
