@@ -27,8 +27,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{Path, Request, State};
-use axum::middleware::Next;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use docrec_errors::ErrorCode;
 
 use super::observe::Metrics;
@@ -106,9 +107,15 @@ impl UploadPlace {
     }
 }
 
+/// `route` admitted first ([`admit_upload`]): the outermost layer of a
+/// recognition route, outside its metering.
+pub fn admitted(route: MethodRouter<AppState>, state: &AppState) -> MethodRouter<AppState> {
+    route.layer(middleware::from_fn_with_state(state.clone(), admit_upload))
+}
+
 /// Middleware in front of each recognition route: step 1, an upload place
 /// for the path's appKey, or 5000503 before the body is read.
-pub async fn admit_upload(
+async fn admit_upload(
     State(state): State<AppState>,
     Path(params): Path<HashMap<String, String>>,
     mut request: Request,

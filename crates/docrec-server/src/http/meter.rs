@@ -7,8 +7,9 @@ use std::collections::HashMap;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
-use axum::middleware::Next;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 use docrec_auth::unix_now;
 use docrec_errors::{ErrorCode, ToErrorCode};
 use docrec_store::Service;
@@ -23,10 +24,20 @@ pub enum Metered {
     ByServiceName,
 }
 
+/// `route` metered as `how` ([`meter`]): the layer a resource's route
+/// takes inside its admission.
+pub fn metered(
+    route: MethodRouter<AppState>,
+    state: &AppState,
+    how: Metered,
+) -> MethodRouter<AppState> {
+    route.layer(middleware::from_fn_with_state((state.clone(), how), meter))
+}
+
 /// Admits the request against its appKey's limits, runs it, and counts
 /// its answer. A route whose service name is no service is not metered
 /// (the handler answers 4000001).
-pub async fn meter(
+async fn meter(
     State((state, metered)): State<(AppState, Metered)>,
     params: Result<Path<HashMap<String, String>>, PathRejection>,
     request: Request,

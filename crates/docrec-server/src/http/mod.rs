@@ -35,8 +35,8 @@ use docrec_errors::ErrorCode;
 use docrec_store::{Service, Store};
 
 use crate::recognition::Recognizer;
-use admission::Admission;
-use meter::Metered;
+use admission::{admitted, Admission};
+use meter::{metered, Metered};
 pub use observe::Metrics;
 pub use reply::ApiError;
 use reply::FailureCause;
@@ -143,26 +143,36 @@ fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
 /// The plaintext APIs of v1.0 and v1.1, each metered as its service; the
 /// recognitions admitted first ([`admission`]).
 fn plaintext_routes(state: &AppState) -> Router<AppState> {
-    let metered = |service| {
-        middleware::from_fn_with_state((state.clone(), Metered::As(service)), meter::meter)
-    };
-    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit_upload);
     Router::new()
         .route(
             "/appkeys/{app_key}/credit-card",
-            post(documents::credit_card_v1)
-                .layer(metered(Service::CreditCard))
-                .layer(admitted()),
+            admitted(
+                metered(
+                    post(documents::credit_card_v1),
+                    state,
+                    Metered::As(Service::CreditCard),
+                ),
+                state,
+            ),
         )
         .route(
             "/appkeys/{app_key}/business",
-            post(documents::business_v1)
-                .layer(metered(Service::Business))
-                .layer(admitted()),
+            admitted(
+                metered(
+                    post(documents::business_v1),
+                    state,
+                    Metered::As(Service::Business),
+                ),
+                state,
+            ),
         )
         .route(
             "/appkeys/{app_key}/business/status",
-            post(business_status::status_v1).layer(metered(Service::Business)),
+            metered(
+                post(business_status::status_v1),
+                state,
+                Metered::As(Service::Business),
+            ),
         )
 }
 
@@ -170,37 +180,41 @@ fn plaintext_routes(state: &AppState) -> Router<AppState> {
 /// recognitions admitted first ([`admission`]); an appKey whose requests
 /// fail to decrypt too often refused ([`decrypt_guard`]).
 fn envelope_routes(state: &AppState) -> Router<AppState> {
-    let metered = |how| middleware::from_fn_with_state((state.clone(), how), meter::meter);
-    let admitted = || middleware::from_fn_with_state(state.clone(), admission::admit_upload);
     let id_card = Metered::As(Service::IdCard);
     Router::new()
         .route(
             "/appkeys/{app_key}/public-keys/{service_name}",
-            get(envelope::public_key_v2)
-                .post(envelope::public_key_v2)
-                .layer(metered(Metered::ByServiceName)),
+            metered(
+                get(envelope::public_key_v2).post(envelope::public_key_v2),
+                state,
+                Metered::ByServiceName,
+            ),
         )
         .route(
             "/appkeys/{app_key}/credit-card",
-            post(envelope::credit_card_v2)
-                .layer(metered(Metered::As(Service::CreditCard)))
-                .layer(admitted()),
+            admitted(
+                metered(
+                    post(envelope::credit_card_v2),
+                    state,
+                    Metered::As(Service::CreditCard),
+                ),
+                state,
+            ),
         )
         .route(
             "/appkeys/{app_key}/id-card",
-            post(id_card::id_card_v2)
-                .layer(metered(id_card))
-                .layer(admitted()),
+            admitted(metered(post(id_card::id_card_v2), state, id_card), state),
         )
         .route(
             "/appkeys/{app_key}/id-card/stand-alone",
-            post(id_card::id_card_stand_alone_v2)
-                .layer(metered(id_card))
-                .layer(admitted()),
+            admitted(
+                metered(post(id_card::id_card_stand_alone_v2), state, id_card),
+                state,
+            ),
         )
         .route(
             "/appkeys/{app_key}/id-card/authenticity",
-            post(id_card::authenticity_v2).layer(metered(id_card)),
+            metered(post(id_card::authenticity_v2), state, id_card),
         )
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
