@@ -19,8 +19,8 @@ use docrec_store::Service;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::documents::{read_upload, recognize_blocking};
 use super::reply::success;
+use super::upload::{read_upload, recognize_blocking};
 use super::{ApiError, AppState};
 use crate::recognition::Recognizer;
 

@@ -21,6 +21,7 @@ mod reply;
 mod serve;
 mod start;
 mod tls;
+mod upload;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
