@@ -1,5 +1,4 @@
-//! The document endpoints of API.md §4, v1.0 and v1.1: `POST
-//! /v1.x/appkeys/{appKey}/credit-card` (§4.2) and `POST
+//! The document endpoint of API.md §4, v1.0 and v1.1: `POST
 //! /v1.x/appkeys/{appKey}/business` (§4.1).
 
 use axum::extract::{Path, Request, State};
@@ -9,22 +8,6 @@ use docrec_errors::ErrorCode;
 use super::upload::recognize_upload;
 use super::{ApiError, AppState};
 use crate::recognition::Recognizer;
-
-/// Reads a credit card.
-pub async fn credit_card_v1(
-    State(state): State<AppState>,
-    Path(app_key): Path<String>,
-    request: Request,
-) -> Result<Response, ApiError> {
-    recognize_upload(
-        &state,
-        &app_key,
-        request,
-        ErrorCode::OcrDocumentCreditCardApiFail,
-        Recognizer::credit_card,
-    )
-    .await
-}
 
 /// Reads a business registration certificate.
 pub async fn business_v1(

@@ -1,6 +1,6 @@
-//! The v2 envelope endpoints of API.md §4.3 (v2.0 and v2.1): `GET|POST
-//! /v2.x/appkeys/{appKey}/public-keys/{serviceName}` and `POST
-//! /v2.x/appkeys/{appKey}/credit-card`.
+//! The v2 envelope endpoint of API.md §4.3 (v2.0 and v2.1): `GET|POST
+//! /v2.x/appkeys/{appKey}/public-keys/{serviceName}`; and the decoding of
+//! an envelope request, for every resource's v2 handlers.
 //!
 //! A v2 request is checked in this order: its authentication (the
 //! version's layer, [`super::auth`]), the `X-Key-Version` and `Symmetric-Key` headers (4000005),
@@ -14,7 +14,6 @@ use axum::response::Response;
 use docrec_auth::ENVELOPE_SERVICES;
 use docrec_crypto::SymmetricKey;
 use docrec_errors::ErrorCode;
-use docrec_recognize::credit_card::CreditCardResult;
 use docrec_store::Service;
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -48,26 +47,6 @@ pub async fn public_key_v2(
         .ok_or(ApiError::from(ErrorCode::InvalidParameter))?;
     let (key, version) = state.keys.public_key(&app_key, service).await?;
     Ok(success(PublicKeyResult { key, version }))
-}
-
-/// Reads an encrypted credit card; the number groups, the full number and
-/// the expiry come back encrypted.
-pub async fn credit_card_v2(
-    State(state): State<AppState>,
-    Path(app_key): Path<String>,
-    request: Request,
-) -> Result<Response, ApiError> {
-    let (mut result, key) = recognize_encrypted(
-        &state,
-        &app_key,
-        Service::CreditCard,
-        request,
-        ErrorCode::OcrDocumentCreditCardApiFail,
-        Recognizer::credit_card,
-    )
-    .await?;
-    encrypt_credit_card(&mut result, &key);
-    Ok(success(result))
 }
 
 /// Unwraps the request's K, then reads, decrypts and recognises its
@@ -129,13 +108,4 @@ async fn decrypt_upload(
         return Err(ApiError::from(ErrorCode::UploadedFileIsEmpty));
     }
     Ok(image)
-}
-
-/// Encrypts exactly the values API.md §4.3 lists for a credit card.
-fn encrypt_credit_card(result: &mut CreditCardResult, key: &SymmetricKey) {
-    for group in &mut result.card_nums {
-        group.value = key.encrypt_value(&group.value);
-    }
-    result.total_card_num = key.encrypt_value(&result.total_card_num);
-    result.valid_thru.value = key.encrypt_value(&result.valid_thru.value);
 }

@@ -9,6 +9,7 @@ mod admin;
 mod admission;
 mod auth;
 mod business_status;
+mod credit_card;
 mod deadline;
 mod decrypt_guard;
 mod documents;
@@ -145,17 +146,7 @@ fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
 /// recognitions admitted first ([`admission`]).
 fn plaintext_routes(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route(
-            "/appkeys/{app_key}/credit-card",
-            admitted(
-                metered(
-                    post(documents::credit_card_v1),
-                    state,
-                    Metered::As(Service::CreditCard),
-                ),
-                state,
-            ),
-        )
+        .merge(credit_card::plaintext_routes(state))
         .route(
             "/appkeys/{app_key}/business",
             admitted(
@@ -183,23 +174,13 @@ fn plaintext_routes(state: &AppState) -> Router<AppState> {
 fn envelope_routes(state: &AppState) -> Router<AppState> {
     let id_card = Metered::As(Service::IdCard);
     Router::new()
+        .merge(credit_card::envelope_routes(state))
         .route(
             "/appkeys/{app_key}/public-keys/{service_name}",
             metered(
                 get(envelope::public_key_v2).post(envelope::public_key_v2),
                 state,
                 Metered::ByServiceName,
-            ),
-        )
-        .route(
-            "/appkeys/{app_key}/credit-card",
-            admitted(
-                metered(
-                    post(envelope::credit_card_v2),
-                    state,
-                    Metered::As(Service::CreditCard),
-                ),
-                state,
             ),
         )
         .route(
