@@ -8,11 +8,10 @@
 mod admin;
 mod admission;
 mod auth;
-mod business_status;
+mod business;
 mod credit_card;
 mod deadline;
 mod decrypt_guard;
-mod documents;
 mod envelope;
 mod id_card;
 mod linger;
@@ -142,30 +141,12 @@ fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The plaintext APIs of v1.0 and v1.1, each metered as its service; the
-/// recognitions admitted first ([`admission`]).
+/// The plaintext APIs of v1.0 and v1.1: each resource's plaintext routes,
+/// metered and admitted as the resource says.
 fn plaintext_routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(credit_card::plaintext_routes(state))
-        .route(
-            "/appkeys/{app_key}/business",
-            admitted(
-                metered(
-                    post(documents::business_v1),
-                    state,
-                    Metered::As(Service::Business),
-                ),
-                state,
-            ),
-        )
-        .route(
-            "/appkeys/{app_key}/business/status",
-            metered(
-                post(business_status::status_v1),
-                state,
-                Metered::As(Service::Business),
-            ),
-        )
+        .merge(business::plaintext_routes(state))
 }
 
 /// The envelope APIs of v2.0 and v2.1, each metered as its service; the
