@@ -1,24 +1,22 @@
-//! The v2 envelope endpoint of API.md §4.3 (v2.0 and v2.1): `GET|POST
-//! /v2.x/appkeys/{appKey}/public-keys/{serviceName}`; and the decoding of
-//! an envelope request, for every resource's v2 handlers.
+//! Decoding an envelope request (API.md §4.3, v2.0 and v2.1), for every
+//! resource's v2 handlers: takes the request and its appKey's key pairs,
+//! gives the request's symmetric key K and its decrypted upload (or its
+//! recognition), for the handler to encrypt its answer with K.
 //!
 //! A v2 request is checked in this order: its authentication (the
-//! version's layer, [`super::auth`]), the `X-Key-Version` and `Symmetric-Key` headers (4000005),
-//! the version (4000301), the unwrapped key (4000302), then the upload as
-//! in v1 and its decryption (4000303). The answer's sensitive values are
-//! encrypted with the same key, Base64.
+//! version's layer, [`super::auth`]), the `X-Key-Version` and
+//! `Symmetric-Key` headers (4000005), the version (4000301), the
+//! unwrapped key (4000302), then the upload as in v1 and its decryption
+//! (4000303). The answer's sensitive values are encrypted with the same
+//! key, Base64.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::Request;
 use axum::http::HeaderMap;
-use axum::response::Response;
-use docrec_auth::ENVELOPE_SERVICES;
 use docrec_crypto::SymmetricKey;
 use docrec_errors::ErrorCode;
 use docrec_store::Service;
-use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::reply::success;
 use super::upload::{read_upload, recognize_blocking};
 use super::{ApiError, AppState};
 use crate::recognition::Recognizer;
@@ -27,27 +25,6 @@ use crate::recognition::Recognizer;
 pub const KEY_VERSION_HEADER: &str = "X-Key-Version";
 /// The header carrying K, RSA-wrapped, Base64.
 pub const SYMMETRIC_KEY_HEADER: &str = "Symmetric-Key";
-
-/// `result` of the public key endpoint.
-#[derive(Debug, Serialize)]
-struct PublicKeyResult {
-    /// Base64 DER SubjectPublicKeyInfo of an RSA-2048 key.
-    key: String,
-    version: String,
-}
-
-/// The appKey's newest public key for `serviceName` (`credit-card` or
-/// `id-card`; another name is 4000001).
-pub async fn public_key_v2(
-    State(state): State<AppState>,
-    Path((app_key, service_name)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let service = Service::from_name(&service_name)
-        .filter(|s| ENVELOPE_SERVICES.contains(s))
-        .ok_or(ApiError::from(ErrorCode::InvalidParameter))?;
-    let (key, version) = state.keys.public_key(&app_key, service).await?;
-    Ok(success(PublicKeyResult { key, version }))
-}
 
 /// Unwraps the request's K, then reads, decrypts and recognises its
 /// `image` part with `recognize`; gives the (plaintext) result and K, to

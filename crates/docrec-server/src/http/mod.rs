@@ -17,6 +17,7 @@ mod id_card;
 mod linger;
 mod meter;
 mod observe;
+mod public_keys;
 mod reply;
 mod serve;
 mod start;
@@ -156,14 +157,7 @@ fn envelope_routes(state: &AppState) -> Router<AppState> {
     let id_card = Metered::As(Service::IdCard);
     Router::new()
         .merge(credit_card::envelope_routes(state))
-        .route(
-            "/appkeys/{app_key}/public-keys/{service_name}",
-            metered(
-                get(envelope::public_key_v2).post(envelope::public_key_v2),
-                state,
-                Metered::ByServiceName,
-            ),
-        )
+        .merge(public_keys::envelope_routes(state))
         .route(
             "/appkeys/{app_key}/id-card",
             admitted(metered(post(id_card::id_card_v2), state, id_card), state),
