@@ -1,6 +1,11 @@
-//! The encrypted ID-card endpoints (API.md §4.4, §4.5), v2.0 and v2.1:
-//! `POST /v2.x/appkeys/{appKey}/id-card` (answers a `Request-Key` header),
-//! `.../id-card/stand-alone` (none) and `.../id-card/authenticity`.
+//! The ID-card resource of v2.0 and v2.1 (API.md §4.4, §4.5), encrypted
+//! only: `POST /v2.x/appkeys/{appKey}/id-card` takes an encrypted upload,
+//! answers the card's values encrypted and a `Request-Key` header;
+//! `.../id-card/stand-alone` the same without a Request-Key; and
+//! `.../id-card/authenticity` takes a claimed document and the Request-Key
+//! its reading gave and answers whether it is authentic. Gives the three
+//! routes, metered as `id-card`; the two readings admitted first
+//! ([`super::admission`]).
 //!
 //! Each needs the appKey's `id-card` service enabled (4000401), after the
 //! authentication and before the envelope headers.
@@ -9,6 +14,8 @@ use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
 use docrec_auth::{Claim, ClaimType};
 use docrec_crypto::SymmetricKey;
 use docrec_errors::ErrorCode;
@@ -17,7 +24,9 @@ use docrec_store::Service;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use super::admission::admitted;
 use super::envelope::{recognize_encrypted, request_key};
+use super::meter::{metered, Metered};
 use super::reply::success;
 use super::{ApiError, AppState};
 use crate::recognition::Recognizer;
@@ -28,8 +37,26 @@ pub const REQUEST_KEY_HEADER: &str = "Request-Key";
 /// The largest authenticity body read (a handful of short fields).
 const MAX_AUTHENTICITY_BODY: usize = 64 * 1024;
 
+/// The routes of v2.0 and v2.1.
+pub(super) fn envelope_routes(state: &AppState) -> Router<AppState> {
+    let id_card = Metered::As(Service::IdCard);
+    Router::new()
+        .route(
+            "/appkeys/{app_key}/id-card",
+            admitted(metered(post(id_card_v2), state, id_card), state),
+        )
+        .route(
+            "/appkeys/{app_key}/id-card/stand-alone",
+            admitted(metered(post(id_card_stand_alone_v2), state, id_card), state),
+        )
+        .route(
+            "/appkeys/{app_key}/id-card/authenticity",
+            metered(post(authenticity_v2), state, id_card),
+        )
+}
+
 /// Reads an encrypted ID card and issues a Request-Key for it.
-pub async fn id_card_v2(
+async fn id_card_v2(
     state: State<AppState>,
     app_key: Path<String>,
     request: Request,
@@ -38,7 +65,7 @@ pub async fn id_card_v2(
 }
 
 /// Reads an encrypted ID card; no Request-Key.
-pub async fn id_card_stand_alone_v2(
+async fn id_card_stand_alone_v2(
     state: State<AppState>,
     app_key: Path<String>,
     request: Request,
@@ -150,7 +177,7 @@ struct AuthenticityResult {
 }
 
 /// Checks a claimed document with the Request-Key its reading gave.
-pub async fn authenticity_v2(
+async fn authenticity_v2(
     State(state): State<AppState>,
     Path(app_key): Path<String>,
     request: Request,

@@ -34,11 +34,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use docrec_auth::{Auth, Authenticity, Keys, OperatorToken};
 use docrec_errors::ErrorCode;
-use docrec_store::{Service, Store};
+use docrec_store::Store;
 
 use crate::recognition::Recognizer;
-use admission::{admitted, Admission};
-use meter::{metered, Metered};
+use admission::Admission;
 pub use observe::Metrics;
 pub use reply::ApiError;
 use reply::FailureCause;
@@ -150,29 +149,14 @@ fn plaintext_routes(state: &AppState) -> Router<AppState> {
         .merge(business::plaintext_routes(state))
 }
 
-/// The envelope APIs of v2.0 and v2.1, each metered as its service; the
-/// recognitions admitted first ([`admission`]); an appKey whose requests
-/// fail to decrypt too often refused ([`decrypt_guard`]).
+/// The envelope APIs of v2.0 and v2.1: each resource's envelope routes,
+/// metered and admitted as the resource says; an appKey whose requests
+/// fail to decrypt too often refused ([`decrypt_guard`]) on every one.
 fn envelope_routes(state: &AppState) -> Router<AppState> {
-    let id_card = Metered::As(Service::IdCard);
     Router::new()
-        .merge(credit_card::envelope_routes(state))
         .merge(public_keys::envelope_routes(state))
-        .route(
-            "/appkeys/{app_key}/id-card",
-            admitted(metered(post(id_card::id_card_v2), state, id_card), state),
-        )
-        .route(
-            "/appkeys/{app_key}/id-card/stand-alone",
-            admitted(
-                metered(post(id_card::id_card_stand_alone_v2), state, id_card),
-                state,
-            ),
-        )
-        .route(
-            "/appkeys/{app_key}/id-card/authenticity",
-            metered(post(id_card::authenticity_v2), state, id_card),
-        )
+        .merge(credit_card::envelope_routes(state))
+        .merge(id_card::envelope_routes(state))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             decrypt_guard::guard,
