@@ -1,5 +1,10 @@
-//! The HTTP API: routes and the envelope on every answer; `start` starts
-//! the server.
+//! The HTTP API: takes the resources' routes (one module each, its
+//! handlers for every version: [`credit_card`], [`business`], [`id_card`],
+//! [`public_keys`], and the admin API, [`admin`]) and gives the routers,
+//! each resource's plaintext routes under v1.0 and v1.1 and its envelope
+//! routes under v2.0 and v2.1, behind the version's authentication; with
+//! the layers every route shares, `/health`, `/ready`, `/metrics` and the
+//! request log. `start` starts the server.
 //!
 //! Every answer is the envelope of API.md with HTTP 200 (or the code's
 //! natural status when `DOCREC_HTTP_STATUS=natural`), including the HTTP
