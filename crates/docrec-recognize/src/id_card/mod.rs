@@ -277,17 +277,21 @@ fn read_card(
                     reading = levelled;
                 }
             }
-            let (settled, titled, blank) =
-                (reading.settled(), reading.titled, reading.word_count == 0);
+            let (settled, shown, blank) = (
+                reading.settled(),
+                reading.id_type.is_some(),
+                reading.word_count == 0,
+            );
             if best.as_ref().is_none_or(|b| reading.score() > b.score()) {
                 best = Some(reading);
             }
             if settled {
                 break 'views;
             }
-            if titled || blank {
-                // The view is the right way up, or holds no text either
-                // way up: its half turn holds nothing.
+            if shown || blank {
+                // The view is the right way up (its title, or a resident
+                // number of a real birth date, read), or holds no text
+                // either way up: its half turn holds nothing.
                 continue 'views;
             }
         }
