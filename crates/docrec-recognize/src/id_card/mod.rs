@@ -20,7 +20,8 @@
 //!    where a wide gap parts their words (a serial number printed beside
 //!    the condition, marks on the photo);
 //! 3. tell the card by its title (`주민등록증`, `자동차운전면허증`, with a
-//!    letter or two misread) or, without one, by the numbers it prints;
+//!    letter or two misread; the top row read again as one line when no
+//!    segment reads as one) or, without one, by the numbers it prints;
 //! 4. read each segment that is mostly not Hangul again, cut out and
 //!    scaled, with the English model: the Korean model reads digits and
 //!    Latin letters poorly (`911101=2..686헤1`); at two more scales only
@@ -35,13 +36,13 @@
 //!    that fails keeps its reading at a lower `conf`.
 //!
 //! This module reads the views and holds what every key's search shares
-//! ([`CardText`]); the block's words become `segments`, the shapes of
-//! keys read in English are in `shapes`, and the keys are found in
-//! `numbers` (resident and licence numbers, found, checked and read
-//! again), `name`, `issue` (the issue date and the issuer), `licence` (a
-//! licence's classes, serial and condition); reading glyph by glyph (ink
-//! lines, glyph cuts, look-alikes, the masked digits) is in `glyphs`; the
-//! unit tests are in `tests`.
+//! ([`CardText`]); the block's words become `segments`, the title is told
+//! in `title`, the shapes of keys read in English are in `shapes`, and the
+//! keys are found in `numbers` (resident and licence numbers, found,
+//! checked and read again), `name`, `issue` (the issue date and the
+//! issuer), `licence` (a licence's classes, serial and condition); reading
+//! glyph by glyph (ink lines, glyph cuts, look-alikes, the masked digits)
+//! is in `glyphs`; the unit tests are in `tests`.
 //!
 //! A key the card's type has but that could not be read is given with an
 //! empty value and `conf` 0, so that every answer has the same keys.
@@ -62,7 +63,7 @@ use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::failure::{DocumentKind, ReadError, ReadFailure};
 use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::locate::card_regions;
-use crate::text::{edit_distance, group_lines, text_skew, words_rect};
+use crate::text::{group_lines, text_skew, words_rect};
 use docrec_rules::resident_number::birth_date;
 
 mod glyphs;
@@ -73,6 +74,7 @@ mod name;
 mod numbers;
 mod segments;
 mod shapes;
+mod title;
 
 use glyphs::last_six_digits;
 pub use keys::{IdKey, DRIVER_KEYS, RESIDENT_KEYS};
@@ -85,6 +87,7 @@ use shapes::{
     has_a_key_shape, may_take_a_key_shape, near_serial_shape, serial_shape, DATE,
     LEGACY_LICENCE_DIGITS, LICENCE_NUMBER, RESIDENT_NUMBER, YEAR_START,
 };
+use title::{title_read_again, title_type};
 
 /// The language the card is read with first (Hangul: titles, names,
 /// classes, issuers).
@@ -414,8 +417,11 @@ fn read_view(
     let word_count = words.len();
     let mut segments = segments_of(group_lines(&words));
     let title = segments.iter().position(|s| title_type(s).is_some());
-    let titled_type = title.and_then(|i| title_type(&segments[i]));
-    read_segments_in_english(engine, &flat, &mut segments, title, deadline)?;
+    let titled_type = match title {
+        Some(i) => title_type(&segments[i]),
+        None => title_read_again(engine, &flat, &segments)?,
+    };
+    read_segments_in_english(engine, &flat, &mut segments, title, titled_type, deadline)?;
     let mut licence = find_licence_number(&segments);
     if let Some((_, found)) = &mut licence {
         if !has_known_region(&found.value) {
@@ -484,12 +490,14 @@ fn read_view(
 /// (`title`) that may be Latin or digits: every one at the first of
 /// [`REREAD_HEIGHTS`], and those that may still take a key's shape at the
 /// others only when the keys read in English are not all shown yet
-/// ([`english_keys_shown`]). Stops at `deadline`.
+/// ([`english_keys_shown`], for the type the title named). Stops at
+/// `deadline`.
 fn read_segments_in_english(
     engine: &mut Engine,
     flat: &GrayImage,
     segments: &mut [Segment],
     title: Option<usize>,
+    titled_type: Option<IdType>,
     deadline: Instant,
 ) -> Result<(), OcrError> {
     let (first_scale, other_scales) = REREAD_HEIGHTS.split_at(1);
@@ -504,7 +512,6 @@ fn read_segments_in_english(
             }
         }
     }
-    let titled_type = title.and_then(|i| title_type(&segments[i]));
     if !english_keys_shown(segments, titled_type) {
         for i in rescalable {
             if Instant::now() > deadline {
@@ -581,25 +588,6 @@ fn english_keys_shown(segments: &[Segment], titled_type: Option<IdType>) -> bool
 /// pixels high and as wide.
 fn is_readable(rect: &Rect) -> bool {
     rect.height >= 10 && rect.width >= rect.height
-}
-
-/// The type a title segment names: `주민등록증` or `자동차운전면허증`
-/// (also `운전면허증`), one letter of five or two of eight misread.
-fn title_type(segment: &Segment) -> Option<IdType> {
-    let hangul = segment.hangul();
-    if hangul.is_empty() {
-        return None;
-    }
-    let near = |title: &str, errors: usize| {
-        hangul.contains(title) || edit_distance(&hangul, title) <= errors
-    };
-    if near("주민등록증", 1) {
-        Some(IdType::Resident)
-    } else if near("자동차운전면허증", 2) || near("운전면허증", 1) {
-        Some(IdType::Driver)
-    } else {
-        None
-    }
 }
 
 // The patterns are matched against readings as read and without white

@@ -153,7 +153,10 @@ fn titles_tell_the_type_with_a_letter_misread() {
     assert_eq!(title("주민동록증"), Some(IdType::Resident));
     assert_eq!(title("자동차운전면허증"), Some(IdType::Driver));
     assert_eq!(title("자동차운전먼허증"), Some(IdType::Driver));
+    // Two syllables off by a vowel each: two letters.
+    assert_eq!(title("주뮌등록중"), Some(IdType::Resident));
     assert_eq!(title("사업자등록증"), None);
+    assert_eq!(title("등록증"), None);
     assert_eq!(title("VISA"), None);
 }
 
