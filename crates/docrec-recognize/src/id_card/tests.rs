@@ -633,3 +633,37 @@ fn segments_part_at_wide_gaps_and_join_row_neighbours() {
     assert_eq!(segments.len(), 1);
     assert_eq!(segments[0].compact(), "면허번호17-89-803170-90");
 }
+
+#[test]
+fn a_letter_spaced_title_read_in_halves_is_read_again_as_its_row() {
+    let mut engine = crate::test_engine();
+    let font = docrec_synth::fonts::load(docrec_synth::fonts::Face::NanumMyeongjo)
+        .expect("fonts-nanum installed");
+    let mut view = GrayImage::from_pixel(1000, 630, Luma([225]));
+    let draw = |view: &mut GrayImage, y: i32, scale: f32, text: &str| {
+        imageproc::drawing::draw_text_mut(view, Luma([40]), 320, y, scale, &font, text);
+    };
+    draw(&mut view, 50, 44.0, "주  민  등  록  증");
+    draw(&mut view, 170, 30.0, "홍길동");
+    // The block's reading boxed the title's top half alone, syllable by
+    // syllable, and read the name below it.
+    let mut top_halves: Vec<Segment> = (0..3)
+        .map(|i| {
+            let mut half = segment("즈", &[], 55);
+            half.rect = Rect::new(320 + 140 * i, 55, 30, 22);
+            half
+        })
+        .collect();
+    let mut name = segment("홍길동", &[], 172);
+    name.rect = Rect::new(318, 172, 100, 34);
+    top_halves.push(name.clone());
+    assert_eq!(
+        title::title_read_again(&mut engine, &view, &top_halves).unwrap(),
+        Some(IdType::Resident)
+    );
+    // A view whose top row is the name names no type.
+    assert_eq!(
+        title::title_read_again(&mut engine, &view, &[name]).unwrap(),
+        None
+    );
+}
