@@ -82,7 +82,7 @@ use numbers::{
     find_licence_number, find_resident_number, has_known_region, licence_region_among_choices,
     resident_checks_pass, resident_number_among_choices, resident_number_by_digit_model,
 };
-use segments::{mean_conf, segments_of, Segment};
+use segments::{mean_conf, on_rows_of, row_around, segments_of, Segment};
 use shapes::{
     has_a_key_shape, may_take_a_key_shape, near_serial_shape, serial_shape, DATE,
     LEGACY_LICENCE_DIGITS, LICENCE_NUMBER, RESIDENT_NUMBER, YEAR_START,
@@ -647,17 +647,13 @@ impl CardText<'_, '_> {
 
     /// The box around segment `i` and every segment beside it on its row.
     fn row_of(&self, i: usize) -> Rect {
-        self.on_row_of(i)
-            .fold(self.segments[i].rect, |row, s| row.union(&s.rect))
+        row_around(self.segments, self.segments[i].rect)
     }
 
     /// The segments whose middle is within segment `i`'s rows, itself
     /// among them.
     fn on_row_of(&self, i: usize) -> impl Iterator<Item = &Segment> + '_ {
-        let rect = self.segments[i].rect;
-        self.segments.iter().filter(move |s| {
-            (s.rect.center_y() as i32) >= rect.y && (s.rect.center_y() as i32) <= rect.bottom()
-        })
+        on_rows_of(self.segments, self.segments[i].rect)
     }
 
     /// The boxes of the lowest `n` rows below the resident number that hold

@@ -74,6 +74,19 @@ impl Segment {
     }
 }
 
+/// The segments whose middle is within `rect`'s rows.
+pub(super) fn on_rows_of(segments: &[Segment], rect: Rect) -> impl Iterator<Item = &Segment> {
+    segments.iter().filter(move |s| {
+        (s.rect.center_y() as i32) >= rect.y && (s.rect.center_y() as i32) <= rect.bottom()
+    })
+}
+
+/// The box around `rect` and every segment whose middle is within its
+/// rows: the row it lies on.
+pub(super) fn row_around(segments: &[Segment], rect: Rect) -> Rect {
+    on_rows_of(segments, rect).fold(rect, |row, s| row.union(&s.rect))
+}
+
 pub(super) fn mean_conf(words: &[Word]) -> f32 {
     let chars: usize = words.iter().map(|w| w.text.chars().count()).sum();
     if chars == 0 {

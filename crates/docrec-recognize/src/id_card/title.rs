@@ -8,6 +8,7 @@ use docrec_ocr::preprocess::line_cut;
 use docrec_ocr::{Engine, OcrError, Rect, SegMode};
 use image::GrayImage;
 
+use super::segments::row_around;
 use super::{IdType, Segment, KOREAN, REREAD_HEIGHT};
 use crate::text::{edit_distance, is_hangul, jamo_distance};
 
@@ -66,11 +67,7 @@ pub(super) fn title_read_again(
     else {
         return Ok(None);
     };
-    let (top, bottom) = (first.rect.y, first.rect.bottom());
-    let row = segments
-        .iter()
-        .filter(|s| (top..=bottom).contains(&(s.rect.center_y() as i32)))
-        .fold(first.rect, |row, s| row.union(&s.rect));
+    let row = row_around(segments, first.rect);
     // The block's reading may box a large title's top half alone (`즈미드로즈`
     // over `주민등록증`, the vowels under the consonants apart): the row is
     // read down to twice its height, or to the next segment below.
