@@ -261,12 +261,12 @@ pub fn parse_registry_csv(text: &str) -> Result<Vec<Claim>, String> {
     Ok(claims)
 }
 
+/// A verifier's answer to come: whether the claimed document was issued.
+pub type Verdict<'a> = Pin<Box<dyn Future<Output = Result<bool, AuthenticityError>> + Send + 'a>>;
+
 /// Says whether a claimed document was issued.
 pub trait Verifier: Send + Sync {
-    fn verify<'a>(
-        &'a self,
-        claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, AuthenticityError>> + Send + 'a>>;
+    fn verify<'a>(&'a self, claim: &'a Claim) -> Verdict<'a>;
 }
 
 /// The HMAC-SHA256 of `text` under `key`.
@@ -306,10 +306,7 @@ impl RegistryVerifier {
 }
 
 impl Verifier for RegistryVerifier {
-    fn verify<'a>(
-        &'a self,
-        claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, AuthenticityError>> + Send + 'a>> {
+    fn verify<'a>(&'a self, claim: &'a Claim) -> Verdict<'a> {
         Box::pin(async move {
             let wanted = self.record(claim);
             let Some(found) = self.store.registry_record(&wanted.record_hash).await? else {
@@ -402,10 +399,7 @@ impl HttpVerifier {
 }
 
 impl Verifier for HttpVerifier {
-    fn verify<'a>(
-        &'a self,
-        claim: &'a Claim,
-    ) -> Pin<Box<dyn Future<Output = Result<bool, AuthenticityError>> + Send + 'a>> {
+    fn verify<'a>(&'a self, claim: &'a Claim) -> Verdict<'a> {
         Box::pin(async move {
             let body = GatewayRequest {
                 id_type: claim.id_type.api_name(),

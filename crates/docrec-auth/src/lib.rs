@@ -60,7 +60,7 @@ use zeroize::Zeroizing;
 
 pub use authenticity::{
     parse_registry_csv, registry_key, Authenticity, AuthenticityError, Claim, ClaimType,
-    HttpVerifier, RegistryVerifier, Verifier,
+    HttpVerifier, RegistryVerifier, Verdict, Verifier,
 };
 pub use error::AuthError;
 pub use key_ring::{
