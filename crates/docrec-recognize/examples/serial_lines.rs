@@ -35,6 +35,9 @@
 //!
 //! Single-threaded on purpose (it runs beside other work).
 
+#[path = "common/lines.rs"]
+mod lines;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -45,8 +48,8 @@ use docrec_synth::draw::{fill_ellipse, fill_linear_gradient, paint_text, rgb};
 use docrec_synth::fonts::{self, Face, FaceGroup, Role};
 use docrec_synth::id_card::CARD_SIZE;
 use docrec_synth::training::{group_and_positionals, write_line};
-use image::{DynamicImage, GrayImage, Rgb, RgbImage};
-use imageproc::geometric_transformations::{warp_into_with, Border, Interpolation, Projection};
+use image::{DynamicImage, Rgb, RgbImage};
+use lines::{ink_in_cut, rectify};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -95,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(bytes) => image::load_from_memory(&bytes)?.to_rgb8(),
             Err(_) => degraded.image.clone(),
         };
-        let view = rectify(&frame, &degraded, &mut rng);
+        let view = rectify(&frame, &degraded, CARD_SIZE, 0.006, &mut rng);
         let flat = flatten_paper(&brightest_channel(&DynamicImage::ImageRgb8(view)));
         for (row, (text, ink, face, role)) in serials.iter().enumerate() {
             let h = ink[3] - ink[1];
@@ -197,53 +200,4 @@ fn draw_card(
         serials.push((text, ink, face, role_name));
     }
     Ok((DynamicImage::ImageRgb8(card).to_rgba8(), serials))
-}
-
-/// The card cut back out of the frame through the known geometry, 1000 px
-/// across, each corner off by up to 0.6% of the card's width.
-fn rectify(frame: &RgbImage, degraded: &degrade::Degraded, rng: &mut impl Rng) -> RgbImage {
-    let (w, h) = (CARD_SIZE.0 as f32, CARD_SIZE.1 as f32);
-    let jitter = 0.006 * w;
-    let corners = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)].map(|(x, y)| {
-        let p = degraded.map_point(
-            x + rng.gen_range(-jitter..=jitter),
-            y + rng.gen_range(-jitter..=jitter),
-        );
-        (p[0], p[1])
-    });
-    let target = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
-    let mut view = RgbImage::from_pixel(CARD_SIZE.0, CARD_SIZE.1, Rgb([255, 255, 255]));
-    if let Some(to_frame) = Projection::from_control_points(target, corners) {
-        warp_into_with(
-            frame,
-            move |x, y| to_frame * (x, y),
-            Interpolation::Bilinear,
-            Border::Replicate,
-            &mut view,
-        );
-    }
-    view
-}
-
-/// The ink box `ink` (view pixels) in the pixels of `cut`, which
-/// [`line_cut`] made from `rect`, grown by `margin` of its height.
-fn ink_in_cut(
-    view: &GrayImage,
-    rect: Rect,
-    ink: [f32; 4],
-    cut: &GrayImage,
-    margin: f32,
-) -> [f32; 4] {
-    // line_cut's own padding: half the height across, a quarter up and down.
-    let pad = (rect.height / 2) as i32;
-    let area = rect.padded_within(pad, pad / 2, view.width(), view.height());
-    let scale = cut.height() as f32 / area.height as f32;
-    let m = (ink[3] - ink[1]) * margin;
-    let (w, h) = (cut.width() as f32, cut.height() as f32);
-    [
-        ((ink[0] - m - area.x as f32) * scale).clamp(0.0, w),
-        ((ink[1] - m - area.y as f32) * scale).clamp(0.0, h),
-        ((ink[2] + m - area.x as f32) * scale).clamp(0.0, w),
-        ((ink[3] + m - area.y as f32) * scale).clamp(0.0, h),
-    ]
 }
