@@ -9,6 +9,9 @@
 //! - [`business_number`]: business and corporate registration numbers.
 //! - [`resident_number`]: resident registration numbers.
 //! - [`driver_license`]: driver's licence numbers, regions and classes.
+//! - [`mrz`]: machine-readable zones of passports and ID cards (ICAO Doc
+//!   9303): fields, check digits, state codes, and choosing among OCR
+//!   alternatives by check digits.
 //! - [`province`]: the first-level divisions issuers and addresses name,
 //!   and their districts.
 //! - [`surname`]: Korean surnames, the start of a name.
@@ -18,6 +21,7 @@
 pub mod address;
 pub mod business_number;
 pub mod driver_license;
+pub mod mrz;
 pub mod payment_card;
 pub mod province;
 pub mod resident_number;
