@@ -123,6 +123,45 @@ impl Span {
     }
 }
 
+/// A field of an MRZ, for [`field_positions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MrzField {
+    DocumentCode,
+    IssuingState,
+    /// Surname and given names together.
+    Name,
+    /// The printed nine characters (a long TD1 number's continuation is in
+    /// the optional data).
+    DocumentNumber,
+    Nationality,
+    BirthDate,
+    Sex,
+    ExpiryDate,
+    OptionalData,
+}
+
+/// Where `format` prints `field`: `(line, start..end)` spans, counted
+/// from 0 (two spans for a TD1's optional data, one otherwise); what a
+/// recognizer boxes a field by.
+pub fn field_positions(format: MrzFormat, field: MrzField) -> Vec<(usize, std::ops::Range<usize>)> {
+    let layout = format.layout();
+    let spans: &[Span] = match field {
+        MrzField::DocumentCode => std::slice::from_ref(&layout.document_code),
+        MrzField::IssuingState => std::slice::from_ref(&layout.issuing_state),
+        MrzField::Name => std::slice::from_ref(&layout.name),
+        MrzField::DocumentNumber => std::slice::from_ref(&layout.document_number),
+        MrzField::Nationality => std::slice::from_ref(&layout.nationality),
+        MrzField::BirthDate => std::slice::from_ref(&layout.birth_date),
+        MrzField::Sex => std::slice::from_ref(&layout.sex),
+        MrzField::ExpiryDate => std::slice::from_ref(&layout.expiry_date),
+        MrzField::OptionalData => layout.optional_data,
+    };
+    spans
+        .iter()
+        .map(|span| (span.line, span.start..span.end))
+        .collect()
+}
+
 /// Where a format puts each field (Doc 9303 Part 4 §4.2.2, Part 5 §4.2.2,
 /// Part 6 §4.2.2).
 struct Layout {
@@ -1615,5 +1654,25 @@ mod tests {
         assert!(choose(MrzFormat::Td3, &read).is_none());
         read[0][7] = Vec::new();
         assert!(choose(MrzFormat::Td3, &read).is_none());
+    }
+
+    #[test]
+    fn a_fields_positions_are_where_its_format_prints_it() {
+        assert_eq!(
+            field_positions(MrzFormat::Td3, MrzField::DocumentNumber),
+            vec![(1, 0..9)]
+        );
+        assert_eq!(
+            field_positions(MrzFormat::Td3, MrzField::OptionalData),
+            vec![(1, 28..42)]
+        );
+        assert_eq!(
+            field_positions(MrzFormat::Td1, MrzField::OptionalData),
+            vec![(0, 15..30), (1, 18..29)]
+        );
+        assert_eq!(
+            field_positions(MrzFormat::Td1, MrzField::Name),
+            vec![(2, 0..30)]
+        );
     }
 }
