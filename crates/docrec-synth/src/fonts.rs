@@ -29,9 +29,13 @@
 //! | [`Role::Title`] (bold Hangul) | the bold weights of the same families (Baekmuk in its one weight) | Baekmuk Gulim, Noto Serif CJK KR SemiBold/Bold, NanumSquareRound B/EB, UnGraphic Bold, LexiGulim, UnJamoBatang | NanumSquare_ac B/EB, LexiSaebom, UnShinmun, Baekmuk Headline, UnDinaru Bold |
 //! | [`Role::CardNumber`] (card digits) | OCR-A (regular, bold, condensed), OCR-B (regular, sharp), DejaVu Sans Mono Bold, DejaVu Sans Bold and Condensed Bold, Liberation Mono Bold, Liberation Sans Bold, FreeMono Bold, Noto Sans CJK KR Bold | FreeSans Bold, Noto Sans Mono CJK KR, Baekmuk Gulim, UnTaza, Noto Serif CJK KR Bold, NanumSquareRound EB | DejaVu Serif Bold, Liberation Serif Bold, FreeSerif Bold, NanumGothicCoding, NanumSquare_ac EB, Baekmuk Headline |
 //! | [`Role::CardText`] (Latin on cards) | DejaVu Sans, DejaVu Sans Bold, Liberation Sans Bold, Noto Sans CJK KR, NanumGothic Bold, NanumSquare B | FreeSans Bold, Noto Serif CJK KR Bold, NanumSquareRound B, UnGraphic Bold, LexiGulim | DejaVu Serif Bold, Liberation Serif Bold, FreeSerif Bold, NanumSquare_ac B, LexiSaebom |
+//! | [`Role::Mrz`] (a passport MRZ not in OCR-B) | DejaVu Sans Mono, Liberation Mono, FreeMono | Noto Sans Mono CJK KR, UnTaza | NanumGothicCoding |
 //!
 //! Brand marks (VISA, JCB, UnionPay, mastercard, AMERICAN EXPRESS) are
 //! logos: they are drawn the same way in every group, in Liberation Sans.
+//! Likewise a passport's MRZ is printed in OCR-B, the face ICAO prescribes,
+//! in every group ([`ICAO_MRZ_FACES`], most pages); [`Role::Mrz`] faces
+//! print the rest.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -109,13 +113,28 @@ pub enum Role {
     /// A credit card's number, expiry and (embossed) cardholder name:
     /// digits, `/` and capitals.
     CardNumber,
-    /// Small Latin text on a card: bank names, `VALID THRU`, products.
+    /// Small Latin text on a card: bank names, `VALID THRU`, products;
+    /// a foreign passport's visual zone.
     CardText,
+    /// A passport's machine-readable zone when it is not printed in OCR-B
+    /// ([`ICAO_MRZ_FACES`]): monospaced capitals, digits and `<`.
+    Mrz,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Body, Role::Title, Role::CardNumber, Role::CardText];
+    pub const ALL: [Role; 5] = [
+        Role::Body,
+        Role::Title,
+        Role::CardNumber,
+        Role::CardText,
+        Role::Mrz,
+    ];
 }
+
+/// The faces of OCR-B (`fonts-ocr-b`, regular and sharp), which ICAO
+/// prescribes for machine-readable zones: drawn in every group, as brand
+/// marks are, though the family is development's.
+pub const ICAO_MRZ_FACES: [Face; 2] = [Face::OcrB, Face::OcrBSharp];
 
 /// Where a face comes from and what it is for.
 struct FaceSpec {
@@ -203,6 +222,16 @@ faces! {
          "/usr/share/fonts/truetype/liberation/LiberationSans-BoldItalic.ttf"];
     FreeMonoBold: "FreeMono Bold", "FreeMono", Development, [CardNumber], "fonts-freefont-ttf", 0,
         ["/usr/share/fonts/truetype/freefont/FreeMonoBold.ttf"];
+    // Development: passport MRZs not in OCR-B.
+    DejaVuSansMono: "DejaVu Sans Mono", "DejaVu Sans Mono", Development, [Mrz],
+        "fonts-dejavu-core", 0,
+        ["/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+         "/usr/share/fonts/dejavu/DejaVuSansMono.ttf"];
+    LiberationMono: "Liberation Mono", "Liberation Mono", Development, [Mrz], "fonts-liberation2", 0,
+        ["/usr/share/fonts/truetype/liberation2/LiberationMono-Regular.ttf",
+         "/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf"];
+    FreeMono: "FreeMono", "FreeMono", Development, [Mrz], "fonts-freefont-ttf", 0,
+        ["/usr/share/fonts/truetype/freefont/FreeMono.ttf"];
     // Development: Hangul.
     NanumGothic: "NanumGothic", "NanumGothic", Development, [Body], "fonts-nanum", 0,
         ["/usr/share/fonts/truetype/nanum/NanumGothic.ttf"];
@@ -259,7 +288,8 @@ faces! {
     // Validation.
     FreeSansBold: "FreeSans Bold", "FreeSans", Validation, [CardNumber, CardText],
         "fonts-freefont-ttf", 0, ["/usr/share/fonts/truetype/freefont/FreeSansBold.ttf"];
-    NotoSansMonoKr: "Noto Sans Mono CJK KR", "Noto Sans Mono CJK KR", Validation, [CardNumber],
+    NotoSansMonoKr: "Noto Sans Mono CJK KR", "Noto Sans Mono CJK KR", Validation,
+        [CardNumber, Mrz],
         "fonts-noto-cjk", 6, ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"];
     NotoSansMonoKrBold: "Noto Sans Mono CJK KR Bold", "Noto Sans Mono CJK KR", Validation,
         [CardNumber], "fonts-noto-cjk", 6, ["/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"];
@@ -289,7 +319,7 @@ faces! {
         ["/usr/share/fonts/truetype/lexi/LexiGulim.ttf"];
     UnJamoBatang: "UnJamoBatang", "UnJamoBatang", Validation, [Body, Title],
         "fonts-unfonts-extra", 0, ["/usr/share/fonts/truetype/unfonts-extra/UnJamoBatang.ttf"];
-    UnTaza: "UnTaza", "UnTaza", Validation, [Body, CardNumber], "fonts-unfonts-extra", 0,
+    UnTaza: "UnTaza", "UnTaza", Validation, [Body, CardNumber, Mrz], "fonts-unfonts-extra", 0,
         ["/usr/share/fonts/truetype/unfonts-extra/UnTaza.ttf"];
 
     // Test.
@@ -301,7 +331,7 @@ faces! {
          "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"];
     FreeSerifBold: "FreeSerif Bold", "FreeSerif", Test, [CardNumber, CardText],
         "fonts-freefont-ttf", 0, ["/usr/share/fonts/truetype/freefont/FreeSerifBold.ttf"];
-    NanumGothicCoding: "NanumGothicCoding", "NanumGothicCoding", Test, [CardNumber],
+    NanumGothicCoding: "NanumGothicCoding", "NanumGothicCoding", Test, [CardNumber, Mrz],
         "fonts-nanum", 0, ["/usr/share/fonts/truetype/nanum/NanumGothicCoding.ttf"];
     NanumGothicCodingBold: "NanumGothicCoding Bold", "NanumGothicCoding", Test, [CardNumber],
         "fonts-nanum", 0, ["/usr/share/fonts/truetype/nanum/NanumGothicCodingBold.ttf"];
@@ -514,6 +544,9 @@ mod tests {
             include_str!("id_card.rs"),
             include_str!("business.rs"),
             include_str!("credit_card.rs"),
+            include_str!("passport/holder.rs"),
+            include_str!("passport/content.rs"),
+            include_str!("passport/page.rs"),
         ];
         let mut all: String = sources.concat();
         for (_, name) in docrec_rules::driver_license::REGIONS {
@@ -540,9 +573,13 @@ mod tests {
                 digits,
                 upper.to_lowercase()
             ),
-            Role::Title => format!("{}{digits}-.()", hangul_drawn()),
+            // A Korean passport's heading: `대한민국  REPUBLIC OF KOREA`.
+            Role::Title => format!("{}{digits}{upper}-.()", hangul_drawn()),
             Role::CardNumber => format!("{digits}/-{upper}"),
-            Role::CardText => format!("{upper}{}{digits}/", upper.to_lowercase()),
+            // A foreign passport's names and labels: `O'BRIEN`,
+            // `SMITH-JONES`, `Passport No.`, `21.03.2023`.
+            Role::CardText => format!("{upper}{}{digits}/.'-", upper.to_lowercase()),
+            Role::Mrz => format!("{digits}{upper}<"),
         }
     }
 

@@ -10,13 +10,16 @@
 //!   [`business_certificate_in()`] and [`write_business_certificates`], with
 //!   [`BusinessTruth`] lines;
 //! * Korean ID cards (API.md §4.4): [`id_card_in()`] and [`write_id_cards`],
-//!   with [`IdCardTruth`] lines.
+//!   with [`IdCardTruth`] lines;
+//! * passports' data pages (the ID-card API's `idType: "passport"`):
+//!   [`passport_in()`] and [`write_passports`], with [`IdCardTruth`] lines.
 //!
 //! Groups: every face and every layout variant (template) belongs to one
 //! [`FaceGroup`]: `development` is tuned and trained on, `validation` is
 //! reported but never tuned on, `test` is looked at once, at the end (see
 //! [`fonts`] and `docs/synthetic-groups.md`). [`credit_card()`],
-//! [`id_card()`] and [`business_certificate()`] draw the development group.
+//! [`id_card()`], [`passport()`] and [`business_certificate()`] draw the
+//! development group.
 //!
 //! Modules:
 //! * [`fonts`]: system fonts loaded at run time (nothing embedded).
@@ -26,6 +29,7 @@
 //! * [`pdf`]: one-page PDFs, born digital (a text layer) or scanned.
 //! * [`id_card`](mod@id_card): resident registration cards and driver's
 //!   licences.
+//! * [`passport`](mod@passport): passports' data pages (TD3, with the MRZ).
 //! * [`degrade`]: document-agnostic scan / phone-photo simulation.
 //! * [`specimen`]: which documents print a value failing its check, as
 //!   sample and specimen documents do (the truth's `specimen`).
@@ -55,6 +59,7 @@ pub mod degrade;
 pub mod draw;
 pub mod fonts;
 pub mod id_card;
+pub mod passport;
 pub mod pdf;
 pub mod specimen;
 pub mod training;
@@ -62,7 +67,7 @@ pub mod truth;
 
 use std::path::{Path, PathBuf};
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 pub use card_number::CardNumber;
@@ -138,11 +143,13 @@ pub struct SyntheticCard {
     pub geometry: CardGeometry,
 }
 
-/// What is captured: a card (landscape, photographed as cards are) or a
+/// What is captured: a card (landscape, photographed as cards are), a
+/// passport's data page (photographed as cards are, delivered larger) or a
 /// page (portrait, photographed larger in the frame).
 #[derive(Clone, Copy)]
 enum Shape {
     Card,
+    Passport,
     Page,
 }
 
@@ -162,13 +169,18 @@ fn capture(
     };
     let captured = match (level, shape) {
         (Level::Clean, _) => degrade::scan(document, &degrade::ScanParams::default(), &mut rng),
-        (Level::Photo, Shape::Card) => photo(degrade::PhotoParams::photo(), &mut rng),
-        (Level::Hard, Shape::Card) => photo(degrade::PhotoParams::hard(), &mut rng),
+        (Level::Photo, Shape::Card | Shape::Passport) => {
+            photo(degrade::PhotoParams::photo(), &mut rng)
+        }
+        (Level::Hard, Shape::Card | Shape::Passport) => {
+            photo(degrade::PhotoParams::hard(), &mut rng)
+        }
         (Level::Photo, Shape::Page) => photo(degrade::PhotoParams::document_photo(), &mut rng),
         (Level::Hard, Shape::Page) => photo(degrade::PhotoParams::document_hard(), &mut rng),
     };
     let least_document_width = match shape {
         Shape::Card => LEAST_CARD_WIDTH,
+        Shape::Passport => LEAST_PASSPORT_WIDTH,
         Shape::Page => LEAST_PAGE_WIDTH,
     };
     let sent = match level {
@@ -195,6 +207,12 @@ fn capture(
 /// The narrowest a card is delivered: the smallest width issue 22 names
 /// for uploads (300 pixels; its small resident cards were 390 × 248).
 const LEAST_CARD_WIDTH: u32 = 300;
+
+/// The narrowest a passport's data page is delivered: 600 pixels across,
+/// its MRZ's characters are some 11 pixels tall and 12 apart (at 300, a
+/// card's least, they would be 5 or 6 pixels tall: no upload of a
+/// passport meant to be read is that small).
+const LEAST_PASSPORT_WIDTH: u32 = 600;
 
 /// The narrowest a page is delivered: an A4 page 900 pixels across is
 /// about 110 dpi, where 10-point print is some 15 pixels to the em (at 300
@@ -479,6 +497,7 @@ pub fn id_card_in(
         id_type: card.content.id_type.api_name().to_owned(),
         legacy_region: card.content.legacy_region,
         font: card.font.to_owned(),
+        mrz_font: String::new(),
         template: card.template.to_owned(),
         group,
         key_values: card
@@ -514,6 +533,82 @@ pub fn write_id_cards(
         let mut truth = card.truth;
         truth.file = format!("id-card-{i:05}.{}", card.extension);
         Ok((truth.file.clone(), card.encoded, truth))
+    })
+}
+
+/// Draws one passport data page of the development group:
+/// [`passport_in`].
+pub fn passport(seed: u64, level: Level) -> Result<SyntheticIdCard, SynthError> {
+    passport_in(seed, level, FaceGroup::Development)
+}
+
+/// Draws one passport data page in the faces and templates of `group`,
+/// scanned or photographed as `level` says (as ID cards are; delivered at
+/// least 600 pixels across); at the hard level [`passport::BOOKLET_SHARE`]
+/// of them are photographed as an open booklet, the facing page above.
+/// Deterministic for `(seed, level, group)`; what it says depends only on
+/// `seed`. The truth is an [`IdCardTruth`] of
+/// `idType` `passport` whose `mrzFont` names the MRZ's face; `truth.file`
+/// is `passport-{seed:05}.{extension}`.
+pub fn passport_in(
+    seed: u64,
+    level: Level,
+    group: FaceGroup,
+) -> Result<SyntheticIdCard, SynthError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let page = passport::render_with(&mut rng, Some(&mut passport::specimen_rng(seed)), group)?;
+    let mut booklet = passport::booklet_rng(seed);
+    let out = if level == Level::Hard && booklet.gen_bool(passport::BOOKLET_SHARE) {
+        let open = passport::open_booklet(&page.image, &mut booklet);
+        capture(&open, seed, level, Shape::Passport)
+    } else {
+        capture(&page.image, seed, level, Shape::Passport)
+    };
+    let encoded = out.encoding.encode(&out.image)?;
+    let extension = out.encoding.extension();
+    let truth = IdCardTruth {
+        file: format!("passport-{seed:05}.{extension}"),
+        level,
+        id_type: "passport".to_owned(),
+        legacy_region: false,
+        font: page.font.name().to_owned(),
+        mrz_font: page.mrz_font.name().to_owned(),
+        template: page.template.to_owned(),
+        group,
+        key_values: page
+            .content
+            .fields
+            .into_iter()
+            .map(|(key, value)| TruthKeyValue {
+                key: key.to_owned(),
+                value,
+            })
+            .collect(),
+        specimen: page.specimen,
+        rotation: out.rotation,
+    };
+    Ok(SyntheticIdCard {
+        truth,
+        encoded,
+        extension,
+    })
+}
+
+/// Writes `n` passport data pages to `out_dir` as
+/// `passport-00000.{png,jpg}`, … plus `truth.jsonl`, as
+/// [`write_credit_cards`] does for cards.
+pub fn write_passports(
+    out_dir: &Path,
+    n: usize,
+    seed: u64,
+    levels: &[Level],
+    group: FaceGroup,
+) -> Result<Vec<IdCardTruth>, SynthError> {
+    write_set(out_dir, n, seed, levels, |i, seed, level| {
+        let page = passport_in(seed, level, group)?;
+        let mut truth = page.truth;
+        truth.file = format!("passport-{i:05}.{}", page.extension);
+        Ok((truth.file.clone(), page.encoded, truth))
     })
 }
 
@@ -629,10 +724,14 @@ mod tests {
             let pages = business::CertificateTemplate::of_group(group)
                 .iter()
                 .map(|t| t.name);
+            let passports = passport::PassportTemplate::of_group(group)
+                .iter()
+                .map(|t| t.name);
             cards
                 .map(|n| format!("card {n}"))
                 .chain(ids.map(|n| format!("id {n}")))
                 .chain(pages.map(|n| format!("business {n}")))
+                .chain(passports.map(|n| format!("passport {n}")))
                 .collect()
         };
         let mut seen = std::collections::HashSet::new();
@@ -641,6 +740,7 @@ mod tests {
             assert!(names.iter().any(|n| n.starts_with("card ")), "{group}");
             assert!(names.iter().any(|n| n.starts_with("id ")), "{group}");
             assert!(names.iter().any(|n| n.starts_with("business ")), "{group}");
+            assert!(names.iter().any(|n| n.starts_with("passport ")), "{group}");
             for name in names {
                 assert!(seen.insert(name.clone()), "{name} is in two groups");
             }
@@ -658,6 +758,10 @@ mod tests {
                 .iter()
                 .map(|g| id_card_in(seed, Level::Clean, *g).unwrap())
                 .collect();
+            let passports: Vec<SyntheticIdCard> = FaceGroup::ALL
+                .iter()
+                .map(|g| passport_in(seed, Level::Photo, *g).unwrap())
+                .collect();
             let pages: Vec<SyntheticCertificate> = FaceGroup::ALL
                 .iter()
                 .map(|g| {
@@ -670,13 +774,19 @@ mod tests {
                 assert_eq!(cards[i].truth.total_card_num, cards[0].truth.total_card_num);
                 assert_eq!(cards[i].truth.valid_thru, cards[0].truth.valid_thru);
                 assert_eq!(ids[i].truth.key_values, ids[0].truth.key_values);
+                let passport = &passports[i].truth;
+                assert_eq!(passport.key_values, passports[0].truth.key_values);
+                assert_eq!(passport.group, *group);
                 assert_eq!(pages[i].truth.key_values, pages[0].truth.key_values);
                 // Same seed, level and group: the same bytes.
                 let again = id_card_in(seed, Level::Clean, *group).unwrap();
                 assert_eq!(again.encoded, ids[i].encoded);
                 let again = credit_card_in(seed, Level::Photo, *group).unwrap();
                 assert_eq!(again.encoded, cards[i].encoded);
+                let again = passport_in(seed, Level::Photo, *group).unwrap();
+                assert_eq!(again.encoded, passports[i].encoded);
             }
+            assert_ne!(passports[1].encoded, passports[0].encoded);
             assert_ne!(cards[0].truth.template, "");
             assert_ne!(ids[1].encoded, ids[0].encoded);
         }
@@ -801,6 +911,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn passports_are_written_with_their_truth() {
+        let dir = tempfile::tempdir().unwrap();
+        let truths = write_passports(dir.path(), 3, 5, &Level::ALL, FaceGroup::Validation).unwrap();
+        let read: Vec<IdCardTruth> = truth::read_truth(&dir.path().join("truth.jsonl")).unwrap();
+        assert_eq!(read, truths);
+        for (i, t) in truths.iter().enumerate() {
+            assert!(
+                t.file.starts_with(&format!("passport-{i:05}.")),
+                "{}",
+                t.file
+            );
+            assert_eq!((t.id_type.as_str(), t.level), ("passport", Level::ALL[i]));
+            assert!(!t.mrz_font.is_empty() && !t.font.is_empty());
+            assert_eq!(t.key_values.len(), 17);
+            assert_eq!(t.key_values[0].key, "passportType");
+            assert_eq!(t.key_values[16].key, "MRZ2");
+            let bytes = std::fs::read(dir.path().join(&t.file)).unwrap();
+            let image = image::load_from_memory(&bytes).unwrap();
+            assert!(image.width().max(image.height()) >= 600, "{t:?}");
+        }
+        // An ID card's line has no mrzFont.
+        let card = id_card(3, Level::Clean).unwrap().truth;
+        let line = serde_json::to_string(&card).unwrap();
+        assert!(!line.contains("mrzFont"), "{line}");
+        assert_eq!(serde_json::from_str::<IdCardTruth>(&line).unwrap(), card);
     }
 
     #[test]

@@ -147,12 +147,16 @@ pub struct IdCardTruth {
     /// File name relative to the output directory, e.g. `id-card-00012.jpg`.
     pub file: String,
     pub level: Level,
-    /// The API's `idType`: `resident` or `driver`.
+    /// The API's `idType`: `resident`, `driver` or `passport`.
     pub id_type: String,
     /// A licence printing its region as a name (`서울-19-…`).
     pub legacy_region: bool,
-    /// The face the text is drawn in.
+    /// The face the text is drawn in (a passport's visual zone).
     pub font: String,
+    /// A passport's MRZ face (`OCR-B` mostly); empty, and left out of the
+    /// JSON, for ID cards.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mrz_font: String,
     /// The layout variant.
     #[serde(default)]
     pub template: String,
@@ -160,7 +164,8 @@ pub struct IdCardTruth {
     #[serde(default)]
     pub group: FaceGroup,
     /// The keys of API.md §4.4 for the type, in its order, as the API gives
-    /// them.
+    /// them (a passport's: `passportType` … `MRZ2`, see
+    /// [`crate::passport`]).
     pub key_values: Vec<TruthKeyValue>,
     /// Whether the document prints a value that fails its check (a
     /// specimen's: a card number failing Luhn, an expiry without a month, a
