@@ -1,6 +1,6 @@
-//! `docrec synth credit-card|business|id-card --n N --out DIR [--seed S] [--levels …]
-//! [--group development|validation|test]`: labelled synthetic documents and
-//! their `truth.jsonl`.
+//! `docrec synth credit-card|business|id-card|passport --n N --out DIR [--seed S]
+//! [--levels …] [--group development|validation|test]`: labelled synthetic
+//! documents and their `truth.jsonl`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,11 +8,19 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use docrec_synth::{CertificateFormat, FaceGroup, Level};
 
-use crate::recognition::Kind;
+/// What to draw: the kinds of document docrec recognizes, and passports'
+/// data pages (which the ID-card API is to read).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SynthKind {
+    CreditCard,
+    Business,
+    IdCard,
+    Passport,
+}
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    kind: Kind,
+    kind: SynthKind,
     /// How many documents.
     #[arg(long, default_value_t = 30)]
     n: usize,
@@ -47,7 +55,7 @@ pub enum Format {
 
 pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
     let (written, what) = match args.kind {
-        Kind::CreditCard => {
+        SynthKind::CreditCard => {
             let truths = docrec_synth::write_credit_cards(
                 &args.out,
                 args.n,
@@ -57,7 +65,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
             )?;
             (truths.len(), "cards")
         }
-        Kind::Business => {
+        SynthKind::Business => {
             let format = match args.format {
                 Format::Image => CertificateFormat::Image,
                 Format::PdfText => CertificateFormat::TextPdf,
@@ -74,7 +82,7 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
             )?;
             (truths.len(), "certificates")
         }
-        Kind::IdCard => {
+        SynthKind::IdCard => {
             let truths = docrec_synth::write_id_cards(
                 &args.out,
                 args.n,
@@ -83,6 +91,16 @@ pub fn run(args: SynthArgs) -> anyhow::Result<ExitCode> {
                 args.group,
             )?;
             (truths.len(), "ID cards")
+        }
+        SynthKind::Passport => {
+            let truths = docrec_synth::write_passports(
+                &args.out,
+                args.n,
+                args.seed,
+                &args.levels,
+                args.group,
+            )?;
+            (truths.len(), "passports")
         }
     };
     eprintln!(
