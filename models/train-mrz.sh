@@ -33,8 +33,8 @@
 # Usage: models/train-mrz.sh [all|lines|train|stop|eval] (default all)
 # Environment (defaults in brackets):
 #   WORK [/work/train-data/mrz]
-#   PAGES_TRAIN [3000] SEED_TRAIN [1] PAGES_EVAL [150] SEED_EVAL [90210]
-#   ITER_A [40000] ITER_B [60000] ITER_STEP [10000] LEARNING_RATE [0.0005]
+#   PAGES_TRAIN [2000] SEED_TRAIN [1] PAGES_EVAL [100] SEED_EVAL [90210]
+#   ITER_A [30000] ITER_B [45000] ITER_STEP [10000] LEARNING_RATE [0.0005]
 #   NET_SPEC (below) CARGO_TARGET_DIR [target]
 #
 # Every heavy step runs under `nice -n 19` with OMP_THREAD_LIMIT=1, one
@@ -44,12 +44,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODELS="$ROOT/models"
 WORK="${WORK:-/work/train-data/mrz}"
-PAGES_TRAIN="${PAGES_TRAIN:-3000}"
+PAGES_TRAIN="${PAGES_TRAIN:-2000}"
 SEED_TRAIN="${SEED_TRAIN:-1}"
-PAGES_EVAL="${PAGES_EVAL:-150}"
+PAGES_EVAL="${PAGES_EVAL:-100}"
 SEED_EVAL="${SEED_EVAL:-90210}"
-ITER_A="${ITER_A:-40000}"
-ITER_B="${ITER_B:-60000}"
+ITER_A="${ITER_A:-30000}"
+ITER_B="${ITER_B:-45000}"
 ITER_STEP="${ITER_STEP:-10000}"
 LEARNING_RATE="${LEARNING_RATE:-0.0005}"
 # As carddigits and idserial: a 3x3 convolution (32 maps), 3x3 max-pool, an
