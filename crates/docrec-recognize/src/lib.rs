@@ -7,7 +7,8 @@
 //!
 //! - [`credit_card`]: card number groups, the full number and the expiry.
 //! - [`business`]: the keys of a business registration certificate.
-//! - [`id_card`]: resident registration cards and driver's licences.
+//! - [`id_card`]: resident registration cards, driver's licences and
+//!   passports (read in [`passport`]).
 //! - [`failure`]: why a document could not be read, and its code.
 //! - [`fitted`]: an upload read at its recognizer's size, boxes given back.
 //! - [`locate`]: where a card is in its upload.
@@ -22,6 +23,7 @@ pub mod failure;
 pub mod fitted;
 pub mod id_card;
 pub mod locate;
+pub mod passport;
 pub mod text;
 
 pub use business::{recognize_business, recognize_business_text, BusinessCertificate};
@@ -47,6 +49,11 @@ pub fn engine_models() -> Vec<EmbeddedModel> {
             name: id_card::SERIAL_MODEL,
             // Trained by models/train-id-serial.sh; see models/README.md.
             data: include_bytes!("../../../models/idserial.traineddata"),
+        },
+        EmbeddedModel {
+            name: passport::MRZ_MODEL,
+            // Trained by models/train-mrz.sh; see models/README.md.
+            data: include_bytes!("../../../models/mrz.traineddata"),
         },
     ]
 }

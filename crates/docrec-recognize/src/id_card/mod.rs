@@ -63,6 +63,7 @@ use crate::credit_card::{CARD_ASPECT, READ_LONG_SIDES};
 use crate::failure::{DocumentKind, ReadError, ReadFailure};
 use crate::fitted::{read_fitted, ScaledBoxes};
 use crate::locate::card_regions;
+use crate::passport::{read_passport, Orientations};
 use crate::text::{group_lines, text_skew, words_rect};
 use docrec_rules::resident_number::birth_date;
 
@@ -77,7 +78,7 @@ mod shapes;
 mod title;
 
 use glyphs::last_six_digits;
-pub use keys::{IdKey, DRIVER_KEYS, RESIDENT_KEYS};
+pub use keys::{IdKey, PassportKey, DRIVER_KEYS, PASSPORT_KEYS, RESIDENT_KEYS};
 use numbers::{
     find_licence_number, find_resident_number, has_known_region, licence_region_among_choices,
     resident_checks_pass, resident_number_among_choices, resident_number_by_digit_model,
@@ -129,6 +130,8 @@ pub enum IdType {
     Resident,
     /// 자동차운전면허증.
     Driver,
+    /// A passport's data page.
+    Passport,
 }
 
 impl IdType {
@@ -137,6 +140,7 @@ impl IdType {
         match self {
             IdType::Resident => "resident",
             IdType::Driver => "driver",
+            IdType::Passport => "passport",
         }
     }
 
@@ -145,6 +149,7 @@ impl IdType {
         match self {
             IdType::Resident => &RESIDENT_KEYS,
             IdType::Driver => &DRIVER_KEYS,
+            IdType::Passport => &PASSPORT_KEYS,
         }
     }
 }
@@ -232,16 +237,30 @@ impl IdCard {
     }
 }
 
-/// Reads a Korean ID card. An upload much larger than the view the card
-/// is read at is first shrunk (as a credit card's upload is), and the
-/// boxes are given back in the upload's pixels.
+/// Reads a Korean ID card or a passport's data page. An upload much larger
+/// than the view the card is read at is first shrunk (as a credit card's
+/// upload is), and the boxes are given back in the upload's pixels. A
+/// machine-readable zone is looked for first (cheaply: by layout, and read
+/// only where two or three long lines of one width are stacked), then the
+/// resident card or licence; a zone in the upload turned a quarter only
+/// when neither was found.
 pub fn recognize_id_card(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
 ) -> Result<IdCard, ReadFailure> {
     read_fitted(image, READ_LONG_SIDES, |image| {
-        read_card(image, engine, context)
+        let as_uploaded = Orientations::AsUploaded;
+        if let Some(passport) = read_passport(image, engine, context, as_uploaded)? {
+            return Ok(passport);
+        }
+        match read_card(image, engine, context) {
+            Err(ReadError::NotThisKind | ReadError::NoText) => {
+                read_passport(image, engine, context, Orientations::Sideways)?
+                    .ok_or(ReadError::NotThisKind)
+            }
+            read => read,
+        }
     })
     .map_err(|error| ReadFailure::new(DocumentKind::IdCard, error))
 }
@@ -617,6 +636,8 @@ impl CardText<'_, '_> {
             IdKey::LicenseType => self.license_type(),
             IdKey::Condition => self.condition()?,
             IdKey::SerialNum => self.serial()?,
+            // A resident card or licence prints none of a passport's keys.
+            IdKey::Passport(_) => None,
         })
     }
 
