@@ -19,7 +19,7 @@ use axum::Router;
 use docrec_auth::{Claim, ClaimType};
 use docrec_crypto::SymmetricKey;
 use docrec_errors::ErrorCode;
-use docrec_recognize::id_card::IdCardResult;
+use docrec_recognize::id_card::{IdCardResult, IdType};
 use docrec_store::Service;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -113,7 +113,9 @@ async fn read_id_card(
         .await?;
         (result, None, key)
     };
-    let issued = if issue_request_key {
+    // A passport gets no Request-Key: its authenticity cannot be checked
+    // (API.md §4.4).
+    let issued = if issue_request_key && result.id_type != IdType::Passport {
         let fields: Vec<(String, String)> = result
             .key_values
             .iter()

@@ -1,9 +1,10 @@
-//! `docrec eval` over Korean ID cards.
+//! `docrec eval` over Korean ID cards and passports.
 //!
 //! A document counts as right when its `idType` and the key fields of its
 //! type are exact (the issue's measure: a licence's number, type, name and
 //! resident number; a resident card's name, resident number and issue
-//! date, the three its authenticity check takes); "all keys" when every key
+//! date, the three its authenticity check takes; a passport's number and
+//! both lines of its machine-readable zone); "all keys" when every key
 //! of its type is exact and no other is answered. "Wrong ≥ 0.9" counts the
 //! values answered that are wrong although their conf is at least 0.9, over
 //! all values answered: the errors a client cannot catch.
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use docrec_recognize::api::ApiKey;
-use docrec_recognize::id_card::{IdKey, DRIVER_KEYS};
+use docrec_recognize::id_card::{IdKey, PassportKey, DRIVER_KEYS, PASSPORT_KEYS};
 use docrec_synth::IdCardTruth;
 use serde::Serialize;
 
@@ -30,6 +31,22 @@ const DRIVER_CORE_KEYS: [IdKey; 4] = [
 ];
 /// The keys that must all be exact for a resident card to count as right.
 const RESIDENT_CORE_KEYS: [IdKey; 3] = [IdKey::Name, IdKey::ResidentNumber, IdKey::IssueDate];
+/// The keys that must all be exact for a passport to count as right.
+const PASSPORT_CORE_KEYS: [IdKey; 3] = [
+    IdKey::Passport(PassportKey::PassportNo),
+    IdKey::Passport(PassportKey::Mrz1),
+    IdKey::Passport(PassportKey::Mrz2),
+];
+
+/// Every key reported on: a licence's (which has every key of a resident
+/// card), then a passport's.
+fn reported_keys() -> Vec<&'static str> {
+    DRIVER_KEYS
+        .iter()
+        .chain(&PASSPORT_KEYS)
+        .map(|key| key.api_name())
+        .collect()
+}
 
 /// How one card went.
 struct Outcome {
@@ -64,10 +81,10 @@ impl Outcome {
 
     /// `idType` and the key fields of the card's type exact.
     fn core_ok(&self) -> bool {
-        let core: &[IdKey] = if self.truth.id_type == "driver" {
-            &DRIVER_CORE_KEYS
-        } else {
-            &RESIDENT_CORE_KEYS
+        let core: &[IdKey] = match self.truth.id_type.as_str() {
+            "driver" => &DRIVER_CORE_KEYS,
+            "passport" => &PASSPORT_CORE_KEYS,
+            _ => &RESIDENT_CORE_KEYS,
         };
         self.id_type == self.truth.id_type && core.iter().all(|k| self.exact(k.api_name()))
     }
@@ -109,7 +126,7 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
     let n = outcomes.len().max(1) as f64;
     let share = |f: &dyn Fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count() as f64 / n;
     let mut keys = BTreeMap::new();
-    for key in DRIVER_KEYS.map(IdKey::api_name) {
+    for key in reported_keys() {
         let having: Vec<&&Outcome> = outcomes
             .iter()
             .filter(|o| o.truth_value(key).is_some())
@@ -226,6 +243,6 @@ fn print_table(report: &Report<Tally>) {
         );
     }
     println!();
-    report.print_key_shares(&DRIVER_KEYS.map(IdKey::api_name), 20, |t| &t.keys);
+    report.print_key_shares(&reported_keys(), 20, |t| &t.keys);
     report.print_latency();
 }
