@@ -712,6 +712,113 @@ fn masking_covers_the_last_six_digits_of_the_resident_number_and_nothing_else() 
     answer.assert_failure(4000001);
 }
 
+// --- Passports (API.md §4.4, §4.5) ---------------------------------------
+
+/// A clean synthetic Korean passport of the older layout (a personal number
+/// in its MRZ and visual zone) that docrec reads right (tests/id_card.rs).
+const PASSPORT_SEED: u64 = 7;
+
+#[test]
+fn a_passport_is_read_over_v2_0_and_v2_1_without_a_request_key_its_personal_number_masked() {
+    let server = Server::start(&[]);
+    let member = Member::new(&server, "member");
+    for step in ["submit", "approve"] {
+        admin(&server, &["service", step, "--app-key", &member.app_key]);
+    }
+    let bearer = Caller {
+        version: "v2.1",
+        app_key: member.app_key.clone(),
+        header: (
+            "X-NHN-Authorization",
+            format!("Bearer {}", member.token(&server)),
+        ),
+    };
+    let passport = docrec_synth::passport(PASSPORT_SEED, Level::Clean).unwrap();
+    let personal_number = truth_value(&passport, "personalNo");
+    assert_eq!(truth_value(&passport, "countryCode"), "KOR");
+    assert!(!personal_number.is_empty());
+    let key = [71u8; 32];
+
+    // v2.0 and v2.1, both routes: the same keys, values encrypted, no
+    // Request-Key.
+    let (answer, request_key) = post_id_card(&server, "id-card", &key, &passport.encoded);
+    let result = answer.assert_success();
+    assert_eq!(result["idType"], "passport");
+    assert_eq!(request_key, None);
+    for kv in result["keyValues"].as_array().unwrap() {
+        let value = kv["value"].as_str().unwrap();
+        assert!(value.is_empty() || !value.contains(truth_value(&passport, "passportNo")));
+    }
+    let read = decrypted_id_card(result, &key);
+    let expected: Vec<(&str, &str)> = passport
+        .truth
+        .key_values
+        .iter()
+        .map(|kv| (kv.key.as_str(), kv.value.as_str()))
+        .collect();
+    let answered: Vec<(&str, &str)> = read["keyValues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|kv| (kv["key"].as_str().unwrap(), kv["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(answered, expected);
+    let (answer, request_key) = post_id_card_as(
+        &server,
+        &bearer,
+        "id-card/stand-alone",
+        &key,
+        &passport.encoded,
+    );
+    assert_eq!(decrypted_id_card(answer.assert_success(), &key), read);
+    assert_eq!(request_key, None);
+
+    // Masking covers the personal number in the MRZ and where the page
+    // prints it.
+    let (answer, _) = post_id_card(
+        &server,
+        "id-card/stand-alone?masking=true",
+        &key,
+        &passport.encoded,
+    );
+    let result = answer.assert_success();
+    let polys: Vec<(i64, i64, i64, i64)> = result["maskingPolys"]
+        .as_array()
+        .expect("maskingPolys")
+        .iter()
+        .map(box_bounds)
+        .collect();
+    assert_eq!(polys.len(), 2, "{result}");
+    let personal_box = result["keyValues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|kv| kv["key"] == "personalNo")
+        .map(|kv| box_bounds(&kv["bbox"]))
+        .unwrap();
+    assert!(polys.contains(&personal_box), "{polys:?} {personal_box:?}");
+    let masked_file = aes(
+        &key,
+        &unbase64(result["maskedImage"].as_str().unwrap()),
+        true,
+    );
+    let (again, _) = post_id_card(&server, "id-card/stand-alone", &key, &masked_file);
+    if again.body["header"]["isSuccessful"] == true {
+        let read = decrypted_id_card(&again.body["result"], &key);
+        assert!(!read.to_string().contains(personal_number), "{read}");
+    }
+
+    // Passport authenticity was withdrawn: 4000001, as the hosted service.
+    let fields = [("name", "HONG GILDONG"), ("residentNumber", "1234567")];
+    check_authenticity(
+        &server,
+        "passport",
+        &fields,
+        Some("0123456789abcdef0123456789abcdef"),
+    )
+    .assert_failure(4000001);
+}
+
 /// The registry file of one synthetic resident card, as an operator writes it.
 fn registry_csv(card: &docrec_synth::SyntheticIdCard) -> String {
     format!(
