@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Accuracy on one face group of the synthetic generator (docs/synthetic-groups.md):
-# for each kind (credit card, ID card, business certificate) and level (clean,
-# photo, hard), N documents drawn in GROUP's faces and templates, read by
+# for each kind (credit card, ID card, business certificate, passport) and
+# level (clean, photo, hard), N documents drawn in GROUP's faces and templates, read by
 # `docrec eval` in this process with two workers. Prints one markdown row per
 # kind and level: documents with every key field exact (docrec eval's
 # `document`), for ID cards and certificates also those with every key
@@ -37,7 +37,7 @@ percent() { awk -v v="$1" 'BEGIN { printf "%.1f%%", 100 * v }'; }
 echo "| kind | level | documents | key fields exact | all keys exact | wrong, conf >= 0.9 | p50 |"
 echo "|---|---|---|---|---|---|---|"
 k=0
-for kind in credit-card id-card business; do
+for kind in credit-card id-card business passport; do
   l=1
   for level in clean photo hard; do
     set_seed=$((seed + 10 * k + l))
