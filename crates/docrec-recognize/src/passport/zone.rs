@@ -25,9 +25,11 @@ use image::GrayImage;
 /// (`models/mrz.traineddata`: `A-Z0-9<` only).
 pub const MRZ_MODEL: &str = "mrz";
 
-/// The height a zone's line is cut to for [`MRZ_MODEL`] (its training
-/// lines were 36-64 px).
-const CUT_HEIGHT: u32 = 48;
+/// The heights a zone's lines are cut to for [`MRZ_MODEL`] (its training
+/// lines were 36-64 px), in turn while a reading fails a check or had to
+/// be fitted to its length: a line the model reads a letter too long
+/// (`JONESS`) at one scale it often reads right at another.
+const CUT_HEIGHTS: [u32; 3] = [48, 40, 60];
 
 /// The least width of a zone's line, as a share of the view's: a data
 /// page's zone spans nine tenths of it, and a page photographed whole
@@ -198,32 +200,75 @@ pub(super) fn read_zone(
     flat: &GrayImage,
     lines: &[Rect],
 ) -> Result<Option<ZoneReading>, OcrError> {
-    let mut cuts = Vec::with_capacity(lines.len());
-    for rect in lines {
-        match line_cut(flat, *rect, CUT_HEIGHT) {
-            Some(cut) => cuts.push(cut),
-            None => return Ok(None),
+    let mut best: Option<(Chosen, usize, bool)> = None;
+    for height in CUT_HEIGHTS {
+        let Some(reading) = read_zone_at(engine, flat, lines, height)? else {
+            continue;
+        };
+        let settled = reading.0 .0.checks.all_pass() && reading.1 == 0;
+        if best.as_ref().is_none_or(|b| reads_better(&reading, b)) {
+            best = Some(reading);
+        }
+        if settled {
+            break;
         }
     }
-    let upright = read_cuts(engine, &cuts)?;
-    if upright.as_ref().is_some_and(mostly_checked) {
-        return Ok(upright.map(|chosen| zone_reading(chosen, lines.to_vec(), false)));
-    }
-    let turned: Vec<GrayImage> = cuts.iter().rev().map(rotate180).collect();
-    let turned_reading = read_cuts(engine, &turned)?;
-    let best = match (upright, turned_reading) {
-        (Some(a), Some(b)) if b.0.checks.passed() > a.0.checks.passed() => Some((b, true)),
-        (Some(a), _) => Some((a, false)),
-        (None, Some(b)) => Some((b, true)),
-        (None, None) => None,
-    };
-    Ok(best.map(|(chosen, upside_down)| {
+    Ok(best.map(|(chosen, _, upside_down)| {
         let mut boxes = lines.to_vec();
         if upside_down {
             boxes.reverse();
         }
         zone_reading(chosen, boxes, upside_down)
     }))
+}
+
+/// Whether reading `a` (chosen, lines fitted, upside down) is better than
+/// `b`: more checks pass, then fewer lines needed fitting, then surer.
+fn reads_better(a: &(Chosen, usize, bool), b: &(Chosen, usize, bool)) -> bool {
+    let key = |(chosen, fitted, _): &(Chosen, usize, bool)| {
+        (
+            chosen.0.checks.passed(),
+            std::cmp::Reverse(*fitted),
+            chosen.1,
+        )
+    };
+    key(a) > key(b)
+}
+
+/// The zone read with its lines cut `height` high: the right way up, then
+/// turned half a turn when that gives no MRZ whose checks mostly pass;
+/// with how many lines were fitted to their length and whether it was
+/// read upside down.
+fn read_zone_at(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    lines: &[Rect],
+    height: u32,
+) -> Result<Option<(Chosen, usize, bool)>, OcrError> {
+    let mut cuts = Vec::with_capacity(lines.len());
+    for rect in lines {
+        match line_cut(flat, *rect, height) {
+            Some(cut) => cuts.push(cut),
+            None => return Ok(None),
+        }
+    }
+    let upright = read_cuts(engine, &cuts)?;
+    if upright
+        .as_ref()
+        .is_some_and(|(chosen, _)| mostly_checked(chosen))
+    {
+        return Ok(upright.map(|(chosen, fitted)| (chosen, fitted, false)));
+    }
+    let turned: Vec<GrayImage> = cuts.iter().rev().map(rotate180).collect();
+    let turned_reading = read_cuts(engine, &turned)?;
+    Ok(match (upright, turned_reading) {
+        (Some(a), Some(b)) if b.0 .0.checks.passed() > a.0 .0.checks.passed() => {
+            Some((b.0, b.1, true))
+        }
+        (Some(a), _) => Some((a.0, a.1, false)),
+        (None, Some(b)) => Some((b.0, b.1, true)),
+        (None, None) => None,
+    })
 }
 
 fn zone_reading((mrz, conf, read): Chosen, lines: Vec<Rect>, upside_down: bool) -> ZoneReading {
@@ -243,8 +288,9 @@ fn mostly_checked((mrz, _, _): &Chosen) -> bool {
 
 /// The MRZ the cut lines (in reading order) hold, as [`choose`] chooses
 /// it among [`MRZ_MODEL`]'s alternatives, each line fitted to the length
-/// of the format their count and lengths make likeliest.
-fn read_cuts(engine: &mut Engine, cuts: &[GrayImage]) -> Result<Option<Chosen>, OcrError> {
+/// of the format their count and lengths make likeliest; with how many
+/// lines had to be fitted.
+fn read_cuts(engine: &mut Engine, cuts: &[GrayImage]) -> Result<Option<(Chosen, usize)>, OcrError> {
     let mut read = Vec::with_capacity(cuts.len());
     for cut in cuts {
         let chars = engine.read_line_choices(MRZ_MODEL, cut)?;
@@ -253,14 +299,16 @@ fn read_cuts(engine: &mut Engine, cuts: &[GrayImage]) -> Result<Option<Chosen>, 
     let Some(format) = likeliest_format(&read) else {
         return Ok(None);
     };
+    let length = format.line_length();
+    let misfits = read.iter().filter(|line| line.len() != length).count();
     let mut fitted = Vec::with_capacity(read.len());
     for line in read {
-        match fit_to_length(line, format.line_length()) {
+        match fit_to_length(line, length) {
             Some(line) => fitted.push(line),
             None => return Ok(None),
         }
     }
-    Ok(choose(format, &fitted).map(|(mrz, conf)| (mrz, conf, fitted)))
+    Ok(choose(format, &fitted).map(|(mrz, conf)| ((mrz, conf, fitted), misfits)))
 }
 
 /// Each character read with its alternatives (the chosen one first).
