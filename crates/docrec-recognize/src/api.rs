@@ -58,6 +58,19 @@ pub struct KeyValue<K> {
     pub quad: Quad,
 }
 
+impl<K> KeyValue<K> {
+    /// A key that was not read: an empty value, `conf` 0, an empty box (as
+    /// the API answers every key of a type).
+    pub fn unread(key: K) -> Self {
+        KeyValue {
+            key,
+            value: String::new(),
+            conf: 0.0,
+            quad: Quad::new([(0.0, 0.0); 4]),
+        }
+    }
+}
+
 /// One entry of an answer's `keyValues`: `{key, value, conf, bbox}`.
 #[derive(Debug, Clone, Serialize)]
 pub struct KeyValueResult {

@@ -400,12 +400,7 @@ impl ViewReading {
                     conf: found.conf,
                     quad: view.to_original(found.rect),
                 },
-                None => KeyValue {
-                    key,
-                    value: String::new(),
-                    conf: 0.0,
-                    quad: Quad::new([(0.0, 0.0); 4]),
-                },
+                None => KeyValue::unread(key),
             })
             .collect();
         Ok(IdCard {

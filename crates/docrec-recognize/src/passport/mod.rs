@@ -203,12 +203,7 @@ fn passport_card(
                     conf,
                     quad: view.to_original(rect),
                 },
-                None => KeyValue {
-                    key,
-                    value: String::new(),
-                    conf: 0.0,
-                    quad: Quad::new([(0.0, 0.0); 4]),
-                },
+                None => KeyValue::unread(key),
             }
         })
         .collect();
