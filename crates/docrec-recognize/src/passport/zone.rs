@@ -202,8 +202,10 @@ pub(super) fn read_zone(
 ) -> Result<Option<ZoneReading>, OcrError> {
     let mut best: Option<(Chosen, usize, bool)> = None;
     for height in CUT_HEIGHTS {
+        // Lines that read as no MRZ at all (an ID card's long lines of
+        // text) are not read again: only an MRZ misread is.
         let Some(reading) = read_zone_at(engine, flat, lines, height)? else {
-            continue;
+            break;
         };
         let settled = reading.0 .0.checks.all_pass() && reading.1 == 0;
         if best.as_ref().is_none_or(|b| reads_better(&reading, b)) {
