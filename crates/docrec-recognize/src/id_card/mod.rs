@@ -255,9 +255,10 @@ pub fn recognize_id_card(
             return Ok(passport);
         }
         match read_card(image, engine, context) {
-            Err(ReadError::NotThisKind | ReadError::NoText) => {
-                read_passport(image, engine, context, Orientations::Sideways)?
-                    .ok_or(ReadError::NotThisKind)
+            // Not a card: a passport photographed sideways, or still what
+            // the card's reading said (no text stays 5003022).
+            Err(error @ (ReadError::NotThisKind | ReadError::NoText)) => {
+                read_passport(image, engine, context, Orientations::Sideways)?.ok_or(error)
             }
             read => read,
         }
