@@ -123,6 +123,24 @@ impl Caller {
         }
     }
 
+    /// A new member whose service use is approved, and the member on v2.1
+    /// with its bearer token.
+    fn approved_member(server: &Server) -> (Member, Caller) {
+        let member = Member::new(server, "member");
+        for step in ["submit", "approve"] {
+            admin(server, &["service", step, "--app-key", &member.app_key]);
+        }
+        let bearer = Caller {
+            version: "v2.1",
+            app_key: member.app_key.clone(),
+            header: (
+                "X-NHN-Authorization",
+                format!("Bearer {}", member.token(server)),
+            ),
+        };
+        (member, bearer)
+    }
+
     /// `route` of the caller's appKey and version.
     fn url(&self, server: &Server, route: &str) -> String {
         server.url(&format!(
@@ -721,18 +739,7 @@ const PASSPORT_SEED: u64 = 7;
 #[test]
 fn a_passport_is_read_over_v2_0_and_v2_1_without_a_request_key_its_personal_number_masked() {
     let server = Server::start(&[]);
-    let member = Member::new(&server, "member");
-    for step in ["submit", "approve"] {
-        admin(&server, &["service", step, "--app-key", &member.app_key]);
-    }
-    let bearer = Caller {
-        version: "v2.1",
-        app_key: member.app_key.clone(),
-        header: (
-            "X-NHN-Authorization",
-            format!("Bearer {}", member.token(&server)),
-        ),
-    };
+    let (_, bearer) = Caller::approved_member(&server);
     let passport = docrec_synth::passport(PASSPORT_SEED, Level::Clean).unwrap();
     let personal_number = truth_value(&passport, "personalNo");
     assert_eq!(truth_value(&passport, "countryCode"), "KOR");
@@ -1557,18 +1564,7 @@ fn the_verifier_speaks_https_checks_its_certificate_and_refuses_plain_http_unask
 #[test]
 fn every_v2_route_answers_under_v2_1_with_a_members_bearer_token() {
     let server = Server::start(&[]);
-    let member = Member::new(&server, "member");
-    for step in ["submit", "approve"] {
-        admin(&server, &["service", step, "--app-key", &member.app_key]);
-    }
-    let bearer = Caller {
-        version: "v2.1",
-        app_key: member.app_key.clone(),
-        header: (
-            "X-NHN-Authorization",
-            format!("Bearer {}", member.token(&server)),
-        ),
-    };
+    let (member, bearer) = Caller::approved_member(&server);
     let secret = Caller {
         version: "v2.0",
         app_key: member.app_key.clone(),
