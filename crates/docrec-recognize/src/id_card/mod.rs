@@ -242,23 +242,30 @@ impl IdCard {
 /// upload is), and the boxes are given back in the upload's pixels. A
 /// machine-readable zone is looked for first (cheaply: by layout, and read
 /// only where two or three long lines of one width are stacked), then the
-/// resident card or licence; a zone in the upload turned a quarter only
-/// when neither was found.
+/// resident card or licence; a zone in the upload turned a quarter or by
+/// any angle only when neither was found.
 pub fn recognize_id_card(
     image: &GrayImage,
     engine: &mut Engine,
     context: &ReadContext,
 ) -> Result<IdCard, ReadFailure> {
-    read_fitted(image, READ_LONG_SIDES, |image| {
+    let upload = image;
+    read_fitted(upload, READ_LONG_SIDES, |image| {
         let as_uploaded = Orientations::AsUploaded;
         if let Some(passport) = read_passport(image, engine, context, as_uploaded)? {
             return Ok(passport);
         }
         match read_card(image, engine, context) {
-            // Not a card: a passport photographed sideways, or still what
-            // the card's reading said (no text stays 5003022).
-            Err(error @ (ReadError::NotThisKind | ReadError::NoText)) => {
-                read_passport(image, engine, context, Orientations::Sideways)?.ok_or(error)
+            // Not a card, or a card without its number: a passport
+            // photographed sideways or turned, or still what the card's
+            // reading said (no text stays 5003022). Looked for in the
+            // upload at its own size (a page a fifth of a large photo keeps
+            // its zone's characters), its boxes brought to `image`'s.
+            Err(error @ (ReadError::NotThisKind | ReadError::NoText | ReadError::NoNumber)) => {
+                let to_image = image.width() as f32 / upload.width() as f32;
+                read_passport(upload, engine, context, Orientations::Sideways)?
+                    .map(|passport| passport.scaled(to_image))
+                    .ok_or(error)
             }
             read => read,
         }

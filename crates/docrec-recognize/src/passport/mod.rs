@@ -35,14 +35,16 @@ use crate::api::KeyValue;
 use crate::context::ReadContext;
 use crate::id_card::{IdCard, IdKey, IdType, PassportKey, PASSPORT_KEYS};
 
+mod marks;
 mod page;
 mod visual;
 mod zone;
 
+use marks::page_by_marks;
 use page::page_by_zone;
 use visual::{read_visual_zone, VisualZone};
 pub use zone::MRZ_MODEL;
-use zone::{read_zone, zone_candidates, ZoneReading};
+use zone::{box_by_glyphs, read_zone, zone_candidates, ZoneReading};
 
 /// A TD3 data page's width over its height (125 × 88 mm).
 const PAGE_ASPECT: f32 = 125.0 / 88.0;
@@ -82,13 +84,33 @@ pub(crate) fn read_passport(
     context: &ReadContext,
     orientations: Orientations,
 ) -> Result<Option<IdCard>, OcrError> {
-    let Some(page) = page_by_zone(image, orientations) else {
-        return Ok(None);
-    };
+    let zone_views = page_by_zone(image, orientations)
+        .map(|page| views(image, orientations, page))
+        .into_iter()
+        .flatten()
+        .map(|view| (view, None));
+    // A page turned by any angle is looked for only after the card's
+    // reading failed, and only when the level look read no passport; its
+    // zone's lines are where its marks lie.
+    let turned_view = std::iter::once_with(|| match orientations {
+        Orientations::AsUploaded => None,
+        Orientations::Sideways => page_by_marks(image).map(|marked| {
+            let view = placed(image, marked.page);
+            let lines = marked.lines_in(view.image.width(), view.image.height());
+            (view, Some(lines))
+        }),
+    });
     let mut best: Option<(Rectified, ZoneReading)> = None;
-    'views: for view in views(image, orientations, page) {
+    'views: for (view, marked_lines) in zone_views.chain(turned_view.flatten()) {
         let flat = flatten_paper(&view.image);
-        let candidates = zone_candidates(&flat);
+        let marked_zone = marked_lines.map(|mut lines| {
+            box_by_glyphs(&flat, &mut lines);
+            lines
+        });
+        let candidates: Vec<Vec<Rect>> = marked_zone
+            .into_iter()
+            .chain(zone_candidates(&flat))
+            .collect();
         tracing::trace!(
             zones = candidates.len(),
             ?orientations,
@@ -134,10 +156,7 @@ pub(crate) fn read_passport(
 /// page's outline when one is found (any way up), the page its zone places
 /// (`page`, [`page_by_zone`]), the whole upload.
 fn views(image: &GrayImage, orientations: Orientations, page: Quad) -> Vec<Rectified> {
-    let across = (page.side(0) + page.side(2)) / 2.0;
-    let down = (page.side(1) + page.side(3)) / 2.0;
-    let short_side = VIEW_WIDTH as f32 * across.min(down) / across.max(1.0);
-    let placed = rectify_as_found(image, Some(page), short_side.round() as u32);
+    let placed = placed(image, page);
     let long_side = image.width().max(image.height()).min(WHOLE_VIEW_WIDTH);
     let whole = rectify(image, None, long_side, PAGE_ASPECT);
     match orientations {
@@ -148,6 +167,14 @@ fn views(image: &GrayImage, orientations: Orientations, page: Quad) -> Vec<Recti
         }
         Orientations::Sideways => vec![placed, whole.rotated_quarter(true)],
     }
+}
+
+/// The page `page` places, rectified to about [`VIEW_WIDTH`] across.
+fn placed(image: &GrayImage, page: Quad) -> Rectified {
+    let across = (page.side(0) + page.side(2)) / 2.0;
+    let down = (page.side(1) + page.side(3)) / 2.0;
+    let short_side = VIEW_WIDTH as f32 * across.min(down) / across.max(1.0);
+    rectify_as_found(image, Some(page), short_side.round() as u32)
 }
 
 /// Whether reading `a` is better than `b`: more checks pass, then surer.

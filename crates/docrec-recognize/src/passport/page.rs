@@ -83,7 +83,7 @@ pub(super) fn page_by_zone(image: &GrayImage, orientations: Orientations) -> Opt
 /// The page around a zone's lines (in the level image): as wide as the
 /// zone makes a TD3 page, from a page's height above the zone's foot to a
 /// page's height below its head; clockwise from the top-left.
-fn page_around(zone: &[Rect]) -> [(f32, f32); 4] {
+pub(super) fn page_around(zone: &[Rect]) -> [(f32, f32); 4] {
     let left = zone.iter().map(|line| line.x).min().unwrap_or(0) as f32;
     let right = zone.iter().map(|line| line.right()).max().unwrap_or(0) as f32;
     let head = zone.iter().map(|line| line.y).min().unwrap_or(0) as f32;

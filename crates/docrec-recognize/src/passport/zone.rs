@@ -88,15 +88,21 @@ pub(super) fn zone_candidates(flat: &GrayImage) -> Vec<Vec<Rect>> {
     }
     zones.retain(|zone| (2..=3).contains(&zone.len()));
     for zone in &mut zones {
-        for line in zone.iter_mut() {
-            if let Some((top, height)) = text_band(flat, *line) {
-                *line = Rect::new(line.x, top, line.width, height);
-            }
-        }
-        to_tallest(zone);
+        box_by_glyphs(flat, zone);
     }
     zones.reverse();
     zones
+}
+
+/// Boxes each of a zone's lines (in `flat`) by the rows its glyphs cover
+/// ([`text_band`]), all as high as the tallest ([`to_tallest`]).
+pub(super) fn box_by_glyphs(flat: &GrayImage, zone: &mut [Rect]) {
+    for line in zone.iter_mut() {
+        if let Some((top, height)) = text_band(flat, *line) {
+            *line = Rect::new(line.x, top, line.width, height);
+        }
+    }
+    to_tallest(zone);
 }
 
 /// Gives each of a zone's line boxes the height of its tallest, about its
