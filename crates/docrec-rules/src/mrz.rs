@@ -294,6 +294,48 @@ pub struct Mrz {
     pub checks: MrzChecks,
 }
 
+impl Mrz {
+    /// Whether every field without a check digit of its own holds what its
+    /// place may: state and nationality ICAO codes ([`is_icao_code`]), sex
+    /// `M`, `F`, `X` or `<`, dates that exist (a birth date's month and day
+    /// may be `<<`, unknown). A misread zone whose check digits were made
+    /// to pass by reading some characters as others (the chooser may) is
+    /// seldom well formed too.
+    pub fn is_well_formed(&self) -> bool {
+        is_icao_code(&self.issuing_state)
+            && is_icao_code(&self.nationality)
+            && matches!(self.sex, 'M' | 'F' | 'X' | '<')
+            && is_mrz_date(&self.birth_date, true)
+            && is_mrz_date(&self.expiry_date, false)
+    }
+}
+
+/// Whether `yymmdd` is a date that exists (in a leap year: the century is
+/// not known here); with `unknown_parts`, its month and day may be `<<`.
+fn is_mrz_date(yymmdd: &str, unknown_parts: bool) -> bool {
+    let part = |range: std::ops::Range<usize>| -> Option<Option<u32>> {
+        let text = yymmdd.get(range)?;
+        if unknown_parts && text == "<<" {
+            return Some(None);
+        }
+        text.chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| text.parse().ok())
+    };
+    if yymmdd.len() != 6 {
+        return false;
+    }
+    let (Some(Some(_year)), Some(month), Some(day)) = (part(0..2), part(2..4), part(4..6)) else {
+        return false;
+    };
+    match (month, day) {
+        (Some(month), Some(day)) => crate::date_exists(2000, month, day),
+        (Some(month), None) => (1..=12).contains(&month),
+        (None, Some(day)) => (1..=31).contains(&day),
+        (None, None) => true,
+    }
+}
+
 /// Which check digits pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MrzChecks {
@@ -1674,5 +1716,30 @@ mod tests {
             field_positions(MrzFormat::Td1, MrzField::Name),
             vec![(2, 0..30)]
         );
+    }
+
+    #[test]
+    fn a_zone_is_well_formed_when_its_codes_sex_and_dates_are() {
+        let lines = [
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        ];
+        let mrz = parse(&lines).expect("the specimen parses");
+        assert!(mrz.is_well_formed());
+        let mut misread = mrz.clone();
+        misread.nationality = "ORZ".into();
+        assert!(!misread.is_well_formed());
+        let mut misread = mrz.clone();
+        misread.birth_date = "H85909".into();
+        assert!(!misread.is_well_formed());
+        let mut misread = mrz.clone();
+        misread.expiry_date = "611137".into();
+        assert!(!misread.is_well_formed());
+        let mut misread = mrz.clone();
+        misread.sex = '9';
+        assert!(!misread.is_well_formed());
+        let mut unknown_day = mrz;
+        unknown_day.birth_date = "7408<<".into();
+        assert!(unknown_day.is_well_formed());
     }
 }

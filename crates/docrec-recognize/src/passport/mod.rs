@@ -44,7 +44,7 @@ use marks::page_by_marks;
 use page::page_by_zone;
 use visual::{read_visual_zone, VisualZone};
 pub use zone::MRZ_MODEL;
-use zone::{box_by_glyphs, read_zone, zone_candidates, ZoneReading};
+use zone::{box_by_glyphs, read_zone, well_checked, zone_candidates, ZoneReading};
 
 /// A TD3 data page's width over its height (125 × 88 mm).
 const PAGE_ASPECT: f32 = 125.0 / 88.0;
@@ -122,12 +122,13 @@ pub(crate) fn read_passport(
             tracing::trace!(
                 lines = lines.len(),
                 checks = reading.as_ref().map(|r| r.mrz.checks.passed()),
+                well_formed = reading.as_ref().map(|r| r.mrz.is_well_formed()),
                 "passport zone read"
             );
             let Some(reading) = reading else {
                 continue;
             };
-            let settled = reading.mrz.checks.all_pass();
+            let settled = reading.mrz.checks.all_pass() && reading.mrz.is_well_formed();
             if best.as_ref().is_none_or(|(_, b)| ranks_above(&reading, b)) {
                 best = Some((view.clone(), reading));
             }
@@ -177,15 +178,17 @@ fn placed(image: &GrayImage, page: Quad) -> Rectified {
     rectify_as_found(image, Some(page), short_side.round() as u32)
 }
 
-/// Whether reading `a` is better than `b`: more checks pass, then surer.
+/// Whether reading `a` is better than `b`: well formed, then more checks
+/// pass, then surer.
 fn ranks_above(a: &ZoneReading, b: &ZoneReading) -> bool {
-    (a.mrz.checks.passed(), a.conf) > (b.mrz.checks.passed(), b.conf)
+    (well_checked(&a.mrz), a.conf) > (well_checked(&b.mrz), b.conf)
 }
 
 impl ZoneReading {
-    /// Whether the zone is a passport's: more than half its checks pass.
+    /// Whether the zone is a passport's: well formed (codes, sex and dates
+    /// as they may be), and more than half its checks pass.
     fn is_passport(&self) -> bool {
-        2 * self.mrz.checks.passed() > self.mrz.checks.total()
+        self.mrz.is_well_formed() && 2 * self.mrz.checks.passed() > self.mrz.checks.total()
     }
 }
 
@@ -254,6 +257,15 @@ fn passport_card(
     }
 }
 
+/// What vouches for a field's characters, and whether it holds.
+#[derive(Debug, Clone, Copy)]
+enum Vouched {
+    /// The field's check digit (a document number, a date).
+    ByCheckDigit(bool),
+    /// Only the field's form (a code the ICAO list knows, a sex).
+    ByForm(bool),
+}
+
 /// The MRZ's fields with their confidences and boxes in the view.
 struct MrzFields<'a> {
     zone: &'a ZoneReading,
@@ -265,40 +277,48 @@ impl MrzFields<'_> {
     fn value(&self, key: PassportKey, visual: &VisualZone) -> Option<(String, f32, Rect)> {
         let mrz = &self.zone.mrz;
         let checks = &mrz.checks;
-        let field = |field: MrzField, value: &str, passes: bool| self.field(field, value, passes);
+        let field =
+            |field: MrzField, value: &str, vouched: Vouched| self.field(field, value, vouched);
+        let checked = Vouched::ByCheckDigit;
         let date = |field: MrzField, yymmdd: &str, role: DateRole, passes: bool| {
             let full = full_date(yymmdd, role, self.today)?;
-            self.field(field, &full, passes)
+            self.field(field, &full, checked(passes))
         };
         match key {
-            PassportKey::PassportType => field(MrzField::DocumentCode, &mrz.document_code, true),
+            PassportKey::PassportType => field(
+                MrzField::DocumentCode,
+                &mrz.document_code,
+                Vouched::ByForm(true),
+            ),
             PassportKey::CountryCode => field(
                 MrzField::IssuingState,
                 &mrz.issuing_state,
-                is_icao_code(&mrz.issuing_state),
+                Vouched::ByForm(is_icao_code(&mrz.issuing_state)),
             ),
             PassportKey::PassportNo => field(
                 MrzField::DocumentNumber,
                 &mrz.document_number,
-                checks.document_number,
+                checked(checks.document_number),
             ),
             PassportKey::SurName => self.name_part(&mrz.surname, true),
             PassportKey::GivenName => self.name_part(&mrz.given_names, false),
             PassportKey::Nationality => field(
                 MrzField::Nationality,
                 &mrz.nationality,
-                is_icao_code(&mrz.nationality),
+                Vouched::ByForm(is_icao_code(&mrz.nationality)),
             ),
-            PassportKey::DateOfBirth => {
-                field(MrzField::BirthDate, &mrz.birth_date, checks.birth_date)
-            }
+            PassportKey::DateOfBirth => field(
+                MrzField::BirthDate,
+                &mrz.birth_date,
+                checked(checks.birth_date),
+            ),
             PassportKey::DateOfBirthYmd => date(
                 MrzField::BirthDate,
                 &mrz.birth_date,
                 DateRole::Birth,
                 checks.birth_date,
             ),
-            PassportKey::Sex => field(MrzField::Sex, &mrz.sex.to_string(), true),
+            PassportKey::Sex => field(MrzField::Sex, &mrz.sex.to_string(), Vouched::ByForm(true)),
             PassportKey::DateOfIssue => visual
                 .issue_date
                 .as_ref()
@@ -307,9 +327,11 @@ impl MrzFields<'_> {
                 .issue_date
                 .as_ref()
                 .map(|(_, ymd, conf, rect)| (ymd.clone(), *conf, *rect)),
-            PassportKey::DateOfExpiry => {
-                field(MrzField::ExpiryDate, &mrz.expiry_date, checks.expiry_date)
-            }
+            PassportKey::DateOfExpiry => field(
+                MrzField::ExpiryDate,
+                &mrz.expiry_date,
+                checked(checks.expiry_date),
+            ),
             PassportKey::DateOfExpiryYmd => date(
                 MrzField::ExpiryDate,
                 &mrz.expiry_date,
@@ -320,23 +342,28 @@ impl MrzFields<'_> {
             PassportKey::PersonalNo => field(
                 MrzField::OptionalData,
                 &mrz.optional_data,
-                checks.optional_data.unwrap_or(true),
+                checked(checks.optional_data.unwrap_or(true)),
             ),
             PassportKey::Mrz1 => self.line(0),
             PassportKey::Mrz2 => self.line(1),
         }
     }
 
-    /// A field's value with the confidence of its characters (kept by
-    /// [`FAILED_CHECK`] when its check fails) and its box; `None` when
-    /// empty.
-    fn field(&self, field: MrzField, value: &str, passes: bool) -> Option<(String, f32, Rect)> {
+    /// A field's value with the confidence of its characters (their mean
+    /// when a check digit vouches for them, else the least; kept by
+    /// [`FAILED_CHECK`] when the check or the form fails) and its box;
+    /// `None` when empty.
+    fn field(&self, field: MrzField, value: &str, vouched: Vouched) -> Option<(String, f32, Rect)> {
         if value.is_empty() {
             return None;
         }
         let positions = field_positions(self.zone.mrz.format, field);
-        let conf = self.conf_over(&positions) * if passes { 1.0 } else { FAILED_CHECK };
-        Some((value.to_owned(), conf, self.box_of(field)))
+        let (conf, passes) = match vouched {
+            Vouched::ByCheckDigit(passes) => (self.conf_over(&positions), passes),
+            Vouched::ByForm(passes) => (self.least_conf_over(&positions), passes),
+        };
+        let kept = if passes { 1.0 } else { FAILED_CHECK };
+        Some((value.to_owned(), conf * kept, self.box_of(field)))
     }
 
     /// The surname (`surname`) or given names of the name field, boxed by
@@ -356,38 +383,60 @@ impl MrzFields<'_> {
         } else {
             (range.start + split + 2).min(range.end)..range.start + given_end
         };
-        let conf = self.conf_over(&[(line, part_range.clone())]);
+        // No check digit covers a name: as sure as its least sure letter.
+        let conf = self.least_conf_over(&[(line, part_range.clone())]);
         Some((part.to_owned(), conf, self.span_box(line, part_range)))
     }
 
-    /// A line of the zone as chosen, with its confidence and box.
+    /// A line of the zone as chosen, with its confidence (its characters'
+    /// mean when every check passes and the line holds no name, which no
+    /// check digit covers; else the least sure character's) and box.
     fn line(&self, line: usize) -> Option<(String, f32, Rect)> {
         let text = self.zone.mrz.lines.get(line)?;
         let rect = *self.zone.lines.get(line)?;
-        let conf = self.conf_over(&[(line, 0..text.len())]);
+        let name_line = field_positions(self.zone.mrz.format, MrzField::Name)
+            .first()
+            .map(|(line, _)| *line);
+        let span = [(line, 0..text.len())];
+        let conf = if self.zone.mrz.checks.all_pass() && name_line != Some(line) {
+            self.conf_over(&span)
+        } else {
+            self.least_conf_over(&span)
+        };
         Some((text.clone(), conf, rect))
     }
 
     /// The mean confidence the model gave the chosen characters at
     /// `positions`.
     fn conf_over(&self, positions: &[(usize, std::ops::Range<usize>)]) -> f32 {
-        let (mut sum, mut count) = (0.0, 0);
+        let confs = self.confs_at(positions);
+        if confs.is_empty() {
+            0.0
+        } else {
+            confs.iter().sum::<f32>() / confs.len() as f32
+        }
+    }
+
+    /// The least confidence the model gave a chosen character at
+    /// `positions`.
+    fn least_conf_over(&self, positions: &[(usize, std::ops::Range<usize>)]) -> f32 {
+        let confs = self.confs_at(positions);
+        confs.iter().copied().reduce(f32::min).unwrap_or(0.0)
+    }
+
+    /// The confidences of the chosen characters at `positions`.
+    fn confs_at(&self, positions: &[(usize, std::ops::Range<usize>)]) -> Vec<f32> {
+        let mut confs = Vec::new();
         for (line, range) in positions {
             let (Some(chosen), Some(read)) =
                 (self.zone.mrz.lines.get(*line), self.zone.read.get(*line))
             else {
                 continue;
             };
-            for (c, alternatives) in chosen.chars().zip(read).skip(range.start).take(range.len()) {
-                sum += conf_of(c, alternatives);
-                count += 1;
-            }
+            let at = chosen.chars().zip(read).skip(range.start).take(range.len());
+            confs.extend(at.map(|(c, alternatives)| conf_of(c, alternatives)));
         }
-        if count == 0 {
-            0.0
-        } else {
-            sum / count as f32
-        }
+        confs
     }
 
     /// The box of `field`'s characters (its first span's).

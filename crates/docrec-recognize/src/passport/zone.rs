@@ -213,7 +213,8 @@ pub(super) fn read_zone(
         let Some(reading) = read_zone_at(engine, flat, lines, height)? else {
             break;
         };
-        let settled = reading.0 .0.checks.all_pass() && reading.1 == 0;
+        let mrz = &reading.0 .0;
+        let settled = mrz.checks.all_pass() && mrz.is_well_formed() && reading.1 == 0;
         if best.as_ref().is_none_or(|b| reads_better(&reading, b)) {
             best = Some(reading);
         }
@@ -231,11 +232,12 @@ pub(super) fn read_zone(
 }
 
 /// Whether reading `a` (chosen, lines fitted, upside down) is better than
-/// `b`: more checks pass, then fewer lines needed fitting, then surer.
+/// `b`: well formed, then more checks pass, then fewer lines needed
+/// fitting, then surer.
 fn reads_better(a: &(Chosen, usize, bool), b: &(Chosen, usize, bool)) -> bool {
     let key = |(chosen, fitted, _): &(Chosen, usize, bool)| {
         (
-            chosen.0.checks.passed(),
+            well_checked(&chosen.0),
             std::cmp::Reverse(*fitted),
             chosen.1,
         )
@@ -270,7 +272,7 @@ fn read_zone_at(
     let turned: Vec<GrayImage> = cuts.iter().rev().map(rotate180).collect();
     let turned_reading = read_cuts(engine, &turned)?;
     Ok(match (upright, turned_reading) {
-        (Some(a), Some(b)) if b.0 .0.checks.passed() > a.0 .0.checks.passed() => {
+        (Some(a), Some(b)) if well_checked(&b.0 .0) > well_checked(&a.0 .0) => {
             Some((b.0, b.1, true))
         }
         (Some(a), _) => Some((a.0, a.1, false)),
@@ -289,9 +291,15 @@ fn zone_reading((mrz, conf, read): Chosen, lines: Vec<Rect>, upside_down: bool) 
     }
 }
 
-/// Whether more than half of an MRZ's checks pass.
+/// Whether more than half of an MRZ's checks pass and it is well formed.
 fn mostly_checked((mrz, _, _): &Chosen) -> bool {
-    2 * mrz.checks.passed() > mrz.checks.total()
+    mrz.is_well_formed() && 2 * mrz.checks.passed() > mrz.checks.total()
+}
+
+/// How an MRZ ranks by form and checks: well formed first, then by checks
+/// passed.
+pub(super) fn well_checked(mrz: &docrec_rules::mrz::Mrz) -> (bool, usize) {
+    (mrz.is_well_formed(), mrz.checks.passed())
 }
 
 /// The MRZ the cut lines (in reading order) hold, as [`choose`] chooses
