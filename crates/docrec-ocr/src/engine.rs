@@ -327,6 +327,9 @@ pub struct CharChoices {
     /// as the model lists them (the chosen one first, as a rule); just the
     /// chosen one when the model listed none.
     pub alternatives: Vec<(char, f32)>,
+    /// The columns (left, right: pixels of the image read) the model
+    /// placed the character at, when it said.
+    pub columns: Option<(u32, u32)>,
 }
 
 impl Engine {
@@ -414,6 +417,7 @@ fn parse_hocr_choices(hocr: &str) -> Vec<CharChoices> {
                 chosen: c,
                 word,
                 alternatives: Vec::new(),
+                columns: title_columns(title),
             };
             chars.push((choices, conf / 100.0));
         }
@@ -439,6 +443,22 @@ fn span_title_and_text(span: &str) -> Option<(&str, &str)> {
     let (title, rest) = title.split_at(title.find('\'')?);
     let text = rest[rest.find('>')? + 1..].split('<').next()?;
     Some((title, text))
+}
+
+/// The left and right of an hOCR title's `x_bboxes left top right bottom`.
+fn title_columns(title: &str) -> Option<(u32, u32)> {
+    title.split(';').find_map(|part| {
+        let numbers: Vec<u32> = part
+            .trim()
+            .strip_prefix("x_bboxes")?
+            .split_whitespace()
+            .map(|n| n.parse().ok())
+            .collect::<Option<_>>()?;
+        match numbers[..] {
+            [left, _, right, _] => Some((left, right)),
+            _ => None,
+        }
+    })
 }
 
 /// The number after `key` in an hOCR title (`x_bboxes 1 2 3 4; x_conf 98.9`).
@@ -791,6 +811,9 @@ mod tests {
         // A long dash is a hyphen; a character without choices keeps its own.
         assert_eq!(chars[1].chosen, '-');
         assert_eq!(chars[2].alternatives, vec![('7', 0.95)]);
+        // Each character where the model placed it.
+        assert_eq!(chars[0].columns, Some((19, 33)));
+        assert_eq!(chars[3].columns, Some((70, 90)));
     }
 
     #[test]

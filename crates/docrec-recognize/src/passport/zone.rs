@@ -44,6 +44,11 @@ const LEAST_LINE_ASPECT: f32 = 12.0;
 /// shorter by to give its line the format's length.
 const MOST_FILLERS_FITTED: usize = 3;
 
+/// How far apart (as a share of the line's pitch) two like characters'
+/// centres are when the model read one character twice: neighbours stand
+/// a pitch apart.
+const DOUBLED_SHARE: f32 = 0.5;
+
 /// A zone read: the MRZ chosen, its confidence, what the model read at
 /// each of its positions, each line's box in the view (in the zone's
 /// reading order) and whether it was read turned half a turn (the view is
@@ -307,15 +312,19 @@ pub(super) fn well_checked(mrz: &docrec_rules::mrz::Mrz) -> (bool, usize) {
 /// of the format their count and lengths make likeliest; with how many
 /// lines had to be fitted.
 fn read_cuts(engine: &mut Engine, cuts: &[GrayImage]) -> Result<Option<(Chosen, usize)>, OcrError> {
-    let mut read = Vec::with_capacity(cuts.len());
+    let mut lines = Vec::with_capacity(cuts.len());
     for cut in cuts {
-        let chars = engine.read_line_choices(MRZ_MODEL, cut)?;
-        read.push(alternatives_of(&chars));
+        lines.push(engine.read_line_choices(MRZ_MODEL, cut)?);
     }
-    let Some(format) = likeliest_format(&read) else {
+    let lengths: Vec<usize> = lines.iter().map(Vec::len).collect();
+    let Some(format) = likeliest_format(&lengths) else {
         return Ok(None);
     };
     let length = format.line_length();
+    let read: Vec<Vec<CharAlternatives>> = lines
+        .into_iter()
+        .map(|line| alternatives_of(&read_once(line, length)))
+        .collect();
     let misfits = read.iter().filter(|line| line.len() != length).count();
     let mut fitted = Vec::with_capacity(read.len());
     for line in read {
@@ -341,13 +350,59 @@ fn alternatives_of(chars: &[CharChoices]) -> Vec<CharAlternatives> {
         .collect()
 }
 
-/// The format of as many lines as `lines` whose length is nearest their
-/// mean length, when within [`MOST_FILLERS_FITTED`] of it.
-fn likeliest_format(lines: &[Vec<CharAlternatives>]) -> Option<MrzFormat> {
-    let mean = lines.iter().map(Vec::len).sum::<usize>() as f32 / lines.len().max(1) as f32;
+/// A line read longer than `length` with each character the model read
+/// twice over read once: two characters whose centres are less than
+/// [`DOUBLED_SHARE`] of a character's pitch apart (`JONES` read `JONES5`,
+/// `KOOR`), the surer kept with the other's alternatives after its own.
+/// The pitch is the line's span over `length` (an MRZ's face is
+/// monospaced). At most as many as the line is too long.
+fn read_once(mut line: Vec<CharChoices>, length: usize) -> Vec<CharChoices> {
+    let excess = line.len().saturating_sub(length);
+    let centre = |c: &CharChoices| c.columns.map(|(left, right)| (left + right) as f32 / 2.0);
+    let (Some(first), Some(last)) = (line.first(), line.last()) else {
+        return line;
+    };
+    let (Some((left, _)), Some((_, right))) = (first.columns, last.columns) else {
+        return line;
+    };
+    if excess == 0 || right <= left {
+        return line;
+    }
+    let pitch = (right - left) as f32 / length as f32;
+    let mut doubles: Vec<(f32, usize)> = (1..line.len())
+        .filter_map(|i| Some((centre(&line[i])? - centre(&line[i - 1])?, i)))
+        .filter(|&(apart, _)| apart < DOUBLED_SHARE * pitch)
+        .collect();
+    doubles.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut seconds: Vec<usize> = doubles.into_iter().take(excess).map(|(_, i)| i).collect();
+    // From the right, so that merging a pair leaves the next pair's places.
+    seconds.sort_unstable_by(|a, b| b.cmp(a));
+    let conf = |c: &CharChoices| c.alternatives.first().map_or(0.0, |a| a.1);
+    for second in seconds {
+        let other = line.remove(second);
+        let kept = &mut line[second - 1];
+        let (mut surer, lesser) = if conf(&other) > conf(kept) {
+            (other, kept.clone())
+        } else {
+            (kept.clone(), other)
+        };
+        for alternative in lesser.alternatives {
+            if !surer.alternatives.iter().any(|(c, _)| *c == alternative.0) {
+                surer.alternatives.push(alternative);
+            }
+        }
+        *kept = surer;
+    }
+    line
+}
+
+/// The format of as many lines as `lengths` says whose length is nearest
+/// their mean length, when within [`MOST_FILLERS_FITTED`] of it.
+fn likeliest_format(lengths: &[usize]) -> Option<MrzFormat> {
+    let mean = lengths.iter().sum::<usize>() as f32 / lengths.len().max(1) as f32;
     MrzFormat::ALL
         .into_iter()
-        .filter(|format| format.line_count() == lines.len())
+        .filter(|format| format.line_count() == lengths.len())
         .map(|format| (format, (format.line_length() as f32 - mean).abs()))
         .filter(|(_, off)| *off <= MOST_FILLERS_FITTED as f32)
         .min_by(|a, b| a.1.total_cmp(&b.1))
@@ -440,19 +495,54 @@ mod tests {
         );
     }
 
+    /// Characters as the model places them: `(char, left, right, conf)`.
+    fn placed(chars: &[(char, u32, u32, f32)]) -> Vec<CharChoices> {
+        chars
+            .iter()
+            .map(|&(chosen, left, right, conf)| CharChoices {
+                chosen,
+                word: 0,
+                alternatives: vec![(chosen, conf)],
+                columns: Some((left, right)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_character_read_twice_in_one_place_is_read_once() {
+        // `JONES` in five cells 20 pixels wide, its `S` read twice, the
+        // second time as `5`.
+        let line = placed(&[
+            ('J', 0, 20, 0.99),
+            ('O', 20, 40, 0.99),
+            ('N', 40, 60, 0.99),
+            ('E', 60, 80, 0.99),
+            ('S', 80, 90, 0.97),
+            ('5', 86, 100, 0.95),
+        ]);
+        let once = read_once(line, 5);
+        let text: String = once.iter().map(|c| c.chosen).collect();
+        assert_eq!(text, "JONES");
+        assert_eq!(once[4].alternatives, [('S', 0.97), ('5', 0.95)]);
+        // Like letters a pitch apart are two letters.
+        let line = placed(&[
+            ('H', 0, 20, 0.99),
+            ('O', 20, 40, 0.99),
+            ('O', 40, 60, 0.99),
+            ('N', 60, 80, 0.99),
+            ('<', 80, 100, 0.99),
+            ('<', 100, 120, 0.99),
+        ]);
+        let kept: String = read_once(line, 5).iter().map(|c| c.chosen).collect();
+        assert_eq!(kept, "HOON<<");
+    }
+
     #[test]
     fn two_lines_near_44_are_a_passports_and_three_near_30_an_id_cards() {
-        let two = [line_of(&"<".repeat(43)), line_of(&"<".repeat(45))];
-        assert_eq!(likeliest_format(&two), Some(MrzFormat::Td3));
-        let two = [line_of(&"<".repeat(36)), line_of(&"<".repeat(35))];
-        assert_eq!(likeliest_format(&two), Some(MrzFormat::Td2));
-        let three = [
-            line_of(&"<".repeat(30)),
-            line_of(&"<".repeat(30)),
-            line_of(&"<".repeat(29)),
-        ];
-        assert_eq!(likeliest_format(&three), Some(MrzFormat::Td1));
-        assert_eq!(likeliest_format(&[line_of(&"<".repeat(20))]), None);
+        assert_eq!(likeliest_format(&[43, 45]), Some(MrzFormat::Td3));
+        assert_eq!(likeliest_format(&[36, 35]), Some(MrzFormat::Td2));
+        assert_eq!(likeliest_format(&[30, 30, 29]), Some(MrzFormat::Td1));
+        assert_eq!(likeliest_format(&[20]), None);
     }
 
     #[test]
