@@ -29,13 +29,31 @@
 #   6. eval   lstmeval on the held-out lines, then the tesseract CLI
 #             (--psm 13, as the recognizer reads a zone's line) with mrz and
 #             stock eng -> WORK/compare.txt
+# Fine-tuning (`finetune` = ft-lines, ft-train, ft-eval; train-lib.sh), as
+# train-id-serial.sh, but on every degradation, hard photos included (the
+# model trained without them in stage B misread a blurred but legible
+# zone, doubling characters: `88` as `BB5B`):
+#   ft-lines  WORK_FT/ft-train  FT_PAGES development-group pages, seed
+#             FT_SEED; WORK_FT/held-dev and held-val FT_EVAL_PAGES pages of
+#             the development and validation groups (held out)
+#   ft-train  the committed model continued up to FT_ITER iterations
+#             -> WORK_FT/tuned-ITER/mrz.traineddata
+#   ft-eval [ITER]  lstmeval and the CLI (--psm 13) with the committed and
+#             tuned models and stock eng -> WORK_FT/compare-ITER.txt
+#   ft-install [ITER]  copies the tuned model to models/ (by hand, only
+#             when it is better on held-val and no worse on held-dev)
 #
-# Usage: models/train-mrz.sh [all|lines|train|stop|eval] (default all)
+# Usage: models/train-mrz.sh
+#   [all|lines|train|stop|eval|finetune|ft-lines|ft-train|ft-eval|ft-install]
+#   (default all)
 # Environment (defaults in brackets):
 #   WORK [/work/train-data/mrz]
 #   PAGES_TRAIN [2000] SEED_TRAIN [1] PAGES_EVAL [100] SEED_EVAL [90210]
 #   ITER_A [30000] ITER_B [45000] ITER_STEP [10000] LEARNING_RATE [0.0005]
 #   NET_SPEC (below) CARGO_TARGET_DIR [target]
+#   WORK_FT [/work/train-data/mrz-ft] FT_PAGES [1500] FT_SEED [11]
+#   FT_EVAL_PAGES [60] FT_SEED_DEV [90211] FT_SEED_VAL [90212]
+#   FT_ITER [20000] FT_STEP [10000] FT_LEARNING_RATE [] (keep the model's)
 #
 # Every heavy step runs under `nice -n 19` with OMP_THREAD_LIMIT=1, one
 # process at a time (the machine is shared).
@@ -55,6 +73,16 @@ LEARNING_RATE="${LEARNING_RATE:-0.0005}"
 # As carddigits and idserial: a 3x3 convolution (32 maps), 3x3 max-pool, an
 # LSTM summarising each column, a bidirectional LSTM along the line, softmax.
 NET_SPEC="${NET_SPEC:-[1,36,0,1 Ct3,3,32 Mp3,3 Lfys48 Lbx96 O1c###]}"
+WORK_FT="${WORK_FT:-/work/train-data/mrz-ft}"
+FT_CARDS="${FT_PAGES:-1500}"
+FT_SEED="${FT_SEED:-11}"
+FT_EVAL_CARDS="${FT_EVAL_PAGES:-60}"
+FT_SEED_DEV="${FT_SEED_DEV:-90211}"
+FT_SEED_VAL="${FT_SEED_VAL:-90212}"
+FT_ITER="${FT_ITER:-20000}"
+FT_STEP="${FT_STEP:-10000}"
+FT_LEARNING_RATE="${FT_LEARNING_RATE:-}"
+FT_TRAIN_KEEP=1  # every degradation, hard photos included
 LANG_NAME=mrz
 CHARSET='ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<'
 GT_SETS="train"
@@ -113,11 +141,27 @@ evaluate() {
     } | tee "$WORK/compare.txt"
 }
 
+# Fine-tuning: the generator's group pages (train-lib.sh: ft_*).
+ft_render() {
+    "${NICE[@]}" "$BIN" "$1" "$2" "$3" --group "$4"
+}
+
+ft_score_all() {
+    score committed "$WORK_FT/base" "$LANG_NAME" --psm 13
+    score "tuned-$TUNED_ITER" "$TUNED_DIR" "$LANG_NAME" --psm 13
+    score eng "$STOCK_TESSDATA" eng
+}
+
 case "${1:-all}" in
     lines) lines ;;
     train) train ;;
     stop) stop ;;
     eval) evaluate ;;
     all) lines; train; stop; evaluate ;;
-    *) echo "usage: $0 [all|lines|train|stop|eval]" >&2; exit 2 ;;
+    ft-lines) build_example docrec-recognize mrz_lines; ft_lines ;;
+    ft-train) ft_train ;;
+    ft-eval) ft_eval "${2:-}" ;;
+    ft-install) ft_install "${2:-}" ;;
+    finetune) build_example docrec-recognize mrz_lines; ft_lines; ft_train; ft_eval ;;
+    *) echo "usage: $0 [all|lines|train|stop|eval|finetune|ft-lines|ft-train|ft-eval|ft-install]" >&2; exit 2 ;;
 esac
