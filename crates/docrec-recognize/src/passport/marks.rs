@@ -200,7 +200,10 @@ fn ink_on_paper(grey: &GrayImage, contrast: u32) -> GrayImage {
     let blurred = imageproc::filter::gaussian_blur_f32(grey, NOISE_BLUR);
     let (width, height) = blurred.dimensions();
     let mut levels: Vec<u8> = blurred.as_raw().clone();
-    let bright_at = (levels.len() * 98 / 100).min(levels.len().saturating_sub(1));
+    if levels.is_empty() {
+        return blurred;
+    }
+    let bright_at = (levels.len() * 98 / 100).min(levels.len() - 1);
     let bright = *levels.select_nth_unstable(bright_at).1;
     let paper_floor = (PAPER_SHARE * f32::from(bright)) as u32;
     let sums = imageproc::integral_image::integral_image::<_, u32>(&blurred);

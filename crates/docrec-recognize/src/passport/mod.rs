@@ -9,18 +9,22 @@
 //!
 //! The steps:
 //! 1. a zone by its ink, at a tilt or none, placing the page (`page`);
-//!    nothing more is done for an upload without one;
+//!    when asked ([`Orientations::Sideways`]), also a zone turned by any
+//!    angle, by its characters' marks (`marks`); nothing more is done for
+//!    an upload without one;
 //! 2. views: the page's outline (a TD3 page's shape) rectified, the page
 //!    the zone places, the whole upload; turned a quarter when asked
 //!    ([`Orientations`]);
-//! 3. the zone, found by layout and read line by line with [`MRZ_MODEL`],
-//!    its characters chosen by the check digits (`zone`); the right way up
-//!    or half a turn;
+//! 3. the zone, found by layout (or where its marks lay) and read line by
+//!    line with [`MRZ_MODEL`], its characters chosen by the check digits
+//!    (`zone`); the right way up or half a turn; a passport's only when
+//!    well formed and most checks pass;
 //! 4. the visual zone above it for the date of issue, the Korean name and
 //!    the personal number's printed copy (`visual`);
 //! 5. the keys: the MRZ's fields as printed, its dates also as `YYYYMMDD`
-//!    (the century by the date's role), each field's confidence lowered
-//!    where its check digit fails and its box its characters' share of the
+//!    (the century by the date's role), each field's confidence its
+//!    characters' (their mean under a check digit, else the least), lowered
+//!    where its check fails, and its box its characters' share of the
 //!    line.
 
 use docrec_ocr::detect::{find_quad, rectify, rectify_as_found, Rectified};
@@ -71,8 +75,9 @@ pub(crate) enum Orientations {
     /// The page's outline (any way up) and the whole upload as it lies
     /// (landscape, upright or upside down): cheap, tried first.
     AsUploaded,
-    /// The whole upload a quarter turned: a page photographed sideways
-    /// without a visible outline, tried when nothing else read.
+    /// The whole upload a quarter turned, and then a zone turned by any
+    /// angle ([`marks`]): a page photographed sideways or askew, tried when
+    /// nothing else read.
     Sideways,
 }
 
