@@ -677,6 +677,10 @@ const MAX_ALTERNATIVES: usize = 3;
 /// most likely alternative.
 const MAX_CHANGES_PER_FIELD: usize = 3;
 
+/// How much a letter read between two digits of a number keeps of its
+/// confidence when the model also weighed a digit there.
+const LETTER_AMONG_DIGITS: f32 = 0.5;
+
 /// How much [`choose`]'s confidence is multiplied by for each failed check.
 const FAILED_CHECK_FACTOR: f32 = 0.5;
 
@@ -1220,7 +1224,46 @@ fn normalised_lines(
         })
         .collect();
     let readable = normalised.iter().flatten().all(|alts| !alts.is_empty());
-    readable.then_some(normalised)
+    readable.then(|| {
+        normalised
+            .into_iter()
+            .zip(&classes)
+            .map(|(line, classes)| letters_among_digits_doubted(line, classes))
+            .collect()
+    })
+}
+
+/// A line's alternatives with a letter read between two digits in a field
+/// that takes either (a document number, optional data) made less likely
+/// than a digit the model also weighed there, by [`LETTER_AMONG_DIGITS`]:
+/// where a check digit cannot tell them apart (`S` and `8`, `G` and `6`
+/// weigh alike in its sum) the digit is chosen, as numbers are mostly
+/// digits; where it can, the check still decides (a Korean number's letter
+/// among digits, `M123A4567`, passes only as the letter).
+fn letters_among_digits_doubted(
+    mut line: Vec<CharAlternatives>,
+    classes: &[CharClass],
+) -> Vec<CharAlternatives> {
+    let top_is_digit =
+        |alts: &CharAlternatives| alts.first().is_some_and(|(c, _)| c.is_ascii_digit());
+    let doubted: Vec<usize> = (1..line.len().saturating_sub(1))
+        .filter(|&i| {
+            classes[i] == CharClass::Alphanumeric
+                && line[i].first().is_some_and(|(c, _)| c.is_ascii_uppercase())
+                && line[i].iter().any(|(c, _)| c.is_ascii_digit())
+                && top_is_digit(&line[i - 1])
+                && top_is_digit(&line[i + 1])
+        })
+        .collect();
+    for i in doubted {
+        for (c, confidence) in &mut line[i] {
+            if c.is_ascii_uppercase() {
+                *confidence *= LETTER_AMONG_DIGITS;
+            }
+        }
+        line[i].sort_by(|a, b| b.1.total_cmp(&a.1));
+    }
+    line
 }
 
 /// The MRZ of the chosen ranks, and its confidence.
@@ -1592,6 +1635,21 @@ mod tests {
         let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
         assert_eq!(mrz.issuing_state, "KOR");
         assert_eq!(mrz.surname, "HONG");
+    }
+
+    #[test]
+    fn a_letter_among_digits_the_check_cannot_tell_from_one_reads_as_the_digit() {
+        let mut read = certain(&KOREAN_TD3);
+        // The number's last `8` read as `S` (28, which weighs as 8).
+        read[1][8] = vec![('S', 0.8), ('8', 0.6)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "M12345678");
+        // The specimen's `C` among digits passes its check only as `C`.
+        let mut read = certain(&TD3_SPECIMEN);
+        read[1][7] = vec![('C', 0.8), ('0', 0.6)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "L898902C3");
+        assert!(mrz.checks.all_pass());
     }
 
     #[test]
