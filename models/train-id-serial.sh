@@ -167,17 +167,6 @@ evaluate() {
     } | tee "$WORK/compare.txt"
 }
 
-# Fine-tuning: the generator's group lines (train-lib.sh: ft_*).
-ft_render() {
-    "${NICE[@]}" "$BIN" "$1" "$2" "$3" --group "$4"
-}
-
-ft_score_all() {
-    score committed "$WORK_FT/base" "$LANG_NAME" --psm 13
-    score "tuned-$TUNED_ITER" "$TUNED_DIR" "$LANG_NAME" --psm 13
-    score eng "$STOCK_TESSDATA" eng
-}
-
 case "${1:-all}" in
     lines) lines ;;
     train) train ;;

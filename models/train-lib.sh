@@ -266,6 +266,21 @@ ft_train() {
     log "wrote $TUNED ($(stat -c %s "$TUNED") bytes)"
 }
 
+# ft_render DIR PAGES SEED GROUP: the generator's lines of GROUP (BIN, the
+# script's example). A script whose example takes other arguments defines
+# its own after sourcing this file, as train-card-digits.sh does.
+ft_render() {
+    "${NICE[@]}" "$BIN" "$1" "$2" "$3" --group "$4"
+}
+
+# ft_score_all: the committed and tuned models (read as one line, --psm 13)
+# and stock eng on SCORE_DIR's lines. Overridable as ft_render is.
+ft_score_all() {
+    score committed "$WORK_FT/base" "$LANG_NAME" --psm 13
+    score "tuned-$TUNED_ITER" "$TUNED_DIR" "$LANG_NAME" --psm 13
+    score eng "$STOCK_TESSDATA" eng
+}
+
 # ft_eval [ITER]: the committed model (WORK_FT/base), the tuned model of
 # ITER iterations (default: the latest) and stock eng on the held-out lines
 # of the validation and development groups (ft_score_all names the rows),
