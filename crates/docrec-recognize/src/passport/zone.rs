@@ -185,12 +185,20 @@ fn long_runs(inked: impl Iterator<Item = bool>, gap: u32, least: u32) -> Option<
     best.filter(|(start, end)| end - start >= least)
 }
 
+/// How far apart a zone's lines may stand, centre to centre, as a share
+/// of their width: a TD3 zone's lines stand about 0.045 of it apart (some
+/// 5 mm over 112; the generator draws 1.65-1.85 capitals' heights over 44
+/// pitches), a TD1's narrower lines about 0.065; with room for both.
+const LINE_PITCH_SHARE: f32 = 0.09;
+
 /// Whether `line` is the next line of `zone`: of its width (within a
 /// tenth) and height (the lower at least 45% of the higher: a line of
 /// fillers boxes low, [`to_tallest`]), starting where it starts, below it
-/// by less than three of their heights (rows through a line's top and
-/// bottom cross too little ink to count, so its box is lower than its
-/// glyphs).
+/// by less than three of their heights or [`LINE_PITCH_SHARE`] of their
+/// width. (Rows through a line's top and bottom cross too little ink to
+/// count, so its box is lower than its glyphs: a light or letter-spaced
+/// face's only a third of them, and its lines stand eight such boxes
+/// apart.)
 fn continues_zone(zone: &[Rect], line: &Rect) -> bool {
     let Some(last) = zone.last() else {
         return false;
@@ -199,7 +207,9 @@ fn continues_zone(zone: &[Rect], line: &Rect) -> bool {
     near(last.width as f32, line.width as f32, 0.1)
         && near(last.height as f32, line.height as f32, 0.55)
         && (last.x - line.x).abs() as f32 <= 0.05 * last.width as f32
-        && (line.center_y() - last.center_y()) <= 3.0 * last.height.max(line.height) as f32
+        && (line.center_y() - last.center_y())
+            <= (3.0 * last.height.max(line.height) as f32)
+                .max(LINE_PITCH_SHARE * last.width.max(line.width) as f32)
         && zone.len() < 3
 }
 
@@ -551,6 +561,11 @@ mod tests {
         assert!(continues_zone(&[first], &Rect::new(52, 748, 895, 31)));
         // Too far below, or narrower: another line of the page.
         assert!(!continues_zone(&[first], &Rect::new(52, 800, 895, 31)));
+        // A light face's lines boxed a few rows high, a pitch of eight
+        // such boxes apart.
+        let light = Rect::new(282, 641, 596, 5);
+        assert!(continues_zone(&[light], &Rect::new(285, 665, 595, 5)));
+        assert!(!continues_zone(&[light], &Rect::new(285, 701, 595, 5)));
         assert!(!continues_zone(&[first], &Rect::new(52, 748, 600, 31)));
     }
 
