@@ -681,6 +681,10 @@ const MAX_CHANGES_PER_FIELD: usize = 3;
 /// confidence when the model also weighed a digit there.
 const LETTER_AMONG_DIGITS: f32 = 0.5;
 
+/// How much of an `O`'s confidence the `0` weighed in its place, in a
+/// number, is given at least (more than the `O` keeps).
+const ZERO_FOR_O: f32 = 0.6;
+
 /// How much [`choose`]'s confidence is multiplied by for each failed check.
 const FAILED_CHECK_FACTOR: f32 = 0.5;
 
@@ -1233,32 +1237,44 @@ fn normalised_lines(
     })
 }
 
-/// A line's alternatives with a letter read between two digits in a field
-/// that takes either (a document number, optional data) made less likely
-/// than a digit the model also weighed there, by [`LETTER_AMONG_DIGITS`]:
-/// where a check digit cannot tell them apart (`S` and `8`, `G` and `6`
-/// weigh alike in its sum) the digit is chosen, as numbers are mostly
-/// digits; where it can, the check still decides (a Korean number's letter
-/// among digits, `M123A4567`, passes only as the letter).
+/// A line's alternatives with a letter made less likely than a digit the
+/// model also weighed there, in a field that takes either (a document
+/// number, optional data). A letter read between two digits keeps
+/// [`LETTER_AMONG_DIGITS`] of its confidence. `O` anywhere does too, and
+/// the `0` weighed there, however little, is given [`ZERO_FOR_O`] of the
+/// `O`'s: numbers shun `O`, and in some faces its glyph is all but a `0`'s
+/// (the model then weighs the `0` at nothing). Where a check digit cannot
+/// tell them apart (`S` and `8`, `G` and `6` weigh alike in its sum; so do
+/// `OO` and `00` at weights 7 and 3) the digit is chosen, as numbers are
+/// mostly digits; where it can, the check still decides (a Korean
+/// number's letter among digits, `M123A4567`, passes only as the letter).
 fn letters_among_digits_doubted(
     mut line: Vec<CharAlternatives>,
     classes: &[CharClass],
 ) -> Vec<CharAlternatives> {
-    let top_is_digit =
-        |alts: &CharAlternatives| alts.first().is_some_and(|(c, _)| c.is_ascii_digit());
-    let doubted: Vec<usize> = (1..line.len().saturating_sub(1))
-        .filter(|&i| {
-            classes[i] == CharClass::Alphanumeric
-                && line[i].first().is_some_and(|(c, _)| c.is_ascii_uppercase())
+    let top_is = |alts: &CharAlternatives, wanted: fn(&char) -> bool| {
+        alts.first().is_some_and(|(c, _)| wanted(c))
+    };
+    // Decided on the line as read, then applied.
+    let doubted: Vec<(usize, bool)> = (1..line.len().saturating_sub(1))
+        .filter_map(|i| {
+            let read_o = top_is(&line[i], |c| *c == 'O');
+            let among_digits = top_is(&line[i - 1], char::is_ascii_digit)
+                && top_is(&line[i + 1], char::is_ascii_digit);
+            (classes[i] == CharClass::Alphanumeric
+                && top_is(&line[i], char::is_ascii_uppercase)
                 && line[i].iter().any(|(c, _)| c.is_ascii_digit())
-                && top_is_digit(&line[i - 1])
-                && top_is_digit(&line[i + 1])
+                && (read_o || among_digits))
+                .then_some((i, read_o))
         })
         .collect();
-    for i in doubted {
+    for (i, read_o) in doubted {
+        let letter_conf = line[i][0].1;
         for (c, confidence) in &mut line[i] {
             if c.is_ascii_uppercase() {
                 *confidence *= LETTER_AMONG_DIGITS;
+            } else if read_o && *c == '0' {
+                *confidence = confidence.max(letter_conf * ZERO_FOR_O);
             }
         }
         line[i].sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -1650,6 +1666,16 @@ mod tests {
         let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
         assert_eq!(mrz.document_number, "L898902C3");
         assert!(mrz.checks.all_pass());
+        // A German number's `00` between letters read `OO`: 24 at weights
+        // 7 and 3 sums to 240, as `00` does.
+        let mut read = certain(&[
+            "PDD<<SCHMIDT<<FRIEDRICH<ANNA<<<<<<<<<<<<<<<<",
+            "CRHHCL00P3D<<0107194F3207213<<<<<<<<<<<<<<06",
+        ]);
+        read[1][6] = vec![('O', 0.9), ('0', 0.0)];
+        read[1][7] = vec![('O', 0.9), ('Q', 0.0), ('0', 0.0)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "CRHHCL00P");
     }
 
     #[test]
