@@ -685,6 +685,13 @@ const LETTER_AMONG_DIGITS: f32 = 0.5;
 /// number, is given at least (more than the `O` keeps).
 const ZERO_FOR_O: f32 = 0.6;
 
+/// The least confidence an alternative needs to be chosen in place of the
+/// character read. The model lists alternatives it weighs at nothing, and
+/// among three per position some combination often passes a check by
+/// chance (a specimen's number that fails its check read `H` for `M` to
+/// pass): a check may choose only among readings the model found likely.
+const LEAST_ALTERNATIVE_CONF: f32 = 0.01;
+
 /// How much [`choose`]'s confidence is multiplied by for each failed check.
 const FAILED_CHECK_FACTOR: f32 = 0.5;
 
@@ -1233,6 +1240,7 @@ fn normalised_lines(
             .into_iter()
             .zip(&classes)
             .map(|(line, classes)| letters_among_digits_doubted(line, classes))
+            .map(|line| line.into_iter().map(weighed_alternatives).collect())
             .collect()
     })
 }
@@ -1280,6 +1288,18 @@ fn letters_among_digits_doubted(
         line[i].sort_by(|a, b| b.1.total_cmp(&a.1));
     }
     line
+}
+
+/// A position's alternatives without those the model weighed at less than
+/// [`LEAST_ALTERNATIVE_CONF`] (the most likely is kept whatever its
+/// weight).
+fn weighed_alternatives(mut alternatives: CharAlternatives) -> CharAlternatives {
+    let mut rank = 0;
+    alternatives.retain(|&(_, confidence)| {
+        rank += 1;
+        rank == 1 || confidence >= LEAST_ALTERNATIVE_CONF
+    });
+    alternatives
 }
 
 /// The MRZ of the chosen ranks, and its confidence.
@@ -1676,6 +1696,23 @@ mod tests {
         read[1][7] = vec![('O', 0.9), ('Q', 0.0), ('0', 0.0)];
         let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
         assert_eq!(mrz.document_number, "CRHHCL00P");
+    }
+
+    #[test]
+    fn a_check_chooses_only_among_alternatives_the_model_weighed() {
+        // A specimen's number whose check digit fails as printed: `L`, which
+        // would pass, weighed at nothing.
+        let mut read = certain(&KOREAN_TD3);
+        read[1][9] = vec![('1', 0.9)];
+        read[1][0] = vec![('M', 0.9), ('L', 0.0), ('N', 0.004)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "M12345678");
+        assert!(!mrz.checks.document_number);
+        // Weighed at all, it may be chosen.
+        read[1][0] = vec![('M', 0.9), ('L', 0.05)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "L12345678");
+        assert!(mrz.checks.document_number);
     }
 
     #[test]
