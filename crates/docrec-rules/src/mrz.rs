@@ -295,14 +295,17 @@ pub struct Mrz {
 }
 
 impl Mrz {
-    /// Whether every field without a check digit of its own holds what its
-    /// place may: state and nationality ICAO codes ([`is_icao_code`]), sex
-    /// `M`, `F`, `X` or `<`, dates that exist (a birth date's month and day
-    /// may be `<<`, unknown). A misread zone whose check digits were made
-    /// to pass by reading some characters as others (the chooser may) is
-    /// seldom well formed too.
+    /// Whether every field holds what its place may: state and nationality
+    /// ICAO codes ([`is_icao_code`]), sex `M`, `F`, `X` or `<`, dates that
+    /// exist (a birth date's month and day may be `<<`, unknown), a
+    /// document number whose fillers only pad its end. A misread zone whose
+    /// check digits were made to pass by reading some characters as others
+    /// (the chooser may) is seldom well formed too.
     pub fn is_well_formed(&self) -> bool {
-        is_icao_code(&self.issuing_state)
+        let number = trim_fillers(&self.document_number);
+        !number.is_empty()
+            && !number.contains('<')
+            && is_icao_code(&self.issuing_state)
             && is_icao_code(&self.nationality)
             && matches!(self.sex, 'M' | 'F' | 'X' | '<')
             && is_mrz_date(&self.birth_date, true)
@@ -1859,6 +1862,12 @@ mod tests {
         let mut misread = mrz.clone();
         misread.sex = '9';
         assert!(!misread.is_well_formed());
+        // A filler within the number: a digit misread.
+        let mut misread = mrz.clone();
+        misread.document_number = "L89890<C".into();
+        assert!(!misread.is_well_formed());
+        misread.document_number = "L89890<<<".into();
+        assert!(misread.is_well_formed());
         let mut unknown_day = mrz;
         unknown_day.birth_date = "7408<<".into();
         assert!(unknown_day.is_well_formed());
