@@ -7,20 +7,21 @@
 //! the Korean name, the box of the personal number's printed copy, and the
 //! box of every line read.
 //!
-//! The part of the page above the zone is read once as a block, at least
+//! The part of the page above the zone is read as a block, at least
 //! [`READ_WIDTH`] across (a data page's small print is read far better
 //! enlarged), in Korean on a Korean passport (its name and bilingual
 //! labels), in English otherwise; each line holding digits is read again
 //! in English, cut out (the Korean model reads Latin months and digits
-//! poorly). Of the dates
-//! printed, the date of issue is the one that is neither the birth date
+//! poorly). What that misses is looked for in a second reading with the
+//! print set apart from its surroundings (a photo's portrait otherwise
+//! hides it from Tesseract's threshold). Of the dates printed, the date of issue is the one that is neither the birth date
 //! nor the expiry date of the MRZ and lies between them and not after
 //! today, the one nearest five or ten years before expiry first (a
 //! passport's term).
 
 use std::sync::LazyLock;
 
-use docrec_ocr::preprocess::line_cut;
+use docrec_ocr::preprocess::{darker_than_surroundings, line_cut};
 use docrec_ocr::resample::resize;
 use docrec_ocr::{Engine, OcrError, Rect, SegMode, Word};
 use docrec_rules::mrz::{full_date, DateRole, Mrz};
@@ -36,6 +37,17 @@ use crate::text::{group_lines, words_rect};
 const KOREAN: &str = "kor";
 /// The model other visual zones, and lines with digits, are read with.
 const ENGLISH: &str = "eng";
+
+/// The issuing state whose pages print the holder's name in Hangul.
+const KOREA: &str = "KOR";
+
+/// How far each way [`darker_than_surroundings`] looks at the visual zone
+/// read [`READ_WIDTH`] across (values print some 16-30 pixels tall).
+const PRINT_BOX_RADIUS: u32 = 25;
+
+/// How many times over a pixel's darkness against its surroundings is
+/// drawn: blurred print some 60 levels darker than its paper is black.
+const PRINT_GAIN: u8 = 4;
 
 /// The height a line with digits is cut to for its English reading.
 const REREAD_HEIGHT: u32 = 56;
@@ -72,12 +84,13 @@ const LABELS: [&str; 22] = [
     "국가",
 ];
 
-/// A printed date with its month in letters: a day, a month as `MAR`,
-/// `3월` or `3월/MAR` (whatever is read before the slash: the Korean
-/// model's `월` is often `2` or `)` in English), a year.
+/// A printed date with its month in letters: a day (a stray stop or
+/// colon after it), a month as `MAR`, `3월` or `3월/MAR` (whatever up to
+/// five characters are read before the slash: English reads `11월` as
+/// `112`, `11M` or `11 @`), a year.
 static LETTERED_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(\d{1,2})\s*(?:(\d{1,2})\s*월\s*/?|([^\s/]{1,4})\s*/)?\s*([A-Z]{3})[A-Z]*\.?\s*(\d{4})\b",
+        r"(?i)\b(\d{1,2})[.:,]?\s*(?:(\d{1,2})\s*월\s*/?|([^/]{1,5}?)\s*/)?\s*([A-Z]{3})[A-Z]*\.?\s*(\d{4})\b",
     )
     .expect("a valid pattern")
 });
@@ -104,7 +117,12 @@ pub(super) struct VisualZone {
 }
 
 /// Reads the part of `flat` above `zone_top` for what the MRZ `mrz` does
-/// not carry; `today` bounds the date of issue.
+/// not carry; `today` bounds the date of issue. When the date of issue,
+/// a Korean passport's name or the printed copy of the MRZ's personal
+/// number is not found, the part is read again with its print set apart
+/// from its surroundings ([`darker_than_surroundings`]): on a photo, the
+/// portrait's dark areas set Tesseract's threshold below the print, and
+/// it finds no lines at all.
 pub(super) fn read_visual_zone(
     engine: &mut Engine,
     flat: &GrayImage,
@@ -124,11 +142,45 @@ pub(super) fn read_visual_zone(
         (above.height() as f32 * scale).round() as u32,
         FilterType::CatmullRom,
     );
-    let korean = mrz.issuing_state == "KOR";
+    let zone = read_block(engine, flat, &above, scale, mrz, today)?;
+    let korean = mrz.issuing_state == KOREA;
+    let missing = zone.issue_date.is_none()
+        || (korean && zone.korean_name.is_none())
+        || (!mrz.optional_data.is_empty() && zone.personal_number.is_none());
+    if !missing {
+        return Ok(zone);
+    }
+    let print = darker_than_surroundings(&above, PRINT_BOX_RADIUS, PRINT_GAIN);
+    let again = read_block(engine, flat, &print, scale, mrz, today)?;
+    Ok(VisualZone {
+        issue_date: zone.issue_date.or(again.issue_date),
+        korean_name: zone.korean_name.or(again.korean_name),
+        personal_number: zone.personal_number.or(again.personal_number),
+        lines: if again.lines.len() > zone.lines.len() {
+            again.lines
+        } else {
+            zone.lines
+        },
+    })
+}
+
+/// Reads `above` (the part of `flat` above the zone, enlarged `scale`
+/// times) as one block, in Korean on a Korean passport (its name and
+/// bilingual labels), in English otherwise; each line holding digits is
+/// read again in English, cut out of `flat`.
+fn read_block(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    above: &GrayImage,
+    scale: f32,
+    mrz: &Mrz,
+    today: (i32, u32, u32),
+) -> Result<VisualZone, OcrError> {
+    let korean = mrz.issuing_state == KOREA;
     let mut words = if korean {
-        engine.read_spaced_with(KOREAN, &above, SegMode::Block)?
+        engine.read_spaced_with(KOREAN, above, SegMode::Block)?
     } else {
-        engine.read_with(ENGLISH, &above, SegMode::Block)?
+        engine.read_with(ENGLISH, above, SegMode::Block)?
     };
     for word in &mut words {
         word.rect = shrunk(word.rect, scale);
@@ -340,6 +392,12 @@ mod tests {
         // The Korean month as English reads it.
         let dates: Vec<_> = printed_dates("09 121 /JAN 2019 09 13) JAN 2029").collect();
         assert_eq!(dates[0], ("09 1월/JAN 2019".into(), "20190109".into()));
+        // Its Korean month read with a space, its day with a colon: not the
+        // month taken for the day.
+        let dates: Vec<_> = printed_dates("13 11 @/NOV 2024 obverse").collect();
+        assert_eq!(dates[0], ("13 11월/NOV 2024".into(), "20241113".into()));
+        let dates: Vec<_> = printed_dates("25: 11M/NOV 2014").collect();
+        assert_eq!(dates[0], ("25 11월/NOV 2014".into(), "20141125".into()));
         let dates: Vec<_> = printed_dates("Date of issue 08.08.2017 21 Mar 2022").collect();
         assert_eq!(
             dates,
