@@ -7,7 +7,9 @@
 //! both lines of its machine-readable zone); "all keys" when every key
 //! of its type is exact and no other is answered. "Wrong ≥ 0.9" counts the
 //! values answered that are wrong although their conf is at least 0.9, over
-//! all values answered: the errors a client cannot catch.
+//! all values answered: the errors a client cannot catch. Of the passports
+//! answered, those whose MRZ is wrong although every check digit of it
+//! passes are counted too (the check digits cannot catch them either).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -96,6 +98,17 @@ impl Outcome {
             && self.read.len() == self.truth.key_values.len()
     }
 
+    /// Whether a passport was answered whose MRZ lines (or, with
+    /// `second_line`, its second line, which holds every field a TD3 check
+    /// digit covers) are wrong though every check digit in them passes.
+    fn mrz_wrong_checks_passing(&self, second_line: bool) -> bool {
+        let (Some(first), Some(second)) = (self.value("MRZ1"), self.value("MRZ2")) else {
+            return false;
+        };
+        let wrong = !self.exact("MRZ2") || (!second_line && !self.exact("MRZ1"));
+        wrong && docrec_rules::mrz::parse(&[first, second]).is_ok_and(|mrz| mrz.checks.all_pass())
+    }
+
     /// Values answered, and those wrong at conf ≥ 0.9.
     fn confident_wrong(&self) -> (usize, usize) {
         let wrong = self
@@ -120,6 +133,12 @@ struct Tally {
     /// Exact share per key, over the cards of the types that have it.
     keys: BTreeMap<String, f64>,
     wrong_value_conf_at_least_0_9: f64,
+    /// Passports answered (`idType` passport).
+    passports_answered: usize,
+    /// Of them, those whose MRZ is wrong with every check digit passing.
+    mrz_wrong_checks_passing: usize,
+    /// Of them, those whose MRZ's second line is.
+    mrz2_wrong_checks_passing: usize,
 }
 
 fn tally(outcomes: &[&Outcome]) -> Tally {
@@ -147,6 +166,15 @@ fn tally(outcomes: &[&Outcome]) -> Tally {
         id_type: share(&|o| o.id_type == o.truth.id_type),
         keys,
         wrong_value_conf_at_least_0_9: wrong as f64 / answered.max(1) as f64,
+        passports_answered: outcomes.iter().filter(|o| o.id_type == "passport").count(),
+        mrz_wrong_checks_passing: outcomes
+            .iter()
+            .filter(|o| o.mrz_wrong_checks_passing(false))
+            .count(),
+        mrz2_wrong_checks_passing: outcomes
+            .iter()
+            .filter(|o| o.mrz_wrong_checks_passing(true))
+            .count(),
     }
 }
 
@@ -240,6 +268,13 @@ fn print_table(report: &Report<Tally>) {
             percent(t.all_keys),
             percent(t.id_type),
             percent(t.wrong_value_conf_at_least_0_9)
+        );
+    }
+    for (name, t) in rows.iter().filter(|(_, t)| t.passports_answered > 0) {
+        println!(
+            "{name}: of {} passports answered, {} have an MRZ wrong with every check \
+             digit passing ({} with its second line wrong)",
+            t.passports_answered, t.mrz_wrong_checks_passing, t.mrz2_wrong_checks_passing
         );
     }
     println!();
