@@ -1251,10 +1251,11 @@ fn normalised_lines(
 /// A line's alternatives with a letter made less likely than a digit the
 /// model also weighed there, in a field that takes either (a document
 /// number, optional data). A letter read between two digits keeps
-/// [`LETTER_AMONG_DIGITS`] of its confidence. `O` anywhere does too, and
-/// the `0` weighed there, however little, is given [`ZERO_FOR_O`] of the
-/// `O`'s: numbers shun `O`, and in some faces its glyph is all but a `0`'s
-/// (the model then weighs the `0` at nothing). Where a check digit cannot
+/// [`LETTER_AMONG_DIGITS`] of its confidence. So does `O` read anywhere
+/// but at a line's ends, and the `0` weighed there, however little, is
+/// given [`ZERO_FOR_O`] of the `O`'s: numbers shun `O`, and in some faces
+/// its glyph is all but a `0`'s (the model then weighs the `0` at
+/// nothing). Where a check digit cannot
 /// tell them apart (`S` and `8`, `G` and `6` weigh alike in its sum; so do
 /// `OO` and `00` at weights 7 and 3) the digit is chosen, as numbers are
 /// mostly digits; where it can, the check still decides (a Korean

@@ -14,10 +14,10 @@
 //! in English, cut out (the Korean model reads Latin months and digits
 //! poorly). What that misses is looked for in a second reading with the
 //! print set apart from its surroundings (a photo's portrait otherwise
-//! hides it from Tesseract's threshold). Of the dates printed, the date of issue is the one that is neither the birth date
-//! nor the expiry date of the MRZ and lies between them and not after
-//! today, the one nearest five or ten years before expiry first (a
-//! passport's term).
+//! hides it from Tesseract's threshold). Of the dates printed, the date
+//! of issue is the one that is neither the birth date nor the expiry date
+//! of the MRZ and lies between them and not after today, the one nearest
+//! five or ten years before expiry first (a passport's term).
 
 use std::sync::LazyLock;
 
