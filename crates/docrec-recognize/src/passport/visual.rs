@@ -49,6 +49,13 @@ const PRINT_BOX_RADIUS: u32 = 25;
 /// drawn: blurred print some 60 levels darker than its paper is black.
 const PRINT_GAIN: u8 = 4;
 
+/// The widest a line that may hold a Korean name alone is, in heights: two
+/// to four syllables, about as wide as high each, with some margin.
+const NAME_LINE_ASPECT: u32 = 6;
+
+/// How many short lines are cut out and read again for a Korean name.
+const MOST_NAME_CUTS: usize = 6;
+
 /// The height a line with digits is cut to for its English reading.
 const REREAD_HEIGHT: u32 = 56;
 
@@ -187,6 +194,7 @@ fn read_block(
     }
     let mut zone = VisualZone::default();
     let mut dates = Vec::new();
+    let mut short_lines = Vec::new();
     for line in group_lines(&words) {
         let rect = words_rect(&line.words);
         zone.lines.push(rect);
@@ -207,9 +215,36 @@ fn read_block(
         if korean && zone.korean_name.is_none() {
             zone.korean_name = korean_name_in(&line.words, mrz);
         }
+        if korean && digits.len() < 3 && rect.width <= NAME_LINE_ASPECT * rect.height {
+            short_lines.push(rect);
+        }
+    }
+    if korean && zone.korean_name.is_none() {
+        zone.korean_name = name_in_cuts(engine, flat, &short_lines, mrz)?;
     }
     zone.issue_date = issue_date_among(dates, mrz, today);
     Ok(zone)
+}
+
+/// The Korean name read in one of `lines` (boxes in `flat`) cut out and
+/// read alone in Korean, the first [`MOST_NAME_CUTS`] at most: read in a
+/// block, a name's syllables often come out as others (`라@` for `라훈규`).
+fn name_in_cuts(
+    engine: &mut Engine,
+    flat: &GrayImage,
+    lines: &[Rect],
+    mrz: &Mrz,
+) -> Result<Option<(String, f32, Rect)>, OcrError> {
+    for &rect in lines.iter().take(MOST_NAME_CUTS) {
+        let Some(cut) = line_cut(flat, rect, REREAD_HEIGHT) else {
+            continue;
+        };
+        let words = engine.read_spaced_with(KOREAN, &cut, SegMode::Line)?;
+        if let Some((name, conf, _)) = korean_name_in(&words, mrz) {
+            return Ok(Some((name, conf, rect)));
+        }
+    }
+    Ok(None)
 }
 
 /// `rect` of an image enlarged `scale` times, in the image before.
