@@ -447,27 +447,25 @@ fn span_title_and_text(span: &str) -> Option<(&str, &str)> {
 
 /// The left and right of an hOCR title's `x_bboxes left top right bottom`.
 fn title_columns(title: &str) -> Option<(u32, u32)> {
-    title.split(';').find_map(|part| {
-        let numbers: Vec<u32> = part
-            .trim()
-            .strip_prefix("x_bboxes")?
-            .split_whitespace()
-            .map(|n| n.parse().ok())
-            .collect::<Option<_>>()?;
-        match numbers[..] {
-            [left, _, right, _] => Some((left, right)),
-            _ => None,
-        }
-    })
+    let numbers: Vec<u32> = title_field(title, "x_bboxes")?
+        .map(|n| n.parse().ok())
+        .collect::<Option<_>>()?;
+    match numbers[..] {
+        [left, _, right, _] => Some((left, right)),
+        _ => None,
+    }
 }
 
 /// The number after `key` in an hOCR title (`x_bboxes 1 2 3 4; x_conf 98.9`).
 fn title_number(title: &str, key: &str) -> Option<f32> {
+    title_field(title, key)?.next()?.parse().ok()
+}
+
+/// The words after `key` in an hOCR title, up to the next `;`.
+fn title_field<'a>(title: &'a str, key: &str) -> Option<std::str::SplitWhitespace<'a>> {
     title.split(';').find_map(|part| {
         let mut words = part.split_whitespace();
-        (words.next() == Some(key))
-            .then(|| words.next()?.parse().ok())
-            .flatten()
+        (words.next() == Some(key)).then_some(words)
     })
 }
 

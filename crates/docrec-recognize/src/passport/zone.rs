@@ -186,9 +186,10 @@ fn long_runs(inked: impl Iterator<Item = bool>, gap: u32, least: u32) -> Option<
 }
 
 /// How far apart a zone's lines may stand, centre to centre, as a share
-/// of their width: a TD3 zone's lines stand about 0.045 of it apart (some
-/// 5 mm over 112; the generator draws 1.65-1.85 capitals' heights over 44
-/// pitches), a TD1's narrower lines about 0.065; with room for both.
+/// of their width: the generator draws a TD3 zone's lines 1.65-1.85
+/// capitals' heights apart over 44 pitches, about 0.045 of their width;
+/// a TD1's lines, 30 pitches wide, at that spacing about 0.065; with room
+/// for both.
 const LINE_PITCH_SHARE: f32 = 0.09;
 
 /// Whether `line` is the next line of `zone`: of its width (within a
@@ -389,19 +390,16 @@ fn read_once(mut line: Vec<CharChoices>, length: usize) -> Vec<CharChoices> {
     seconds.sort_unstable_by(|a, b| b.cmp(a));
     let conf = |c: &CharChoices| c.alternatives.first().map_or(0.0, |a| a.1);
     for second in seconds {
-        let other = line.remove(second);
+        let mut lesser = line.remove(second);
         let kept = &mut line[second - 1];
-        let (mut surer, lesser) = if conf(&other) > conf(kept) {
-            (other, kept.clone())
-        } else {
-            (kept.clone(), other)
-        };
+        if conf(&lesser) > conf(kept) {
+            std::mem::swap(kept, &mut lesser);
+        }
         for alternative in lesser.alternatives {
-            if !surer.alternatives.iter().any(|(c, _)| *c == alternative.0) {
-                surer.alternatives.push(alternative);
+            if !kept.alternatives.iter().any(|(c, _)| *c == alternative.0) {
+                kept.alternatives.push(alternative);
             }
         }
-        *kept = surer;
     }
     line
 }
