@@ -33,8 +33,8 @@ const PHOTO_SEEDS: [u64; 6] = [1, 5, 6, 8, 9, 11];
 /// 6, 8, 9, 18, 21, 22, 24, 29 and 30 are misread today.
 const PASSPORT_CLEAN_SEEDS: [u64; 8] = [1, 3, 7, 10, 12, 17, 23, 26];
 /// Seeds of photographed passports read right, every key; of seeds 1-30
-/// only 2, 9, 14, 15, 20, 23, 26, 27, 28 and 30 are today (the printed
-/// date of issue is the most missed key: docs/accuracy.md).
+/// only 2, 9, 14, 15, 20, 23, 26, 27, 28 and 30 were at `55cad8d5` (the
+/// printed date of issue is the most missed key: docs/accuracy.md).
 const PASSPORT_PHOTO_SEEDS: [u64; 4] = [2, 9, 15, 23];
 
 /// Runs `docrec recognize id-card --json` over `files`: one envelope per
