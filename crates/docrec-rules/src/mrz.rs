@@ -52,6 +52,18 @@ impl MrzFormat {
         })
     }
 
+    /// The letters a document code of the format may begin with: `P` for
+    /// a passport and `V` for a visa in TD3 (Parts 4 and 7); `A`, `C` or
+    /// `I` for an official travel document in TD1 and TD2 (Parts 5 and 6),
+    /// and `V` for a TD2 visa.
+    pub fn document_kinds(self) -> &'static [char] {
+        match self {
+            MrzFormat::Td1 => &['A', 'C', 'I'],
+            MrzFormat::Td2 => &['A', 'C', 'I', 'V'],
+            MrzFormat::Td3 => &['P', 'V'],
+        }
+    }
+
     /// Where the format puts each field.
     fn layout(self) -> &'static Layout {
         match self {
@@ -707,6 +719,9 @@ enum CharClass {
     Digit,
     /// `M`, `F`, `X` or `<`.
     Sex,
+    /// The kind of document, a document code's first letter: those
+    /// [`MrzFormat::document_kinds`] lists.
+    DocumentKind(&'static [char]),
     /// Any: document numbers and optional data.
     Alphanumeric,
 }
@@ -718,6 +733,7 @@ impl CharClass {
             CharClass::Letter => c == '<' || c.is_ascii_uppercase(),
             CharClass::Digit => c == '<' || c.is_ascii_digit(),
             CharClass::Sex => matches!(c, 'M' | 'F' | 'X' | '<'),
+            CharClass::DocumentKind(kinds) => kinds.contains(&c),
             CharClass::Alphanumeric => char_value(c).is_some(),
         }
     }
@@ -727,7 +743,7 @@ impl CharClass {
     fn read(self, c: char) -> char {
         let c = c.to_ascii_uppercase();
         let look_alike = match self {
-            CharClass::Letter | CharClass::Sex => letter_like(c),
+            CharClass::Letter | CharClass::Sex | CharClass::DocumentKind(_) => letter_like(c),
             CharClass::Digit => digit_like(c),
             CharClass::Alphanumeric => None,
         };
@@ -789,6 +805,8 @@ fn position_classes(format: MrzFormat) -> Vec<Vec<CharClass>> {
             classes[line][position] = class;
         }
     }
+    let (line, position) = layout.document_code.positions().next().expect("a code");
+    classes[line][position] = CharClass::DocumentKind(format.document_kinds());
     classes
 }
 
@@ -1172,8 +1190,10 @@ fn choose_codes(
 /// `5`→`S`, `6`→`G`, `8`→`B`), in digit-only positions (dates, check digits)
 /// a letter as its digit (`O`/`Q`/`D`→`0`, `I`/`L`→`1`, `Z`→`2`, `S`→`5`,
 /// `G`→`6`, `B`→`8`); document numbers and optional data take either.
-/// Alternatives a position cannot hold are dropped while others remain;
-/// state and nationality prefer codes [`is_icao_code`] knows. Bounded: at
+/// Alternatives a position cannot hold (a document code's first letter
+/// holds only those [`MrzFormat::document_kinds`] lists) are dropped while
+/// others remain; state and nationality prefer codes [`is_icao_code`]
+/// knows. Bounded: at
 /// most 3 alternatives per position and 3 positions per field read as other
 /// than their most likely; the composite check is combined over fields
 /// exactly, by its sum mod 10.
@@ -1675,6 +1695,24 @@ mod tests {
         let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
         assert_eq!(mrz.issuing_state, "KOR");
         assert_eq!(mrz.surname, "HONG");
+    }
+
+    #[test]
+    fn a_document_code_begins_with_a_letter_its_format_allows() {
+        // A passport's `P` read `Y` (in a small scan), weighed second.
+        let mut read = certain(&KOREAN_TD3);
+        read[0][0] = vec![('Y', 0.78), ('P', 0.65), ('O', 0.45)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_code, "PM");
+        // An ID card's `I` read as `1`, or weighed below a `T`.
+        let mut read = certain(&TD1_SPECIMEN);
+        read[0][0] = vec![('T', 0.7), ('1', 0.6)];
+        let (mrz, _) = choose(MrzFormat::Td1, &read).unwrap();
+        assert!(mrz.document_code.starts_with('I'), "{}", mrz.document_code);
+        // Nothing it allows weighed: the reading stands.
+        read[0][0] = vec![('T', 0.7)];
+        let (mrz, _) = choose(MrzFormat::Td1, &read).unwrap();
+        assert!(mrz.document_code.starts_with('T'));
     }
 
     #[test]
