@@ -510,6 +510,7 @@ pub fn id_card_in(
             })
             .collect(),
         specimen: card.specimen,
+        stamp: String::new(),
         rotation: out.rotation,
     };
     Ok(SyntheticIdCard {
@@ -544,8 +545,10 @@ pub fn passport(seed: u64, level: Level) -> Result<SyntheticIdCard, SynthError> 
 
 /// Draws one passport data page in the faces and templates of `group`,
 /// scanned or photographed as `level` says (as ID cards are; delivered at
-/// least 600 pixels across); at the hard level [`passport::BOOKLET_SHARE`]
-/// of them are photographed as an open booklet, the facing page above.
+/// least 600 pixels across); [`passport::STAMP_SHARE`] of them stamped
+/// across as specimens are (`SPECIMEN`, `견본`, ...); at the hard level
+/// [`passport::BOOKLET_SHARE`] of them are photographed as an open
+/// booklet, the facing page above.
 /// Deterministic for `(seed, level, group)`; what it says depends only on
 /// `seed`. The truth is an [`IdCardTruth`] of
 /// `idType` `passport` whose `mrzFont` names the MRZ's face; `truth.file`
@@ -556,7 +559,8 @@ pub fn passport_in(
     group: FaceGroup,
 ) -> Result<SyntheticIdCard, SynthError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let page = passport::render_with(&mut rng, Some(&mut passport::specimen_rng(seed)), group)?;
+    let mut page = passport::render_with(&mut rng, Some(&mut passport::specimen_rng(seed)), group)?;
+    let stamp = passport::stamp_page(&mut page.image, seed, group)?;
     let mut booklet = passport::booklet_rng(seed);
     let out = if level == Level::Hard && booklet.gen_bool(passport::BOOKLET_SHARE) {
         let open = passport::open_booklet(&page.image, &mut booklet);
@@ -585,6 +589,7 @@ pub fn passport_in(
             })
             .collect(),
         specimen: page.specimen,
+        stamp: stamp.unwrap_or_default().to_owned(),
         rotation: out.rotation,
     };
     Ok(SyntheticIdCard {

@@ -175,6 +175,11 @@ pub struct IdCardTruth {
     /// same. Absent (false) in files written before it existed.
     #[serde(default)]
     pub specimen: bool,
+    /// The word a passport's page is stamped with across, as specimens
+    /// are (`SPECIMEN`, `견본`, ...); empty, and left out of the JSON, when
+    /// it is not.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stamp: String,
     /// Clockwise quarter turn applied to the upright card (0, 90, 180, 270).
     pub rotation: u32,
 }
