@@ -705,7 +705,7 @@ const ZERO_FOR_O: f32 = 0.6;
 /// among three per position some combination often passes a check by
 /// chance (a specimen's number that fails its check read `H` for `M` to
 /// pass): a check may choose only among readings the model found likely.
-const LEAST_ALTERNATIVE_CONF: f32 = 0.01;
+pub const LEAST_ALTERNATIVE_CONF: f32 = 0.01;
 
 /// How much [`choose`]'s confidence is multiplied by for each failed check.
 const FAILED_CHECK_FACTOR: f32 = 0.5;

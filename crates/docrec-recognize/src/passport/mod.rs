@@ -20,7 +20,9 @@
 //!    (`zone`); the right way up or half a turn; a passport's only when
 //!    well formed and most checks pass;
 //! 4. the visual zone above it for the date of issue, the Korean name and
-//!    the personal number's printed copy (`visual`);
+//!    the personal number's printed copy (`visual`), and the words of the
+//!    name and the document code it prints differently by a letter or two
+//!    put as printed (`names`);
 //! 5. the keys: the MRZ's fields as printed, its dates also as `YYYYMMDD`
 //!    (the century by the date's role), each field's confidence its
 //!    characters' (their mean under a check digit, else the least), lowered
@@ -40,11 +42,13 @@ use crate::context::ReadContext;
 use crate::id_card::{IdCard, IdKey, IdType, PassportKey, PASSPORT_KEYS};
 
 mod marks;
+mod names;
 mod page;
 mod visual;
 mod zone;
 
 use marks::page_by_marks;
+use names::confirmed_by_visual_zone;
 use page::page_by_zone;
 use visual::{read_visual_zone, VisualZone};
 pub use zone::MRZ_MODEL;
@@ -145,7 +149,7 @@ pub(crate) fn read_passport(
     let Some((view, zone)) = best.filter(|(_, zone)| zone.is_passport()) else {
         return Ok(None);
     };
-    let (view, zone) = upright(view, zone);
+    let (view, mut zone) = upright(view, zone);
     let flat = flatten_paper(&view.image);
     let zone_top = zone.lines.iter().map(|line| line.y).min().unwrap_or(0);
     let visual = read_visual_zone(
@@ -155,6 +159,7 @@ pub(crate) fn read_passport(
         &zone.mrz,
         context.today(),
     )?;
+    confirmed_by_visual_zone(&mut zone, &visual.latin_words);
     Ok(Some(passport_card(&view, &zone, &visual, context.today())))
 }
 

@@ -4,8 +4,9 @@
 //!
 //! Takes the upright view (paper flattened), the top of the zone in it and
 //! the MRZ read; gives the date of issue (as printed and as `YYYYMMDD`),
-//! the Korean name, the box of the personal number's printed copy, and the
-//! box of every line read.
+//! the Korean name, the box of the personal number's printed copy, the
+//! Latin words read (to confirm the MRZ's names by) and the box of every
+//! line read.
 //!
 //! The part of the page above the zone is read as a block, at least
 //! [`READ_WIDTH`] across (a data page's small print is read far better
@@ -31,6 +32,7 @@ use image::imageops::FilterType;
 use image::GrayImage;
 use regex::Regex;
 
+use super::names::latin_words;
 use crate::text::{group_lines, words_rect};
 
 /// The model the visual zone of a Korean passport is read with.
@@ -119,6 +121,8 @@ pub(super) struct VisualZone {
     pub korean_name: Option<(String, f32, Rect)>,
     /// The box of the personal number's printed copy.
     pub personal_number: Option<Rect>,
+    /// The Latin words read ([`latin_words`]), in either reading.
+    pub latin_words: Vec<String>,
     /// Every line read.
     pub lines: Vec<Rect>,
 }
@@ -159,10 +163,13 @@ pub(super) fn read_visual_zone(
     }
     let print = darker_than_surroundings(&above, PRINT_BOX_RADIUS, PRINT_GAIN);
     let again = read_block(engine, flat, &print, scale, mrz, today)?;
+    let mut latin_words = zone.latin_words;
+    latin_words.extend(again.latin_words);
     Ok(VisualZone {
         issue_date: zone.issue_date.or(again.issue_date),
         korean_name: zone.korean_name.or(again.korean_name),
         personal_number: zone.personal_number.or(again.personal_number),
+        latin_words,
         lines: if again.lines.len() > zone.lines.len() {
             again.lines
         } else {
@@ -199,9 +206,11 @@ fn read_block(
         let rect = words_rect(&line.words);
         zone.lines.push(rect);
         let mut text = joined(&line.words);
+        zone.latin_words.extend(latin_words(&text));
         if korean && text.chars().filter(char::is_ascii_digit).count() >= 3 {
             if let Some(cut) = line_cut(flat, rect, REREAD_HEIGHT) {
                 text = joined(&engine.read_with(ENGLISH, &cut, SegMode::Line)?);
+                zone.latin_words.extend(latin_words(&text));
             }
         }
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
