@@ -51,8 +51,8 @@ pub enum Kind {
     CreditCard,
     /// Business registration certificates (사업자등록증).
     Business,
-    /// Resident registration cards (주민등록증) and driver's licences
-    /// (자동차운전면허증).
+    /// Resident registration cards (주민등록증), driver's licences
+    /// (자동차운전면허증) and passports.
     IdCard,
 }
 
