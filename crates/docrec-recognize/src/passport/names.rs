@@ -5,7 +5,8 @@
 //! Takes the zone read (its MRZ and each position's alternatives) and the
 //! Latin words read in the visual zone; gives the zone with each word of
 //! the name field (and the document code) that the visual zone prints one
-//! or two letters differently put as printed there. Only when the visual
+//! letter differently (two in words of [`SHORTEST_FOR_TWO`] or more) put
+//! as printed there. Only when the visual
 //! zone prints no word as the zone read it, exactly one word that way,
 //! and each letter it changes is one the model weighed there at
 //! [`LEAST_ALTERNATIVE_CONF`] or more (as the check digits choose): `MARIA`
@@ -22,6 +23,10 @@ use super::zone::ZoneReading;
 
 /// The shortest word confirmed: a single letter is not looked for.
 const SHORTEST_WORD: usize = 2;
+
+/// The shortest word in which two letters may be changed (one in shorter
+/// words).
+const SHORTEST_FOR_TWO: usize = 8;
 
 /// `zone` with the words of its name field and document code put as the
 /// visual zone's `words` print them, where they differ as the module says.
@@ -94,7 +99,7 @@ fn printed_as(
     if length < SHORTEST_WORD || words.iter().any(|word| word == as_read) {
         return None;
     }
-    let most_changed = (length / 4).max(1);
+    let most_changed = if length >= SHORTEST_FOR_TWO { 2 } else { 1 };
     let mut found: Option<&String> = None;
     for word in words.iter().filter(|word| word.len() == length) {
         let differing: Vec<(usize, char)> = word
