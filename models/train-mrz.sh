@@ -54,6 +54,7 @@
 #   WORK_FT [/work/train-data/mrz-ft] FT_PAGES [1500] FT_SEED [11]
 #   FT_EVAL_PAGES [60] FT_SEED_DEV [90211] FT_SEED_VAL [90212]
 #   FT_ITER [20000] FT_STEP [10000] FT_LEARNING_RATE [] (keep the model's)
+#   FT_FACES [card] FT_TRAIN_KEEP [1] (below)
 #
 # Every heavy step runs under `nice -n 19` with OMP_THREAD_LIMIT=1, one
 # process at a time (the machine is shared).
@@ -82,13 +83,24 @@ FT_SEED_VAL="${FT_SEED_VAL:-90212}"
 FT_ITER="${FT_ITER:-20000}"
 FT_STEP="${FT_STEP:-10000}"
 FT_LEARNING_RATE="${FT_LEARNING_RATE:-}"
-FT_TRAIN_KEEP=1  # every degradation, hard photos included
+# Which fine-tuning lines are trained on: every degradation, hard photos
+# included (1), or `$3 != "hard"` (awk over lines.tsv) to leave them out.
+FT_TRAIN_KEEP="${FT_TRAIN_KEEP:-1}"
+# The faces fine-tuning lines are drawn in (mrz_lines' FACES): `card`
+# (OCR-B four times in five, else card-digit faces) or `mono` (OCR-B three
+# times in five, else card-digit and MRZ faces).
+FT_FACES="${FT_FACES:-card}"
 LANG_NAME=mrz
 CHARSET='ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<'
 GT_SETS="train"
 SCORE_GROUP='$3'  # degradation
 # shellcheck source=models/train-lib.sh
 . "$MODELS/train-lib.sh"
+
+# The fine-tuning lines, in FT_FACES.
+ft_render() {
+    "${NICE[@]}" "$BIN" "$1" "$2" "$3" "$FT_FACES" --group "$4"
+}
 
 lines() {
     build_example docrec-recognize mrz_lines

@@ -3,7 +3,7 @@
 //! page or an ID card's back), with ground truth, for training the
 //! Tesseract LSTM model `models/mrz.traineddata` (`models/train-mrz.sh`).
 //!
-//! Usage: `cargo run --release -p docrec-recognize --example mrz_lines -- OUT_DIR [PAGES] [SEED] [--group development|validation|test]`
+//! Usage: `cargo run --release -p docrec-recognize --example mrz_lines -- OUT_DIR [PAGES] [SEED] [FACES] [--group development|validation|test]`
 //!
 //! For each page `i` (seeded by `card_seed(SEED, i)`), a pale tinted page
 //! 1250×880 px (a TD3 data page's 125 × 88 mm) gets one zone: two lines of
@@ -14,7 +14,10 @@
 //! sums). The face is OCR-B (regular or sharp: ICAO's face, drawn in every
 //! group) four times in five, else a face of the group's card-digit faces
 //! ([`Role::CardNumber`]: monospace and sans faces a state might print
-//! in). The page is scanned or photographed ([`degrade::scan`],
+//! in). With `FACES` `mono` (default `card`, the committed model's lines),
+//! OCR-B three times in five, else the group's card-digit faces and its
+//! [`Role::Mrz`] faces (the regular weights of its monospace faces) alike.
+//! The page is scanned or photographed ([`degrade::scan`],
 //! [`degrade::photograph`] with the photo or hard parameters), JPEG-encoded
 //! as a phone would, and rectified back through the known geometry with a
 //! little corner error. Then the recognizer's steps: grey by the brightest
@@ -52,8 +55,32 @@ use rand_chacha::ChaCha8Rng;
 /// The page a zone is drawn on: a TD3 data page (125 × 88 mm) at 10 px/mm.
 const PAGE_SIZE: (u32, u32) = (1250, 880);
 
-/// How often the zone is printed in OCR-B.
-const OCR_B_SHARE: f64 = 0.8;
+/// Which faces a zone is printed in.
+#[derive(Clone, Copy)]
+enum Faces {
+    /// OCR-B four times in five, else a card-digit face.
+    Card,
+    /// OCR-B three times in five, else a card-digit or MRZ face.
+    Mono,
+}
+
+impl Faces {
+    /// How often the zone is printed in OCR-B.
+    fn ocr_b_share(self) -> f64 {
+        match self {
+            Faces::Card => 0.8,
+            Faces::Mono => 0.6,
+        }
+    }
+
+    /// The roles of the group's faces the rest are printed in.
+    fn roles(self) -> &'static [Role] {
+        match self {
+            Faces::Card => &[Role::CardNumber],
+            Faces::Mono => &[Role::CardNumber, Role::Mrz],
+        }
+    }
+}
 
 const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const DIGITS: &[u8] = b"0123456789";
@@ -67,19 +94,24 @@ const STATES: [&str; 16] = [
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     const USAGE: &str =
-        "usage: mrz_lines OUT_DIR [PAGES] [SEED] [--group development|validation|test]";
+        "usage: mrz_lines OUT_DIR [PAGES] [SEED] [card|mono] [--group development|validation|test]";
     let (group, positionals) = group_and_positionals(std::env::args().skip(1), USAGE)?;
     let mut args = positionals.into_iter();
     let out = PathBuf::from(args.next().ok_or(USAGE)?);
     let pages: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100);
     let seed: u64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1);
+    let faces = match args.next().as_deref() {
+        None | Some("card") => Faces::Card,
+        Some("mono") => Faces::Mono,
+        Some(_) => return Err(USAGE.into()),
+    };
     std::fs::create_dir_all(&out)?;
     let start = std::time::Instant::now();
     let mut tsv = String::from("name\tfont\tdegradation\theight\ttext\tface\tformat\n");
     let mut lines = 0usize;
     for i in 0..pages {
         let mut rng = ChaCha8Rng::seed_from_u64(docrec_synth::card_seed(seed, i));
-        let (page, zone) = draw_page(&mut rng, group)?;
+        let (page, zone) = draw_page(&mut rng, group, faces)?;
         let (degraded, degradation) = degrade_page(&page, &mut rng);
         let frame = match degraded.encoding.encode(&degraded.image) {
             Ok(bytes) => image::load_from_memory(&bytes)?.to_rgb8(),
@@ -158,6 +190,7 @@ fn degrade_page(page: &image::RgbaImage, rng: &mut impl Rng) -> (degrade::Degrad
 fn draw_page(
     rng: &mut impl Rng,
     group: FaceGroup,
+    faces: Faces,
 ) -> Result<(image::RgbaImage, Zone), Box<dyn std::error::Error>> {
     let (w, h) = PAGE_SIZE;
     let mut page = RgbImage::new(w, h);
@@ -181,12 +214,18 @@ fn draw_page(
             rgb(140, 160, 190),
         );
     }
-    let face = if rng.gen_bool(OCR_B_SHARE) {
+    let face = if rng.gen_bool(faces.ocr_b_share()) {
         *[Face::OcrB, Face::OcrBSharp]
             .choose(rng)
             .expect("two faces")
     } else {
-        fonts::pick(rng, group, Role::CardNumber)
+        let roles = faces.roles();
+        let role = if roles.len() == 1 {
+            roles[0]
+        } else {
+            roles[rng.gen_range(0..roles.len())]
+        };
+        fonts::pick(rng, group, role)
     };
     let font = fonts::load(face)?;
     let (format, texts) = match rng.gen_range(0..10) {
