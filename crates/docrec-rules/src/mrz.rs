@@ -1193,10 +1193,9 @@ fn choose_codes(
 /// Alternatives a position cannot hold (a document code's first letter
 /// holds only those [`MrzFormat::document_kinds`] lists) are dropped while
 /// others remain; state and nationality prefer codes [`is_icao_code`]
-/// knows. Bounded: at
-/// most 3 alternatives per position and 3 positions per field read as other
-/// than their most likely; the composite check is combined over fields
-/// exactly, by its sum mod 10.
+/// knows. Bounded: at most 3 alternatives per position and 3 positions per
+/// field read as other than their most likely; the composite check is
+/// combined over fields exactly, by its sum mod 10.
 ///
 /// Gives the parsed chosen lines and a confidence 0-1: the mean of the
 /// chosen characters' confidences, halved for each failed check. None when
