@@ -220,6 +220,8 @@ fn draw_page(
             .expect("two faces")
     } else {
         let roles = faces.roles();
+        // One role draws no number: `card` pages stay as the committed
+        // model's lines were drawn.
         let role = if roles.len() == 1 {
             roles[0]
         } else {

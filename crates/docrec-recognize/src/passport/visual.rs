@@ -163,13 +163,13 @@ pub(super) fn read_visual_zone(
     }
     let print = darker_than_surroundings(&above, PRINT_BOX_RADIUS, PRINT_GAIN);
     let again = read_block(engine, flat, &print, scale, mrz, today)?;
-    let mut latin_words = zone.latin_words;
-    latin_words.extend(again.latin_words);
+    let mut words = zone.latin_words;
+    words.extend(again.latin_words);
     Ok(VisualZone {
         issue_date: zone.issue_date.or(again.issue_date),
         korean_name: zone.korean_name.or(again.korean_name),
         personal_number: zone.personal_number.or(again.personal_number),
-        latin_words,
+        latin_words: words,
         lines: if again.lines.len() > zone.lines.len() {
             again.lines
         } else {
