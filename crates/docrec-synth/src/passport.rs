@@ -37,7 +37,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::fonts::{self, Face, FaceGroup, Role};
 use crate::SynthError;
 
-pub use stamp::{stamp_rng, STAMP_SHARE, STAMP_STREAM};
+pub use stamp::{stamp_page, stamp_rng, STAMP_SHARE, STAMP_STREAM};
 
 pub use content::{Date, DateStyle, Printed, FOREIGN};
 pub use holder::Holder;
@@ -108,23 +108,6 @@ pub fn open_booklet(page: &RgbaImage, rng: &mut impl Rng) -> RgbaImage {
         }
     }
     booklet
-}
-
-/// Stamps `page` as a specimen, on [`STAMP_SHARE`] of seeds (from the
-/// seed's [`stamp_rng`], so nothing else drawn changes), with a word in a
-/// title face of `group`; gives the word, or nothing when the page is left
-/// unstamped.
-pub fn stamp_page(
-    page: &mut RgbaImage,
-    seed: u64,
-    group: FaceGroup,
-) -> Result<Option<&'static str>, SynthError> {
-    let mut rgb = image::DynamicImage::ImageRgba8(page.clone()).to_rgb8();
-    let word = stamp::stamp(&mut rgb, group, &mut stamp_rng(seed))?;
-    if word.is_some() {
-        *page = image::DynamicImage::ImageRgb8(rgb).to_rgba8();
-    }
-    Ok(word)
 }
 
 /// What a passport says, as the API gives it.

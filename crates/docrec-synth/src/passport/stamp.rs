@@ -3,11 +3,11 @@
 //! states publish show it; red, grey or blue, translucent, over the
 //! portrait, the fields or the machine-readable zone.
 //!
-//! Takes a drawn page and the seed's [`stamp_rng`]; gives the page stamped
-//! (or not: [`STAMP_SHARE`] of pages are) and the word stamped.
+//! Takes a drawn page, its seed and face group; gives the page stamped (or
+//! not: [`STAMP_SHARE`] of pages are) and the word stamped.
 
 use ab_glyph::{FontArc, PxScale};
-use image::RgbImage;
+use image::{DynamicImage, RgbImage, RgbaImage};
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -42,19 +42,26 @@ pub fn stamp_rng(seed: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Stamps [`STAMP_SHARE`] of pages, as `rng` (the seed's [`stamp_rng`])
-/// decides, in a title face of `group` ([`stamp_with`]). Gives the word
-/// stamped, or nothing when the page is left as it was.
-pub fn stamp(
-    page: &mut RgbImage,
+/// Stamps `page` on [`STAMP_SHARE`] of seeds, as the seed's [`stamp_rng`]
+/// decides (so nothing else drawn changes), with a word in a title face of
+/// `group` ([`stamp_with`]). Gives the word, or nothing when the page is
+/// left as it was (and not copied).
+pub fn stamp_page(
+    page: &mut RgbaImage,
+    seed: u64,
     group: FaceGroup,
-    rng: &mut impl Rng,
 ) -> Result<Option<&'static str>, SynthError> {
+    let mut rng = stamp_rng(seed);
     if !rng.gen_bool(STAMP_SHARE) {
         return Ok(None);
     }
-    let face = fonts::pick(rng, group, Role::Title);
-    Ok(stamp_with(page, &fonts::load(face)?, rng))
+    let font = fonts::load(fonts::pick(&mut rng, group, Role::Title))?;
+    let mut rgb = DynamicImage::ImageRgba8(page.clone()).to_rgb8();
+    let word = stamp_with(&mut rgb, &font, &mut rng);
+    if word.is_some() {
+        *page = DynamicImage::ImageRgb8(rgb).to_rgba8();
+    }
+    Ok(word)
 }
 
 /// Stamps one of [`WORDS`] `font` draws across `page`: as wide as half to
@@ -83,6 +90,9 @@ fn stamp_with(page: &mut RgbImage, font: &FontArc, rng: &mut impl Rng) -> Option
         rng.gen_range(-35.0..35.0f32).to_radians()
     };
     let centre = (rng.gen_range(0.3..0.7) * w, rng.gen_range(0.3..0.92) * h);
+    // Turned about a point of the word's mask half its advance across and
+    // 0.65 of the size down from the mask's corner: about the middle of the
+    // word, near its foot.
     let turned = turned_about(&text, (advance / 2.0, size * 0.65), angle, centre);
     let colour: Rgbf = match rng.gen_range(0..3) {
         0 => [
