@@ -65,6 +65,11 @@ const VIEW_WIDTH: u32 = 1000;
 /// of a photo keeps its zone's characters 10 pixels across or more).
 const WHOLE_VIEW_WIDTH: u32 = 1600;
 
+/// The share of the upload a page its zone places covers at least when
+/// the upload is a scan of the page (the place reaches a little beyond the
+/// page's edges, and is cut at the upload's): no outline is looked for.
+const FRAME_FILLED: f32 = 0.9;
+
 /// How much a field's confidence keeps when its check digit fails.
 const FAILED_CHECK: f32 = 0.5;
 
@@ -163,21 +168,36 @@ pub(crate) fn read_passport(
     Ok(Some(passport_card(&view, &zone, &visual, context.today())))
 }
 
-/// The views of `image` a zone is looked for in, most likely first: the
-/// page's outline when one is found (any way up), the page its zone places
+/// The views of `image` a zone is looked for in, most likely first, each
+/// made only when the ones before it did not settle the zone: the page's
+/// outline when one is found (any way up; not looked for when `page`
+/// fills the upload), the page its zone places
 /// (`page`, [`page_by_zone`]), the whole upload.
-fn views(image: &GrayImage, orientations: Orientations, page: Quad) -> Vec<Rectified> {
-    let placed = placed(image, page);
-    let long_side = image.width().max(image.height()).min(WHOLE_VIEW_WIDTH);
-    let whole = rectify(image, None, long_side, PAGE_ASPECT);
-    match orientations {
-        Orientations::AsUploaded => {
-            let outline = find_quad(image, PAGE_ASPECT)
-                .map(|quad| rectify(image, Some(quad), VIEW_WIDTH, PAGE_ASPECT));
-            outline.into_iter().chain([placed, whole]).collect()
+fn views(
+    image: &GrayImage,
+    orientations: Orientations,
+    page: Quad,
+) -> impl Iterator<Item = Rectified> + '_ {
+    // A page that fills the frame (a scan) has no outline to find.
+    let frame_area = image.width() as f32 * image.height() as f32;
+    let may_show_outline = page.area() < FRAME_FILLED * frame_area;
+    let outline = move || match orientations {
+        Orientations::AsUploaded if may_show_outline => find_quad(image, PAGE_ASPECT)
+            .map(|quad| rectify(image, Some(quad), VIEW_WIDTH, PAGE_ASPECT)),
+        _ => None,
+    };
+    let whole = move || {
+        let long_side = image.width().max(image.height()).min(WHOLE_VIEW_WIDTH);
+        let whole = rectify(image, None, long_side, PAGE_ASPECT);
+        match orientations {
+            Orientations::AsUploaded => whole,
+            Orientations::Sideways => whole.rotated_quarter(true),
         }
-        Orientations::Sideways => vec![placed, whole.rotated_quarter(true)],
-    }
+    };
+    std::iter::once_with(outline)
+        .flatten()
+        .chain(std::iter::once_with(move || placed(image, page)))
+        .chain(std::iter::once_with(whole))
 }
 
 /// The page `page` places, rectified to about [`VIEW_WIDTH`] across.
