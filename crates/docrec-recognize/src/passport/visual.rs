@@ -8,13 +8,14 @@
 //! Latin words read (to confirm the MRZ's names by) and the box of every
 //! line read.
 //!
-//! The part of the page above the zone is read as a block, at least
-//! [`READ_WIDTH`] across (a data page's small print is read far better
-//! enlarged), in Korean on a Korean passport (its name and bilingual
-//! labels), in English otherwise; each line holding digits is read again
-//! in English, cut out (the Korean model reads Latin months and digits
-//! poorly). What that misses is looked for in a second reading with the
-//! print set apart from its surroundings (a photo's portrait otherwise
+//! The part of the page above the zone is read as a block in English, at
+//! least [`READ_WIDTH`] across (a data page's small print is read far
+//! better enlarged): the values' Latin words, digits and months, which the
+//! Korean model reads poorly and at half the speed. A line with a date's
+//! digits that gave no date is read again alone, cut out; on a Korean
+//! passport the Korean name is read in Korean in lines cut out below the
+//! given names. What that misses is looked for in a second reading with
+//! the print set apart from its surroundings (a photo's portrait otherwise
 //! hides it from Tesseract's threshold). Of the dates printed, the date
 //! of issue is the one that is neither the birth date nor the expiry date
 //! of the MRZ and lies between them and not after today, the one nearest
@@ -55,11 +56,17 @@ const PRINT_GAIN: u8 = 4;
 /// to four syllables, about as wide as high each, with some margin.
 const NAME_LINE_ASPECT: u32 = 6;
 
-/// How many short lines are cut out and read again for a Korean name.
+/// How many lines are cut out and read in Korean for a Korean name.
 const MOST_NAME_CUTS: usize = 6;
 
-/// The height a line with digits is cut to for its English reading.
+/// The height a line is cut to for its reading alone.
 const REREAD_HEIGHT: u32 = 56;
+
+/// The fewest digits a printed date has (`1 MAR 2023`).
+const DATE_DIGITS: usize = 5;
+
+/// How many lines with a date's digits that gave no date are read again.
+const MOST_DATE_CUTS: usize = 3;
 
 /// The least width the visual zone is read at: a page 1000 pixels across
 /// prints its values some 10 pixels tall, and Tesseract read a third of
@@ -179,9 +186,10 @@ pub(super) fn read_visual_zone(
 }
 
 /// Reads `above` (the part of `flat` above the zone, enlarged `scale`
-/// times) as one block, in Korean on a Korean passport (its name and
-/// bilingual labels), in English otherwise; each line holding digits is
-/// read again in English, cut out of `flat`.
+/// times) as one block in English (the values' Latin words, digits and
+/// months; the Korean model reads those poorly, and at half the speed);
+/// on a Korean passport, the Korean name is then read in Korean in the
+/// short lines cut out of `flat`, nearest below the given names first.
 fn read_block(
     engine: &mut Engine,
     flat: &GrayImage,
@@ -191,60 +199,87 @@ fn read_block(
     today: (i32, u32, u32),
 ) -> Result<VisualZone, OcrError> {
     let korean = mrz.issuing_state == KOREA;
-    let mut words = if korean {
-        engine.read_spaced_with(KOREAN, above, SegMode::Block)?
-    } else {
-        engine.read_with(ENGLISH, above, SegMode::Block)?
-    };
+    let mut words = engine.read_with(ENGLISH, above, SegMode::Block)?;
     for word in &mut words {
         word.rect = shrunk(word.rect, scale);
     }
     let mut zone = VisualZone::default();
     let mut dates = Vec::new();
-    let mut short_lines = Vec::new();
+    let mut name_lines = Vec::new();
+    let mut undated_lines = Vec::new();
+    let mut given_names_line: Option<Rect> = None;
+    let first_given_name = mrz.given_names.split(' ').next().unwrap_or_default();
     for line in group_lines(&words) {
         let rect = words_rect(&line.words);
         zone.lines.push(rect);
-        let mut text = joined(&line.words);
-        zone.latin_words.extend(latin_words(&text));
-        if korean && text.chars().filter(char::is_ascii_digit).count() >= 3 {
-            if let Some(cut) = line_cut(flat, rect, REREAD_HEIGHT) {
-                text = joined(&engine.read_with(ENGLISH, &cut, SegMode::Line)?);
-                zone.latin_words.extend(latin_words(&text));
-            }
+        let text = joined(&line.words);
+        let latin: Vec<String> = latin_words(&text).collect();
+        if given_names_line.is_none() && latin.iter().any(|word| word == first_given_name) {
+            given_names_line = Some(rect);
         }
+        zone.latin_words.extend(latin);
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
         if !mrz.optional_data.is_empty() && digits.contains(&mrz.optional_data) {
             zone.personal_number = Some(rect);
         }
+        let before = dates.len();
         dates.extend(printed_dates(&text).map(|(printed, ymd)| {
             let conf = mean_conf(&line.words);
             (printed, ymd, conf, rect)
         }));
-        if korean && zone.korean_name.is_none() {
-            zone.korean_name = korean_name_in(&line.words, mrz);
+        if dates.len() == before && digits.len() >= DATE_DIGITS {
+            undated_lines.push(rect);
         }
-        if korean && digits.len() < 3 && rect.width <= NAME_LINE_ASPECT * rect.height {
-            short_lines.push(rect);
+        if digits.len() < 3 {
+            name_lines.push(rect);
         }
     }
-    if korean && zone.korean_name.is_none() {
-        zone.korean_name = name_in_cuts(engine, flat, &short_lines, mrz)?;
+    zone.issue_date = issue_date_among(dates.clone(), mrz, today);
+    // A line with a date's digits that gave none is read again alone: in
+    // the block, Tesseract reads a small date's month or day poorly.
+    for &rect in undated_lines.iter().take(MOST_DATE_CUTS) {
+        if zone.issue_date.is_some() {
+            break;
+        }
+        let Some(cut) = line_cut(flat, rect, REREAD_HEIGHT) else {
+            continue;
+        };
+        let words = engine.read_with(ENGLISH, &cut, SegMode::Line)?;
+        let conf = mean_conf(&words);
+        let text = joined(&words);
+        dates.extend(printed_dates(&text).map(|(printed, ymd)| (printed, ymd, conf, rect)));
+        zone.issue_date = issue_date_among(dates.clone(), mrz, today);
     }
-    zone.issue_date = issue_date_among(dates, mrz, today);
+    if korean {
+        zone.korean_name = name_in_cuts(engine, flat, &name_lines, given_names_line, mrz)?;
+    }
     Ok(zone)
 }
 
-/// The Korean name read in one of `lines` (boxes in `flat`) cut out and
-/// read alone in Korean, the first [`MOST_NAME_CUTS`] at most: read in a
-/// block, a name's syllables often come out as others (`라@` for `라훈규`).
+/// The Korean name read in one of `lines` (boxes in `flat` of lines
+/// without a number) cut out and read alone in Korean, the first
+/// [`MOST_NAME_CUTS`] at most: those below `given` (the given names' line;
+/// a Korean page prints the Hangul name after them) nearest first, then
+/// the others as short as a name's line.
 fn name_in_cuts(
     engine: &mut Engine,
     flat: &GrayImage,
     lines: &[Rect],
+    given: Option<Rect>,
     mrz: &Mrz,
 ) -> Result<Option<(String, f32, Rect)>, OcrError> {
-    for &rect in lines.iter().take(MOST_NAME_CUTS) {
+    let below = |line: &Rect| given.is_some_and(|given| line.y > given.y);
+    let mut candidates: Vec<Rect> = lines
+        .iter()
+        .filter(|line| below(line) || line.width <= NAME_LINE_ASPECT * line.height)
+        .copied()
+        .collect();
+    // Stable: the lines not below keep their order, after those below.
+    candidates.sort_by_key(|line| match given {
+        Some(given) if below(line) => (0, line.y - given.y),
+        _ => (1, 0),
+    });
+    for &rect in candidates.iter().take(MOST_NAME_CUTS) {
         let Some(cut) = line_cut(flat, rect, REREAD_HEIGHT) else {
             continue;
         };
