@@ -1245,7 +1245,14 @@ fn normalised_lines(
     if MrzFormat::of_lengths(&lengths) != Some(format) {
         return None;
     }
-    let classes = position_classes(format);
+    let mut classes = position_classes(format);
+    let layout = format.layout();
+    if format == MrzFormat::Td3
+        && read_field(layout.document_code, lines).starts_with('P')
+        && read_field(layout.issuing_state, lines) == KOREA
+    {
+        korean_number_classes(format, &mut classes);
+    }
     let normalised: Vec<Vec<CharAlternatives>> = lines
         .iter()
         .zip(&classes)
@@ -1267,9 +1274,43 @@ fn normalised_lines(
     })
 }
 
+/// The state whose passports' numbers [`korean_number_classes`] knows
+/// (a passport's code starts with `P`; its second letter, `M`, `S`, `O`
+/// or `D`, is not looked at: the model reads some faces' `M` as `H`).
+const KOREA: &str = "KOR";
+
+/// The field at `span` as the model read it most likely, its characters
+/// as letters (a code, a state).
+fn read_field(span: Span, lines: &[Vec<CharAlternatives>]) -> String {
+    span.positions()
+        .filter_map(|(line, position)| {
+            let alternatives = lines.get(line)?.get(position)?;
+            normalise(alternatives, CharClass::Letter)
+                .first()
+                .map(|(c, _)| *c)
+        })
+        .collect()
+}
+
+/// A Korean passport number's classes: its type's letter (`M`, `S`, `R`,
+/// `D`), three digits, a digit (before 2021) or a letter, four digits
+/// (`M12345678`, `M123A4567`). Its digits are then read as digits where
+/// the model read a look-alike: no check digit tells `G` from `6`.
+fn korean_number_classes(format: MrzFormat, classes: &mut [Vec<CharClass>]) {
+    let number = format.layout().document_number;
+    for (index, (line, position)) in number.positions().enumerate() {
+        classes[line][position] = match index {
+            0 => CharClass::Letter,
+            4 => CharClass::Alphanumeric,
+            _ => CharClass::Digit,
+        };
+    }
+}
+
 /// A line's alternatives with a letter made less likely than a digit the
 /// model also weighed there, in a field that takes either (a document
-/// number, optional data). A letter read between two digits keeps
+/// number, optional data). A letter read between two digits, alone or in
+/// a run of such letters (`8GG0`), keeps
 /// [`LETTER_AMONG_DIGITS`] of its confidence. So does `O` read anywhere
 /// but at a line's ends, and the `0` weighed there, however little, is
 /// given [`ZERO_FOR_O`] of the `O`'s: numbers shun `O`, and in some faces
@@ -1286,17 +1327,25 @@ fn letters_among_digits_doubted(
     let top_is = |alts: &CharAlternatives, wanted: fn(&char) -> bool| {
         alts.first().is_some_and(|(c, _)| wanted(c))
     };
+    let letter_or_digit = |alts: &CharAlternatives| {
+        top_is(alts, char::is_ascii_uppercase) && alts.iter().any(|(c, _)| c.is_ascii_digit())
+    };
+    // Whether the first position of `side` that is not a letter the
+    // model also weighed a digit at was read a digit.
+    let digit_beyond = |mut side: Box<dyn Iterator<Item = usize>>| {
+        side.find(|&j| !letter_or_digit(&line[j]))
+            .is_some_and(|j| top_is(&line[j], char::is_ascii_digit))
+    };
     // Decided on the line as read, then applied.
     let doubted: Vec<(usize, bool)> = (1..line.len().saturating_sub(1))
         .filter_map(|i| {
             let read_o = top_is(&line[i], |c| *c == 'O');
-            let among_digits = top_is(&line[i - 1], char::is_ascii_digit)
-                && top_is(&line[i + 1], char::is_ascii_digit);
             (classes[i] == CharClass::Alphanumeric
-                && top_is(&line[i], char::is_ascii_uppercase)
-                && line[i].iter().any(|(c, _)| c.is_ascii_digit())
-                && (read_o || among_digits))
-                .then_some((i, read_o))
+                && letter_or_digit(&line[i])
+                && (read_o
+                    || digit_beyond(Box::new((0..i).rev()))
+                        && digit_beyond(Box::new(i + 1..line.len()))))
+            .then_some((i, read_o))
         })
         .collect();
     for (i, read_o) in doubted {
@@ -1737,6 +1786,40 @@ mod tests {
         read[1][7] = vec![('O', 0.9), ('Q', 0.0), ('0', 0.0)];
         let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
         assert_eq!(mrz.document_number, "CRHHCL00P");
+    }
+
+    #[test]
+    fn a_run_of_letters_among_digits_is_doubted_as_one_letter_is() {
+        // A Canadian-style number, `HJ9527668`, its `66` read `GG` (16
+        // weighs as 6), the model weighing each `6` second.
+        let mut read = certain(&[
+            "P<CANANDERSON<<MARIA<<<<<<<<<<<<<<<<<<<<<<<<",
+            "HJ95276681CAN1705128M2511214<<<<<<<<<<<<<<04",
+        ]);
+        read[1][6] = vec![('G', 0.8), ('6', 0.6)];
+        read[1][7] = vec![('G', 0.8), ('6', 0.6)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "HJ9527668");
+    }
+
+    #[test]
+    fn a_korean_passport_numbers_digits_are_read_as_digits() {
+        // `M123Y8660` read `M123Y8GG0`, the second `6` weighed at nothing:
+        // its position takes only a digit (the fifth takes either).
+        let mut read = certain(&[
+            "PMKOROH<<HOSEO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+            "M123Y86600KOR5304079F3210134<<<<<<<<<<<<<<06",
+        ]);
+        read[1][6] = vec![('G', 0.8), ('6', 0.6)];
+        read[1][7] = vec![('G', 0.9)];
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "M123Y8660");
+        assert!(mrz.checks.all_pass());
+        // Another state's number keeps the letters the model read (the
+        // first `G` is not doubted: the letter beside it has no digit).
+        read[0] = certain(&["P<CANOH<<HOSEO<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"]).remove(0);
+        let (mrz, _) = choose(MrzFormat::Td3, &read).unwrap();
+        assert_eq!(mrz.document_number, "M123Y8GG0");
     }
 
     #[test]
