@@ -15,6 +15,7 @@
 //! - [`province`]: the first-level divisions issuers and addresses name,
 //!   and their districts.
 //! - [`surname`]: Korean surnames, the start of a name.
+//! - [`romanise`]: Hangul given names against their passport spellings.
 //! - [`date_exists`]: whether a Gregorian date exists.
 //! - [`is_hangul_syllable`]: whether a character is a Hangul syllable.
 
@@ -25,6 +26,7 @@ pub mod mrz;
 pub mod payment_card;
 pub mod province;
 pub mod resident_number;
+pub mod romanise;
 pub mod surname;
 
 /// Whether `c` is a Hangul syllable (가-힣).
