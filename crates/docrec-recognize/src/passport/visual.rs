@@ -27,6 +27,7 @@ use docrec_ocr::preprocess::{darker_than_surroundings, line_cut};
 use docrec_ocr::resample::resize;
 use docrec_ocr::{Engine, OcrError, Rect, SegMode, Word};
 use docrec_rules::mrz::{full_date, DateRole, Mrz};
+use docrec_rules::romanise::romanises_alike;
 use docrec_rules::surname::surname_of;
 use docrec_rules::{date_exists, is_hangul_syllable};
 use image::imageops::FilterType;
@@ -251,7 +252,15 @@ fn read_block(
         zone.issue_date = issue_date_among(dates.clone(), mrz, today);
     }
     if korean {
-        zone.korean_name = name_in_cuts(engine, flat, &name_lines, given_names_line, mrz)?;
+        zone.korean_name = name_in_cuts(
+            engine,
+            flat,
+            above,
+            scale,
+            &name_lines,
+            given_names_line,
+            mrz,
+        )?;
     }
     Ok(zone)
 }
@@ -260,10 +269,15 @@ fn read_block(
 /// without a number) cut out and read alone in Korean, the first
 /// [`MOST_NAME_CUTS`] at most: those below `given` (the given names' line;
 /// a Korean page prints the Hangul name after them) nearest first, then
-/// the others as short as a name's line.
+/// the others as short as a name's line. A line read as a name the MRZ
+/// does not spell ([`korean_name_in`]) is read once more cut out of
+/// `above` (`flat` enlarged `scale` times, as the block was read): a small
+/// page's name often reads right only there.
 fn name_in_cuts(
     engine: &mut Engine,
     flat: &GrayImage,
+    above: &GrayImage,
+    scale: f32,
     lines: &[Rect],
     given: Option<Rect>,
     mrz: &Mrz,
@@ -287,8 +301,40 @@ fn name_in_cuts(
         if let Some((name, conf, _)) = korean_name_in(&words, mrz) {
             return Ok(Some((name, conf, rect)));
         }
+        if !words.iter().any(|word| name_shaped(word.text.trim())) {
+            continue;
+        }
+        let wide = enlarged(rect, scale);
+        let pad = (wide.height / 2) as i32;
+        let wide = wide.padded_within(pad, pad, above.width(), above.height());
+        let cut =
+            image::imageops::crop_imm(above, wide.x as u32, wide.y as u32, wide.width, wide.height)
+                .to_image();
+        let words = engine.read_spaced_with(KOREAN, &cut, SegMode::Line)?;
+        if let Some((name, conf, _)) = korean_name_in(&words, mrz) {
+            return Ok(Some((name, conf, rect)));
+        }
     }
     Ok(None)
+}
+
+/// Whether `text` has a Korean name's shape: two to four Hangul syllables
+/// starting with a surname, no label of the page.
+fn name_shaped(text: &str) -> bool {
+    (2..=4).contains(&text.chars().count())
+        && text.chars().all(is_hangul_syllable)
+        && surname_of(text).is_some()
+        && !LABELS.contains(&text)
+}
+
+/// `rect` of an image in one enlarged `scale` times.
+fn enlarged(rect: Rect, scale: f32) -> Rect {
+    Rect::new(
+        (rect.x as f32 * scale).round() as i32,
+        (rect.y as f32 * scale).round() as i32,
+        ((rect.width as f32 * scale).round() as u32).max(1),
+        ((rect.height as f32 * scale).round() as u32).max(1),
+    )
 }
 
 /// `rect` of an image enlarged `scale` times, in the image before.
@@ -390,21 +436,21 @@ fn issue_date_among(
         .min_by_key(|(_, ymd, _, _)| term_distance(ymd))
 }
 
-/// A Korean name among `words`: a word of two to four Hangul syllables
-/// that starts with a surname, is no label of the page, and whose surname
-/// and given name begin as the MRZ's romanised ones can ([`romanises_as`]).
+/// A Korean name among `words`: a word of a name's shape
+/// ([`name_shaped`]) whose surname and given name begin as the MRZ's
+/// romanised ones can ([`romanises_as`]) and whose given name spells as
+/// the MRZ's does ([`romanises_alike`]: the same consonants).
 fn korean_name_in(words: &[Word], mrz: &Mrz) -> Option<(String, f32, Rect)> {
     words.iter().find_map(|word| {
         let text = word.text.trim();
-        let syllables = text.chars().count();
-        let hangul = text.chars().all(is_hangul_syllable);
         let surname = surname_of(text)?;
         let given = &text[surname.len()..];
-        (hangul
-            && (2..=4).contains(&syllables)
-            && !LABELS.contains(&text)
+        (name_shaped(text)
             && romanises_as(surname, &mrz.surname)
-            && romanises_as(given, &mrz.given_names))
+            && romanises_as(given, &mrz.given_names)
+            && (given.is_empty()
+                || mrz.given_names.is_empty()
+                || romanises_alike(given, &mrz.given_names)))
         .then(|| (text.to_owned(), word.conf, word.rect))
     })
 }
@@ -520,6 +566,9 @@ mod tests {
         assert!(korean_name_in(&[word("MINISTRY"), word("외교부")], &mrz).is_none());
         // A misread label or line that cannot be romanised HONG GILDONG.
         assert!(korean_name_in(&[word("안성명"), word("정경")], &mrz).is_none());
+        // Its surname and first consonant fit, its given name does not
+        // spell GILDONG.
+        assert!(korean_name_in(&[word("홍기도")], &mrz).is_none());
         assert!(romanises_as("이", "LEE") && romanises_as("최", "CHOI"));
         assert!(romanises_as("박", "PARK") && !romanises_as("박", "KIM"));
     }
