@@ -13,8 +13,9 @@
 //! better enlarged): the values' Latin words, digits and months, which the
 //! Korean model reads poorly and at half the speed. A line with a date's
 //! digits that gave no date is read again alone, cut out; on a Korean
-//! passport the Korean name is read in Korean in lines cut out below the
-//! given names. What that misses is looked for in a second reading with
+//! passport the Korean name is read in Korean in lines cut out alone,
+//! below the given names first, and answered only when its given name
+//! spells as the MRZ's. What that misses is looked for in a second reading with
 //! the print set apart from its surroundings (a photo's portrait otherwise
 //! hides it from Tesseract's threshold). Of the dates printed, the date
 //! of issue is the one that is neither the birth date nor the expiry date
@@ -189,8 +190,9 @@ pub(super) fn read_visual_zone(
 /// Reads `above` (the part of `flat` above the zone, enlarged `scale`
 /// times) as one block in English (the values' Latin words, digits and
 /// months; the Korean model reads those poorly, and at half the speed);
-/// on a Korean passport, the Korean name is then read in Korean in the
-/// short lines cut out of `flat`, nearest below the given names first.
+/// a line with a date's digits that gave no date is read again alone;
+/// on a Korean passport, the Korean name is then read in Korean in lines
+/// cut out alone ([`name_in_cuts`]).
 fn read_block(
     engine: &mut Engine,
     flat: &GrayImage,
