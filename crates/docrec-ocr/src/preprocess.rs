@@ -195,13 +195,21 @@ pub fn darker_than_surroundings(image: &GrayImage, radius: u32, gain: u8) -> Gra
 /// as one line; `None` when the cut is too small to read.
 pub fn line_cut(image: &GrayImage, rect: Rect, height: u32) -> Option<GrayImage> {
     let pad = (rect.height / 2) as i32;
-    let cut = rect.padded_within(pad, pad / 2, image.width(), image.height());
+    let crop = padded_cut(image, rect, pad, pad / 2)?;
+    Some(scale_to_height(&crop, height).0)
+}
+
+/// `rect` cut from `image` with `dx` more on each side and `dy` more above
+/// and below (within the image); `None` when the cut is too small to read.
+pub fn padded_cut(image: &GrayImage, rect: Rect, dx: i32, dy: i32) -> Option<GrayImage> {
+    let cut = rect.padded_within(dx, dy, image.width(), image.height());
     if cut.width < 8 || cut.height < 8 {
         return None;
     }
-    let crop = image::imageops::crop_imm(image, cut.x as u32, cut.y as u32, cut.width, cut.height)
-        .to_image();
-    Some(scale_to_height(&crop, height).0)
+    Some(
+        image::imageops::crop_imm(image, cut.x as u32, cut.y as u32, cut.width, cut.height)
+            .to_image(),
+    )
 }
 
 #[cfg(test)]

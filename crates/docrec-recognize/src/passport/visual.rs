@@ -24,7 +24,7 @@
 
 use std::sync::LazyLock;
 
-use docrec_ocr::preprocess::{darker_than_surroundings, line_cut};
+use docrec_ocr::preprocess::{darker_than_surroundings, line_cut, padded_cut};
 use docrec_ocr::resample::resize;
 use docrec_ocr::{Engine, OcrError, Rect, SegMode, Word};
 use docrec_rules::mrz::{full_date, DateRole, Mrz};
@@ -204,7 +204,7 @@ fn read_block(
     let korean = mrz.issuing_state == KOREA;
     let mut words = engine.read_with(ENGLISH, above, SegMode::Block)?;
     for word in &mut words {
-        word.rect = shrunk(word.rect, scale);
+        word.rect = mapped(word.rect, |v| v / scale);
     }
     let mut zone = VisualZone::default();
     let mut dates = Vec::new();
@@ -306,12 +306,11 @@ fn name_in_cuts(
         if !words.iter().any(|word| name_shaped(word.text.trim())) {
             continue;
         }
-        let wide = enlarged(rect, scale);
+        let wide = mapped(rect, |v| v * scale);
         let pad = (wide.height / 2) as i32;
-        let wide = wide.padded_within(pad, pad, above.width(), above.height());
-        let cut =
-            image::imageops::crop_imm(above, wide.x as u32, wide.y as u32, wide.width, wide.height)
-                .to_image();
+        let Some(cut) = padded_cut(above, wide, pad, pad) else {
+            continue;
+        };
         let words = engine.read_spaced_with(KOREAN, &cut, SegMode::Line)?;
         if let Some((name, conf, _)) = korean_name_in(&words, mrz) {
             return Ok(Some((name, conf, rect)));
@@ -329,23 +328,14 @@ fn name_shaped(text: &str) -> bool {
         && !LABELS.contains(&text)
 }
 
-/// `rect` of an image in one enlarged `scale` times.
-fn enlarged(rect: Rect, scale: f32) -> Rect {
+/// `rect` with each coordinate and side mapped by `map` (a box between an
+/// image and a copy enlarged), no side shorter than a pixel.
+fn mapped(rect: Rect, map: impl Fn(f32) -> f32) -> Rect {
     Rect::new(
-        (rect.x as f32 * scale).round() as i32,
-        (rect.y as f32 * scale).round() as i32,
-        ((rect.width as f32 * scale).round() as u32).max(1),
-        ((rect.height as f32 * scale).round() as u32).max(1),
-    )
-}
-
-/// `rect` of an image enlarged `scale` times, in the image before.
-fn shrunk(rect: Rect, scale: f32) -> Rect {
-    Rect::new(
-        (rect.x as f32 / scale).round() as i32,
-        (rect.y as f32 / scale).round() as i32,
-        ((rect.width as f32 / scale).round() as u32).max(1),
-        ((rect.height as f32 / scale).round() as u32).max(1),
+        map(rect.x as f32).round() as i32,
+        map(rect.y as f32).round() as i32,
+        (map(rect.width as f32).round() as u32).max(1),
+        (map(rect.height as f32).round() as u32).max(1),
     )
 }
 
